@@ -1,0 +1,57 @@
+import * as fs from "fs";
+import * as path from "path";
+import { loadStackModel } from "../components/config/load";
+import { rawConfigFromStackFile } from "../components/config/sources";
+import { allArtifacts } from "../components/render/allArtifacts";
+import { Artifact, secretPlaceholder } from "../components/render/artifact";
+import { parseArgs, stackFile } from "./args";
+
+/** One line of `manifest.json`. */
+export interface ManifestEntry {
+    readonly kind: Artifact["kind"];
+    readonly target: string;
+    readonly path: string;
+}
+
+/**
+ * Renders every artifact of the stack `stack` into `outDir` and writes `manifest.json`.
+ * Secrets are written as placeholders. Throws a ConfigValidationError on bad config,
+ * before anything is written.
+ */
+export function renderStack(stack: string, outDir: string, stacksDir?: string): ManifestEntry[] {
+    const model = loadStackModel(rawConfigFromStackFile(stackFile(stack, stacksDir)), { mode: "render" });
+    const artifacts = allArtifacts(model, secretPlaceholder);
+    for (const artifact of artifacts) {
+        const file = path.join(outDir, artifact.path);
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, artifact.content);
+    }
+    const manifest = artifacts.map(({ kind, target, path: file }) => ({ kind, target, path: file }));
+    fs.mkdirSync(outDir, { recursive: true });
+    fs.writeFileSync(path.join(outDir, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+    return manifest;
+}
+
+function main(argv: readonly string[]): number {
+    const args = parseArgs(argv, ["stack", "out"], "npm run render -- --stack NAME --out DIR");
+    if ("error" in args) {
+        console.error(args.error);
+        return 2;
+    }
+    try {
+        const manifest = renderStack(args.stack, args.out);
+        for (const entry of manifest) {
+            console.log(`${entry.kind.padEnd(15)} ${entry.path.padEnd(40)} -> ${entry.target}`);
+        }
+        console.log(`Wrote ${manifest.length} file(s) and manifest.json to ${args.out}`);
+        return 0;
+    } catch (error) {
+        // Validation errors and a missing stack file are the user's to fix: no stack trace.
+        console.error(error instanceof Error ? error.message : String(error));
+        return 1;
+    }
+}
+
+if (require.main === module) {
+    process.exitCode = main(process.argv.slice(2));
+}

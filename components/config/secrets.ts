@@ -1,0 +1,18 @@
+import * as pulumi from "@pulumi/pulumi";
+import { CacheSetupSecrets } from "../cacheSetup";
+import { PROJECT_NAME, StackModel } from "./model";
+
+/** Reads the secret config values the model needs, as Pulumi secrets. */
+export function readSecrets(model: StackModel, config = new pulumi.Config(PROJECT_NAME)): CacheSetupSecrets {
+    const sshPrivateKeys: Record<string, pulumi.Output<string>> = {};
+    for (const host of model.hosts) {
+        if (host.auth.kind === "privateKey") {
+            sshPrivateKeys[host.auth.configKey] = config.requireSecret(host.auth.configKey);
+        }
+    }
+    return {
+        cachixAuthToken: model.secrets.cachixAuthToken ? config.requireSecret("cachixAuthToken") : undefined,
+        cachixSigningKey: model.secrets.cachixSigningKey ? config.requireSecret("cachixSigningKey") : undefined,
+        sshPrivateKeys,
+    };
+}

@@ -1,0 +1,24 @@
+import { StackModel } from "../config/model";
+import { Artifact, SecretText } from "../render/artifact";
+import { renderNetrc } from "../render/netrc";
+import { renderNixConfLines } from "../render/nixConf";
+import { renderNixosModule } from "../render/nixosModule";
+import { trustedCaches } from "./trustedCaches";
+
+/** What a user pastes by hand: the same text as the stack outputs of the same names. */
+export function identityArtifacts(model: StackModel, secret: SecretText): Artifact[] {
+    const trusted = trustedCaches(model);
+    const artifacts: Artifact[] = [
+        { kind: "nix-conf", target: "stack-output:nixConf", path: "identity/nix.conf", content: renderNixConfLines(trusted) },
+        { kind: "nixos-module", target: "stack-output:nixosModule", path: "identity/nixos-module.nix", content: renderNixosModule(trusted) },
+    ];
+    if (model.cache.private) {
+        artifacts.push({
+            kind: "netrc",
+            target: "stack-output:netrc",
+            path: "identity/netrc",
+            content: renderNetrc(model.cache, secret("cachixAuthToken")),
+        });
+    }
+    return artifacts;
+}
