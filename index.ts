@@ -1,11 +1,22 @@
+import * as pulumi from "@pulumi/pulumi";
 import { CacheSetup } from "./components/cacheSetup";
 import { loadStackModel } from "./components/config/load";
-import { PROJECT_NAME } from "./components/config/model";
-import { rawConfigFromPulumi } from "./components/config/sources";
+import { PROJECT_NAME, StackModel } from "./components/config/model";
+import { ConfigValidationError } from "./components/config/problems";
 import { readSecrets } from "./components/config/secrets";
+import { rawConfigFromPulumi } from "./components/config/sources";
 
-// Validate everything before registering anything: bad config fails here, all at once.
-const model = loadStackModel(rawConfigFromPulumi(), { mode: "apply" });
+/** Validates everything before registering anything: bad config fails here, all at once. */
+function loadModel(): StackModel {
+    try {
+        return loadStackModel(rawConfigFromPulumi(), { mode: "apply" });
+    } catch (error) {
+        // A RunError ends the program with the message alone: the problems, no stack trace.
+        throw error instanceof ConfigValidationError ? new pulumi.RunError(error.message) : error;
+    }
+}
+
+const model = loadModel();
 const setup = new CacheSetup(PROJECT_NAME, { model, secrets: readSecrets(model) });
 
 export const cacheName = setup.identity.cacheName;
@@ -14,4 +25,5 @@ export const substituters = setup.identity.substituters;
 export const trustedPublicKeys = setup.identity.trustedPublicKeys;
 export const nixConf = setup.identity.nixConf;
 export const nixosModule = setup.identity.nixosModule;
-export const netrc = setup.identity.netrc;
+// A public cache needs no netrc; say so rather than leave the output undefined.
+export const netrc = setup.identity.netrc ?? "(public cache: no netrc needed)";

@@ -43,10 +43,10 @@ export function loadStackModel(raw: RawStackConfig, options: LoadOptions): Stack
     };
 
     const section = <T>(name: string, read: (path: string, value: unknown) => T): T | undefined =>
-        raw.values[key(name)] === undefined ? undefined : read(key(name), raw.values[key(name)]);
+        isAbsent(raw.values[key(name)]) ? undefined : read(key(name), raw.values[key(name)]);
 
     const cache = section("cache", (path, value) => readCacheSection(problems, path, value));
-    if (raw.values[key("cache")] === undefined) {
+    if (isAbsent(raw.values[key("cache")])) {
         problems.add(key("cache"), "is required; expected an object with name and publicKeys");
     }
     const useCacheNixosOrg = section("useCacheNixosOrg", (path, value) => readBoolean(problems, path, value)) ?? true;
@@ -93,6 +93,11 @@ export function loadStackModel(raw: RawStackConfig, options: LoadOptions): Stack
             cachixSigningKey: raw.values[key("cachixSigningKey")] !== undefined,
         },
     };
+}
+
+/** Pulumi.yaml gives optional sections an empty default (`{}`), which means "not configured". */
+function isAbsent(value: unknown): boolean {
+    return value === undefined || value === "{}" || (typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 0);
 }
 
 function readBoolean(problems: Problems, path: string, value: unknown): boolean | undefined {
