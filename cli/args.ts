@@ -12,7 +12,7 @@ export function parseArgs<K extends string>(
     argv: readonly string[],
     required: readonly K[],
     usage: string,
-): Record<K, string> | { error: string } {
+): (Record<K, string> & Partial<Record<string, string>>) | { error: string } {
     const values: Partial<Record<string, string>> = {};
     for (let i = 0; i < argv.length; i++) {
         const match = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]);
@@ -25,7 +25,7 @@ export function parseArgs<K extends string>(
     if (missing.length > 0) {
         return { error: `Missing ${missing.map((m) => `--${m}`).join(", ")}.\nUsage: ${usage}` };
     }
-    return values as Record<K, string>;
+    return values as Record<K, string> & Partial<Record<string, string>>;
 }
 
 /** `stacks/Pulumi.NAME.yaml`; fails clearly when it does not exist. */

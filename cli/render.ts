@@ -33,13 +33,13 @@ export function renderStack(stack: string, outDir: string, stacksDir?: string): 
 }
 
 function main(argv: readonly string[]): number {
-    const args = parseArgs(argv, ["stack", "out"], "npm run render -- --stack NAME --out DIR");
+    const args = parseArgs(argv, ["stack", "out"], "npm run render -- --stack NAME --out DIR [--stacks-dir DIR]");
     if ("error" in args) {
         console.error(args.error);
         return 2;
     }
     try {
-        const manifest = renderStack(args.stack, args.out);
+        const manifest = renderStack(args.stack, args.out, args["stacks-dir"]);
         for (const entry of manifest) {
             console.log(`${entry.kind.padEnd(15)} ${entry.path.padEnd(40)} -> ${entry.target}`);
         }

@@ -44,10 +44,10 @@ export class CacheIdentity extends pulumi.ComponentResource {
     readonly netrc?: pulumi.Output<string>;
 
     constructor(name: string, args: CacheIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("nix-cache:index:CacheIdentity", name, {}, opts);
         if (args.cache.private && args.authToken === undefined) {
             throw new Error(`CacheIdentity ${name}: cache "${args.cache.name}" is private; authToken is required for its netrc`);
         }
+        super("nix-cache:index:CacheIdentity", name, {}, opts);
         const trusted = pulumi.output(args.addedCaches ?? []).apply((added) => trustedCaches(args, added));
         this.cacheName = pulumi.output(args.cache.name);
         this.cacheUrl = pulumi.output(args.cache.url);

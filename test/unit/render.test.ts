@@ -1,0 +1,110 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { afterEach, describe, expect, it } from "vitest";
+import { renderStack } from "../../cli/render";
+
+const ROOT = path.resolve(__dirname, "../..");
+const temps: string[] = [];
+const tempDir = () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "render-"));
+    temps.push(dir);
+    return dir;
+};
+afterEach(() => temps.splice(0).forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+/** Runs the real `render` command as a user would. */
+function renderCli(args: string[]) {
+    return spawnSync(path.join(ROOT, "node_modules/.bin/tsx"), [path.join(ROOT, "cli/render.ts"), ...args], { encoding: "utf8", cwd: ROOT });
+}
+
+describe("render", () => {
+    it("writes every artifact of the atproto stack and a manifest that lists them", () => {
+        const out = tempDir();
+        const manifest = renderStack("atproto", out);
+        const written = JSON.parse(fs.readFileSync(path.join(out, "manifest.json"), "utf8")) as typeof manifest;
+        expect(written).toEqual(manifest);
+        expect(manifest).toContainEqual({ kind: "nix-conf", target: "stack-output:nixConf", path: "identity/nix.conf" });
+        expect(manifest).toContainEqual({ kind: "nixos-module", target: "stack-output:nixosModule", path: "identity/nixos-module.nix" });
+        for (const entry of manifest) {
+            expect(Object.keys(entry).sort()).toEqual(["kind", "path", "target"]);
+            expect(fs.existsSync(path.join(out, entry.path)), entry.path).toBe(true);
+        }
+        expect(fs.readFileSync(path.join(out, "identity/nix.conf"), "utf8")).toContain("substituters = https://cache.nixos.org https://atproto.cachix.org\n");
+    });
+
+    it("is deterministic: two renders are byte-for-byte equal", () => {
+        const [a, b] = [tempDir(), tempDir()];
+        const manifest = renderStack("atproto", a);
+        renderStack("atproto", b);
+        for (const entry of [...manifest, { path: "manifest.json" }]) {
+            expect(fs.readFileSync(path.join(a, entry.path))).toEqual(fs.readFileSync(path.join(b, entry.path)));
+        }
+    });
+
+    it("renders every example stack", () => {
+        const stacks = fs.readdirSync(path.join(ROOT, "stacks")).filter((f) => /^Pulumi\..+\.yaml$/.test(f));
+        expect(stacks.length).toBeGreaterThanOrEqual(2);
+        for (const file of stacks) {
+            expect(renderStack(file.slice(7, -5), tempDir()).length).toBeGreaterThan(0);
+        }
+    });
+
+    it("writes placeholders, never secret values, from a stack with encrypted secrets", () => {
+        const stacksDir = tempDir();
+        fs.writeFileSync(
+            path.join(stacksDir, "Pulumi.private.yaml"),
+            [
+                "config:",
+                "  nix-cache:cache:",
+                "    name: atproto",
+                "    private: true",
+                "    publicKeys: [atproto.cachix.org-1:mgH0q9dt3ZI9puHEfIGDnkRBfT80I3vfEh4Wda2B0rk=]",
+                "  nix-cache:cachixAuthToken:",
+                "    secure: v1:CIPHERTEXTsecretvalue==",
+                "",
+            ].join("\n"),
+        );
+        const out = tempDir();
+        renderStack("private", out, stacksDir);
+        expect(fs.readFileSync(path.join(out, "identity/netrc"), "utf8")).toBe("machine atproto.cachix.org password <secret:cachixAuthToken>\n");
+        const everything = fs.readdirSync(out, { recursive: true }).map((f) => path.join(out, String(f)));
+        for (const file of everything.filter((f) => fs.statSync(f).isFile())) {
+            expect(fs.readFileSync(file, "utf8")).not.toContain("CIPHERTEXT");
+        }
+    });
+
+    it("the command prints every problem of a broken stack, exits non-zero and writes nothing", () => {
+        const stacksDir = tempDir();
+        fs.writeFileSync(
+            path.join(stacksDir, "Pulumi.broken.yaml"),
+            "config:\n  nix-cache:cache:\n    name: Bad_Name\n    publicKeys: [nope]\n  nix-cache:hostz: []\n",
+        );
+        const out = path.join(tempDir(), "out");
+        const result = renderCli(["--stack", "broken", "--out", out, "--stacks-dir", stacksDir]);
+        expect(result.status).toBe(1);
+        expect(result.stderr).toContain("Invalid stack configuration (3 problems):");
+        expect(result.stderr).toContain("nix-cache:cache.name:");
+        expect(result.stderr).toContain("nix-cache:cache.publicKeys[0]:");
+        expect(result.stderr).toContain("nix-cache:hostz: unknown config key");
+        expect(fs.existsSync(out)).toBe(false);
+    });
+
+    it("the command explains a missing stack and bad arguments", () => {
+        const missing = renderCli(["--stack", "nope", "--out", tempDir()]);
+        expect(missing.status).toBe(1);
+        expect(missing.stderr).toMatch(/No stack file for stack "nope" at .*; known stacks: .*atproto/);
+        const usage = renderCli(["--stack", "atproto"]);
+        expect(usage.status).toBe(2);
+        expect(usage.stderr).toContain("Usage: npm run render -- --stack NAME --out DIR");
+    });
+
+    it("the command writes the files and prints the manifest", () => {
+        const out = tempDir();
+        const result = renderCli(["--stack", "atproto", "--out", out]);
+        expect(result.status).toBe(0);
+        expect(result.stdout).toMatch(/nix-conf\s+identity\/nix\.conf\s+-> stack-output:nixConf/);
+        expect(fs.existsSync(path.join(out, "manifest.json"))).toBe(true);
+    });
+});
