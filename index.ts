@@ -27,3 +27,11 @@ export const nixConf = setup.identity.nixConf;
 export const nixosModule = setup.identity.nixosModule;
 // A public cache needs no netrc; say so rather than leave the output undefined.
 export const netrc = setup.identity.netrc ?? "(public cache: no netrc needed)";
+// Per `owner/repository`, the workflow file the stack commits; and the Actions secrets it sets.
+export const githubWorkflowFiles = setup.github?.workflowFiles ?? {};
+export const githubSecrets = setup.github?.secrets ?? [];
+// The S3 mirror, when enabled (absent otherwise, so stacks without one keep their outputs).
+export const mirrorSubstituterUrl = setup.mirror?.substituterUrl;
+export const mirrorPushUrl = setup.mirror?.pushUrl;
+export const mirrorPublicKey = setup.mirror?.publicKey;
+export const mirrorRoleArn = setup.mirror?.roleArn;

@@ -1,6 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CacheIdentity } from "./cacheIdentity";
 import { StackModel } from "./config/model";
+import { GithubCi } from "./githubCi";
+import { MirrorCiSecrets } from "./mirrorCiSecrets";
+import { NixHost } from "./nixHost";
+import { S3Mirror } from "./s3Mirror";
 
 /** Secret values the stack uses, as Pulumi secrets. */
 export interface CacheSetupSecrets {
@@ -27,20 +31,65 @@ export interface CacheSetupArgs {
 export class CacheSetup extends pulumi.ComponentResource {
     /** The cache identity every other part derives from. */
     readonly identity: CacheIdentity;
+    /** GitHub CI (secrets and workflow files), when the stack has a `github` section. */
+    readonly github?: GithubCi;
+    /** The S3 mirror, when the stack's `mirror` section enables it. */
+    readonly mirror?: S3Mirror;
+    /** The mirror's GitHub secrets, when the stack has both a mirror and a `github` section. */
+    readonly mirrorCiSecrets?: MirrorCiSecrets;
+    /** One per builder host; none depends on another, so one failing leaves the others alone. */
+    readonly hosts: NixHost[];
 
     constructor(name: string, args: CacheSetupArgs, opts?: pulumi.ComponentResourceOptions) {
         super("nix-cache:index:CacheSetup", name, {}, opts);
         const { model, secrets } = args;
+        // The mirror comes first: the identity trusts its generated key.
+        if (model.mirror !== undefined) {
+            this.mirror = new S3Mirror(`${name}-mirror`, { mirror: model.mirror, github: model.github }, { parent: this });
+        }
         this.identity = new CacheIdentity(
             `${name}-identity`,
             {
                 cache: model.cache,
                 useCacheNixosOrg: model.useCacheNixosOrg,
                 extraCaches: model.extraCaches,
+                addedCaches: this.mirror?.trustedCache.apply((cache) => [cache]),
                 authToken: model.cache.private ? secrets.cachixAuthToken : undefined,
             },
             { parent: this },
         );
-        this.registerOutputs({ identity: this.identity });
+        if (model.github !== undefined) {
+            const credential = model.github.secret.credential === "authToken" ? secrets.cachixAuthToken : secrets.cachixSigningKey;
+            if (credential === undefined) {
+                throw new Error(`CacheSetup ${name}: github.secret.credential is ${model.github.secret.credential} but its secret is not set`);
+            }
+            this.github = new GithubCi(
+                `${name}-github`,
+                { github: model.github, cache: model.cache, extraCaches: model.extraCaches, credential },
+                { parent: this },
+            );
+        }
+        this.hosts = model.hosts.map(
+            (host) =>
+                new NixHost(
+                    `${name}-host-${host.name}`,
+                    {
+                        model,
+                        host,
+                        addedCaches: this.mirror?.trustedCache.apply((cache) => [cache]),
+                        privateKey: host.auth.kind === "privateKey" ? secrets.sshPrivateKeys?.[host.auth.configKey] : undefined,
+                        netrcToken: model.cache.private ? secrets.cachixAuthToken : undefined,
+                    },
+                    { parent: this },
+                ),
+        );
+        if (this.mirror !== undefined && model.mirror !== undefined && model.github !== undefined) {
+            this.mirrorCiSecrets = new MirrorCiSecrets(
+                `${name}-mirror-ci`,
+                { github: model.github, mirror: model.mirror, values: this.mirror.ciSecretValues },
+                { parent: this },
+            );
+        }
+        this.registerOutputs({ identity: this.identity, github: this.github, mirror: this.mirror, mirrorCiSecrets: this.mirrorCiSecrets, hosts: this.hosts });
     }
 }

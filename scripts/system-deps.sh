@@ -2,7 +2,7 @@
 # Installs the Debian packages the tests use for real: Nix (nix-bin) and an SSH server/client.
 set -euo pipefail
 
-packages=(nix-bin openssh-server openssh-client)
+packages=(nix-bin openssh-server openssh-client sudo shellcheck)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

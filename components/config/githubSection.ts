@@ -38,6 +38,13 @@ const cronRule = rule(/^\S+(\s+\S+){4}$/, 'a five-field cron expression such as 
 const actionRule = rule(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+(\/[^@\s]+)?@[^\s@]+$/, "an action reference OWNER/REPO@REF");
 const shaRule = rule(/^[0-9a-f]{40}$/, "a full 40-character lowercase commit SHA");
 const labelRule = rule(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "a runner label such as ubuntu-latest");
+// Text copied into the workflow must not open a `${{ }}` expression GitHub would evaluate.
+const workflowNameRule = rule(/^(?!.*\$\{\{)\S.{0,99}$/, "a short display name without ${{");
+const nixConfigRule: StringRule = (value) => {
+    const lines = value.split("\n").filter((line) => line.trim() !== "" && !line.trim().startsWith("#"));
+    const ok = !value.includes("${{") && lines.length > 0 && lines.every((line) => /^\s*[A-Za-z][\w-]*\s*=/.test(line));
+    return ok ? undefined : 'nix.conf lines "name = value" (without ${{)';
+};
 
 /** Reads `nix-cache:github`. */
 export function readGithubSection(problems: Problems, path: string, value: unknown): GithubSpec | undefined {
@@ -73,13 +80,14 @@ function readRepository(problems: Problems, path: string, value: unknown): Githu
 }
 
 function readSecret(problems: Problems, path: string, value: unknown): GithubSecretSpec | undefined {
-    const item = readObject(problems, path, value, ["scope", "visibility", "environment", "credential", "name"]);
+    const item = readObject(problems, path, value, ["scope", "visibility", "environment", "createEnvironment", "credential", "name"]);
     if (!item) {
         return undefined;
     }
     const scope = item.optionalEnum("scope", ["repository", "organization", "environment"] as const) ?? "repository";
     const visibility = item.optionalEnum("visibility", ["all", "private", "selected"] as const);
     const environment = item.optionalString("environment", { rule: environmentRule });
+    const createEnvironment = item.optionalBoolean("createEnvironment");
     const credential = item.optionalEnum("credential", ["authToken", "signingKey"] as const) ?? "authToken";
     const name = item.optionalString("name", { rule: secretNameRule }) ?? DEFAULT_SECRET_NAMES[credential];
     if (visibility !== undefined && scope !== "organization") {
@@ -91,13 +99,16 @@ function readSecret(problems: Problems, path: string, value: unknown): GithubSec
     if (environment !== undefined && scope !== "environment") {
         problems.add(item.pathOf("environment"), `only applies when scope is environment; scope is ${describeValue(scope)}`);
     }
-    return { scope, visibility: visibility ?? "selected", environment, credential, name };
+    if (createEnvironment !== undefined && scope !== "environment") {
+        problems.add(item.pathOf("createEnvironment"), `only applies when scope is environment; scope is ${describeValue(scope)}`);
+    }
+    return { scope, visibility: visibility ?? "selected", environment, createEnvironment, credential, name };
 }
 
 function readWorkflow(problems: Problems, path: string, value: unknown): WorkflowSpec | undefined {
     const item = readObject(problems, path, value, [
         "path", "name", "schedule", "pullRequests", "workflowDispatch", "runsOn", "verify",
-        "actions", "commitMessage", "commitAuthor", "commitEmail",
+        "concurrency", "extraNixConfig", "actions", "commitMessage", "commitAuthor", "commitEmail",
     ]);
     if (!item) {
         return undefined;
@@ -112,12 +123,14 @@ function readWorkflow(problems: Problems, path: string, value: unknown): Workflo
         ? undefined
         : {
               path: item.optionalString("path", { rule: workflowPathRule }) ?? WORKFLOW_DEFAULTS.path,
-              name: item.optionalString("name", { rule: rule(/^\S.{0,99}$/, "a short display name") }) ?? WORKFLOW_DEFAULTS.name,
+              name: item.optionalString("name", { rule: workflowNameRule }) ?? WORKFLOW_DEFAULTS.name,
               schedule: readSchedule(item),
               pullRequests: item.optionalBoolean("pullRequests") ?? true,
               workflowDispatch: item.optionalBoolean("workflowDispatch") ?? true,
               runsOn: item.optionalString("runsOn", { rule: labelRule }) ?? WORKFLOW_DEFAULTS.runsOn,
               verify: item.optionalBoolean("verify") ?? true,
+              concurrency: item.optionalBoolean("concurrency") ?? true,
+              extraNixConfig: item.optionalString("extraNixConfig", { rule: nixConfigRule }),
               actions,
               commitMessage: item.optionalString("commitMessage", { rule: rule(/^\S/, "a non-empty commit message") }) ??
                   WORKFLOW_DEFAULTS.commitMessage,

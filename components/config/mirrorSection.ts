@@ -49,5 +49,10 @@ export function readMirrorSection(
     if (spec.oidcProviderArn !== undefined && spec.ciCredentials !== "oidc") {
         problems.add(item.pathOf("oidcProviderArn"), "only applies when ciCredentials is oidc");
     }
+    if (spec.endpoint !== undefined && (spec.oidcProviderArn !== undefined || item.has("ciCredentials"))) {
+        // An S3-compatible server is not AWS: no IAM role or user is made for CI there.
+        const key = spec.oidcProviderArn !== undefined ? "oidcProviderArn" : "ciCredentials";
+        problems.add(item.pathOf(key), "only applies to AWS; with endpoint set, CI's key for that server is set by hand (see docs/mirror.md)");
+    }
     return enabled && bucket !== undefined ? { ...spec, bucket } : undefined;
 }

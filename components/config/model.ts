@@ -36,6 +36,11 @@ export interface GithubSecretSpec {
     readonly visibility: "all" | "private" | "selected";
     /** Environment secrets only: the environment's name (the build job runs in it). */
     readonly environment?: string;
+    /**
+     * Environment secrets only: `true` creates the environment when it does not exist (it is kept
+     * on destroy). Off unless set, so an existing environment's protection rules are never touched.
+     */
+    readonly createEnvironment?: boolean;
     /** `authToken`: cachix-action pushes with `CACHIX_AUTH_TOKEN`; `signingKey`: self-signed cache. */
     readonly credential: "authToken" | "signingKey";
     /** The secret's name, `CACHIX_AUTH_TOKEN` or `CACHIX_SIGNING_KEY` unless overridden. */
@@ -80,6 +85,10 @@ export interface WorkflowSpec {
     readonly runsOn: string;
     /** Fail the job when a built output is not in the cache after pushing. */
     readonly verify: boolean;
+    /** One run per branch or pull request at a time; superseded pull-request runs are cancelled. */
+    readonly concurrency: boolean;
+    /** Extra nix.conf lines for install-nix-action's `extra_nix_config`. */
+    readonly extraNixConfig?: string;
     /** Action references. */
     readonly actions: WorkflowActionsSpec;
     /** Commit message used when the file changes. */

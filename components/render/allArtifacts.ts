@@ -1,5 +1,8 @@
 import { StackModel } from "../config/model";
+import { githubArtifacts } from "../github/githubArtifacts";
+import { hostArtifacts } from "../hosts/hostArtifacts";
 import { identityArtifacts } from "../identity/identityArtifacts";
+import { mirrorArtifacts } from "../mirror/mirrorArtifacts";
 import { Artifact, SecretText } from "./artifact";
 
 /**
@@ -7,5 +10,5 @@ import { Artifact, SecretText } from "./artifact";
  * Each concern contributes its own list.
  */
 export function allArtifacts(model: StackModel, secret: SecretText): Artifact[] {
-    return [...identityArtifacts(model, secret)];
+    return [...identityArtifacts(model, secret), ...githubArtifacts(model, secret), ...mirrorArtifacts(model, secret), ...hostArtifacts(model, secret)];
 }

@@ -20,8 +20,8 @@ describe("the program (index.ts) under mocks", () => {
     });
 
     it("keeps the token secret in the netrc output", async () => {
-        expect(program.netrc).toBeDefined();
-        expect(await isSecretOutput(program.netrc!)).toBe(true);
+        const pulumi = await import("@pulumi/pulumi");
+        expect(await isSecretOutput(pulumi.output(program.netrc))).toBe(true);
         expect(await isSecretOutput(program.nixConf)).toBe(false);
         expect(await valueOf(program.nixConf)).not.toContain(TOKEN);
     });

@@ -1,0 +1,128 @@
+import { loadStackModel } from "../components/config/load";
+import { HostSpec } from "../components/config/model";
+import { rawConfigFromStackFile } from "../components/config/sources";
+import { hostCommands } from "../components/hosts/hostCommands";
+import { hostScripts } from "../components/hosts/hostScripts";
+import { hostPayload } from "../components/hosts/payload";
+import { parseVerifyReport } from "../components/hosts/verifyReport";
+import { parseArgs, stackFile } from "./args";
+import { describeSshFailure, runOverSsh, SshTarget } from "./sshClient";
+
+const USAGE = "npm run verify -- --stack NAME [--identity SSH_KEY_FILE] [--host NAME] [--stacks-dir DIR]";
+
+/** What verify found on one host. */
+export interface HostVerdict {
+    readonly host: string;
+    readonly kind: HostSpec["kind"];
+    /** `ok`, `pending` (declared, waiting for a NixOS rebuild), `drift`, `unreachable` or `error`. */
+    readonly status: "ok" | "pending" | "drift" | "unreachable" | "error";
+    /** The kind the host looks like (from the detect script), when it could be asked. */
+    readonly detected?: string;
+    /** One line per problem (or the pending items). */
+    readonly details: string[];
+}
+
+/** Options of {@link verifyStack}. */
+export interface VerifyOptions {
+    /** Private key file for every host; without one, the SSH agent. */
+    readonly identityFile?: string;
+    /** Only this host. */
+    readonly host?: string;
+    /** Where the stack files are (`stacks/` by default). */
+    readonly stacksDir?: string;
+}
+
+/**
+ * Runs each host's verify script (the one `pulumi up` runs) over SSH, all hosts at once, and
+ * reports drift. Changes nothing on any host. Secrets are not needed: the stack file is read
+ * without decrypting, and SSH authenticates with `identityFile` or the agent.
+ */
+export async function verifyStack(stack: string, options: VerifyOptions = {}): Promise<HostVerdict[]> {
+    const model = loadStackModel(rawConfigFromStackFile(stackFile(stack, options.stacksDir)), { mode: "render" });
+    const hosts = model.hosts.filter((host) => options.host === undefined || host.name === options.host);
+    if (options.host !== undefined && hosts.length === 0) {
+        throw new Error(`stack ${stack} has no host ${JSON.stringify(options.host)}; hosts: ${model.hosts.map((h) => h.name).join(", ") || "none"}`);
+    }
+    return Promise.all(hosts.map((host) => verifyHost(host, hostCommands(hostScripts(hostPayload(model, host)), host.kind), options)));
+}
+
+async function verifyHost(host: HostSpec, commands: { verify: string; detect: string }, options: VerifyOptions): Promise<HostVerdict> {
+    const target = sshTarget(host, options);
+    const base = { host: host.name, kind: host.kind };
+    const detect = await runOverSsh(target, commands.detect);
+    if (detect.code === 255) {
+        return { ...base, status: "unreachable", details: [describeSshFailure(detect)] };
+    }
+    const detected = /^nix-cache-detect suggested = (\S+)$/m.exec(detect.stdout)?.[1];
+    const verify = await runOverSsh(target, commands.verify);
+    if (verify.code === 255) {
+        return { ...base, status: "unreachable", detected, details: [describeSshFailure(verify)] };
+    }
+    const report = parseVerifyReport(verify.stdout);
+    if (report.checks.length === 0 || (verify.code !== 0 && verify.code !== 3)) {
+        const why = verify.stderr.trim().split("\n").pop() ?? `exit code ${verify.code}`;
+        return { ...base, status: "error", detected, details: [why] };
+    }
+    const drift = report.checks.filter((check) => check.status === "drift").map((check) => `${check.item}: ${check.detail}`);
+    const pending = report.checks.filter((check) => check.status === "pending").map((check) => `${check.item}: ${check.detail}`);
+    if (drift.length > 0) {
+        return { ...base, status: "drift", detected, details: drift };
+    }
+    return { ...base, status: pending.length > 0 ? "pending" : "ok", detected, details: pending };
+}
+
+function sshTarget(host: HostSpec, options: VerifyOptions): SshTarget {
+    return {
+        address: host.ssh.address,
+        port: host.ssh.port,
+        user: host.ssh.user,
+        hostKey: host.ssh.hostKey,
+        insecure: host.insecureSkipHostKeyVerification,
+        proxy: host.proxy,
+        identityFile: options.identityFile,
+        agentSocket: host.auth.kind === "agent" ? host.auth.socket : undefined,
+    };
+}
+
+/** The report as a table: one line per host, then one indented line per detail. */
+export function formatVerdicts(verdicts: readonly HostVerdict[]): string {
+    const width = Math.max(4, ...verdicts.map((v) => v.host.length));
+    const lines = [`${"HOST".padEnd(width)}  KIND   DETECTED  STATUS`];
+    for (const verdict of verdicts) {
+        lines.push(`${verdict.host.padEnd(width)}  ${verdict.kind.padEnd(5)}  ${(verdict.detected ?? "-").padEnd(8)}  ${verdict.status}`);
+        lines.push(...verdict.details.map((detail) => `${" ".repeat(width)}    - ${detail}`));
+    }
+    return `${lines.join("\n")}\n`;
+}
+
+/** Exit code: 0 when every host is as declared (or pending a rebuild it was told to wait for). */
+export function exitCodeOf(verdicts: readonly HostVerdict[]): number {
+    return verdicts.every((v) => v.status === "ok" || v.status === "pending") ? 0 : 1;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+    const args = parseArgs(argv, ["stack"], USAGE);
+    if ("error" in args) {
+        console.error(args.error);
+        return 2;
+    }
+    const optional = args as Record<string, string | undefined>;
+    try {
+        const verdicts = await verifyStack(args.stack, { identityFile: optional["identity"], host: optional["host"], stacksDir: optional["stacks-dir"] });
+        if (verdicts.length === 0) {
+            console.log(`stack ${args.stack} declares no hosts`);
+            return 0;
+        }
+        process.stdout.write(formatVerdicts(verdicts));
+        return exitCodeOf(verdicts);
+    } catch (error) {
+        console.error(error instanceof Error ? error.message : String(error));
+        return 1;
+    }
+}
+
+if (require.main === module) {
+    void main(process.argv.slice(2)).then((code) => {
+        process.exitCode = code;
+    });
+}

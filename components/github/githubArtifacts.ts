@@ -1,0 +1,39 @@
+import { StackModel } from "../config/model";
+import { Artifact, SecretText } from "../render/artifact";
+import { secretPlacements } from "./secretPlacements";
+import { renderWorkflow } from "./workflow";
+
+/** Where `render` writes the listing of the Actions secrets the stack sets. */
+export const SECRETS_LISTING_PATH = "github/secrets.json";
+
+/**
+ * The GitHub side of a stack as files: each repository's workflow, byte-for-byte what
+ * `pulumi up` commits, and a listing of the Actions secrets it sets (names and places, never
+ * values). Nothing when the stack has no `github` section.
+ */
+export function githubArtifacts(model: StackModel, _secret: SecretText): Artifact[] {
+    const github = model.github;
+    if (github === undefined) {
+        return [];
+    }
+    const workflows: Artifact[] = github.repositories.map((repo) => ({
+        kind: "workflow",
+        target: `github:${github.owner}/${repo.name}:${github.workflow.path}`,
+        path: `github/${github.owner}/${repo.name}/${github.workflow.path}`,
+        content: renderWorkflow({ ...model, github }, repo),
+    }));
+    const listing = {
+        owner: github.owner,
+        credential: github.secret.credential,
+        // The config key whose value `pulumi up` stores in each secret.
+        valueFrom: github.secret.credential === "authToken" ? "cachixAuthToken" : "cachixSigningKey",
+        secrets: secretPlacements(github),
+    };
+    const secrets: Artifact = {
+        kind: "github-secret",
+        target: `github:${github.owner}:actions-secrets`,
+        path: SECRETS_LISTING_PATH,
+        content: `${JSON.stringify(listing, null, 2)}\n`,
+    };
+    return [...workflows, secrets];
+}

@@ -1,0 +1,57 @@
+import * as command from "@pulumi/command";
+import * as pulumi from "@pulumi/pulumi";
+import { HostSpec, SshEndpointSpec } from "../config/model";
+
+type ConnectionArgs = command.types.input.remote.ConnectionArgs;
+type ProxyConnectionArgs = command.types.input.remote.ProxyConnectionArgs;
+
+/** How often, and how long, to try reaching a host before failing (the provider's default is 10 tries). */
+export const DIAL_ERROR_LIMIT = 3;
+export const PER_DIAL_TIMEOUT_SECONDS = 15;
+
+/**
+ * The SSH connection of a host's remote commands. The host key is pinned unless the host opts
+ * out with `insecureSkipHostKeyVerification` (the provider skips verification without one).
+ * The private key stays a secret output; without one the provider uses the SSH agent.
+ */
+export function hostConnection(host: HostSpec, privateKey?: pulumi.Input<string>): ConnectionArgs {
+    const auth = authArgs(host, privateKey);
+    const connection: ConnectionArgs = {
+        ...endpointArgs(host.ssh, host.insecureSkipHostKeyVerification),
+        ...auth,
+        dialErrorLimit: DIAL_ERROR_LIMIT,
+        perDialTimeout: PER_DIAL_TIMEOUT_SECONDS,
+    };
+    if (host.proxy !== undefined) {
+        const proxy: ProxyConnectionArgs = {
+            ...endpointArgs(host.proxy, host.insecureSkipHostKeyVerification),
+            ...auth,
+            dialErrorLimit: DIAL_ERROR_LIMIT,
+            perDialTimeout: PER_DIAL_TIMEOUT_SECONDS,
+        };
+        connection.proxy = proxy;
+    }
+    return connection;
+}
+
+function endpointArgs(endpoint: SshEndpointSpec, insecure: boolean): { host: string; port: number; user: string; hostKey?: string } {
+    const args = { host: endpoint.address, port: endpoint.port, user: endpoint.user };
+    if (insecure) {
+        return args;
+    }
+    if (endpoint.hostKey === undefined) {
+        // The config reader requires it; this guards callers that build a HostSpec by hand.
+        throw new Error(`host ${endpoint.address}:${endpoint.port}: hostKey is required unless insecureSkipHostKeyVerification is set`);
+    }
+    return { ...args, hostKey: endpoint.hostKey };
+}
+
+function authArgs(host: HostSpec, privateKey?: pulumi.Input<string>): { privateKey?: pulumi.Input<string>; agentSocketPath?: string } {
+    if (host.auth.kind === "agent") {
+        return host.auth.socket === undefined ? {} : { agentSocketPath: host.auth.socket };
+    }
+    if (privateKey === undefined) {
+        throw new Error(`host ${host.name}: the SSH private key nix-cache:${host.auth.configKey} was not given`);
+    }
+    return { privateKey: pulumi.secret(privateKey) };
+}

@@ -1,0 +1,81 @@
+# ---- apply (kinds nix and user): the managed file, included once at the end of nix.conf ----
+nc_check_kind
+nc_resolve_conf_dir "${1:-}"
+nc_conf="$nc_conf_dir/nix.conf"
+nc_managed="$nc_conf_dir/$NC_MANAGED_NAME"
+if [ -L "$nc_conf" ]; then
+    die "$nc_conf is a symbolic link (to $(readlink "$nc_conf")): something else manages it (NixOS, home-manager, nix-darwin); declare the caches there, or use kind nixos"
+fi
+if [ -e "$nc_conf" ] && [ ! -f "$nc_conf" ]; then die "$nc_conf is not a regular file"; fi
+if [ "$NC_KIND" = user ]; then
+    nc_problem=$(nc_user_trust_problem)
+    [ -z "$nc_problem" ] || die "$nc_problem; nothing was changed"
+fi
+
+# 1. The files as they should be, built in the work dir.
+nc_write_managed_conf "$nc_work/managed" "$nc_conf_dir" || die "cannot write to $nc_work"
+nc_strip_include "$nc_conf" > "$nc_work/own" || die "cannot read $nc_conf"
+{ cat "$nc_work/own"; printf '%s\n' "$NC_INCLUDE_1" "$NC_INCLUDE_2"; } > "$nc_work/nix.conf"
+
+# 2. Nix itself reads them, from a copy of the config dir, before anything on the host changes.
+mkdir "$nc_work/candidate" || die "cannot write to $nc_work"
+if [ -d "$nc_conf_dir" ]; then
+    cp -pR "$nc_conf_dir/." "$nc_work/candidate/" || die "cannot copy $nc_conf_dir"
+    rm -rf "$nc_work/candidate/$NC_BACKUP_NAME"
+fi
+if ! cp "$nc_work/nix.conf" "$nc_work/candidate/nix.conf" || ! cp "$nc_work/managed" "$nc_work/candidate/$NC_MANAGED_NAME"; then
+    die "cannot write to $nc_work"
+fi
+if ! nc_show "$nc_work/candidate" > "$nc_work/effective" 2> "$nc_work/errors"; then
+    die "Nix rejects the new configuration, so nothing was changed: $(nc_head "$nc_work/errors")"
+fi
+nc_lack=$(nc_missing "$nc_work/effective")
+[ -z "$nc_lack" ] || die "with the new files Nix would still lack: $nc_lack; so nothing was changed (does NIX_CONFIG or a later include override them?)"
+
+# 3. Commit: the host's originals are kept once; then each file is replaced atomically.
+nc_snapshot "$nc_conf" conf
+nc_snapshot "$nc_managed" managed
+nc_new_backup=
+nc_new_dir=
+nc_restarted=
+nc_rollback() {
+    nc_put_back "$nc_conf" conf
+    nc_put_back "$nc_managed" managed
+    if [ -n "$nc_new_backup" ]; then rm -rf "$nc_backup"; fi
+    if [ -n "$nc_new_dir" ]; then rmdir "$nc_conf_dir" 2>/dev/null; fi
+    if [ -n "$nc_restarted" ]; then nc_restart_daemon > /dev/null || warn "restarting nix-daemon again failed"; fi
+    warn "put the previous $nc_conf and $nc_managed back"
+}
+nc_in_commit=yes
+if [ ! -d "$nc_conf_dir" ]; then
+    mkdir -p "$nc_conf_dir" || die "cannot create $nc_conf_dir"
+    nc_new_dir=yes
+fi
+if [ ! -d "$nc_backup" ]; then
+    mkdir -m 700 "$nc_backup" || die "cannot create $nc_backup"
+    nc_new_backup=yes
+    if [ -n "$nc_new_dir" ]; then : > "$nc_backup/conf-dir.created"; fi
+fi
+nc_backup_once "$nc_conf" "$nc_backup" nix.conf
+nc_write "$nc_work/managed" "$nc_managed" 644 || :
+nc_write "$nc_work/nix.conf" "$nc_conf" 644 || :
+
+# 4. What Nix reads now must hold everything declared.
+if ! nc_show "$nc_conf_dir" > "$nc_work/effective" 2> "$nc_work/errors"; then
+    die "Nix rejects the configuration as written: $(nc_head "$nc_work/errors")"
+fi
+nc_lack=$(nc_missing "$nc_work/effective")
+[ -z "$nc_lack" ] || die "the effective configuration lacks: $nc_lack"
+
+# 5. Only now, and only after a change, the daemon reads it again.
+if [ -n "$nc_changed" ] && [ "$NC_KIND" = nix ] && [ "$NC_RESTART_DAEMON" = yes ]; then
+    nc_restarted=yes
+    nc_restart_daemon || die "restarting nix-daemon failed"
+fi
+nc_in_commit=
+if [ -n "$nc_changed" ]; then
+    say "changed:$nc_changed"
+else
+    say "no change: $nc_conf and $nc_managed are already as declared"
+fi
+nc_report "$nc_work/effective"

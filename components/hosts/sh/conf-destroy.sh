@@ -1,0 +1,38 @@
+# ---- destroy (kinds nix and user): nix.conf as it was, the managed file and backups gone ----
+nc_resolve_conf_dir "${1:-}"
+nc_conf="$nc_conf_dir/nix.conf"
+nc_managed="$nc_conf_dir/$NC_MANAGED_NAME"
+if [ ! -d "$nc_backup" ] && [ ! -e "$nc_managed" ] && ! grep -q -x -F "$NC_INCLUDE_2" "$nc_conf" 2>/dev/null; then
+    say "nothing to undo: nix-cache has not changed $nc_conf_dir"
+    exit 0
+fi
+if [ -L "$nc_conf" ]; then die "$nc_conf is now a symbolic link (to $(readlink "$nc_conf")): not touching it"; fi
+
+nc_strip_include "$nc_conf" > "$nc_work/own" || die "cannot read $nc_conf"
+nc_snapshot "$nc_conf" conf
+nc_snapshot "$nc_managed" managed
+nc_rollback() {
+    nc_put_back "$nc_conf" conf
+    nc_put_back "$nc_managed" managed
+    warn "put the previous $nc_conf and $nc_managed back"
+}
+nc_in_commit=yes
+nc_restore_edited "$nc_conf" "$nc_backup" nix.conf "$nc_work/own" 644
+nc_remove "$nc_managed"
+nc_in_commit=
+
+nc_created=
+[ -f "$nc_backup/conf-dir.created" ] && nc_created=yes
+rm -f "$nc_backup/nix.conf" "$nc_backup/nix.conf.absent" "$nc_backup/conf-dir.created"
+if [ -d "$nc_backup" ] && ! rmdir "$nc_backup" 2>/dev/null; then
+    say "kept $nc_backup: it still holds other originals (the netrc's, removed with it)"
+fi
+if [ -n "$nc_created" ]; then rmdir "$nc_conf_dir" 2>/dev/null || :; fi
+
+if [ -f "$nc_conf" ] && command -v nix >/dev/null 2>&1 && ! nc_show "$nc_conf_dir" > /dev/null 2> "$nc_work/errors"; then
+    warn "Nix rejects the restored configuration, which is the host's own: $(nc_head "$nc_work/errors")"
+fi
+if [ -n "$nc_changed" ] && [ "$NC_KIND" = nix ] && [ "$NC_RESTART_DAEMON" = yes ]; then
+    nc_restart_daemon || warn "restarting nix-daemon failed: restart it by hand"
+fi
+if [ -n "$nc_changed" ]; then say "undone:$nc_changed"; else say "nothing to undo: $nc_conf_dir was already as before"; fi

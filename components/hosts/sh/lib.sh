@@ -1,0 +1,300 @@
+# ---- nix-cache shell library: shared by every script nix-cache runs on a host (POSIX sh) ----
+set -u
+# No globbing: lists of URLs and keys are split on spaces only, and a URL may hold a '?'.
+set -f
+umask 022
+# Non-interactive SSH sessions often lack the profile that puts Nix on PATH.
+PATH="$PATH:/nix/var/nix/profiles/default/bin:/run/current-system/sw/bin:/usr/sbin:/sbin"
+export PATH
+
+nc_host=$(uname -n 2>/dev/null || echo unknown)
+nc_in_commit=
+nc_changed=
+
+say() { printf 'nix-cache: %s\n' "$*"; }
+warn() { printf 'nix-cache: warning: %s\n' "$*" >&2; }
+
+# Fails the script. Once files are being replaced (nc_in_commit), the previous ones go back
+# first, so the message can say so and the host is as it was.
+die() {
+    if [ -n "$nc_in_commit" ]; then
+        nc_in_commit=
+        nc_rollback
+    fi
+    printf 'nix-cache: error on host %s (%s): %s\n' "$NC_HOST_NAME" "$nc_host" "$*" >&2
+    exit 1
+}
+
+# Each script that commits changes defines its own; nothing to undo by default.
+nc_rollback() { :; }
+
+nc_work=$(mktemp -d "${TMPDIR:-/tmp}/nix-cache.XXXXXX") || {
+    echo "nix-cache: error: cannot create a temporary directory" >&2
+    exit 1
+}
+trap 'rm -rf "$nc_work"' EXIT
+trap 'die "interrupted"' HUP INT TERM
+
+# The first lines of a log, for an error message.
+nc_head() { sed -n '1,20p' "$1" 2>/dev/null; }
+
+nc_is_nixos() { [ -e /run/current-system/nixos-version ] || [ -e /etc/NIXOS ]; }
+
+# Why this host cannot be managed as NC_KIND (empty when it can).
+nc_kind_problem() {
+    case $NC_KIND in
+        nixos)
+            nc_is_nixos || echo "this host is not NixOS (no /run/current-system/nixos-version): use kind nix or user"
+            ;;
+        nix)
+            ! nc_is_nixos || echo "this host is NixOS, whose nix.conf is generated from the system configuration: use kind nixos"
+            ;;
+    esac
+}
+
+nc_check_kind() {
+    nc_problem=$(nc_kind_problem)
+    [ -z "$nc_problem" ] || die "$nc_problem"
+    if [ "$NC_KIND" != user ] && [ "$(id -u)" -ne 0 ]; then
+        die "kind $NC_KIND changes system files and needs root, but this runs as $(id -un)"
+    fi
+    command -v nix >/dev/null 2>&1 || die "nix is not installed or not on PATH ($PATH)"
+}
+
+# The effective settings, as Nix prints them. `nix config show` replaced `nix show-config` in
+# Nix 2.20; older versions only know the latter.
+nc_nix_show() {
+    case "$(nix --version 2>/dev/null)" in
+        *" 2."[2-9][0-9]* | *" 3."*) nix --extra-experimental-features nix-command config show ;;
+        *) nix --extra-experimental-features nix-command show-config ;;
+    esac
+}
+
+# Effective settings of the Nix config dir $1 as the daemon reads them: no user config files,
+# no NIX_CONFIG.
+nc_show_system() {
+    (
+        unset NIX_CONFIG
+        NIX_CONF_DIR=$1
+        NIX_USER_CONF_FILES="$1/.nix-cache-no-user-config"
+        export NIX_CONF_DIR NIX_USER_CONF_FILES
+        nc_nix_show
+    )
+}
+
+# Effective settings of the login user: the system config, then the user's nix.conf $1.
+nc_show_user() {
+    (
+        unset NIX_CONFIG
+        NIX_USER_CONF_FILES=$1
+        export NIX_USER_CONF_FILES
+        nc_nix_show
+    )
+}
+
+# The effective settings this host kind is judged by, for the config dir $1.
+nc_show() {
+    if [ "$NC_KIND" = user ]; then nc_show_user "$1/nix.conf"; else nc_show_system "$1"; fi
+}
+
+# The value of setting $1 in the effective settings file $2.
+nc_setting() { sed -n "s/^$1 = *//p" "$2" | sed -n 1p; }
+
+# Whether the space-separated list $1 holds $2 (URLs compared without a trailing slash).
+nc_has() {
+    for nc_w in $1; do
+        [ "${nc_w%/}" = "${2%/}" ] && return 0
+    done
+    return 1
+}
+
+# What the effective settings file $1 lacks of the declared settings ("" when nothing).
+nc_missing() {
+    nc_m=
+    nc_list=$(nc_setting substituters "$1")
+    for nc_x in $NC_WANT_SUBSTITUTERS; do nc_has "$nc_list" "$nc_x" || nc_m="$nc_m; substituter $nc_x"; done
+    nc_list=$(nc_setting trusted-public-keys "$1")
+    for nc_x in $NC_WANT_KEYS; do nc_has "$nc_list" "$nc_x" || nc_m="$nc_m; trusted-public-key $nc_x"; done
+    nc_list=$(nc_setting trusted-users "$1")
+    for nc_x in $NC_WANT_USERS; do nc_has "$nc_list" "$nc_x" || nc_m="$nc_m; trusted-user $nc_x"; done
+    printf '%s' "${nc_m#; }"
+}
+
+# The lines the component reads its outputs from.
+nc_report() {
+    for nc_s in substituters trusted-public-keys trusted-users; do
+        printf 'nix-cache-effective %s = %s\n' "$nc_s" "$(nc_setting "$nc_s" "$1")"
+    done
+}
+
+# Whether file $1 is empty or ends with a newline.
+nc_ends_nl() { [ ! -s "$1" ] || [ "$(tail -c 1 "$1" | od -An -tx1 | tr -d ' \n')" = 0a ]; }
+
+# Whether files $1 and $2 hold the same text, ignoring a missing newline at the very end.
+nc_same_text() {
+    cmp -s "$1" "$2" && return 0
+    { cat "$1"; nc_ends_nl "$1" || echo; } > "$nc_work/same.a"
+    { cat "$2"; nc_ends_nl "$2" || echo; } > "$nc_work/same.b"
+    cmp -s "$nc_work/same.a" "$nc_work/same.b"
+}
+
+# Puts the content of file $1 at $2 atomically (temporary file, then rename), keeping $2's
+# mode and owner; a new $2 gets mode $3. Returns 1 when $2 already holds exactly that.
+nc_write() {
+    if [ -f "$2" ] && cmp -s "$1" "$2"; then return 1; fi
+    nc_tmp="$2.nix-cache-tmp"
+    rm -f "$nc_tmp"
+    if [ -f "$2" ]; then
+        cp -p "$2" "$nc_tmp" || die "cannot copy $2"
+    else
+        if ! (umask 077 && : > "$nc_tmp" && chmod "$3" "$nc_tmp"); then die "cannot create $nc_tmp"; fi
+    fi
+    cat "$1" > "$nc_tmp" || { rm -f "$nc_tmp"; die "cannot write $nc_tmp"; }
+    mv -f "$nc_tmp" "$2" || { rm -f "$nc_tmp"; die "cannot rename $nc_tmp to $2"; }
+    nc_changed="$nc_changed $2"
+    return 0
+}
+
+# Replaces $2 atomically with a copy of $1, mode and owner included (byte-for-byte restores).
+nc_copy_into() {
+    nc_tmp="$2.nix-cache-tmp"
+    rm -f "$nc_tmp"
+    cp -p "$1" "$nc_tmp" && mv -f "$nc_tmp" "$2"
+}
+
+nc_remove() {
+    if [ -e "$1" ] || [ -L "$1" ]; then
+        rm -f "$1" || die "cannot remove $1"
+        nc_changed="$nc_changed $1"
+    fi
+}
+
+# Remembers file $1 under the name $2, for nc_put_back if this run fails.
+nc_snapshot() {
+    rm -f "$nc_work/prev.$2" "$nc_work/prev.$2.absent"
+    if [ -f "$1" ]; then cp -p "$1" "$nc_work/prev.$2" || die "cannot copy $1"; else : > "$nc_work/prev.$2.absent"; fi
+}
+
+nc_put_back() {
+    if [ -f "$nc_work/prev.$2" ]; then
+        cmp -s "$nc_work/prev.$2" "$1" 2>/dev/null || nc_copy_into "$nc_work/prev.$2" "$1" || warn "could not put back $1"
+    elif [ -f "$nc_work/prev.$2.absent" ]; then
+        rm -f "$1"
+    fi
+}
+
+# Keeps the host's own file $1 in backup dir $2 as $3 (or notes that there was none), the
+# first time only: later runs must not take nix-cache's own version for the original.
+nc_backup_once() {
+    if [ -f "$2/$3" ] || [ -f "$2/$3.absent" ]; then return 0; fi
+    if [ -f "$1" ]; then
+        cp -p "$1" "$2/$3" || die "cannot back up $1"
+    else
+        : > "$2/$3.absent" || die "cannot write $2/$3.absent"
+    fi
+}
+
+# Destroy for a file nix-cache added lines to. $1 = the file, $2/$3 = its backup, $4 = the file
+# without nix-cache's lines, $5 = mode if it has to be created. The original comes back byte
+# for byte unless someone else changed the file since; then only nix-cache's lines go.
+nc_restore_edited() {
+    if [ -f "$2/$3" ]; then
+        if [ ! -f "$1" ] || nc_same_text "$4" "$2/$3"; then
+            if ! cmp -s "$2/$3" "$1" 2>/dev/null; then
+                nc_copy_into "$2/$3" "$1" || die "cannot restore $1"
+                nc_changed="$nc_changed $1"
+            fi
+        else
+            warn "$1 was edited after nix-cache first changed it: only nix-cache's lines were taken out"
+            nc_write "$4" "$1" "$5" || :
+        fi
+    elif [ -f "$2/$3.absent" ] && [ ! -s "$4" ]; then
+        nc_remove "$1"
+    elif [ -f "$1" ]; then
+        nc_write "$4" "$1" "$5" || :
+    fi
+}
+
+# Destroy for a file nix-cache owns whole: the original back, or gone if there was none.
+nc_restore_whole() {
+    if [ -f "$2/$3" ]; then
+        if ! cmp -s "$2/$3" "$1" 2>/dev/null; then
+            nc_copy_into "$2/$3" "$1" || die "cannot restore $1"
+            nc_changed="$nc_changed $1"
+        fi
+    else
+        nc_remove "$1"
+    fi
+}
+
+# The directory holding nix.conf for this kind. $1 is NIX_CONF_DIR of the login session, passed
+# as an argument because sudo resets the environment.
+nc_resolve_conf_dir() {
+    case $NC_KIND in
+        user) nc_conf_dir="${XDG_CONFIG_HOME:-$HOME/.config}/nix" ;;
+        nixos) nc_conf_dir=/etc/nix ;;
+        *) nc_conf_dir=${1:-$NC_DEFAULT_CONF_DIR} ;;
+    esac
+    case $nc_conf_dir in
+        /*) ;;
+        *) die "the Nix config dir must be an absolute path, not '$nc_conf_dir'" ;;
+    esac
+    nc_backup="$nc_conf_dir/$NC_BACKUP_NAME"
+}
+
+# Restarts nix-daemon so it reads the new nix.conf: systemd, launchd, or a note that neither
+# was found. Returns non-zero when a restart was attempted and failed.
+nc_restart_daemon() {
+    if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+        if systemctl cat nix-daemon.service >/dev/null 2>&1; then
+            # try-restart: a socket-activated daemon that is not running starts fresh anyway.
+            systemctl try-restart nix-daemon.service || return 1
+            say "restarted nix-daemon (systemd)"
+        else
+            say "systemd has no nix-daemon.service: no daemon to restart"
+        fi
+        return 0
+    fi
+    if [ "$(uname -s)" = Darwin ] && command -v launchctl >/dev/null 2>&1; then
+        launchctl kickstart -k system/org.nixos.nix-daemon || return 1
+        say "restarted nix-daemon (launchd)"
+        return 0
+    fi
+    say "no service manager for nix-daemon found (neither systemd nor launchd): if a daemon runs, restart it by hand"
+    return 0
+}
+
+# `user` hosts: the daemon (if any) ignores a user's substituters unless the user is trusted.
+nc_user_trust_problem() {
+    nc_sock=${NIX_DAEMON_SOCKET_PATH:-/nix/var/nix/daemon-socket/socket}
+    [ -S "$nc_sock" ] || return 0
+    nc_show_user "$nc_work/.no-user-config" > "$nc_work/system" 2>/dev/null || return 0
+    nc_users=$(nc_setting trusted-users "$nc_work/system")
+    nc_me=$(id -un)
+    for nc_u in $nc_users; do
+        if [ "$nc_u" = "$nc_me" ] || [ "$nc_u" = "*" ]; then return 0; fi
+        for nc_g in $(id -Gn); do [ "$nc_u" = "@$nc_g" ] && return 0; done
+    done
+    echo "$nc_me is not in the daemon's trusted-users ($nc_users), so the daemon would ignore these substituters: add $nc_me to trusted-users (trustedUsers of a nix or nixos host entry) or use kind nix"
+}
+
+# File $1 without the lines nix-cache appends to nix.conf.
+nc_strip_include() {
+    [ -f "$1" ] || return 0
+    grep -v -x -F -e "$NC_INCLUDE_1" -e "$NC_INCLUDE_2" "$1"
+    [ $? -le 1 ]
+}
+
+# `user` hosts: the managed file names the netrc by absolute path, which only the host knows.
+nc_fill_user_dir() {
+    case $2 in
+        *'|'* | *'&'* | *\\* | *' '* | *'	'*) die "the Nix config dir '$2' has characters nix-cache does not write into nix.conf" ;;
+    esac
+    sed "s|$NC_USER_DIR_PLACEHOLDER|$2|g" "$1" > "$1.filled" && mv -f "$1.filled" "$1"
+}
+
+# Netrc file $1 without nix-cache's line for NC_NETRC_MACHINE.
+nc_strip_machine() {
+    [ -f "$1" ] || return 0
+    awk -v nc_p="machine $NC_NETRC_MACHINE password " 'index($0, nc_p) != 1' "$1"
+}

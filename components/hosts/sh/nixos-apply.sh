@@ -1,0 +1,102 @@
+# ---- apply (kind nixos): the `cachix use` layout under /etc/nixos, then nixos-rebuild ----
+nc_check_kind
+nc_dir=$NC_NIXOS_DIR
+nc_backup="$nc_dir/$NC_NIXOS_BACKUP_NAME"
+[ -d "$nc_dir" ] || die "$nc_dir does not exist"
+
+# The system configuration must import the glue, or nothing written here would take effect.
+nc_importers=$(find "$nc_dir" -maxdepth 1 -name '*.nix' ! -name cachix.nix -exec grep -l -F 'cachix.nix' {} + 2>/dev/null)
+if [ -z "$nc_importers" ]; then
+    die "no file in $nc_dir imports ./cachix.nix, so NixOS would not see these settings. Add \`imports = [ ./cachix.nix ];\` to $nc_dir/configuration.nix (or ./cachix.nix to your flake's modules), then apply again. Nothing was changed."
+fi
+if [ -f "$nc_dir/flake.nix" ] && [ -d "$nc_dir/.git" ]; then
+    warn "$nc_dir is a git flake: a flake only sees tracked files, so \`git add\` cachix.nix and cachix/ once"
+fi
+
+# 1. The files as they should be; Nix must parse each one.
+mkdir -p "$nc_work/new/cachix" || die "cannot write to $nc_work"
+nc_write_nixos_files "$nc_work/new" || die "cannot write to $nc_work"
+for nc_f in $NC_NIXOS_FILES; do
+    nix-instantiate --parse "$nc_work/new/$nc_f" > /dev/null 2> "$nc_work/errors" ||
+        die "$nc_f does not parse, so nothing was changed: $(nc_head "$nc_work/errors")"
+done
+
+# 2. Files managed by an earlier apply and no longer declared get their originals back.
+nc_previous=
+[ -f "$nc_backup/managed-files" ] && nc_previous=$(cat "$nc_backup/managed-files")
+nc_retired=
+for nc_f in $nc_previous; do
+    nc_has "$NC_NIXOS_FILES" "$nc_f" || nc_retired="$nc_retired $nc_f"
+done
+nc_flat() { printf '%s' "$1" | tr '/' '%'; }
+
+# 3. Commit.
+for nc_f in $NC_NIXOS_FILES $nc_retired; do nc_snapshot "$nc_dir/$nc_f" "$(nc_flat "$nc_f")"; done
+nc_snapshot "$nc_backup/managed-files" managed-files
+nc_new_backup=
+nc_new_cachix_dir=
+nc_rebuilt=
+nc_rollback() {
+    for nc_f in $NC_NIXOS_FILES $nc_retired; do nc_put_back "$nc_dir/$nc_f" "$(nc_flat "$nc_f")"; done
+    nc_put_back "$nc_backup/managed-files" managed-files
+    if [ -n "$nc_new_backup" ]; then rm -rf "$nc_backup"; fi
+    if [ -n "$nc_new_cachix_dir" ]; then rmdir "$nc_dir/cachix" 2>/dev/null; fi
+    warn "put the previous files under $nc_dir back"
+    if [ -n "$nc_rebuilt" ]; then
+        nixos-rebuild "$NC_NIXOS_ACTION" > "$nc_work/rebuild-back.log" 2>&1 ||
+            warn "nixos-rebuild $NC_NIXOS_ACTION with the previous files failed too: $(nc_head "$nc_work/rebuild-back.log")"
+    fi
+}
+nc_in_commit=yes
+if [ ! -d "$nc_backup" ]; then
+    mkdir -m 700 "$nc_backup" || die "cannot create $nc_backup"
+    nc_new_backup=yes
+fi
+if [ ! -d "$nc_dir/cachix" ]; then
+    mkdir "$nc_dir/cachix" || die "cannot create $nc_dir/cachix"
+    nc_new_cachix_dir=yes
+    [ -f "$nc_backup/cachix-dir.absent" ] || : > "$nc_backup/cachix-dir.absent"
+fi
+for nc_f in $NC_NIXOS_FILES; do
+    nc_backup_once "$nc_dir/$nc_f" "$nc_backup" "$(nc_flat "$nc_f")"
+    nc_write "$nc_work/new/$nc_f" "$nc_dir/$nc_f" 644 || :
+done
+for nc_f in $nc_retired; do
+    nc_restore_whole "$nc_dir/$nc_f" "$nc_backup" "$(nc_flat "$nc_f")"
+    rm -f "$nc_backup/$(nc_flat "$nc_f")" "$nc_backup/$(nc_flat "$nc_f").absent"
+done
+# shellcheck disable=SC2086 # one file per line
+printf '%s\n' $NC_NIXOS_FILES > "$nc_work/managed-files"
+nc_write "$nc_work/managed-files" "$nc_backup/managed-files" 600 || :
+
+# 4. Rebuild (which evaluates everything before activating), then check what Nix reads.
+if [ -n "$nc_changed" ]; then
+    case $NC_NIXOS_ACTION in
+        none) say "files changed; run \`nixos-rebuild switch\` to use them (nixosRebuild: none)" ;;
+        *)
+            command -v nixos-rebuild > /dev/null 2>&1 || die "nixos-rebuild is not on PATH"
+            say "running nixos-rebuild $NC_NIXOS_ACTION"
+            nc_rebuilt=yes
+            nixos-rebuild "$NC_NIXOS_ACTION" > "$nc_work/rebuild.log" 2>&1 ||
+                die "nixos-rebuild $NC_NIXOS_ACTION failed: $(nc_head "$nc_work/rebuild.log")"
+            ;;
+    esac
+fi
+nc_show_system /etc/nix > "$nc_work/effective" 2> "$nc_work/errors" ||
+    die "Nix cannot read its configuration: $(nc_head "$nc_work/errors")"
+nc_lack=$(nc_missing "$nc_work/effective")
+case $NC_NIXOS_ACTION in
+    switch | test)
+        [ -z "$nc_lack" ] || die "after nixos-rebuild $NC_NIXOS_ACTION the effective configuration lacks: $nc_lack"
+        ;;
+    *)
+        [ -z "$nc_lack" ] || say "pending: the effective configuration lacks $nc_lack until the next $( [ "$NC_NIXOS_ACTION" = boot ] && echo reboot || echo 'nixos-rebuild switch')"
+        ;;
+esac
+nc_in_commit=
+if [ -n "$nc_changed" ]; then
+    say "changed:$nc_changed"
+else
+    say "no change: the files under $nc_dir are already as declared"
+fi
+nc_report "$nc_work/effective"

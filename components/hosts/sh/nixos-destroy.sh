@@ -1,0 +1,42 @@
+# ---- destroy (kind nixos): the host's own files under /etc/nixos back, then nixos-rebuild ----
+nc_dir=$NC_NIXOS_DIR
+nc_backup="$nc_dir/$NC_NIXOS_BACKUP_NAME"
+if [ ! -f "$nc_backup/managed-files" ]; then
+    say "nothing to undo: nix-cache has not changed $nc_dir"
+    exit 0
+fi
+nc_files=$(cat "$nc_backup/managed-files")
+nc_flat() { printf '%s' "$1" | tr '/' '%'; }
+
+# Removing a glue the system configuration still imports would break the next rebuild: keep it.
+nc_keep_glue=
+if [ ! -f "$nc_backup/cachix.nix" ] &&
+    [ -n "$(find "$nc_dir" -maxdepth 1 -name '*.nix' ! -name cachix.nix -exec grep -l -F 'cachix.nix' {} + 2>/dev/null)" ]; then
+    nc_keep_glue=yes
+fi
+
+for nc_f in $nc_files; do nc_snapshot "$nc_dir/$nc_f" "$(nc_flat "$nc_f")"; done
+nc_rebuilt=
+nc_rollback() {
+    for nc_f in $nc_files; do nc_put_back "$nc_dir/$nc_f" "$(nc_flat "$nc_f")"; done
+    warn "put the previous files under $nc_dir back"
+}
+nc_in_commit=yes
+for nc_f in $nc_files; do
+    if [ "$nc_f" = cachix.nix ] && [ -n "$nc_keep_glue" ]; then continue; fi
+    nc_restore_whole "$nc_dir/$nc_f" "$nc_backup" "$(nc_flat "$nc_f")"
+done
+if [ -f "$nc_backup/cachix-dir.absent" ] && [ -z "$nc_keep_glue" ]; then rmdir "$nc_dir/cachix" 2>/dev/null || :; fi
+if [ -n "$nc_changed" ] && [ "$NC_NIXOS_ACTION" != none ]; then
+    say "running nixos-rebuild $NC_NIXOS_ACTION"
+    nixos-rebuild "$NC_NIXOS_ACTION" > "$nc_work/rebuild.log" 2>&1 ||
+        die "nixos-rebuild $NC_NIXOS_ACTION failed: $(nc_head "$nc_work/rebuild.log")"
+fi
+nc_in_commit=
+for nc_f in $nc_files; do rm -f "$nc_backup/$(nc_flat "$nc_f")" "$nc_backup/$(nc_flat "$nc_f").absent"; done
+rm -f "$nc_backup/managed-files" "$nc_backup/cachix-dir.absent"
+rmdir "$nc_backup" 2>/dev/null || say "kept $nc_backup: it holds files nix-cache did not write"
+if [ -n "$nc_keep_glue" ]; then
+    say "kept $nc_dir/cachix.nix (now importing no nix-cache caches): the system configuration imports it; remove that import, then the file"
+fi
+if [ -n "$nc_changed" ]; then say "undone:$nc_changed"; else say "nothing to undo: $nc_dir was already as before"; fi

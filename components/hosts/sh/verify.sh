@@ -1,0 +1,98 @@
+# ---- verify: compares the host with what is declared; changes nothing ----
+# Prints `nix-cache-check STATUS ITEM: DETAIL` lines (STATUS ok, drift or pending) and the
+# effective settings; exits 3 when anything drifted.
+nc_drift=
+nc_check() {
+    printf 'nix-cache-check %s %s: %s\n' "$1" "$2" "$3"
+    if [ "$1" = drift ]; then nc_drift=yes; fi
+}
+nc_finish() {
+    if [ -n "$nc_drift" ]; then exit 3; fi
+    exit 0
+}
+
+nc_problem=$(nc_kind_problem)
+if [ -n "$nc_problem" ]; then
+    nc_check drift kind "$nc_problem"
+    nc_finish
+fi
+nc_check ok kind "$NC_KIND"
+if ! command -v nix > /dev/null 2>&1; then
+    nc_check drift nix "nix is not installed or not on PATH"
+    nc_finish
+fi
+nc_resolve_conf_dir "${1:-}"
+
+case $NC_KIND in
+    nixos)
+        if ! { mkdir -p "$nc_work/new/cachix" && nc_write_nixos_files "$nc_work/new"; }; then die "cannot write to $nc_work"; fi
+        for nc_f in $NC_NIXOS_FILES; do
+            if cmp -s "$nc_work/new/$nc_f" "$NC_NIXOS_DIR/$nc_f"; then
+                nc_check ok file "$NC_NIXOS_DIR/$nc_f"
+            elif [ -f "$NC_NIXOS_DIR/$nc_f" ]; then
+                nc_check drift file "$NC_NIXOS_DIR/$nc_f differs from the declared content"
+            else
+                nc_check drift file "$NC_NIXOS_DIR/$nc_f is missing"
+            fi
+        done
+        if [ -n "$(find "$NC_NIXOS_DIR" -maxdepth 1 -name '*.nix' ! -name cachix.nix -exec grep -l -F 'cachix.nix' {} + 2>/dev/null)" ]; then
+            nc_check ok import "the system configuration imports ./cachix.nix"
+        else
+            nc_check drift import "no file in $NC_NIXOS_DIR imports ./cachix.nix"
+        fi
+        ;;
+    *)
+        nc_conf="$nc_conf_dir/nix.conf"
+        nc_managed="$nc_conf_dir/$NC_MANAGED_NAME"
+        nc_write_managed_conf "$nc_work/managed" "$nc_conf_dir" || die "cannot write to $nc_work"
+        if cmp -s "$nc_work/managed" "$nc_managed"; then
+            nc_check ok file "$nc_managed"
+        elif [ -f "$nc_managed" ]; then
+            nc_check drift file "$nc_managed differs from the declared content"
+        else
+            nc_check drift file "$nc_managed is missing"
+        fi
+        if grep -q -x -F "$NC_INCLUDE_2" "$nc_conf" 2>/dev/null; then
+            nc_check ok include "$nc_conf includes $NC_MANAGED_NAME"
+        else
+            nc_check drift include "$nc_conf does not include $NC_MANAGED_NAME"
+        fi
+        if [ "$NC_KIND" = user ]; then
+            nc_problem=$(nc_user_trust_problem)
+            if [ -n "$nc_problem" ]; then nc_check drift trust "$nc_problem"; else nc_check ok trust "the daemon honours this user's substituters"; fi
+        fi
+        ;;
+esac
+
+# What Nix actually reads (for `user` hosts: as the user, with the user's own nix.conf).
+if ! nc_show "$nc_conf_dir" > "$nc_work/effective" 2> "$nc_work/errors"; then
+    nc_check drift effective "Nix cannot read its configuration: $(nc_head "$nc_work/errors" | tr '\n' ' ')"
+    nc_finish
+fi
+nc_lack=$(nc_missing "$nc_work/effective")
+if [ -z "$nc_lack" ]; then
+    nc_check ok effective "every declared substituter, key and trusted user is in effect"
+elif [ "$NC_KIND" = nixos ] && { [ "$NC_NIXOS_ACTION" = none ] || [ "$NC_NIXOS_ACTION" = boot ]; }; then
+    nc_check pending effective "not yet in effect (nixosRebuild: $NC_NIXOS_ACTION): $nc_lack"
+else
+    nc_check drift effective "missing $nc_lack"
+fi
+
+if [ -n "$NC_NETRC_MACHINE" ]; then
+    if [ -f "$nc_backup/netrc.path" ]; then
+        nc_netrc=$(cat "$nc_backup/netrc.path")
+    else
+        nc_netrc=$(nc_setting netrc-file "$nc_work/effective")
+    fi
+    if [ ! -f "$nc_netrc" ]; then
+        nc_check drift netrc "$nc_netrc is missing"
+    elif ! grep -q "^machine $NC_NETRC_MACHINE password " "$nc_netrc" 2>/dev/null; then
+        nc_check drift netrc "$nc_netrc has no token for $NC_NETRC_MACHINE"
+    elif [ -n "$(find "$nc_netrc" -prune ! -perm 600)" ]; then
+        nc_check drift netrc "$nc_netrc is readable by others than its owner"
+    else
+        nc_check ok netrc "$nc_netrc holds a token for $NC_NETRC_MACHINE"
+    fi
+fi
+nc_report "$nc_work/effective"
+nc_finish

@@ -1,0 +1,45 @@
+import { MirrorSpec } from "../config/model";
+
+/** One bucket lifecycle rule, in the shape `aws.s3.BucketLifecycleConfiguration` takes. */
+export interface MirrorLifecycleRule {
+    readonly id: string;
+    readonly status: "Enabled";
+    readonly filter: { readonly objectSizeGreaterThan?: number };
+    readonly abortIncompleteMultipartUpload?: { readonly daysAfterInitiation: number };
+    readonly expiration?: { readonly days: number };
+}
+
+/**
+ * Objects at most this size never expire. Every `.narinfo` and NAR is larger (a narinfo holds
+ * at least a store path, two hashes and a signature, well over 300 bytes), while
+ * `nix-cache-info` is about 50: a size filter is the only lifecycle filter that spares it,
+ * since lifecycle rules cannot exclude a key.
+ */
+export const RETENTION_MIN_OBJECT_BYTES = 256;
+
+/** Days after which an unfinished multipart upload (an interrupted push) is removed. */
+export const ABORT_MULTIPART_AFTER_DAYS = 1;
+
+/**
+ * The mirror's lifecycle: interrupted uploads are always cleaned up (their parts are billed but
+ * invisible); with `retentionDays`, cache objects expire that many days after upload.
+ */
+export function mirrorLifecycleRules(mirror: Pick<MirrorSpec, "retentionDays">): MirrorLifecycleRule[] {
+    const rules: MirrorLifecycleRule[] = [
+        {
+            id: "abort-incomplete-multipart-uploads",
+            status: "Enabled",
+            filter: {},
+            abortIncompleteMultipartUpload: { daysAfterInitiation: ABORT_MULTIPART_AFTER_DAYS },
+        },
+    ];
+    if (mirror.retentionDays !== undefined) {
+        rules.push({
+            id: "expire-cache-objects",
+            status: "Enabled",
+            filter: { objectSizeGreaterThan: RETENTION_MIN_OBJECT_BYTES },
+            expiration: { days: mirror.retentionDays },
+        });
+    }
+    return rules;
+}

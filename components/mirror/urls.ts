@@ -1,0 +1,69 @@
+import { MirrorSpec } from "../config/model";
+import { awsPartition } from "./awsNames";
+
+type UrlInput = Pick<MirrorSpec, "bucket" | "region" | "endpoint">;
+
+/**
+ * The bucket's plain HTTP(S) address, as Nix's HTTP binary-cache store reads it:
+ * `ENDPOINT/BUCKET` (path style) for a custom endpoint; on AWS the virtual-hosted
+ * `https://BUCKET.s3.REGION.amazonaws.com`, or path style when the bucket name has a dot
+ * (a dotted name breaks the wildcard TLS certificate).
+ */
+export function mirrorHttpUrl(mirror: UrlInput): string {
+    if (mirror.endpoint !== undefined) {
+        return `${mirror.endpoint.replace(/\/+$/, "")}/${mirror.bucket}`;
+    }
+    const domain = awsPartition(mirror) === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
+    return mirror.bucket.includes(".")
+        ? `https://s3.${mirror.region}.${domain}/${mirror.bucket}`
+        : `https://${mirror.bucket}.s3.${mirror.region}.${domain}`;
+}
+
+/**
+ * The substituter hosts use. A public mirror is read anonymously over HTTP(S); a private one
+ * through Nix's S3 store (`s3://`, with AWS credentials on the host). `priority` is repeated in
+ * the URL because Nix remembers a cache's `nix-cache-info` for days: the URL's value applies at
+ * once and wins over the remembered one.
+ */
+export function mirrorSubstituterUrl(mirror: UrlInput & Pick<MirrorSpec, "public" | "priority">): string {
+    const priority = `priority=${mirror.priority}`;
+    return mirror.public ? `${mirrorHttpUrl(mirror)}?${priority}` : `${s3Url(mirror)}&${priority}`;
+}
+
+/** Options of {@link mirrorPushUrl}. */
+export interface PushUrlOptions {
+    /**
+     * A file holding the mirror's secret key: `nix copy` then signs every path it uploads.
+     * Written into the URL as is (a shell variable such as `$KEY_FILE` works); it must not
+     * contain `&`, `#`, `?` or whitespace.
+     */
+    readonly secretKeyFile?: string;
+}
+
+/**
+ * The store URL CI pushes to with `nix copy --to URL`: Nix's S3 store, zstd-compressed NARs
+ * (fast to write and to unpack), signed with the mirror key when `secretKeyFile` is given.
+ */
+export function mirrorPushUrl(mirror: UrlInput, options: PushUrlOptions = {}): string {
+    const url = `${s3Url(mirror)}&compression=zstd`;
+    if (options.secretKeyFile === undefined) {
+        return url;
+    }
+    if (!/^[^\s&#?]+$/.test(options.secretKeyFile)) {
+        throw new Error("mirrorPushUrl: secretKeyFile must be a path without whitespace, '&', '#' or '?'");
+    }
+    return `${url}&secret-key=${options.secretKeyFile}`;
+}
+
+/**
+ * `s3://BUCKET?region=R`, plus `endpoint=HOST[:PORT]&scheme=http|https` for an S3-compatible
+ * server (Nix then addresses the bucket path style).
+ */
+function s3Url(mirror: UrlInput): string {
+    const params = [`region=${mirror.region}`];
+    if (mirror.endpoint !== undefined) {
+        const endpoint = new URL(mirror.endpoint);
+        params.push(`endpoint=${endpoint.host}`, `scheme=${endpoint.protocol.replace(":", "")}`);
+    }
+    return `s3://${mirror.bucket}?${params.join("&")}`;
+}

@@ -1,0 +1,117 @@
+import * as command from "@pulumi/command";
+import * as pulumi from "@pulumi/pulumi";
+import { HostSpec, TrustedCacheSpec } from "./config/model";
+import { hostCommands, HostCommands } from "./hosts/hostCommands";
+import { hostConnection } from "./hosts/connection";
+import { hostScripts } from "./hosts/hostScripts";
+import { HostModel, hostPayload } from "./hosts/payload";
+import { parseVerifyReport, VerifyCheck, VerifyReport } from "./hosts/verifyReport";
+
+/** Arguments of {@link NixHost}. Content is decided from the plain model, before any resource. */
+export interface NixHostArgs {
+    /** The caches the host trusts (the stack model's cache, cache.nixos.org switch, extra caches). */
+    readonly model: HostModel;
+    /** The host: address, kind, credentials, trusted users. */
+    readonly host: HostSpec;
+    /** Caches known only at deploy time (the S3 mirror), trusted after the others. */
+    readonly addedCaches?: pulumi.Input<TrustedCacheSpec[]>;
+    /** The SSH private key when the host authenticates with one (kept secret). */
+    readonly privateKey?: pulumi.Input<string>;
+    /** The token of a private cache, written to the host's netrc through stdin; required then. */
+    readonly netrcToken?: pulumi.Input<string>;
+}
+
+/**
+ * One builder host's Nix settings, managed over SSH: the caches' substituters and keys,
+ * `trusted-users`, and a private cache's netrc. Three remote commands, in order: `settings`
+ * (managed files, checked by Nix, then applied; undone on delete), `netrc` (private caches
+ * only, token on stdin, so rotating it touches nothing else), and `verify` (reads the
+ * effective configuration back and fails when anything declared is missing).
+ */
+export class NixHost extends pulumi.ComponentResource {
+    /** The host's name in the stack. */
+    readonly hostName: string;
+    /** Substituters in effect on the host after apply. */
+    readonly effectiveSubstituters: pulumi.Output<string[]>;
+    /** Trusted public keys in effect on the host after apply. */
+    readonly effectiveTrustedPublicKeys: pulumi.Output<string[]>;
+    /** The daemon's trusted users in effect (for `user` hosts: as the user sees them). */
+    readonly effectiveTrustedUsers: pulumi.Output<string[]>;
+    /** Each check of the last verify run. */
+    readonly checks: pulumi.Output<VerifyCheck[]>;
+    /** What the settings command reported (changed files, or no change). */
+    readonly applyOutput: pulumi.Output<string>;
+    /** The remote commands, for `dependsOn` (e.g. a build that needs the caches in place). */
+    readonly commands: { readonly settings: command.remote.Command; readonly netrc?: command.remote.Command; readonly verify: command.remote.Command };
+
+    constructor(name: string, args: NixHostArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("nix-cache:index:NixHost", name, {}, opts);
+        const { host } = args;
+        this.hostName = host.name;
+        const isPrivate = args.model.cache.private;
+        if (isPrivate && args.netrcToken === undefined) {
+            throw new Error(`NixHost ${name}: cache "${args.model.cache.name}" is private; netrcToken is required for host ${host.name}'s netrc`);
+        }
+        if (host.insecureSkipHostKeyVerification) {
+            pulumi.log.warn(`host ${host.name}: insecureSkipHostKeyVerification is set, so its SSH host key is NOT verified`, this);
+        }
+        const commands: pulumi.Output<HostCommands> = pulumi
+            .output(args.addedCaches ?? [])
+            .apply((added) => hostCommands(hostScripts(hostPayload(args.model, host, added)), host.kind));
+        const connection = hostConnection(host, args.privateKey);
+        // A new address, kind or config dir is another set of files: replace (create the new,
+        // then undo the old with the delete command stored in state) rather than update in place.
+        const triggers = [host.ssh.address, host.ssh.port, host.kind, host.nixConfDir];
+        const common = { connection, triggers, addPreviousOutputInEnv: false };
+
+        const settings = new command.remote.Command(
+            `${name}-settings`,
+            { ...common, create: commands.apply((c) => c.apply), update: commands.apply((c) => c.apply), delete: commands.apply((c) => c.destroy) },
+            { parent: this },
+        );
+        let netrc: command.remote.Command | undefined;
+        if (isPrivate) {
+            const netrcApply = commands.apply((c) => c.netrcApply!);
+            netrc = new command.remote.Command(
+                `${name}-netrc`,
+                {
+                    ...common,
+                    create: netrcApply,
+                    update: netrcApply,
+                    delete: commands.apply((c) => c.netrcDestroy!),
+                    stdin: pulumi.secret(args.netrcToken!),
+                    // The scripts never print the token; this keeps anything else that might out of logs too.
+                    logging: "none",
+                },
+                { parent: this, dependsOn: [settings], additionalSecretOutputs: ["stdout", "stderr"] },
+            );
+        }
+        const verify = new command.remote.Command(
+            `${name}-verify`,
+            {
+                connection,
+                addPreviousOutputInEnv: false,
+                create: commands.apply((c) => c.verify),
+                update: commands.apply((c) => c.verify),
+                // Read the host back whenever the settings command ran again.
+                triggers: [settings.stdout],
+            },
+            { parent: this, dependsOn: netrc === undefined ? [settings] : [settings, netrc] },
+        );
+        this.commands = { settings, netrc, verify };
+
+        const report: pulumi.Output<VerifyReport> = verify.stdout.apply(parseVerifyReport);
+        this.effectiveSubstituters = report.apply((r) => r.effective.substituters);
+        this.effectiveTrustedPublicKeys = report.apply((r) => r.effective.trustedPublicKeys);
+        this.effectiveTrustedUsers = report.apply((r) => r.effective.trustedUsers);
+        this.checks = report.apply((r) => r.checks);
+        this.applyOutput = settings.stdout;
+        this.registerOutputs({
+            effectiveSubstituters: this.effectiveSubstituters,
+            effectiveTrustedPublicKeys: this.effectiveTrustedPublicKeys,
+            effectiveTrustedUsers: this.effectiveTrustedUsers,
+            checks: this.checks,
+            applyOutput: this.applyOutput,
+        });
+    }
+}

@@ -1,0 +1,182 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { GithubSpec, MirrorSpec, TrustedCacheSpec } from "./config/model";
+import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from "./mirror/awsNames";
+import { renderBucketPolicy } from "./mirror/bucketPolicy";
+import { mirrorCiAccess } from "./mirror/ciAccess";
+import { ciTrustPolicy, ciWritePolicy } from "./mirror/ciPolicies";
+import { MirrorSecretValue } from "./mirror/ciSecrets";
+import { mirrorLifecycleRules } from "./mirror/lifecycle";
+import { mirrorTrustedCache } from "./mirror/mirrorCache";
+import { NIX_CACHE_INFO_CONTENT_TYPE, NIX_CACHE_INFO_KEY, renderNixCacheInfo } from "./mirror/nixCacheInfo";
+import { renderPolicy } from "./mirror/policyDocument";
+import { mirrorProviderArgs } from "./mirror/providerArgs";
+import { publicAccessBlockSettings } from "./mirror/publicAccess";
+import { NixSigningKey } from "./mirror/signingKeyResource";
+import { mirrorPushUrl, mirrorSubstituterUrl } from "./mirror/urls";
+
+/**
+ * Arguments of {@link S3Mirror}. The configuration is the validated model, plain rather than
+ * `Input`: every policy and file is decided before any resource is registered, by the same
+ * functions `render` calls.
+ */
+export interface S3MirrorArgs {
+    /** The stack's `mirror` section. */
+    readonly mirror: MirrorSpec;
+    /** The stack's `github` section: whose CI may push. Without it no CI access is created. */
+    readonly github?: GithubSpec;
+    /**
+     * The AWS provider. When omitted, one is created from the mirror's region (and endpoint),
+     * so no ambient AWS config decides where the bucket goes.
+     */
+    readonly provider?: aws.Provider;
+}
+
+/**
+ * A second binary cache in an S3 bucket: the bucket (no ACLs, encrypted, public only through
+ * its policy), its `nix-cache-info`, lifecycle rules, the mirror's own signing key, and write
+ * access for CI (a GitHub OIDC role, or an opt-in IAM user with an access key).
+ */
+export class S3Mirror extends pulumi.ComponentResource {
+    /** The bucket's name. */
+    readonly bucketName: pulumi.Output<string>;
+    /** The substituter hosts use; known once the bucket, its policy and `nix-cache-info` exist. */
+    readonly substituterUrl: pulumi.Output<string>;
+    /** The `s3://` store URL CI pushes to (add `&secret-key=FILE` to sign). */
+    readonly pushUrl: pulumi.Output<string>;
+    /** The mirror's public key, `NAME:base64`. */
+    readonly publicKey: pulumi.Output<string>;
+    /** The mirror's secret key, `NAME:base64` (a secret). */
+    readonly secretKey: pulumi.Output<string>;
+    /** The mirror as a cache to trust: its substituter URL and public key. */
+    readonly trustedCache: pulumi.Output<TrustedCacheSpec>;
+    /** OIDC: the ARN of the role CI assumes. */
+    readonly roleArn?: pulumi.Output<string>;
+    /** `accessKeys`: the writer's access key id (a secret). */
+    readonly accessKeyId?: pulumi.Output<string>;
+    /** `accessKeys`: the writer's secret access key (a secret). */
+    readonly secretAccessKey?: pulumi.Output<string>;
+    /** The values of the GitHub secrets CI reads, by what they hold (see `mirrorCiSecrets`). */
+    readonly ciSecretValues: Readonly<Partial<Record<MirrorSecretValue, pulumi.Output<string>>>>;
+
+    constructor(name: string, args: S3MirrorArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("nix-cache:index:S3Mirror", name, {}, opts);
+        const { mirror } = args;
+        const provider = args.provider ?? new aws.Provider(`${name}-aws`, mirrorProviderArgs(mirror), { parent: this });
+        const awsOpts: pulumi.CustomResourceOptions = { parent: this, provider };
+
+        // A cache that took hours of CI to fill is not deleted with its objects: destroy stops
+        // at a non-empty bucket.
+        const bucket = new aws.s3.Bucket(`${name}-bucket`, { bucket: mirror.bucket, forceDestroy: false }, awsOpts);
+        const ownership = new aws.s3.BucketOwnershipControls(
+            `${name}-ownership`,
+            { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
+            awsOpts,
+        );
+        const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
+            `${name}-encryption`,
+            { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
+            awsOpts,
+        );
+        const publicAccess = new aws.s3.BucketPublicAccessBlock(
+            `${name}-public-access`,
+            { bucket: bucket.id, ...publicAccessBlockSettings(mirror) },
+            awsOpts,
+        );
+        const policyText = renderBucketPolicy(mirror);
+        // S3 refuses a public policy while the access block still blocks public policies.
+        const policy = policyText === undefined
+            ? undefined
+            : new aws.s3.BucketPolicy(`${name}-policy`, { bucket: bucket.id, policy: policyText }, { ...awsOpts, dependsOn: [publicAccess, ownership] });
+        new aws.s3.BucketLifecycleConfiguration(
+            `${name}-lifecycle`,
+            { bucket: bucket.id, rules: mirrorLifecycleRules(mirror).map((rule) => ({ ...rule })) },
+            awsOpts,
+        );
+        const cacheInfo = new aws.s3.BucketObjectv2(
+            `${name}-nix-cache-info`,
+            {
+                bucket: bucket.id,
+                key: NIX_CACHE_INFO_KEY,
+                content: renderNixCacheInfo({ priority: mirror.priority }),
+                contentType: NIX_CACHE_INFO_CONTENT_TYPE,
+            },
+            { ...awsOpts, dependsOn: [ownership, encryption] },
+        );
+
+        const key = new NixSigningKey(`${name}-signing-key`, { keyName: mirror.keyName }, { parent: this });
+
+        // Hosts are pointed at the mirror only once it can answer them.
+        const ready = pulumi.all([bucket.bucket, cacheInfo.key, policy?.id ?? ""]);
+        this.bucketName = bucket.bucket;
+        this.substituterUrl = ready.apply(() => mirrorSubstituterUrl(mirror));
+        this.pushUrl = bucket.bucket.apply(() => mirrorPushUrl(mirror));
+        this.publicKey = key.publicKey;
+        this.secretKey = pulumi.secret(key.secretKey);
+        this.trustedCache = pulumi.all([this.substituterUrl, key.publicKey]).apply(([, publicKey]) => mirrorTrustedCache(mirror, publicKey));
+
+        const access = mirrorCiAccess(mirror, args.github);
+        if (access.kind === "oidc") {
+            this.roleArn = this.ciRole(name, access, mirror, awsOpts);
+        } else if (access.kind === "accessKeys") {
+            const user = new aws.iam.User(`${name}-ci-user`, { name: access.principalName }, awsOpts);
+            new aws.iam.UserPolicy(`${name}-ci-write`, { user: user.name, name: "nix-mirror-write", policy: renderPolicy(ciWritePolicy(mirror)) }, awsOpts);
+            const accessKey = new aws.iam.AccessKey(`${name}-ci-key`, { user: user.name }, { ...awsOpts, additionalSecretOutputs: ["secret"] });
+            this.accessKeyId = pulumi.secret(accessKey.id);
+            this.secretAccessKey = pulumi.secret(accessKey.secret);
+        }
+        this.ciSecretValues = {
+            signingKey: this.secretKey,
+            ...(this.roleArn === undefined ? {} : { roleArn: this.roleArn }),
+            ...(this.accessKeyId === undefined || this.secretAccessKey === undefined
+                ? {}
+                : { accessKeyId: this.accessKeyId, secretAccessKey: this.secretAccessKey }),
+        };
+
+        this.registerOutputs({
+            bucketName: this.bucketName,
+            substituterUrl: this.substituterUrl,
+            pushUrl: this.pushUrl,
+            publicKey: this.publicKey,
+            secretKey: this.secretKey,
+            trustedCache: this.trustedCache,
+            roleArn: this.roleArn,
+            accessKeyId: this.accessKeyId,
+            secretAccessKey: this.secretAccessKey,
+        });
+    }
+
+    /** The role CI assumes with GitHub's OIDC token, and its write policy on this bucket only. */
+    private ciRole(
+        name: string,
+        access: Extract<ReturnType<typeof mirrorCiAccess>, { kind: "oidc" }>,
+        mirror: MirrorSpec,
+        opts: pulumi.CustomResourceOptions,
+    ): pulumi.Output<string> {
+        // An account holds one provider per issuer URL: an existing one is referenced, not recreated.
+        const providerArn = access.existingProviderArn !== undefined
+            ? pulumi.output(access.existingProviderArn)
+            : new aws.iam.OpenIdConnectProvider(
+                  `${name}-github-oidc`,
+                  { url: `https://${GITHUB_OIDC_HOST}`, clientIdLists: [GITHUB_OIDC_AUDIENCE] },
+                  opts,
+              ).arn;
+        const role = new aws.iam.Role(
+            `${name}-ci-role`,
+            {
+                name: access.principalName,
+                description: `GitHub Actions pushes to the Nix binary cache mirror ${mirror.bucket}`,
+                assumeRolePolicy: providerArn.apply((arn) => renderPolicy(ciTrustPolicy(arn, access.subjects))),
+                maxSessionDuration: 3600,
+            },
+            opts,
+        );
+        const write = new aws.iam.RolePolicy(
+            `${name}-ci-write`,
+            { role: role.name, name: "nix-mirror-write", policy: renderPolicy(ciWritePolicy(mirror)) },
+            opts,
+        );
+        // CI is handed the role only once the role may write.
+        return pulumi.all([role.arn, write.id]).apply(([arn]) => arn);
+    }
+}

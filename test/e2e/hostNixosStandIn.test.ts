@@ -1,0 +1,148 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseVerifyReport } from "../../components/hosts/verifyReport";
+import { BuilderHost, startBuilderHost } from "./support/builderHost";
+import { commandsFor, testStack } from "./support/hostStack";
+import { CACHIX_USE_GLUE, HANDMADE_KEY, PREPARED_ROOT, standInSetup } from "./support/nixosStandIn";
+import { requireBuilderHost } from "./support/requirements";
+
+// No real NixOS runs here. The exact NixOS scripts run over real SSH against a prepared root
+// (a mount namespace with /etc/nixos and /run/current-system) and a stand-in nixos-rebuild
+// that evaluates the modules with real Nix and writes /etc/nix/nix.conf; see nixosStandIn.ts.
+
+const requirements = requireBuilderHost(["unshare"]);
+const namespaces = requirements.skip ? { ok: false, why: "" } : probeNamespaces();
+const skip = requirements.skip || !namespaces.ok;
+if (!requirements.skip && !namespaces.ok) {
+    const message = `NixOS stand-in unavailable: mount namespaces with overlayfs are not permitted here (${namespaces.why})`;
+    if (process.env.CI) {
+        throw new Error(message);
+    }
+    console.warn(`SKIPPED: ${message}`);
+}
+
+const CACHE_KEY = "e2e.cachix.org-1:nwFwvaBUbiLCjv87hHeMXDx6QFDlaCTqC4dqc4iLYt4=";
+const CACHE_URL = "https://e2e.example.org";
+let host: BuilderHost;
+let work: string;
+
+beforeAll(async () => {
+    if (skip) {
+        return;
+    }
+    work = fs.mkdtempSync(path.join(os.tmpdir(), "nix-cache-nixos-"));
+    host = await startBuilderHost({ ownNixConf: "", env: { NIX_CONF_DIR: "/etc/nix" }, namespaceSetup: standInSetup(work, PREPARED_ROOT) });
+});
+
+afterAll(async () => {
+    await host?.stop();
+    if (work !== undefined) {
+        fs.rmSync(work, { recursive: true, force: true });
+    }
+});
+
+function probeNamespaces(): { ok: boolean; why: string } {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nix-cache-ns-probe-"));
+    const probe = `mount -t tmpfs tmpfs ${dir} && mkdir ${dir}/u ${dir}/w && mount -t overlay overlay -o lowerdir=/etc,upperdir=${dir}/u,workdir=${dir}/w /etc`;
+    const result = spawnSync("unshare", ["-m", "sh", "-c", probe], { encoding: "utf8" });
+    fs.rmSync(dir, { recursive: true, force: true });
+    return { ok: result.status === 0, why: (result.stderr ?? String(result.error)).trim() };
+}
+
+const stack = (host2: Record<string, unknown> = {}) =>
+    testStack({ url: CACHE_URL, publicKey: CACHE_KEY, private: false }, host, { kind: "nixos", trustedUsers: ["ci"], ...host2 });
+
+/** A file inside the prepared root, read over SSH (it exists only in the host's namespace). */
+async function remoteFile(file: string): Promise<string | undefined> {
+    const result = await host.run("root", `cat ${file}`);
+    return result.code === 0 ? result.stdout : undefined;
+}
+
+async function remoteTree(): Promise<string> {
+    return (await host.run("root", "cd /etc/nixos && find . -type f | sort | xargs -r sha256sum")).stdout;
+}
+
+async function rebuildCalls(): Promise<string[]> {
+    return ((await remoteFile("/run/nixos-rebuild.calls")) ?? "").split("\n").filter((l) => l.length > 0);
+}
+
+describe.skipIf(skip)("nixos host (NixOS stand-in: prepared root + stand-in nixos-rebuild, not a real NixOS)", () => {
+    it("stand-in: refuses, changing nothing, when no file imports ./cachix.nix", async () => {
+        const original = PREPARED_ROOT["configuration.nix"];
+        await host.run("root", "cat > /etc/nixos/configuration.nix", original.replace(" ./cachix.nix", ""));
+        const before = await remoteTree();
+        const result = await host.run("root", commandsFor(stack()).commands.apply);
+        expect(result.code).toBe(1);
+        expect(result.stderr).toMatch(/no file in \/etc\/nixos imports \.\/cachix\.nix.*Add `imports = \[ \.\/cachix\.nix \];`.*Nothing was changed/s);
+        expect(await remoteTree()).toBe(before);
+        await host.run("root", "cat > /etc/nixos/configuration.nix", original);
+        expect(await rebuildCalls()).toEqual([]);
+    });
+
+    it("stand-in: writes the cachix layout (parsed by nix-instantiate --parse), runs nixos-rebuild switch once, and the caches and users take effect", async () => {
+        const { commands, payload } = commandsFor(stack());
+        const apply = await host.run("root", commands.apply);
+        expect(apply.code, apply.stderr).toBe(0);
+        expect(apply.stdout).toMatch(/running nixos-rebuild switch/);
+        for (const file of payload.nixosFiles!) {
+            expect(await remoteFile(`/etc/nixos/${file.path}`)).toBe(file.content);
+        }
+        expect(await rebuildCalls()).toEqual(["switch"]);
+        // The host's own cache file and trusted user stay; ours come on top.
+        const report = parseVerifyReport((await host.run("root", commands.verify)).stdout);
+        expect(report.drift).toBe(false);
+        expect(report.effective.substituters).toEqual(expect.arrayContaining(["https://handmade.cachix.org", CACHE_URL]));
+        expect(report.effective.trustedPublicKeys).toEqual(expect.arrayContaining([HANDMADE_KEY, CACHE_KEY]));
+        expect(report.effective.trustedUsers).toEqual(expect.arrayContaining(["root", "alice", "ci"]));
+    });
+
+    it("stand-in: a second apply changes nothing and does not rebuild", async () => {
+        const before = await remoteTree();
+        const apply = await host.run("root", commandsFor(stack()).commands.apply);
+        expect(apply.code).toBe(0);
+        expect(apply.stdout).toMatch(/no change/);
+        expect(await remoteTree()).toBe(before);
+        expect(await rebuildCalls()).toEqual(["switch"]);
+    });
+
+    it("stand-in: when nixos-rebuild fails, the previous files go back", async () => {
+        const before = await remoteTree();
+        await host.run("root", "touch /run/nixos-rebuild.fail");
+        const apply = await host.run("root", commandsFor(stack({ trustedUsers: ["ci", "bob"] })).commands.apply);
+        await host.run("root", "rm /run/nixos-rebuild.fail");
+        expect(apply.code).toBe(1);
+        expect(apply.stderr).toMatch(/nixos-rebuild switch failed: stand-in nixos-rebuild: failing as the test asked/);
+        expect(apply.stderr).toMatch(/put the previous files under \/etc\/nixos back/);
+        expect(await remoteTree()).toBe(before);
+    });
+
+    it("stand-in: with nixosRebuild none the files change, nothing rebuilds, and verify reports the settings as pending", async () => {
+        const calls = (await rebuildCalls()).length;
+        const { commands } = commandsFor(stack({ trustedUsers: ["ci", "bob"], nixosRebuild: "none" }));
+        const apply = await host.run("root", commands.apply);
+        expect(apply.code, apply.stderr).toBe(0);
+        expect(apply.stdout).toMatch(/run `nixos-rebuild switch` to use them/);
+        expect(await rebuildCalls()).toHaveLength(calls);
+        const verify = await host.run("root", commands.verify);
+        expect(verify.code).toBe(0);
+        expect(parseVerifyReport(verify.stdout).checks).toContainEqual({ status: "pending", item: "effective", detail: expect.stringContaining("trusted-user bob") });
+        // Back to the declared state, which rebuilds.
+        expect((await host.run("root", commandsFor(stack()).commands.apply)).code).toBe(0);
+    });
+
+    it("stand-in: destroy puts back the glue `cachix use` wrote, byte for byte, keeps the host's own cache file, and rebuilds", async () => {
+        const { commands } = commandsFor(stack());
+        const destroy = await host.run("root", commands.destroy);
+        expect(destroy.code, destroy.stderr).toBe(0);
+        expect(await remoteFile("/etc/nixos/cachix.nix")).toBe(CACHIX_USE_GLUE);
+        const files = (await host.run("root", "cd /etc/nixos && find . | sort")).stdout.trim().split("\n");
+        expect(files).toEqual([".", "./cachix", "./cachix.nix", "./cachix/handmade.nix", "./configuration.nix", "./hardware-configuration.nix"]);
+        expect((await rebuildCalls()).pop()).toBe("switch");
+        const report = parseVerifyReport((await host.run("root", commands.verify)).stdout);
+        expect(report.effective.substituters).not.toContain(CACHE_URL);
+        expect(report.effective.trustedUsers).not.toContain("ci");
+    });
+});

@@ -1,0 +1,115 @@
+import * as fs from "fs";
+import * as path from "path";
+import { CACHE_NIXOS_ORG } from "../../../components/identity/trustedCaches";
+
+/**
+ * A stand-in for NixOS, since no real NixOS runs here: in a private mount namespace, /etc gets
+ * an overlay holding a prepared /etc/nixos, and /run a fresh tmpfs with
+ * /run/current-system/nixos-version (what the scripts detect NixOS by) and a stand-in
+ * `nixos-rebuild` in /run/current-system/sw/bin. The stand-in evaluates `nix.settings` of
+ * configuration.nix and everything it imports with real Nix (a minimal module collector,
+ * not the NixOS module system) and writes /etc/nix/nix.conf as a switch would.
+ */
+
+/** Files of /etc/nixos before apply, by path relative to it. */
+export type PreparedRoot = Readonly<Record<string, string>>;
+
+/** What `cachix use` leaves: its glue (which adds cache.nixos.org) and a cache of its own. */
+export const CACHIX_USE_GLUE = `# WARN: this file will get overwritten by $ cachix use <name>
+{ pkgs, lib, ... }:
+
+let
+  folder = ./cachix;
+  toImport = name: value: folder + ("/" + name);
+  filterCaches = key: value: value == "regular" && lib.hasSuffix ".nix" key;
+  imports = lib.mapAttrsToList toImport (lib.filterAttrs filterCaches (builtins.readDir folder));
+in {
+  inherit imports;
+  nix.settings.substituters = ["https://cache.nixos.org/"];
+}
+`;
+
+export const HANDMADE_KEY = "handmade.cachix.org-1:mB9FSh9qf2dCimDSUo8Zy7bkq5CX+/rkCWyvRCYg3Fs=";
+
+/** A host's own configuration: it imports ./cachix.nix and trusts alice. */
+export const PREPARED_ROOT: PreparedRoot = {
+    "configuration.nix": `{ ... }:
+{
+  imports = [ ./hardware-configuration.nix ./cachix.nix ];
+  nix.settings.trusted-users = [ "root" "alice" ];
+}
+`,
+    "hardware-configuration.nix": "{ ... }: { }\n",
+    "cachix.nix": CACHIX_USE_GLUE,
+    "cachix/handmade.nix": `{
+  nix.settings.substituters = [ "https://handmade.cachix.org" ];
+  nix.settings.trusted-public-keys = [ "${HANDMADE_KEY}" ];
+}
+`,
+};
+
+// NixOS replaces an option's default once any module defines it; these stand for the defaults.
+const EVALUATE = `
+let
+  lib = {
+    hasSuffix = suffix: s: let n = builtins.stringLength s; k = builtins.stringLength suffix;
+      in n >= k && builtins.substring (n - k) k s == suffix;
+    filterAttrs = pred: set: builtins.listToAttrs (builtins.concatMap
+      (name: if pred name set.\${name} then [ { inherit name; value = set.\${name}; } ] else [ ]) (builtins.attrNames set));
+    attrNames = builtins.attrNames;
+    mapAttrsToList = f: set: map (name: f name set.\${name}) (builtins.attrNames set);
+  };
+  load = file: let m = import file; in if builtins.isFunction m then m { inherit lib; config = { }; pkgs = { }; } else m;
+  collect = file: let m = load file; in [ m ] ++ builtins.concatMap collect (m.imports or [ ]);
+  modules = collect /etc/nixos/configuration.nix;
+  defined = name: builtins.concatMap (m: ((m.nix or { }).settings or { }).\${name} or [ ]) modules;
+  defaults = {
+    substituters = [ "${CACHE_NIXOS_ORG.url}/" ];
+    trusted-public-keys = [ "${CACHE_NIXOS_ORG.publicKeys[0]}" ];
+    trusted-users = [ "root" ];
+  };
+  unique = builtins.foldl' (acc: x: if builtins.elem x acc then acc else acc ++ [ x ]) [ ];
+  value = name: let v = defined name; in unique (if v == [ ] then defaults.\${name} else v);
+  line = name: "\${name} = \${builtins.concatStringsSep " " (value name)}\\n";
+in
+builtins.toFile "nix.conf" ("sandbox = false\\n" + line "substituters" + line "trusted-public-keys" + line "trusted-users")
+`;
+
+const REBUILD = `#!/bin/sh
+# Stand-in for nixos-rebuild (this host is not NixOS); see test/e2e/support/nixosStandIn.ts.
+set -eu
+echo "$1" >> /run/nixos-rebuild.calls
+if [ -e /run/nixos-rebuild.fail ]; then echo "stand-in nixos-rebuild: failing as the test asked" >&2; exit 1; fi
+case $1 in switch | test | boot) ;; *) echo "stand-in nixos-rebuild: unsupported action $1" >&2; exit 2 ;; esac
+built=$(nix-instantiate --eval --read-write-mode /run/current-system/evaluate.nix | tr -d '"')
+[ "$1" = boot ] && exit 0
+cp "$built" /etc/nix/nix.conf.new && chmod 644 /etc/nix/nix.conf.new && mv -f /etc/nix/nix.conf.new /etc/nix/nix.conf
+`;
+
+/**
+ * The shell that prepares the namespace before sshd starts (see BuilderHostOptions).
+ * `work` holds the prepared files; nothing outside the namespace changes.
+ */
+export function standInSetup(work: string, root: PreparedRoot): string {
+    const files = path.join(work, "stand-in");
+    for (const [file, content] of Object.entries(root)) {
+        fs.mkdirSync(path.dirname(path.join(files, "etc-nixos", file)), { recursive: true });
+        fs.writeFileSync(path.join(files, "etc-nixos", file), content);
+    }
+    fs.writeFileSync(path.join(files, "evaluate.nix"), EVALUATE);
+    fs.writeFileSync(path.join(files, "nixos-rebuild"), REBUILD, { mode: 0o755 });
+    const layers = path.join(work, "layers");
+    fs.mkdirSync(layers);
+    return [
+        `mount -t tmpfs tmpfs ${layers}`,
+        `mkdir ${layers}/upper ${layers}/work`,
+        `mount -t overlay overlay -o lowerdir=/etc,upperdir=${layers}/upper,workdir=${layers}/work /etc`,
+        "mkdir /etc/nixos",
+        `cp -R ${files}/etc-nixos/. /etc/nixos/`,
+        "mount -t tmpfs tmpfs /run",
+        "mkdir -p /run/current-system/sw/bin",
+        "echo '24.05 (nix-cache test stand-in)' > /run/current-system/nixos-version",
+        `cp ${files}/nixos-rebuild /run/current-system/sw/bin/nixos-rebuild`,
+        `cp ${files}/evaluate.nix /run/current-system/evaluate.nix`,
+    ].join("\n");
+}

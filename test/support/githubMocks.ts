@@ -1,0 +1,73 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/** One resource registered under mocks. */
+export interface RegisteredResource {
+    readonly type: string;
+    readonly name: string;
+    readonly inputs: Record<string, unknown>;
+    /** `URN::id` of the explicit provider, or "" for the default one. */
+    readonly provider: string;
+}
+
+/** One invoke made under mocks. */
+export interface InvokeCall {
+    readonly token: string;
+    readonly inputs: Record<string, unknown>;
+}
+
+/** What a mocked run recorded. */
+export interface Recording {
+    readonly resources: RegisteredResource[];
+    readonly calls: InvokeCall[];
+}
+
+/** Numeric repository ids the mocked `getRepository` answers, per `owner/name`. */
+export function repositoryId(fullName: string): number {
+    let hash = 7;
+    for (const char of fullName) {
+        hash = (hash * 31 + char.charCodeAt(0)) % 1_000_000;
+    }
+    return hash;
+}
+
+/**
+ * Installs mocks that record every resource and invoke; `getRepository` answers a stable id
+ * per repository. Calling it again starts a fresh recording (a second "run").
+ */
+export async function recordGithub(stack = "test"): Promise<Recording> {
+    const recording: Recording = { resources: [], calls: [] };
+    await pulumi.runtime.setMocks(
+        {
+            newResource(args) {
+                recording.resources.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider ?? "" });
+                return { id: `${args.name}_id`, state: args.inputs };
+            },
+            call(args) {
+                recording.calls.push({ token: args.token, inputs: args.inputs });
+                if (args.token === "github:index/getRepository:getRepository") {
+                    return { ...args.inputs, repoId: repositoryId(String(args.inputs.fullName)) };
+                }
+                return args.inputs;
+            },
+        },
+        "nix-cache",
+        stack,
+        false,
+    );
+    return recording;
+}
+
+/** Whether a registered input value was sent as a Pulumi secret. */
+export function isSecretInput(value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
+}
+
+/** The value of an output, once known. */
+export function settled<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => output.apply(resolve));
+}
+
+/** Waits until every given resource is registered. */
+export async function allRegistered(resources: readonly pulumi.Resource[]): Promise<string[]> {
+    return Promise.all(resources.map((r) => settled(r.urn)));
+}

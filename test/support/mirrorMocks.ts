@@ -1,0 +1,65 @@
+import * as pulumi from "@pulumi/pulumi";
+import { generateNixSigningKey } from "../../components/mirror/signingKey";
+
+/** The key pair the mocked signing-key resource "generates" (a real, well-formed pair). */
+export const MOCK_MIRROR_KEY = generateNixSigningKey("atproto-mirror-1");
+
+/** The ARN the mocked GitHub OIDC provider gets. */
+export const MOCK_OIDC_PROVIDER_ARN = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
+
+/** One resource registered under mocks. */
+export interface MirrorRegistered {
+    readonly type: string;
+    readonly name: string;
+    readonly inputs: Record<string, unknown>;
+    /** `URN::id` of the explicit provider, or "" for the default one. */
+    readonly provider: string;
+}
+
+/**
+ * Installs mocks that record every resource, answer the outputs real providers compute (ARNs,
+ * the dynamic key's pair, an access key) and resolve GitHub repository ids.
+ */
+export async function recordMirror(): Promise<MirrorRegistered[]> {
+    const registered: MirrorRegistered[] = [];
+    await pulumi.runtime.setMocks(
+        {
+            newResource(args) {
+                registered.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider ?? "" });
+                return { id: `${args.name}-id`, state: { ...args.inputs, ...computed(args.type, args.name, args.inputs) } };
+            },
+            call(args) {
+                return { ...args.inputs, repoId: 1 };
+            },
+        },
+        "nix-cache",
+        "test",
+        false,
+    );
+    return registered;
+}
+
+function computed(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+    switch (type) {
+        case "pulumi-nodejs:dynamic:NixSigningKey":
+            return { ...MOCK_MIRROR_KEY };
+        case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+            return { arn: MOCK_OIDC_PROVIDER_ARN };
+        case "aws:iam/role:Role":
+            return { arn: `arn:aws:iam::123456789012:role/${String(inputs.name)}` };
+        case "aws:iam/accessKey:AccessKey":
+            return { secret: `mock-secret-access-key-of-${name}` };
+        default:
+            return {};
+    }
+}
+
+/** Whether a registered input value was sent as a Pulumi secret. */
+export function isSecretInput(value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
+}
+
+/** The value of an output, once known. */
+export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => output.apply(resolve));
+}

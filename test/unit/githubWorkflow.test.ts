@@ -1,0 +1,215 @@
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { PUSH_GATE_ENV, PUSH_GATE_EXPRESSION } from "../../components/github/pushGate";
+import { renderWorkflow, WORKFLOW_HEADER } from "../../components/github/workflow";
+import { ATPROTO_GITHUB, CONFIG_SPACE, githubModel, NIX_COMMUNITY, PINS, PLAIN_CACHE, variantModel } from "../support/githubModels";
+
+interface Step {
+    name: string;
+    if?: string;
+    uses?: string;
+    with?: Record<string, unknown>;
+    env?: Record<string, string>;
+    run?: string;
+}
+interface Job {
+    name: string;
+    "runs-on": string;
+    environment?: string;
+    strategy?: { "fail-fast": boolean; matrix: { target: string[] } };
+    env: Record<string, string>;
+    steps: Step[];
+}
+interface Workflow {
+    name: string;
+    on: Record<string, unknown>;
+    permissions: Record<string, string>;
+    concurrency?: Record<string, string>;
+    defaults: { run: { shell: string } };
+    jobs: Record<string, Job>;
+}
+
+const render = (github: Record<string, unknown>, extra: Record<string, unknown> = {}, repoIndex = 0) => {
+    const model = githubModel(github, extra);
+    return renderWorkflow(model, model.github.repositories[repoIndex]);
+};
+const parsed = (text: string) => parse(text) as Workflow;
+const stepNamed = (workflow: Workflow, name: string) => workflow.jobs.build.steps.find((s) => s.name === name);
+const cachixStep = (workflow: Workflow) => workflow.jobs.build.steps.find((s) => s.uses?.startsWith("cachix/cachix-action"))!;
+
+describe("renderWorkflow: the guide's defaults", () => {
+    const text = render(ATPROTO_GITHUB);
+    const workflow = parsed(text);
+
+    it("starts with a header saying the file is managed and where to change it", () => {
+        expect(text.startsWith(`#${WORKFLOW_HEADER.split("\n")[0]}\n`)).toBe(true);
+        expect(text).toMatch(/^# Managed by nix-cache/);
+    });
+
+    it("triggers on pushes to the branch, pull requests, nightly at 02:51 UTC and by hand", () => {
+        expect(workflow.on).toEqual({ push: { branches: ["main"] }, pull_request: null, schedule: [{ cron: "51 2 * * *" }], workflow_dispatch: null });
+        expect(text).toContain('- cron: "51 2 * * *"');
+    });
+
+    it("asks for read access only, and runs one build at a time per ref", () => {
+        expect(workflow.permissions).toEqual({ contents: "read" });
+        expect(workflow.concurrency).toEqual({
+            group: "${{ github.workflow }}-${{ github.ref }}",
+            "cancel-in-progress": "${{ github.event_name == 'pull_request' }}",
+        });
+        expect(workflow.defaults.run.shell).toBe("bash");
+    });
+
+    it("builds each target in its own matrix job, which does not cancel the others", () => {
+        const job = workflow.jobs.build;
+        expect(Object.keys(workflow.jobs)).toEqual(["build"]);
+        expect(job.strategy).toEqual({ "fail-fast": false, matrix: { target: ["microcosm-all", "tangled-all"] } });
+        expect(job["runs-on"]).toBe("ubuntu-latest");
+        expect(stepNamed(workflow, "Build")).toEqual({
+            name: "Build",
+            env: { TARGET: "${{ matrix.target }}" },
+            run: expect.stringContaining('nix build -L --print-out-paths ".#$TARGET"'),
+        });
+    });
+
+    it("checks out, installs Nix and sets up cachix-action with the cache name and the auth-token secret", () => {
+        const steps = workflow.jobs.build.steps;
+        expect(steps.map((s) => s.uses).filter(Boolean)).toEqual(["actions/checkout@v4", "cachix/install-nix-action@v31", "cachix/cachix-action@v16"]);
+        expect(steps[0].with).toEqual({ "persist-credentials": false });
+        expect(cachixStep(workflow).with).toEqual({
+            name: "atproto",
+            authToken: "${{ secrets.CACHIX_AUTH_TOKEN }}",
+            skipPush: `\${{ env.${PUSH_GATE_ENV} != 'true' }}`,
+        });
+    });
+
+    it("computes the push gate once, at job level", () => {
+        expect(workflow.jobs.build.env).toEqual({ [PUSH_GATE_ENV]: `\${{ ${PUSH_GATE_EXPRESSION} }}` });
+    });
+
+    it("pushes the outputs, then verifies them at the cache URL, only when the job pushes", () => {
+        const names = workflow.jobs.build.steps.map((s) => s.name);
+        expect(names.slice(-3)).toEqual(["Build", "Push build outputs to Cachix", "Verify build outputs are in the cache"]);
+        const push = stepNamed(workflow, "Push build outputs to Cachix")!;
+        const verify = stepNamed(workflow, "Verify build outputs are in the cache")!;
+        expect(push.if).toBe(`env.${PUSH_GATE_ENV} == 'true'`);
+        expect(verify.if).toBe(`env.${PUSH_GATE_ENV} == 'true'`);
+        expect(push.env).toEqual({ CACHE_NAME: "atproto", CACHIX_AUTH_TOKEN: "${{ secrets.CACHIX_AUTH_TOKEN }}" });
+        expect(push.run).toContain('cachix push "$CACHE_NAME" <');
+        expect(push.run).toContain("::error::The CACHIX_AUTH_TOKEN secret is empty");
+        expect(verify.env).toEqual({ CACHE_URL: "https://atproto.cachix.org" });
+        expect(verify.run).toContain('nix path-info --store "$CACHE_URL" "$out"');
+        expect(verify.run).toContain('exit "$missing"');
+    });
+
+    it("is deterministic", () => {
+        expect(render(ATPROTO_GITHUB)).toBe(text);
+    });
+});
+
+describe("renderWorkflow over the configuration space", () => {
+    it.each(CONFIG_SPACE.map((v) => [v.name, v] as const))("%s: every script reads configured values from env, never from ${{ }}", (_, variant) => {
+        const model = variantModel(variant);
+        for (const repo of model.github.repositories) {
+            const workflow = parsed(renderWorkflow(model, repo));
+            for (const step of workflow.jobs.build.steps) {
+                expect(step.run ?? "", step.name).not.toContain("${{");
+            }
+        }
+    });
+
+    it("org secrets need nothing in the workflow beyond the secret's name", () => {
+        for (const visibility of ["all", "private", "selected"]) {
+            const workflow = parsed(render({ ...ATPROTO_GITHUB, secret: { scope: "organization", visibility } }));
+            expect(workflow.jobs.build.environment).toBeUndefined();
+            expect(cachixStep(workflow).with?.authToken).toBe("${{ secrets.CACHIX_AUTH_TOKEN }}");
+        }
+    });
+
+    it("environment secrets run the job in the environment", () => {
+        const workflow = parsed(render({ ...ATPROTO_GITHUB, secret: { scope: "environment", environment: "cachix" } }));
+        expect(workflow.jobs.build.environment).toBe("cachix");
+    });
+
+    it("signing-key mode passes signingKey (not authToken) and pushes with CACHIX_SIGNING_KEY", () => {
+        const workflow = parsed(render({ ...ATPROTO_GITHUB, secret: { credential: "signingKey" } }));
+        expect(cachixStep(workflow).with).toMatchObject({ signingKey: "${{ secrets.CACHIX_SIGNING_KEY }}" });
+        expect(cachixStep(workflow).with).not.toHaveProperty("authToken");
+        expect(stepNamed(workflow, "Push build outputs to Cachix")!.env).toEqual({
+            CACHE_NAME: "atproto",
+            CACHIX_SIGNING_KEY: "${{ secrets.CACHIX_SIGNING_KEY }}",
+        });
+    });
+
+    it("an overridden secret name is what the workflow reads, whatever variable the CLI wants", () => {
+        const workflow = parsed(render({ ...ATPROTO_GITHUB, secret: { name: "NUR_CACHIX" } }));
+        expect(cachixStep(workflow).with?.authToken).toBe("${{ secrets.NUR_CACHIX }}");
+        expect(stepNamed(workflow, "Push build outputs to Cachix")!.env?.CACHIX_AUTH_TOKEN).toBe("${{ secrets.NUR_CACHIX }}");
+    });
+
+    it("pulls from the extra Cachix caches by name, and leaves out caches that are not Cachix", () => {
+        const workflow = parsed(render(ATPROTO_GITHUB, { extraCaches: [NIX_COMMUNITY, PLAIN_CACHE] }));
+        expect(cachixStep(workflow).with?.extraPullNames).toBe("nix-community");
+        expect(cachixStep(parsed(render(ATPROTO_GITHUB))).with).not.toHaveProperty("extraPullNames");
+    });
+
+    it("without targets, builds the flake's default package in a single job", () => {
+        const workflow = parsed(render({ ...ATPROTO_GITHUB, repositories: ["nur"] }));
+        expect(workflow.jobs.build.strategy).toBeUndefined();
+        expect(workflow.jobs.build.name).toBe("Build");
+        expect(stepNamed(workflow, "Build")).toEqual({ name: "Build", run: expect.stringContaining("nix build -L --print-out-paths . >") });
+    });
+
+    it("each repository gets its own branch and targets", () => {
+        const github = { ...ATPROTO_GITHUB, repositories: [{ name: "nur", targets: ["a"] }, { name: "infra", branch: "trunk" }] };
+        expect(parsed(render(github, {}, 0)).jobs.build.strategy?.matrix.target).toEqual(["a"]);
+        const infra = parsed(render(github, {}, 1));
+        expect(infra.on.push).toEqual({ branches: ["trunk"] });
+        expect(infra.jobs.build.strategy).toBeUndefined();
+    });
+
+    it("pins actions to commit SHAs, keeping the tag as a comment", () => {
+        const text = render({ ...ATPROTO_GITHUB, workflow: { actions: { pins: PINS } } });
+        expect(text).toContain(`uses: actions/checkout@${PINS["actions/checkout"]} # v4\n`);
+        expect(text).toContain(`uses: cachix/install-nix-action@${PINS["cachix/install-nix-action"]} # v31\n`);
+        expect(text).toContain(`uses: cachix/cachix-action@${PINS["cachix/cachix-action"]} # v16\n`);
+        expect(text).not.toMatch(/@v\d+\s*$/m);
+    });
+
+    it("pins only the actions named, and uses configured versions", () => {
+        const text = render({
+            ...ATPROTO_GITHUB,
+            workflow: { actions: { cachix: "cachix/cachix-action@v17", pins: { "cachix/cachix-action": PINS["cachix/cachix-action"] } } },
+        });
+        expect(text).toContain(`uses: cachix/cachix-action@${PINS["cachix/cachix-action"]} # v17\n`);
+        expect(text).toContain("uses: actions/checkout@v4\n");
+    });
+
+    it("turns triggers, concurrency and verification off when configured", () => {
+        const workflow = parsed(
+            render({ ...ATPROTO_GITHUB, workflow: { schedule: false, pullRequests: false, workflowDispatch: false, concurrency: false, verify: false } }),
+        );
+        expect(workflow.on).toEqual({ push: { branches: ["main"] } });
+        expect(workflow.concurrency).toBeUndefined();
+        expect(workflow.jobs.build.steps.map((s) => s.name).at(-1)).toBe("Build");
+    });
+
+    it("applies the workflow name, cron, runner and extra nix.conf lines", () => {
+        const workflow = parsed(
+            render({
+                ...ATPROTO_GITHUB,
+                workflow: { name: "Nix cache", schedule: "0 4 * * 1", runsOn: "ubuntu-24.04", extraNixConfig: "accept-flake-config = true" },
+            }),
+        );
+        expect(workflow.name).toBe("Nix cache");
+        expect(workflow.on.schedule).toEqual([{ cron: "0 4 * * 1" }]);
+        expect(workflow.jobs.build["runs-on"]).toBe("ubuntu-24.04");
+        expect(stepNamed(workflow, "Install Nix")!.with).toEqual({ extra_nix_config: "accept-flake-config = true" });
+    });
+
+    it("verifies at the cache's configured URL", () => {
+        const workflow = parsed(render(ATPROTO_GITHUB, { cache: { name: "atproto", url: "https://cache.atproto.example", publicKeys: [githubModel(ATPROTO_GITHUB).cache.publicKeys[0]] } }));
+        expect(stepNamed(workflow, "Verify build outputs are in the cache")!.env).toEqual({ CACHE_URL: "https://cache.atproto.example" });
+        expect(cachixStep(workflow).with?.name).toBe("atproto");
+    });
+});

@@ -1,0 +1,156 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { afterAll, describe, expect, it } from "vitest";
+import { loadStackModel } from "../../components/config/load";
+import { StackModel } from "../../components/config/model";
+import { hostCommands } from "../../components/hosts/hostCommands";
+import { hostScripts, HostScripts } from "../../components/hosts/hostScripts";
+import { hostPayload, HostPayload } from "../../components/hosts/payload";
+import { remoteCommand } from "../../components/hosts/remoteCommand";
+import { heredocWrite, shQuote } from "../../components/hosts/shell";
+import { renderNetrc } from "../../components/render/netrc";
+import { ATPROTO_KEY, HOST_KEY, rawConfig } from "../support/config";
+import { findTool } from "../support/tools";
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "host-scripts-"));
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+function model(isPrivate: boolean): StackModel {
+    return loadStackModel(
+        rawConfig(
+            {
+                cache: { name: "atproto", publicKeys: [ATPROTO_KEY], private: isPrivate },
+                hosts: [
+                    { name: "n", kind: "nix", address: "192.0.2.1", hostKey: HOST_KEY, trustedUsers: ["ci", "@wheel"], nixConfDir: "/opt/nix/etc" },
+                    { name: "u", kind: "user", address: "192.0.2.2", user: "dev", hostKey: HOST_KEY },
+                    { name: "o", kind: "nixos", address: "192.0.2.3", hostKey: HOST_KEY, trustedUsers: ["ci"], nixosRebuild: "boot" },
+                ],
+            },
+            { cachixAuthToken: "x", sshPrivateKey: "x" },
+        ),
+        { mode: "apply" },
+    );
+}
+
+const CASES: [string, HostPayload][] = [false, true].flatMap((isPrivate) => {
+    const m = model(isPrivate);
+    return m.hosts.map((host) => [`${host.kind}${isPrivate ? " (private cache)" : ""}`, hostPayload(m, host)] as [string, HostPayload]);
+});
+
+function sh(shell: string, script: string, env: NodeJS.ProcessEnv = {}, input = "") {
+    return spawnSync(shell, ["-c", script], { encoding: "utf8", env: { PATH: process.env.PATH, ...env }, input });
+}
+
+/** The part of a script before the library: declarations and content functions. */
+function prefix(script: string): string {
+    return script.slice(0, script.indexOf("# ---- nix-cache shell library"));
+}
+
+const shellcheck = findTool("shellcheck");
+
+describe.each(CASES)("scripts of a %s host", (_, payload) => {
+    const scripts = hostScripts(payload);
+    const entries = Object.entries(scripts) as [keyof HostScripts, string][];
+
+    it("has the scripts its kind needs, netrc ones only for a private cache", () => {
+        const names = entries.map(([name]) => name);
+        expect(names).toEqual(payload.netrcMachine === undefined ? ["apply", "destroy", "verify", "detect"] : ["apply", "destroy", "verify", "detect", "netrcApply", "netrcDestroy"]);
+        for (const [, script] of entries) {
+            expect(script.startsWith("#!/bin/sh\n")).toBe(true);
+            expect(script).toContain(`NC_KIND='${payload.host.kind}'`);
+            expect(script).not.toMatch(/<secret:/);
+        }
+    });
+
+    it.each(["dash", "bash"])("every script and command line parses under %s", (shell) => {
+        const commands = Object.values(hostCommands(scripts, payload.host.kind));
+        for (const text of [...entries.map(([, s]) => s), ...commands]) {
+            const result = spawnSync(shell, ["-n"], { input: text, encoding: "utf8" });
+            expect(result.stderr).toBe("");
+            expect(result.status).toBe(0);
+        }
+    });
+
+    it.skipIf(!shellcheck)("shellcheck finds nothing in the scripts or the command lines", () => {
+        // SC2034: the declarations are shared, so each script leaves some unused. SC2317: code
+        // after a function that may exit. SC2016: the command line single-quotes the script.
+        for (const [name, script] of entries) {
+            const result = spawnSync(shellcheck!, ["-s", "sh", "-e", "SC2034,SC2317", "-"], { input: script, encoding: "utf8" });
+            expect(result.stdout, name).toBe("");
+        }
+        for (const command of Object.values(hostCommands(scripts, payload.host.kind))) {
+            const result = spawnSync(shellcheck!, ["-s", "sh", "-e", "SC2016", "-"], { input: command, encoding: "utf8" });
+            expect(result.stdout).toBe("");
+        }
+    });
+
+    it("carries the declared files verbatim (quoted here-documents: nothing expanded)", () => {
+        if (payload.nixosFiles !== undefined) {
+            const dir = fs.mkdtempSync(path.join(work, "nixos-"));
+            const result = sh("sh", `${prefix(scripts.apply)}\nmkdir -p ${dir}/cachix && nc_write_nixos_files ${dir}`);
+            expect(result.status, result.stderr).toBe(0);
+            for (const file of payload.nixosFiles) {
+                expect(fs.readFileSync(path.join(dir, file.path), "utf8")).toBe(file.content);
+            }
+        } else {
+            const file = path.join(work, `managed-${payload.host.name}-${payload.netrcMachine ?? "public"}`);
+            const result = sh("sh", `${prefix(scripts.apply)}\nnc_fill_user_dir() { :; }\nnc_write_managed_conf ${file} /x`);
+            expect(result.status, result.stderr).toBe(0);
+            expect(fs.readFileSync(file, "utf8")).toBe(payload.managedConf);
+        }
+    });
+
+    it("declares exactly what verify expects", () => {
+        const result = sh("sh", `${prefix(scripts.verify)}\nprintf '%s\\n' "$NC_WANT_SUBSTITUTERS" "$NC_WANT_KEYS" "$NC_WANT_USERS" "$NC_NETRC_MACHINE"`);
+        const { expected } = payload;
+        expect(result.stdout).toBe(
+            `${expected.substituters.join(" ")}\n${expected.trustedPublicKeys.join(" ")}\n${expected.trustedUsers.join(" ")}\n${payload.netrcMachine ?? ""}\n`,
+        );
+    });
+});
+
+describe("netrc script", () => {
+    it("writes the same line as the netrc renderer, with the token from stdin only", () => {
+        const payload = CASES.find(([name]) => name === "nix (private cache)")![1];
+        const script = hostScripts(payload).netrcApply!;
+        expect(script).toContain(`printf 'machine %s password %s\\n' "$NC_NETRC_MACHINE" "$nc_token"`);
+        expect(script).toContain("nc_token=$(cat)");
+        const line = sh("sh", `printf 'machine %s password %s\\n' atproto.cachix.org TOKEN`).stdout;
+        expect(line).toBe(renderNetrc({ url: "https://atproto.cachix.org" }, "TOKEN"));
+    });
+});
+
+describe("shell helpers", () => {
+    it("shQuote keeps any text exactly, under dash and bash", () => {
+        const nasty = `it's "quoted" $HOME \`id\` \\ ${"${x}"} !x\nline2 *?[a]`;
+        for (const shell of ["dash", "bash"]) {
+            expect(sh(shell, `printf %s ${shQuote(nasty)}`).stdout).toBe(nasty);
+        }
+    });
+
+    it("heredocWrite refuses content it could not carry", () => {
+        expect(() => heredocWrite('"$1"', "no newline")).toThrow(/must end with a newline/);
+        expect(() => heredocWrite('"$1"', "a\nNIX_CACHE_EOF\nb\n")).toThrow(/must not contain a line "NIX_CACHE_EOF"/);
+    });
+});
+
+describe("remote command line", () => {
+    const probe = `printf '%s|%s' "$1" "it's"; cat`;
+
+    it.each(["dash", "bash"])("as the login shell %s: runs the script under sh with the session's NIX_CONF_DIR and stdin", (shell) => {
+        for (const kind of ["user", "nix"] as const) {
+            const command = remoteCommand(probe, kind);
+            expect(sh(shell, command, { NIX_CONF_DIR: "/srv/nix" }, "stdin-text").stdout).toBe("/srv/nix|it'sstdin-text");
+            expect(sh(shell, command, {}, "").stdout).toBe("|it's");
+        }
+    });
+
+    it("goes through sudo -n for kinds that need root, and never for user hosts", () => {
+        expect(remoteCommand(probe, "nix")).toContain('nc_a="sudo"; nc_b="-n"');
+        expect(remoteCommand(probe, "nixos")).toContain("sudo -n true");
+        expect(remoteCommand(probe, "user")).toBe(`exec sh -c ${shQuote(probe)} nix-cache "\${NIX_CONF_DIR:-}"`);
+        expect(remoteCommand(probe, "nix", "unprivileged")).toBe(remoteCommand(probe, "user"));
+    });
+});

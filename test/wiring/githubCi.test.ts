@@ -1,0 +1,229 @@
+import type * as pulumiType from "@pulumi/pulumi";
+import { beforeEach, describe, expect, it } from "vitest";
+import { ATPROTO_GITHUB, githubModel, NIX_COMMUNITY } from "../support/githubModels";
+import { allRegistered, isSecretInput, Recording, recordGithub, RegisteredResource, repositoryId, settled } from "../support/githubMocks";
+
+const TOKEN = "cachix-auth-token-value-must-not-leak";
+const SIGNING_KEY = "cachix-signing-key-value-must-not-leak";
+const TWO_REPOS = [
+    { name: "nur", targets: ["microcosm-all", "tangled-all"] },
+    { name: "infra", branch: "trunk" },
+];
+
+const SECRET_TYPES = [
+    "github:index/actionsSecret:ActionsSecret",
+    "github:index/actionsOrganizationSecret:ActionsOrganizationSecret",
+    "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret",
+];
+
+let recording: Recording;
+let pulumi: typeof pulumiType;
+beforeEach(async () => {
+    recording = await recordGithub();
+    pulumi = await import("@pulumi/pulumi");
+});
+
+/** Builds a GithubCi for a `github` section and waits until all its children are registered. */
+async function githubCi(github: Record<string, unknown>, credential: pulumiType.Input<string>, extra: Record<string, unknown> = {}) {
+    const { GithubCi } = await import("../../components/githubCi");
+    const model = githubModel(github, extra);
+    const ci = new GithubCi("ci", { github: model.github, cache: model.cache, extraCaches: model.extraCaches, credential });
+    const urns = await allRegistered([...ci.secretResources, ...ci.files]);
+    return { ci, model, urns };
+}
+
+const ofType = (type: string) => recording.resources.filter((r) => r.type === type);
+const names = (resources: readonly RegisteredResource[]) => resources.map((r) => r.name);
+
+describe("GithubCi under mocks: resources per secret scope", () => {
+    it("repository scope: one Actions secret and one workflow file per repository, through a provider for the owner", async () => {
+        const { ci, model, urns } = await githubCi({ ...ATPROTO_GITHUB, repositories: TWO_REPOS }, pulumi.secret(TOKEN));
+        const { renderWorkflow } = await import("../../components/github/workflow");
+
+        const secrets = ofType("github:index/actionsSecret:ActionsSecret");
+        expect(names(secrets)).toEqual(["ci-nur-secret", "ci-infra-secret"]);
+        expect(secrets.map((s) => [s.inputs.repository, s.inputs.secretName])).toEqual([
+            ["nur", "CACHIX_AUTH_TOKEN"],
+            ["infra", "CACHIX_AUTH_TOKEN"],
+        ]);
+        // The current field, not the deprecated plaintextValue.
+        for (const secret of secrets) {
+            expect(Object.keys(secret.inputs).sort()).toEqual(["repository", "secretName", "value"]);
+        }
+
+        const files = ofType("github:index/repositoryFile:RepositoryFile");
+        expect(names(files)).toEqual(["ci-nur-workflow", "ci-infra-workflow"]);
+        expect(files[1].inputs).toEqual({
+            repository: "infra",
+            branch: "trunk",
+            file: ".github/workflows/build.yml",
+            content: renderWorkflow(model, model.github.repositories[1]),
+            commitMessage: "ci: update Nix cache workflow (managed by nix-cache)",
+            overwriteOnCreate: true,
+        });
+
+        const providers = ofType("pulumi:providers:github");
+        expect(providers).toHaveLength(1);
+        expect(providers[0]).toMatchObject({ name: "ci-provider", inputs: expect.objectContaining({ owner: "atproto-nix" }) });
+        for (const child of [...secrets, ...files]) {
+            expect(child.provider).toMatch(/::ci-provider::ci-provider_id$/);
+        }
+        // Children sit under the component.
+        for (const urn of urns) {
+            expect(urn).toContain("nix-cache:index:GithubCi$github:index/");
+        }
+        expect(await settled(ci.workflowFiles)).toEqual({ "atproto-nix/nur": ".github/workflows/build.yml", "atproto-nix/infra": ".github/workflows/build.yml" });
+        expect(ofType("nix-cache:index:GithubCi").map((r) => r.name)).toEqual(["ci"]);
+    });
+
+    it.each(["all", "private"])("organization scope, visibility %s: one organisation secret, no access list", async (visibility) => {
+        await githubCi({ ...ATPROTO_GITHUB, repositories: TWO_REPOS, secret: { scope: "organization", visibility } }, pulumi.secret(TOKEN));
+        const secrets = ofType("github:index/actionsOrganizationSecret:ActionsOrganizationSecret");
+        expect(names(secrets)).toEqual(["ci-organization-secret"]);
+        expect(secrets[0].inputs).toMatchObject({ secretName: "CACHIX_AUTH_TOKEN", visibility });
+        expect(secrets[0].inputs).not.toHaveProperty("selectedRepositoryIds");
+        expect(ofType("github:index/actionsOrganizationSecretRepositories:ActionsOrganizationSecretRepositories")).toEqual([]);
+        expect(ofType("github:index/actionsSecret:ActionsSecret")).toEqual([]);
+        expect(ofType("github:index/repositoryFile:RepositoryFile")).toHaveLength(2);
+    });
+
+    it("organization scope, selected: the access list names the repositories by their looked-up ids", async () => {
+        await githubCi({ ...ATPROTO_GITHUB, repositories: TWO_REPOS, secret: { scope: "organization", visibility: "selected" } }, pulumi.secret(TOKEN));
+        expect(ofType("github:index/actionsOrganizationSecret:ActionsOrganizationSecret")[0].inputs).toMatchObject({ visibility: "selected" });
+        const access = ofType("github:index/actionsOrganizationSecretRepositories:ActionsOrganizationSecretRepositories");
+        expect(names(access)).toEqual(["ci-organization-secret-repositories"]);
+        expect(access[0].inputs).toEqual({
+            secretName: "CACHIX_AUTH_TOKEN",
+            selectedRepositoryIds: [repositoryId("atproto-nix/nur"), repositoryId("atproto-nix/infra")],
+        });
+        expect(recording.calls.filter((c) => c.token === "github:index/getRepository:getRepository").map((c) => c.inputs.fullName)).toEqual([
+            "atproto-nix/nur",
+            "atproto-nix/infra",
+        ]);
+    });
+
+    it("environment scope: one environment secret per repository, the environment created only on request", async () => {
+        await githubCi({ ...ATPROTO_GITHUB, repositories: TWO_REPOS, secret: { scope: "environment", environment: "cachix" } }, pulumi.secret(TOKEN));
+        const secrets = ofType("github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret");
+        expect(names(secrets)).toEqual(["ci-nur-environment-secret", "ci-infra-environment-secret"]);
+        expect(secrets.map((s) => [s.inputs.repository, s.inputs.environment, s.inputs.secretName])).toEqual([
+            ["nur", "cachix", "CACHIX_AUTH_TOKEN"],
+            ["infra", "cachix", "CACHIX_AUTH_TOKEN"],
+        ]);
+        expect(ofType("github:index/repositoryEnvironment:RepositoryEnvironment")).toEqual([]);
+    });
+
+    it("environment scope with createEnvironment: the environments are declared too", async () => {
+        await githubCi(
+            { ...ATPROTO_GITHUB, repositories: TWO_REPOS, secret: { scope: "environment", environment: "cachix", createEnvironment: true } },
+            pulumi.secret(TOKEN),
+        );
+        const environments = ofType("github:index/repositoryEnvironment:RepositoryEnvironment");
+        expect(environments.map((e) => [e.name, e.inputs.repository, e.inputs.environment])).toEqual([
+            ["ci-nur-environment", "nur", "cachix"],
+            ["ci-infra-environment", "infra", "cachix"],
+        ]);
+    });
+
+    it("signing-key mode stores the signing key under CACHIX_SIGNING_KEY", async () => {
+        await githubCi({ ...ATPROTO_GITHUB, secret: { credential: "signingKey" } }, pulumi.secret(SIGNING_KEY));
+        const [secret] = ofType("github:index/actionsSecret:ActionsSecret");
+        expect(secret.inputs.secretName).toBe("CACHIX_SIGNING_KEY");
+        expect(secret.inputs.value).toMatchObject({ value: SIGNING_KEY });
+    });
+});
+
+describe("GithubCi under mocks: the credential stays secret", () => {
+    const scopes = [
+        { scope: "repository" },
+        { scope: "organization", visibility: "selected" },
+        { scope: "environment", environment: "cachix", createEnvironment: true },
+    ];
+
+    it.each(scopes.map((s) => [s.scope, s] as const))("%s: every secret value is a Pulumi secret, even from a plain string", async (_, secret) => {
+        // A plain string, as a careless caller might pass: the component still makes it secret.
+        const { ci } = await githubCi({ ...ATPROTO_GITHUB, repositories: TWO_REPOS, secret }, TOKEN);
+        const secretResources = recording.resources.filter((r) => SECRET_TYPES.includes(r.type));
+        expect(secretResources.length).toBeGreaterThan(0);
+        for (const resource of secretResources) {
+            expect(isSecretInput(resource.inputs.value), resource.name).toBe(true);
+        }
+        for (const resource of ci.secretResources) {
+            const value = (resource as unknown as { value?: pulumiType.Output<string | undefined> }).value;
+            if (value !== undefined) {
+                expect(await pulumi.isSecret(value)).toBe(true);
+            }
+        }
+    });
+
+    it.each(scopes.map((s) => [s.scope, s] as const))("%s: no other input, and no workflow, contains the value", async (_, secret) => {
+        await githubCi({ ...ATPROTO_GITHUB, repositories: TWO_REPOS, secret }, pulumi.secret(TOKEN), { extraCaches: [NIX_COMMUNITY] });
+        for (const file of ofType("github:index/repositoryFile:RepositoryFile")) {
+            expect(String(file.inputs.content)).not.toContain(TOKEN);
+            expect(String(file.inputs.content)).toContain("${{ secrets.CACHIX_AUTH_TOKEN }}");
+        }
+        for (const resource of recording.resources.filter((r) => !SECRET_TYPES.includes(r.type))) {
+            expect(JSON.stringify(resource.inputs), resource.name).not.toContain(TOKEN);
+        }
+    });
+
+    it("the secrets output lists placements without values", async () => {
+        const { ci } = await githubCi({ ...ATPROTO_GITHUB, repositories: TWO_REPOS }, pulumi.secret(TOKEN));
+        const listed = await settled(ci.secrets);
+        expect(listed).toEqual([
+            { scope: "repository", name: "CACHIX_AUTH_TOKEN", repository: "nur" },
+            { scope: "repository", name: "CACHIX_AUTH_TOKEN", repository: "infra" },
+        ]);
+        expect(await pulumi.isSecret(ci.secrets)).toBe(false);
+    });
+});
+
+describe("GithubCi under mocks: options", () => {
+    it("uses a given provider instead of creating one", async () => {
+        const github = await import("@pulumi/github");
+        const { GithubCi } = await import("../../components/githubCi");
+        const model = githubModel(ATPROTO_GITHUB);
+        const provider = new github.Provider("mine", { owner: "atproto-nix" });
+        const ci = new GithubCi("given", { ...model, credential: pulumi.secret(TOKEN), provider });
+        await allRegistered([...ci.secretResources, ...ci.files]);
+        expect(ofType("pulumi:providers:github").map((p) => p.name)).toEqual(["mine"]);
+        for (const child of recording.resources.filter((r) => r.type.startsWith("github:"))) {
+            expect(child.provider).toMatch(/::mine::mine_id$/);
+        }
+    });
+
+    it("commits with the configured author, email and message", async () => {
+        await githubCi(
+            { ...ATPROTO_GITHUB, workflow: { commitMessage: "chore: cache workflow", commitAuthor: "Cache Bot", commitEmail: "bot@example.org", path: ".github/workflows/nix.yml" } },
+            pulumi.secret(TOKEN),
+        );
+        expect(ofType("github:index/repositoryFile:RepositoryFile")[0].inputs).toMatchObject({
+            file: ".github/workflows/nix.yml",
+            commitMessage: "chore: cache workflow",
+            commitAuthor: "Cache Bot",
+            commitEmail: "bot@example.org",
+        });
+    });
+});
+
+describe("CacheSetup wires GithubCi", () => {
+    it("creates it as a child when the stack has a github section, with the credential the section names", async () => {
+        const { CacheSetup } = await import("../../components/cacheSetup");
+        const model = githubModel({ ...ATPROTO_GITHUB, secret: { credential: "signingKey" } });
+        const setup = new CacheSetup("org", { model, secrets: { cachixAuthToken: pulumi.secret(TOKEN), cachixSigningKey: pulumi.secret(SIGNING_KEY) } });
+        expect(setup.github).toBeDefined();
+        await allRegistered([...setup.github!.secretResources, ...setup.github!.files]);
+        expect(ofType("nix-cache:index:GithubCi").map((r) => r.name)).toEqual(["org-github"]);
+        const [secret] = ofType("github:index/actionsSecret:ActionsSecret");
+        expect(secret.name).toBe("org-github-nur-secret");
+        expect(secret.inputs.value).toMatchObject({ value: SIGNING_KEY });
+    });
+
+    it("creates none without a github section, and refuses a missing credential", async () => {
+        const { CacheSetup } = await import("../../components/cacheSetup");
+        const { loadStackModel } = await import("../../components/config/load");
+        const { rawConfig, MINIMAL } = await import("../support/config");
+        expect(new CacheSetup("plain", { model: loadStackModel(rawConfig(MINIMAL), { mode: "render" }), secrets: {} }).github).toBeUndefined();
+        expect(() => new CacheSetup("no-token", { model: githubModel(ATPROTO_GITHUB), secrets: {} })).toThrow(/credential is authToken but its secret is not set/);
+    });
+});

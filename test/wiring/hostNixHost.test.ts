@@ -1,0 +1,185 @@
+import * as pulumi from "@pulumi/pulumi";
+import { describe, expect, it } from "vitest";
+import { loadStackModel } from "../../components/config/load";
+import { StackModel } from "../../components/config/model";
+import { hostArtifacts } from "../../components/hosts/hostArtifacts";
+import { hostCommands } from "../../components/hosts/hostCommands";
+import { hostScripts } from "../../components/hosts/hostScripts";
+import { hostPayload } from "../../components/hosts/payload";
+import { remoteCommand } from "../../components/hosts/remoteCommand";
+import { secretPlaceholder } from "../../components/render/artifact";
+import { ATPROTO_KEY, HOST_KEY, rawConfig } from "../support/config";
+
+// NixHost under mocks: which remote commands each host gets, what they run, and where the
+// secrets (SSH key, Cachix token) go.
+
+const TOKEN = "cachix-token-never-in-a-command";
+const ROTATED = "cachix-token-rotated-value";
+const PRIVATE_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nnever-in-a-command\n-----END OPENSSH PRIVATE KEY-----\n";
+const BASTION_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGht2YU8N8Y8IebRzu4sq5QH/Cbr+Mc6uHcVjKwB2hSo";
+const COMMAND = "command:remote:Command";
+
+const HOSTS = [
+    { name: "builder-nixos", kind: "nixos", address: "203.0.113.10", hostKey: HOST_KEY, trustedUsers: ["ci"] },
+    { name: "builder-debian", kind: "nix", address: "203.0.113.11", user: "admin", hostKey: HOST_KEY, trustedUsers: ["ci"], proxy: { address: "198.51.100.1", user: "jump", hostKey: BASTION_KEY } },
+    { name: "laptop", kind: "user", address: "203.0.113.12", user: "dev", insecureSkipHostKeyVerification: true, sshAgent: "/run/agent.sock" },
+];
+
+function model(isPrivate: boolean): StackModel {
+    return loadStackModel(
+        rawConfig({ cache: { name: "atproto", publicKeys: [ATPROTO_KEY], private: isPrivate }, hosts: HOSTS }, { cachixAuthToken: "x", sshPrivateKey: "x" }),
+        { mode: "apply" },
+    );
+}
+
+interface Recorded {
+    readonly type: string;
+    readonly name: string;
+    readonly inputs: Record<string, unknown>;
+}
+
+const VERIFY_STDOUT = [
+    "nix-cache-check ok kind: nix",
+    "nix-cache-effective substituters = https://cache.nixos.org/ https://atproto.cachix.org",
+    `nix-cache-effective trusted-public-keys = ${ATPROTO_KEY}`,
+    "nix-cache-effective trusted-users = root ci",
+    "",
+].join("\n");
+
+/** One mocked `pulumi up` of a CacheSetup; returns what was registered and the setup. */
+async function run(isPrivate: boolean, token = TOKEN) {
+    const recorded: Recorded[] = [];
+    await pulumi.runtime.setMocks(
+        {
+            newResource(args) {
+                recorded.push({ type: args.type, name: args.name, inputs: args.inputs });
+                const stdout = args.name.endsWith("-verify") ? VERIFY_STDOUT : "nix-cache: changed";
+                return { id: `${args.name}-id`, state: args.type === COMMAND ? { ...args.inputs, stdout, stderr: "" } : args.inputs };
+            },
+            call: (args) => args.inputs,
+        },
+        "nix-cache",
+        "test",
+        false,
+    );
+    const { CacheSetup } = await import("../../components/cacheSetup");
+    const m = model(isPrivate);
+    const setup = new CacheSetup("nix-cache", {
+        model: m,
+        secrets: { cachixAuthToken: pulumi.secret(token), sshPrivateKeys: { sshPrivateKey: pulumi.secret(PRIVATE_KEY) } },
+    });
+    await Promise.all(setup.hosts.map((host) => new Promise((resolve) => pulumi.all([host.effectiveSubstituters, host.commands.verify.urn]).apply(resolve))));
+    // Components register their outputs a little later; the next run's mocks must not see that.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    return { recorded, setup, model: m };
+}
+
+const isSecret = (value: unknown) =>
+    typeof value === "object" && value !== null && (value as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
+const unwrap = (value: unknown): unknown => (isSecret(value) ? (value as { value: unknown }).value : value);
+const commandsOf = (recorded: Recorded[], host: string) => recorded.filter((r) => r.type === COMMAND && r.name.startsWith(`nix-cache-host-${host}-`));
+
+describe("NixHost under mocks", () => {
+    it("registers one NixHost per host, each with its own settings, netrc (private cache) and verify commands", async () => {
+        const { recorded } = await run(true);
+        expect(recorded.filter((r) => r.type === "nix-cache:index:NixHost").map((r) => r.name)).toEqual(HOSTS.map((h) => `nix-cache-host-${h.name}`));
+        for (const host of HOSTS) {
+            expect(commandsOf(recorded, host.name).map((r) => r.name)).toEqual(["settings", "netrc", "verify"].map((c) => `nix-cache-host-${host.name}-${c}`));
+        }
+    });
+
+    it("a public cache gets no netrc command", async () => {
+        const { recorded } = await run(false);
+        expect(recorded.filter((r) => r.name.endsWith("-netrc"))).toEqual([]);
+        expect(recorded.filter((r) => r.type === COMMAND)).toHaveLength(HOSTS.length * 2);
+    });
+
+    it("runs exactly the rendered scripts, wrapped as remoteCommand: what render shows is what runs", async () => {
+        const { recorded, model: m } = await run(true);
+        const artifacts = hostArtifacts(m, secretPlaceholder);
+        for (const host of m.hosts) {
+            const expected = hostCommands(hostScripts(hostPayload(m, host)), host.kind);
+            const [settings, netrc, verify] = commandsOf(recorded, host.name).map((r) => r.inputs);
+            expect(settings).toMatchObject({ create: expected.apply, update: expected.apply, delete: expected.destroy });
+            expect(netrc).toMatchObject({ create: expected.netrcApply, update: expected.netrcApply, delete: expected.netrcDestroy, logging: "none" });
+            expect(verify).toMatchObject({ create: expected.verify, update: expected.verify });
+            const rendered = (file: string) => artifacts.find((a) => a.path === `hosts/${host.name}/${file}`)!.content;
+            expect(settings.create).toBe(remoteCommand(rendered("apply.sh"), host.kind));
+            expect(settings.delete).toBe(remoteCommand(rendered("destroy.sh"), host.kind));
+            expect(netrc.create).toBe(remoteCommand(rendered("netrc-apply.sh"), host.kind));
+            expect(verify.create).toBe(remoteCommand(rendered("verify.sh"), host.kind));
+        }
+    });
+
+    it("keeps the token and the SSH key out of every command line; they travel as secrets (stdin, connection)", async () => {
+        const { recorded } = await run(true);
+        for (const resource of recorded.filter((r) => r.type === COMMAND)) {
+            for (const field of ["create", "update", "delete"]) {
+                const text = String(unwrap(resource.inputs[field]) ?? "");
+                expect(text).not.toContain(TOKEN);
+                expect(text).not.toContain("never-in-a-command");
+            }
+            expect(resource.inputs["addPreviousOutputInEnv"]).toBe(false);
+        }
+        for (const netrc of recorded.filter((r) => r.name.endsWith("-netrc"))) {
+            expect(isSecret(netrc.inputs["stdin"])).toBe(true);
+            expect(unwrap(netrc.inputs["stdin"])).toBe(TOKEN);
+        }
+        const debian = commandsOf(recorded, "builder-debian")[0].inputs["connection"];
+        const connection = unwrap(debian) as Record<string, unknown>;
+        expect(isSecret(debian) || isSecret(connection["privateKey"])).toBe(true);
+        expect(JSON.stringify(connection)).toContain("never-in-a-command");
+        for (const resource of recorded.filter((r) => r.type === COMMAND)) {
+            expect(resource.inputs["stdin"] === undefined || isSecret(resource.inputs["stdin"])).toBe(true);
+        }
+    });
+
+    it("pins host keys (bastion included) unless a host opts out, and uses the agent socket when configured", async () => {
+        const { recorded } = await run(true);
+        const connection = (host: string) => {
+            const raw = unwrap(commandsOf(recorded, host)[0].inputs["connection"]) as Record<string, unknown>;
+            return JSON.parse(JSON.stringify(raw, (_, v: unknown) => unwrap(v))) as Record<string, unknown>;
+        };
+        expect(connection("builder-nixos")).toMatchObject({ host: "203.0.113.10", port: 22, user: "root", hostKey: HOST_KEY, dialErrorLimit: 3 });
+        expect(connection("builder-debian")).toMatchObject({
+            user: "admin",
+            hostKey: HOST_KEY,
+            proxy: { host: "198.51.100.1", port: 22, user: "jump", hostKey: BASTION_KEY, privateKey: PRIVATE_KEY },
+        });
+        const laptop = connection("laptop");
+        expect(laptop).toMatchObject({ host: "203.0.113.12", user: "dev", agentSocketPath: "/run/agent.sock" });
+        expect(laptop).not.toHaveProperty("hostKey");
+        expect(laptop).not.toHaveProperty("privateKey");
+    });
+
+    it("rotating the token changes only each netrc command's stdin", async () => {
+        const before = (await run(true, TOKEN)).recorded;
+        const after = (await run(true, ROTATED)).recorded;
+        const show = (r: Recorded) => JSON.stringify(r.inputs, (_, v: unknown) => (isSecret(v) ? { secret: unwrap(v) } : v));
+        const previous = new Map(before.map((r) => [r.name, r]));
+        const changed = after.filter((r) => show(r) !== show(previous.get(r.name)!)).map((r) => r.name).sort();
+        expect(changed).toEqual(HOSTS.map((h) => `nix-cache-host-${h.name}-netrc`).sort());
+        for (const name of changed) {
+            const [b, a] = [before, after].map((list) => list.find((r) => r.name === name)!.inputs);
+            expect(Object.keys(a).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]))).toEqual(["stdin"]);
+        }
+    });
+
+    it("exposes the effective settings read back by the verify command", async () => {
+        const { setup } = await run(true);
+        const debian = setup.hosts.find((h) => h.hostName === "builder-debian")!;
+        const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
+        expect(await value(debian.effectiveSubstituters)).toEqual(["https://cache.nixos.org/", "https://atproto.cachix.org"]);
+        expect(await value(debian.effectiveTrustedPublicKeys)).toEqual([ATPROTO_KEY]);
+        expect(await value(debian.effectiveTrustedUsers)).toEqual(["root", "ci"]);
+        expect(await value(debian.checks)).toEqual([{ status: "ok", item: "kind", detail: "nix" }]);
+        // A child of the NixHost component, named after it.
+        expect(await value(debian.commands.settings.urn)).toMatch(/nix-cache:index:NixHost\$command:remote:Command::nix-cache-host-builder-debian-settings$/);
+    });
+
+    it("a private cache without a token fails before registering anything for the host", async () => {
+        const { NixHost } = await import("../../components/nixHost");
+        const m = model(true);
+        expect(() => new NixHost("lonely", { model: m, host: m.hosts[0] })).toThrow(/cache "atproto" is private; netrcToken is required for host builder-nixos/);
+    });
+});
