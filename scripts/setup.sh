@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Installs the project's dependencies: npm packages (from the lockfile) and test tools.
+# Installs what the project needs: npm packages (from the lockfile), the Debian packages the
+# tests use for real (Nix, sshd), and the pinned tools in .tools/bin (Pulumi CLI and plugins,
+# actionlint, MinIO). Each step does nothing when its result is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,3 +13,4 @@ if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
   cp package-lock.json "$stamp"
 fi
 bash scripts/system-deps.sh
+bash scripts/toolchain.sh "$@"
