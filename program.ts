@@ -1,0 +1,44 @@
+import * as pulumi from "@pulumi/pulumi";
+import { CacheSetup } from "./components/cacheSetup";
+import { loadStackModel } from "./components/config/load";
+import { PROJECT_NAME, StackModel } from "./components/config/model";
+import { ConfigValidationError } from "./components/config/problems";
+import { readSecrets } from "./components/config/secrets";
+import { rawConfigFromPulumi } from "./components/config/sources";
+
+/** Validates everything before registering anything: bad config fails here, all at once. */
+function loadModel(): StackModel {
+    try {
+        return loadStackModel(rawConfigFromPulumi(), { mode: "apply" });
+    } catch (error) {
+        // A RunError ends the program with the message alone: the problems, no stack trace.
+        throw error instanceof ConfigValidationError ? new pulumi.RunError(error.message) : error;
+    }
+}
+
+/**
+ * The whole program: reads the stack's config, builds the {@link CacheSetup} and returns the
+ * stack outputs. `index.ts` exports them; engine tests run it as an inline program.
+ */
+export function nixCacheProgram() {
+    const model = loadModel();
+    const setup = new CacheSetup(PROJECT_NAME, { model, secrets: readSecrets(model) });
+    return {
+        cacheName: setup.identity.cacheName,
+        cacheUrl: setup.identity.cacheUrl,
+        substituters: setup.identity.substituters,
+        trustedPublicKeys: setup.identity.trustedPublicKeys,
+        nixConf: setup.identity.nixConf,
+        nixosModule: setup.identity.nixosModule,
+        // A public cache needs no netrc; say so rather than leave the output undefined.
+        netrc: setup.identity.netrc ?? "(public cache: no netrc needed)",
+        // Per `owner/repository`, the workflow file the stack commits; and the Actions secrets it sets.
+        githubWorkflowFiles: setup.github?.workflowFiles ?? {},
+        githubSecrets: setup.github?.secrets ?? [],
+        // The S3 mirror, when enabled (absent otherwise, so stacks without one keep their outputs).
+        mirrorSubstituterUrl: setup.mirror?.substituterUrl,
+        mirrorPushUrl: setup.mirror?.pushUrl,
+        mirrorPublicKey: setup.mirror?.publicKey,
+        mirrorRoleArn: setup.mirror?.roleArn,
+    };
+}
