@@ -65,7 +65,7 @@ export class CacheSetup extends pulumi.ComponentResource {
             }
             this.github = new GithubCi(
                 `${name}-github`,
-                { github: model.github, cache: model.cache, extraCaches: model.extraCaches, credential },
+                { github: model.github, cache: model.cache, extraCaches: model.extraCaches, mirror: model.mirror, credential },
                 { parent: this },
             );
         }

@@ -1,6 +1,6 @@
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
-import { CacheSpec, GithubRepositorySpec, GithubSpec, TrustedCacheSpec } from "./config/model";
+import { CacheSpec, GithubRepositorySpec, GithubSpec, MirrorSpec, TrustedCacheSpec } from "./config/model";
 import { SecretPlacement, secretPlacements } from "./github/secretPlacements";
 import { renderWorkflow } from "./github/workflow";
 
@@ -16,6 +16,8 @@ export interface GithubCiArgs {
     readonly cache: CacheSpec;
     /** Other trusted caches; the Cachix ones become cachix-action's `extraPullNames`. */
     readonly extraCaches: readonly TrustedCacheSpec[];
+    /** The S3 mirror, when enabled: the workflow then signs and copies outputs to it. */
+    readonly mirror?: MirrorSpec;
     /**
      * The credential stored in every secret: the Cachix auth token or signing key, as
      * `github.secret.credential` says. Kept a Pulumi secret whatever form it arrives in.
@@ -149,7 +151,7 @@ export class GithubCi extends pulumi.ComponentResource {
                 repository: repo.name,
                 branch: repo.branch,
                 file: workflow.path,
-                content: renderWorkflow({ cache: args.cache, extraCaches: args.extraCaches, github: args.github }, repo),
+                content: renderWorkflow({ cache: args.cache, extraCaches: args.extraCaches, mirror: args.mirror, github: args.github }, repo),
                 commitMessage: workflow.commitMessage,
                 commitAuthor: workflow.commitAuthor,
                 commitEmail: workflow.commitEmail,

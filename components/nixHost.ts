@@ -59,15 +59,16 @@ export class NixHost extends pulumi.ComponentResource {
             .output(args.addedCaches ?? [])
             .apply((added) => hostCommands(hostScripts(hostPayload(args.model, host, added)), host.kind));
         const connection = hostConnection(host, args.privateKey);
-        // A new address, kind or config dir is another set of files: replace (create the new,
-        // then undo the old with the delete command stored in state) rather than update in place.
+        // A new address, port, kind or config dir may be other files, so the commands are
+        // replaced rather than updated. Delete first: old and new may be the same files on the
+        // same machine, and undoing after applying would leave the host unconfigured.
         const triggers = [host.ssh.address, host.ssh.port, host.kind, host.nixConfDir];
         const common = { connection, triggers, addPreviousOutputInEnv: false };
 
         const settings = new command.remote.Command(
             `${name}-settings`,
             { ...common, create: commands.apply((c) => c.apply), update: commands.apply((c) => c.apply), delete: commands.apply((c) => c.destroy) },
-            { parent: this },
+            { parent: this, deleteBeforeReplace: true },
         );
         let netrc: command.remote.Command | undefined;
         if (isPrivate) {
@@ -83,7 +84,7 @@ export class NixHost extends pulumi.ComponentResource {
                     // The scripts never print the token; this keeps anything else that might out of logs too.
                     logging: "none",
                 },
-                { parent: this, dependsOn: [settings], additionalSecretOutputs: ["stdout", "stderr"] },
+                { parent: this, dependsOn: [settings], deleteBeforeReplace: true, additionalSecretOutputs: ["stdout", "stderr"] },
             );
         }
         const verify = new command.remote.Command(

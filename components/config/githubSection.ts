@@ -13,6 +13,7 @@ export const WORKFLOW_DEFAULTS = {
         checkout: "actions/checkout@v4",
         installNix: "cachix/install-nix-action@v31",
         cachix: "cachix/cachix-action@v16",
+        awsCredentials: "aws-actions/configure-aws-credentials@v4",
     },
 } as const;
 
@@ -148,7 +149,7 @@ function readSchedule(item: ObjectReader): string | undefined {
 }
 
 function readActions(problems: Problems, path: string, value: unknown): WorkflowActionsSpec | undefined {
-    const item = readObject(problems, path, value, ["checkout", "installNix", "cachix", "pins"]);
+    const item = readObject(problems, path, value, ["checkout", "installNix", "cachix", "awsCredentials", "pins"]);
     if (!item) {
         return undefined;
     }
@@ -156,6 +157,7 @@ function readActions(problems: Problems, path: string, value: unknown): Workflow
         checkout: item.optionalString("checkout", { rule: actionRule }) ?? WORKFLOW_DEFAULTS.actions.checkout,
         installNix: item.optionalString("installNix", { rule: actionRule }) ?? WORKFLOW_DEFAULTS.actions.installNix,
         cachix: item.optionalString("cachix", { rule: actionRule }) ?? WORKFLOW_DEFAULTS.actions.cachix,
+        awsCredentials: item.optionalString("awsCredentials", { rule: actionRule }) ?? WORKFLOW_DEFAULTS.actions.awsCredentials,
     };
     const used = Object.values(refs).map(actionRepository);
     const pins: Record<string, string> = {};

@@ -65,6 +65,8 @@ export interface WorkflowActionsSpec {
     readonly installNix: string;
     /** e.g. `cachix/cachix-action@v16`. */
     readonly cachix: string;
+    /** e.g. `aws-actions/configure-aws-credentials@v4`; used only when the S3 mirror is on. */
+    readonly awsCredentials: string;
     /** Optional commit SHAs to pin actions to, keyed by `owner/repo`. */
     readonly pins: Readonly<Record<string, string>>;
 }

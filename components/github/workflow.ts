@@ -1,11 +1,12 @@
 import { Document, isScalar, visit } from "yaml";
 import { GithubRepositorySpec, GithubSpec, StackModel } from "../config/model";
+import { needsIdToken } from "./mirrorSteps";
 import { resolveAction } from "./actionRefs";
 import { PUSH_GATE_ENV, PUSH_GATE_EXPRESSION, workflowExpression } from "./pushGate";
 import { buildSteps } from "./workflowSteps";
 
 /** What a workflow is rendered from: the cache, the caches CI pulls from, and the `github` section. */
-export type WorkflowModel = Pick<StackModel, "cache" | "extraCaches"> & { readonly github: GithubSpec };
+export type WorkflowModel = Pick<StackModel, "cache" | "extraCaches" | "mirror"> & { readonly github: GithubSpec };
 
 /** The id of the build job. */
 export const BUILD_JOB_ID = "build";
@@ -68,6 +69,8 @@ function buildJob(model: WorkflowModel, repo: GithubRepositorySpec): Record<stri
     return {
         name: matrix ? `Build ${workflowExpression("matrix.target")}` : "Build",
         "runs-on": github.workflow.runsOn,
+        // Only this job may ask GitHub for an OIDC token, to assume the mirror's write role.
+        ...(needsIdToken(model) ? { permissions: { contents: "read", "id-token": "write" } } : {}),
         // Environment secrets are only visible to a job that runs in the environment.
         ...(github.secret.scope === "environment" ? { environment: github.secret.environment } : {}),
         ...(matrix ? { strategy: { "fail-fast": false, matrix: { target: [...repo.targets] } } } : {}),
@@ -83,7 +86,7 @@ function buildJob(model: WorkflowModel, repo: GithubRepositorySpec): Record<stri
 function annotate(doc: Document, github: GithubSpec): void {
     const actions = github.workflow.actions;
     const comments = new Map<string, string>();
-    for (const reference of [actions.checkout, actions.installNix, actions.cachix]) {
+    for (const reference of [actions.checkout, actions.installNix, actions.cachix, actions.awsCredentials]) {
         const resolved = resolveAction(reference, actions);
         if (resolved.pinnedFrom !== undefined) {
             comments.set(resolved.uses, ` ${resolved.pinnedFrom}`);

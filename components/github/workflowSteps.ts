@@ -1,4 +1,5 @@
 import { resolveAction } from "./actionRefs";
+import { mirrorSteps } from "./mirrorSteps";
 import { PUSH_GATE_ENV, PUSHES_CONDITION, workflowExpression } from "./pushGate";
 import type { WorkflowModel } from "./workflow";
 
@@ -64,7 +65,7 @@ export function buildSteps(model: WorkflowModel, target: string | undefined): Wo
     if (github.workflow.verify) {
         steps.push(pushStep(model, secretValue), verifyStep(model));
     }
-    return steps;
+    return [...steps, ...mirrorSteps(model, OUTPUTS_FILE)];
 }
 
 function buildStep(target: string | undefined): WorkflowStep {

@@ -2,10 +2,15 @@ import { MirrorSpec } from "../config/model";
 
 /** One bucket lifecycle rule, in the shape `aws.s3.BucketLifecycleConfiguration` takes. */
 export interface MirrorLifecycleRule {
+    /** A stable, readable id. */
     readonly id: string;
+    /** Rules are always on; a rule that should not apply is not rendered. */
     readonly status: "Enabled";
+    /** Which objects it applies to; empty for all. */
     readonly filter: { readonly objectSizeGreaterThan?: number };
+    /** Remove the parts of uploads not completed within this many days. */
     readonly abortIncompleteMultipartUpload?: { readonly daysAfterInitiation: number };
+    /** Delete objects this many days after they were written. */
     readonly expiration?: { readonly days: number };
 }
 

@@ -16,7 +16,9 @@ export interface PolicyStatement {
 
 /** An IAM policy document (identity, resource or trust policy). */
 export interface PolicyDocument {
+    /** The policy language version. */
     readonly Version: "2012-10-17";
+    /** The statements, evaluated together (an explicit Deny wins). */
     readonly Statement: readonly PolicyStatement[];
 }
 

@@ -2,12 +2,19 @@ import { MirrorSpec } from "../config/model";
 
 /** The settings of the mirror's own AWS provider (a subset of `aws.ProviderArgs`). */
 export interface MirrorProviderArgs {
+    /** The mirror's region. */
     readonly region: string;
+    /** Custom endpoint only: where S3 calls go. */
     readonly endpoints?: { readonly s3: string }[];
+    /** Custom endpoint only: `ENDPOINT/BUCKET` addressing (servers rarely have per-bucket DNS). */
     readonly s3UsePathStyle?: boolean;
+    /** Custom endpoint only: no STS call to check the credentials. */
     readonly skipCredentialsValidation?: boolean;
+    /** Custom endpoint only: no STS/IAM call to find the account id. */
     readonly skipRequestingAccountId?: boolean;
+    /** Custom endpoint only: no EC2 metadata lookup. */
     readonly skipMetadataApiCheck?: boolean;
+    /** Custom endpoint only: the server's region name need not be one AWS knows. */
     readonly skipRegionValidation?: boolean;
 }
 

@@ -2,9 +2,13 @@ import { MirrorSpec } from "../config/model";
 
 /** The bucket's public-access block, in the shape `aws.s3.BucketPublicAccessBlock` takes. */
 export interface PublicAccessBlockSettings {
+    /** Refuse requests that set a public ACL. */
     readonly blockPublicAcls: true;
+    /** Ignore any public ACL already there. */
     readonly ignorePublicAcls: true;
+    /** Refuse a bucket policy that grants public access (private mirrors). */
     readonly blockPublicPolicy: boolean;
+    /** Limit a public policy to AWS principals of this account (private mirrors). */
     readonly restrictPublicBuckets: boolean;
 }
 

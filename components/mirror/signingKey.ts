@@ -1,4 +1,4 @@
-import * as crypto from "crypto";
+import type * as NodeCrypto from "crypto";
 
 /** A Nix binary-cache signing key pair in Nix's text formats. */
 export interface NixSigningKeyPair {
@@ -9,6 +9,15 @@ export interface NixSigningKeyPair {
 }
 
 const KEY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/**
+ * Node's `crypto`, loaded where it is used: `generateNixSigningKey` is serialised into the state
+ * with the key's dynamic provider, and a `require` inside a function is what the serialiser
+ * carries over as is (a module object captured from outside would be copied member by member).
+ */
+function nodeCrypto(): typeof NodeCrypto {
+    return require("crypto");
+}
 const ED25519_BYTES = 32;
 // DER prefix of a PKCS#8 Ed25519 private key, followed by the 32-byte seed (RFC 8410).
 const PKCS8_ED25519_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
@@ -21,7 +30,7 @@ export function generateNixSigningKey(keyName: string): NixSigningKeyPair {
     if (!KEY_NAME.test(keyName)) {
         throw new Error(`generateNixSigningKey: key name ${JSON.stringify(keyName)} must be letters, digits, '.', '_' or '-'`);
     }
-    const { privateKey } = crypto.generateKeyPairSync("ed25519");
+    const { privateKey } = nodeCrypto().generateKeyPairSync("ed25519");
     const jwk = privateKey.export({ format: "jwk" });
     const seed = Buffer.from(String(jwk.d), "base64url");
     const publicKey = Buffer.from(String(jwk.x), "base64url");
@@ -42,6 +51,7 @@ export function nixPublicKeyOf(secretKey: string): string {
     if (colon <= 0 || !KEY_NAME.test(name) || bytes.length !== 2 * ED25519_BYTES) {
         throw new Error("nixPublicKeyOf: expected a Nix secret key NAME:base64 of 64 bytes");
     }
+    const crypto = nodeCrypto();
     const privateKey = crypto.createPrivateKey({
         key: Buffer.concat([PKCS8_ED25519_PREFIX, bytes.subarray(0, ED25519_BYTES)]),
         format: "der",

@@ -9,8 +9,11 @@ export interface NixSigningKeyArgs {
 
 /** What the provider keeps in state. */
 interface KeyState {
+    /** The key's name. */
     readonly keyName: string;
+    /** `NAME:base64` public key. */
     readonly publicKey: string;
+    /** `NAME:base64` secret key (a secret output). */
     readonly secretKey: string;
 }
 

@@ -105,6 +105,13 @@ export const CONFIG_SPACE: readonly Variant[] = [
         },
     },
     { name: "private-cache", github: ATPROTO_GITHUB, extra: { cache: { name: "atproto", publicKeys: [ATPROTO_KEY], private: true } } },
+    { name: "mirror-oidc", github: { ...ATPROTO_GITHUB, repositories: repos }, extra: { mirror: { bucket: "atproto-nix-cache", region: "eu-west-1" } } },
+    {
+        name: "mirror-access-keys-pinned",
+        github: { ...ATPROTO_GITHUB, workflow: { actions: { pins: { "aws-actions/configure-aws-credentials": PINS["actions/checkout"] } } } },
+        extra: { mirror: { bucket: "atproto-nix-cache", ciCredentials: "accessKeys" } },
+    },
+    { name: "mirror-custom-endpoint", github: ATPROTO_GITHUB, extra: { mirror: { bucket: "nix-cache", endpoint: "https://s3.example.org" } } },
 ];
 
 /** The model of a variant. */

@@ -1,8 +1,9 @@
-import { data, Evaluator, Lexer, Parser } from "@actions/expressions";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { PUSH_GATE_ENV } from "../../components/github/pushGate";
 import { renderWorkflow } from "../../components/github/workflow";
+import { data } from "@actions/expressions";
+import { bool, evaluate } from "../support/expressions";
 import { ATPROTO_GITHUB, githubModel } from "../support/githubModels";
 
 /**
@@ -25,26 +26,6 @@ const model = githubModel(ATPROTO_GITHUB);
 const workflow = parse(renderWorkflow(model, model.github.repositories[0])) as RenderedWorkflow;
 const job = workflow.jobs.build;
 
-/** `${{ X }}` -> `X`; an `if:` value is already a bare expression. */
-function unwrap(value: string): string {
-    const match = /^\$\{\{\s*([\s\S]*?)\s*\}\}$/.exec(value);
-    return match ? match[1] : value;
-}
-
-function evaluate(expression: string, contexts: Record<string, unknown>): data.ExpressionData {
-    const lexed = new Lexer(unwrap(expression)).lex();
-    const ast = new Parser(lexed.tokens, Object.keys(contexts), []).parse();
-    const context = JSON.parse(JSON.stringify(contexts), data.reviver) as data.Dictionary;
-    return new Evaluator(ast, context).evaluate();
-}
-
-/** The value of a result that must be a boolean. */
-function bool(value: data.ExpressionData): boolean {
-    if (!(value instanceof data.BooleanData)) {
-        throw new Error(`expected a boolean result; got ${data.Kind[value.kind]}`);
-    }
-    return value.value;
-}
 
 /** What GitHub stores in `env` for a boolean expression result: its string form. */
 function asEnvString(value: data.ExpressionData): string {

@@ -1,0 +1,185 @@
+import * as fs from "fs";
+import * as path from "path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BinaryCache, startBinaryCache } from "../e2e/support/binaryCache";
+import { EngineRun, recordDestroy, recordUp } from "./support/engineRun";
+import { createEngineStack, EngineConfig, engineConfig, EngineStack, hostEntry } from "./support/engineStack";
+import { hostFiles, snapshotDir, substituteOnHost, touchedFiles } from "./support/hostChecks";
+import { filesUnder, plaintextHits } from "./support/plaintext";
+import { requireEngine } from "./support/requirements";
+import { openRestartableHost, RestartableHost } from "./support/restartableHost";
+
+// The real Pulumi engine (the pinned `pulumi` CLI, the command provider plugin) runs the
+// project's program inline against a real builder host (sshd + Debian's Nix) and real binary
+// caches. Each step reads what changed from the engine itself (its summary and step events),
+// what ran on the host from sshd's log, and what the host does from Nix.
+
+const requirements = requireEngine();
+const TOKEN = "engine-token.first_7f3a9c";
+const ROTATED = "engine-token.second_b81d4e";
+// The host's own settings, without a final newline (destroy must give back exactly these bytes).
+const OWN_NIX_CONF = "# this host's own settings\nsandbox = false\nsubstituters =\ntrusted-users = root alice\nconnect-timeout = 5";
+// The stack's resources: the stack, CacheSetup, CacheIdentity, NixHost and its three commands.
+const RESOURCES = 7;
+
+let cache: BinaryCache;
+let extra: BinaryCache;
+let host: RestartableHost;
+let engine: EngineStack;
+let original: ReturnType<typeof hostFiles>;
+let extraCacheRun: EngineRun | undefined;
+
+const settings = "nix-cache-host-builder-settings";
+const netrc = "nix-cache-host-builder-netrc";
+const verify = "nix-cache-host-builder-verify";
+
+function config(overrides: Partial<EngineConfig> = {}): EngineConfig {
+    return {
+        cache: { url: cache.url, publicKey: cache.publicKey, private: true },
+        hosts: [hostEntry("builder", host)],
+        cachixAuthToken: TOKEN,
+        privateKeys: { sshPrivateKey: host.privateKey },
+        ...overrides,
+    };
+}
+
+beforeAll(async () => {
+    if (requirements.skip) {
+        return;
+    }
+    cache = await startBinaryCache({ keyName: "engine.cachix.org-1", token: TOKEN });
+    extra = await startBinaryCache({ keyName: "extra.example.org-1" });
+    engine = await createEngineStack("lifecycle");
+    host = await openRestartableHost({ dir: path.join(engine.root, "host"), ownNixConf: OWN_NIX_CONF });
+    await host.start();
+    original = hostFiles(host);
+    await engine.stack.setAllConfig(engineConfig(config()));
+});
+
+afterAll(async () => {
+    await host?.stop();
+    await engine?.remove();
+    await cache?.close();
+    await extra?.close();
+});
+
+describe.skipIf(requirements.skip)("engine lifecycle on a real host (pulumi CLI, inline program, command provider over SSH)", () => {
+    it("up creates every resource, configures the host, and the host substitutes from the private cache", async () => {
+        expect((await substituteOnHost(host, cache.storePath)).code).not.toBe(0);
+        const logins = host.logins();
+
+        const run = await recordUp(engine.stack, engine.transcript);
+        expect(run.error).toBeUndefined();
+        expect(run.summary.result).toBe("succeeded");
+        expect(run.summary.resourceChanges).toEqual({ create: RESOURCES });
+        expect(run.outputs?.substituters.value).toEqual([cache.url]);
+        // settings, netrc and verify: one SSH login each.
+        expect(host.logins() - logins).toBe(3);
+
+        const conf = fs.readFileSync(path.join(host.nixConfDir, "nix.conf"), "utf8");
+        expect(conf.startsWith(`${OWN_NIX_CONF}\n`)).toBe(true);
+        expect(conf.trimEnd().split("\n").pop()).toBe("!include nix-cache.conf");
+        expect(fs.readFileSync(path.join(host.nixConfDir, "nix-cache.conf"), "utf8")).toContain(`extra-substituters = ${cache.url}`);
+        expect(fs.statSync(path.join(host.nixConfDir, "netrc")).mode & 0o777).toBe(0o600);
+
+        const fetched = await substituteOnHost(host, cache.storePath);
+        expect(fetched.output).toContain(`copying path '${cache.storePath}' from '${cache.url}'`);
+        expect(fetched.code).toBe(0);
+    }, 120_000);
+
+    it("an up with nothing changed reports zero changes, runs no remote command and touches no file", async () => {
+        const before = snapshotDir(host.nixConfDir);
+        const logins = host.logins();
+        const run = await recordUp(engine.stack, engine.transcript);
+        expect(run.error).toBeUndefined();
+        expect(run.summary.resourceChanges).toEqual({ same: RESOURCES });
+        expect(run.changed).toEqual({});
+        expect(host.logins() - logins).toBe(0);
+        expect(touchedFiles(before, snapshotDir(host.nixConfDir))).toEqual([]);
+    }, 120_000);
+
+    it("adding an extra cache updates only the host's commands; only the managed file changes, and the host substitutes from it", async () => {
+        expect((await substituteOnHost(host, extra.storePath)).code).not.toBe(0);
+        await engine.stack.setAllConfig(engineConfig(config({ extraCaches: [{ url: extra.url, publicKey: extra.publicKey }] })));
+        const before = snapshotDir(host.nixConfDir);
+        const logins = host.logins();
+
+        const run = await recordUp(engine.stack, engine.transcript);
+        expect(run.error).toBeUndefined();
+        extraCacheRun = run;
+        // The stack, the components and the identity are the same resources; the settings change in place.
+        expect(Object.keys(run.changed).every((name) => [settings, netrc, verify].includes(name))).toBe(true);
+        expect(run.changed[settings]).toEqual(["update"]);
+        expect(run.changed[verify]).toBeDefined();
+        expect(run.summary.resourceChanges?.same).toBe(RESOURCES - Object.keys(run.changed).length);
+        // Each changed command ran once; nothing else connected.
+        expect(host.logins() - logins).toBe(Object.keys(run.changed).length);
+        expect(touchedFiles(before, snapshotDir(host.nixConfDir))).toEqual(["nix-cache.conf"]);
+        expect(run.outputs?.substituters.value).toEqual([cache.url, extra.url]);
+
+        const fetched = await substituteOnHost(host, extra.storePath);
+        expect(fetched.output).toContain(`copying path '${extra.storePath}' from '${extra.url}'`);
+        expect(fetched.code).toBe(0);
+    }, 120_000);
+
+    // Known defect, kept visible: every host script (the netrc one too) declares the full list of
+    // caches, so a new cache changes the netrc command's text and the engine runs it again (it
+    // writes nothing). When the netrc scripts stop carrying the cache lists, this starts to pass:
+    // drop `.fails` then.
+    it.fails("adding an extra cache leaves the netrc command alone (known defect: netrc scripts carry every cache)", () => {
+        expect(Object.keys(extraCacheRun?.changed ?? {}).sort()).toEqual([settings, verify]);
+    });
+
+    it("rotating the token updates only the netrc command: only the netrc changes, and the new token is the one that works", async () => {
+        cache.token = ROTATED;
+        await engine.stack.setAllConfig(engineConfig(config({ extraCaches: [{ url: extra.url, publicKey: extra.publicKey }], cachixAuthToken: ROTATED })));
+        const before = snapshotDir(host.nixConfDir);
+        const logins = host.logins();
+
+        const run = await recordUp(engine.stack, engine.transcript);
+        expect(run.error).toBeUndefined();
+        expect(run.changed).toEqual({ [netrc]: ["update"] });
+        expect(run.summary.resourceChanges).toEqual({ update: 1, same: RESOURCES - 1 });
+        expect(host.logins() - logins).toBe(1);
+        expect(touchedFiles(before, snapshotDir(host.nixConfDir))).toEqual(["netrc"]);
+        expect(fs.readFileSync(path.join(host.nixConfDir, "netrc"), "utf8")).toBe(`machine 127.0.0.1 password ${ROTATED}\n`);
+
+        const fetched = await substituteOnHost(host, cache.storePath);
+        expect(fetched.code, fetched.output).toBe(0);
+        expect(cache.requests.some((request) => request.endsWith(".narinfo 200"))).toBe(true);
+    }, 120_000);
+
+    it("the state file holds the token and the key as ciphertext only", () => {
+        const checkpoint = filesUnder(engine.dirs.state).find((file) => file.name.endsWith(`${path.sep}lifecycle.json`));
+        expect(checkpoint, "the stack's checkpoint in the file backend").toBeDefined();
+        expect(plaintextHits({ TOKEN, ROTATED, sshPrivateKey: host.privateKey }, [checkpoint!])).toEqual([]);
+        // Present, but encrypted: the engine's marker of a secret value, with its ciphertext.
+        const encrypted = /"4dabf18193072939515e22adb298388d":\s*"1b47061264138c4ac30d75fd1eb44270",\s*"ciphertext":\s*"v1:[^"]+"/;
+        expect(encrypted.test(checkpoint!.text), "secret values are stored as passphrase ciphertext").toBe(true);
+    });
+
+    it("destroy gives the host its files back byte for byte, and it no longer substitutes", async () => {
+        const run = await recordDestroy(engine.stack, engine.transcript);
+        expect(run.error).toBeUndefined();
+        expect(run.summary.resourceChanges).toEqual({ delete: RESOURCES });
+        expect(hostFiles(host)).toEqual(original);
+        expect(fs.readFileSync(path.join(host.nixConfDir, "nix.conf"), "utf8")).toBe(OWN_NIX_CONF);
+        expect((await substituteOnHost(host, cache.storePath)).code).not.toBe(0);
+    }, 120_000);
+
+    it("neither token nor private key appears in plaintext in state, config, engine output, events or sshd's log", () => {
+        const secrets = { TOKEN, ROTATED, sshPrivateKey: host.privateKey };
+        const places = [
+            ...filesUnder(engine.dirs.state),
+            ...filesUnder(engine.dirs.work),
+            // The plugin binaries are not logs; anything else the CLI wrote under PULUMI_HOME is searched.
+            ...filesUnder(engine.dirs.pulumiHome, ["plugins"]),
+            { name: "engine output and events", text: engine.transcript.join("\n") },
+            { name: "sshd log", text: fs.readFileSync(host.logFile, "utf8") },
+        ];
+        // The search is real: the state and the transcript are not empty.
+        expect(places.filter((place) => place.name.includes(`${path.sep}state${path.sep}`)).length).toBeGreaterThan(0);
+        expect(engine.transcript.join("").length).toBeGreaterThan(10_000);
+        expect(plaintextHits(secrets, places)).toEqual([]);
+    });
+});

@@ -1,0 +1,83 @@
+import { EngineEvent, OpType, OutputMap, Stack, UpdateSummary } from "@pulumi/pulumi/automation";
+
+/** What one engine operation did, as the engine reported it. */
+export interface EngineRun {
+    /** The engine's own summary of the operation (from the stack's history). */
+    readonly summary: UpdateSummary;
+    /** Per resource name, the steps other than `same` (e.g. `update`, `create-replacement`). */
+    readonly changed: Readonly<Record<string, OpType[]>>;
+    /** Resources whose step failed. */
+    readonly failed: readonly string[];
+    /** The stack's outputs after a successful `up`. */
+    readonly outputs?: OutputMap;
+    /** The error, when the operation failed. */
+    readonly error?: Error;
+}
+
+/** Everything the engine printed or emitted, across operations, for the plaintext search. */
+export type Transcript = string[];
+
+/**
+ * Runs `up` (or `destroy`) and records what the engine says: its output, its events and its
+ * summary. A failed operation is returned, not thrown, so a test can look at what it did.
+ */
+export async function recordUp(stack: Stack, transcript: Transcript, options: { continueOnError?: boolean } = {}): Promise<EngineRun> {
+    const events = collector(transcript);
+    try {
+        const result = await stack.up({ ...events.options, continueOnError: options.continueOnError });
+        return { ...(await finish(stack, events, transcript)), outputs: result.outputs };
+    } catch (error) {
+        return { ...(await finish(stack, events, transcript)), error: recorded(error, transcript) };
+    }
+}
+
+/** Like {@link recordUp}, for `destroy`. */
+export async function recordDestroy(stack: Stack, transcript: Transcript): Promise<EngineRun> {
+    const events = collector(transcript);
+    try {
+        await stack.destroy(events.options);
+        return finish(stack, events, transcript);
+    } catch (error) {
+        return { ...(await finish(stack, events, transcript)), error: recorded(error, transcript) };
+    }
+}
+
+function collector(transcript: Transcript) {
+    const changed: Record<string, OpType[]> = {};
+    const failed: string[] = [];
+    const options = {
+        onOutput: (text: string) => transcript.push(text),
+        onError: (text: string) => transcript.push(text),
+        onEvent: (event: EngineEvent) => {
+            transcript.push(JSON.stringify(event));
+            const done = event.resOutputsEvent?.metadata;
+            if (done !== undefined && done.op !== "same") {
+                (changed[resourceName(done.urn)] ??= []).push(done.op);
+            }
+            const failure = event.resOpFailedEvent?.metadata;
+            if (failure !== undefined) {
+                failed.push(resourceName(failure.urn));
+            }
+        },
+    };
+    return { options, changed, failed };
+}
+
+async function finish(stack: Stack, events: ReturnType<typeof collector>, transcript: Transcript): Promise<Omit<EngineRun, "outputs" | "error">> {
+    // Without showSecrets, which the Automation API would otherwise turn on for history.
+    const [summary] = await stack.history(1, undefined, false);
+    transcript.push(JSON.stringify(summary));
+    return { summary, changed: events.changed, failed: events.failed };
+}
+
+// The CLI's combined output rides on the error: keep it for the plaintext search too.
+function recorded(error: unknown, transcript: Transcript): Error {
+    const failure = error instanceof Error ? error : new Error(String(error));
+    transcript.push(failure.message);
+    return failure;
+}
+
+/** The name part of a URN (`...::nix-cache-host-a-settings`). */
+export function resourceName(urn: string): string {
+    return urn.slice(urn.lastIndexOf("::") + 2);
+}

@@ -1,0 +1,79 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { ConfigMap, Stack } from "@pulumi/pulumi/automation";
+import { openLocalStack } from "../../../cli/localStack";
+import { Transcript } from "./engineRun";
+import { RestartableHost } from "./restartableHost";
+
+/** A stack of this project on its own workspace, state backend and plugin cache, in `root`. */
+export interface EngineStack {
+    readonly stack: Stack;
+    readonly root: string;
+    /** The workspace (stack config file), the state backend and the plugin cache. */
+    readonly dirs: { readonly work: string; readonly state: string; readonly pulumiHome: string };
+    /** Everything the engine printed or emitted so far. */
+    readonly transcript: Transcript;
+    /** Removes the stack and every file of it. */
+    remove(): Promise<void>;
+}
+
+/** Passphrase of test stacks; a test value, not a secret worth keeping. */
+const PASSPHRASE = "nix-cache engine tests";
+
+/** A fresh stack in a temporary directory; concurrent test files never share one. */
+export async function createEngineStack(stackName: string): Promise<EngineStack> {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "nix-cache-engine-"));
+    const dirs = { work: path.join(root, "work"), state: path.join(root, "state"), pulumiHome: path.join(root, "pulumi-home") };
+    const stack = await openLocalStack({ stackName, workDir: dirs.work, stateDir: dirs.state, pulumiHome: dirs.pulumiHome, passphrase: PASSPHRASE });
+    return {
+        stack,
+        root,
+        dirs,
+        transcript: [],
+        remove: async () => {
+            await stack.workspace.removeStack(stackName, { force: true }).catch(() => undefined);
+            fs.rmSync(root, { recursive: true, force: true });
+        },
+    };
+}
+
+/** A cache as the stack declares it. */
+export interface DeclaredCache {
+    readonly url: string;
+    readonly publicKey: string;
+}
+
+/** The hosts-only stack config of the engine tests (no GitHub, no mirror: their plugins are not here). */
+export interface EngineConfig {
+    /** The primary cache: private, so hosts get a netrc with the token. */
+    readonly cache: DeclaredCache & { readonly private: boolean };
+    readonly extraCaches?: readonly DeclaredCache[];
+    readonly hosts: readonly Record<string, unknown>[];
+    readonly cachixAuthToken?: string;
+    /** Secret config keys holding SSH private keys, by key name. */
+    readonly privateKeys: Readonly<Record<string, string>>;
+}
+
+/** The config map `stack.setAllConfig` takes: structured values as JSON text, secrets marked. */
+export function engineConfig(config: EngineConfig): ConfigMap {
+    const map: ConfigMap = {
+        "nix-cache:cache": { value: JSON.stringify({ name: "engine", url: config.cache.url, publicKeys: [config.cache.publicKey], private: config.cache.private }) },
+        // No network here: only the local caches.
+        "nix-cache:useCacheNixosOrg": { value: "false" },
+        "nix-cache:extraCaches": { value: JSON.stringify((config.extraCaches ?? []).map((c) => ({ url: c.url, publicKeys: [c.publicKey] }))) },
+        "nix-cache:hosts": { value: JSON.stringify(config.hosts) },
+    };
+    if (config.cachixAuthToken !== undefined) {
+        map["nix-cache:cachixAuthToken"] = { value: config.cachixAuthToken, secret: true };
+    }
+    for (const [key, value] of Object.entries(config.privateKeys)) {
+        map[`nix-cache:${key}`] = { value, secret: true };
+    }
+    return map;
+}
+
+/** A `hosts[]` entry for a restartable host: kind nix, its pinned key, its config dir. */
+export function hostEntry(name: string, host: RestartableHost, extra: Record<string, unknown> = {}): Record<string, unknown> {
+    return { name, kind: "nix", address: "127.0.0.1", port: host.port, hostKey: host.hostKey, nixConfDir: host.nixConfDir, ...extra };
+}

@@ -1,0 +1,110 @@
+import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
+import * as net from "net";
+import * as os from "os";
+import * as path from "path";
+
+/** A MinIO server this test file started, on 127.0.0.1, with its own data directory. */
+export interface MinioServer {
+    /** `http://127.0.0.1:PORT`. */
+    readonly endpoint: string;
+    /** The root credentials (throwaway, generated per run). */
+    readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+    /** An S3 client with the root credentials. */
+    readonly s3: S3Client;
+    /** Creates a bucket as root. */
+    createBucket(name: string): Promise<void>;
+    /** Stops the server and deletes its data. */
+    stop(): Promise<void>;
+}
+
+/** The region MinIO reports unless told otherwise. */
+export const MINIO_REGION = "us-east-1";
+
+/** A TCP port free right now on 127.0.0.1. */
+export function freePort(): Promise<number> {
+    return new Promise((resolve, reject) => {
+        const server = net.createServer();
+        server.once("error", reject);
+        server.listen(0, "127.0.0.1", () => {
+            const address = server.address() as net.AddressInfo;
+            server.close(() => resolve(address.port));
+        });
+    });
+}
+
+/** Starts `minio server` on a free port with a temporary data directory; waits until it is live. */
+export async function startMinio(binary: string): Promise<MinioServer> {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "minio-data-"));
+    const port = await freePort();
+    const endpoint = `http://127.0.0.1:${port}`;
+    const credentials = { accessKeyId: `root${process.pid}`, secretAccessKey: `secret-${process.pid}-${Date.now()}` };
+    const child = spawn(binary, ["server", "--address", `127.0.0.1:${port}`, "--quiet", dataDir], {
+        env: {
+            PATH: process.env.PATH,
+            HOME: dataDir,
+            MINIO_ROOT_USER: credentials.accessKeyId,
+            MINIO_ROOT_PASSWORD: credentials.secretAccessKey,
+            MINIO_BROWSER: "off",
+            MINIO_UPDATE: "off",
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout?.on("data", (chunk) => (output += String(chunk)));
+    child.stderr?.on("data", (chunk) => (output += String(chunk)));
+    try {
+        await waitUntilLive(endpoint, child);
+    } catch (error) {
+        await stopProcess(child);
+        fs.rmSync(dataDir, { recursive: true, force: true });
+        throw new Error(`MinIO did not start on ${endpoint}: ${String(error)}\n${output}`);
+    }
+    const s3 = new S3Client({ endpoint, region: MINIO_REGION, forcePathStyle: true, credentials });
+    return {
+        endpoint,
+        credentials,
+        s3,
+        async createBucket(name) {
+            await s3.send(new CreateBucketCommand({ Bucket: name }));
+        },
+        async stop() {
+            s3.destroy();
+            await stopProcess(child);
+            fs.rmSync(dataDir, { recursive: true, force: true });
+        },
+    };
+}
+
+async function waitUntilLive(endpoint: string, child: ChildProcess): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+        if (child.exitCode !== null) {
+            throw new Error(`exited with code ${child.exitCode}`);
+        }
+        try {
+            if ((await fetch(`${endpoint}/minio/health/live`)).ok) {
+                return;
+            }
+        } catch {
+            // Not listening yet.
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error("timed out after 30s");
+}
+
+function stopProcess(child: ChildProcess): Promise<void> {
+    if (child.exitCode !== null || child.signalCode !== null) {
+        return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+        const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+        child.once("exit", () => {
+            clearTimeout(timer);
+            resolve();
+        });
+        child.kill("SIGTERM");
+    });
+}

@@ -1,0 +1,158 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { afterAll, describe, expect, it } from "vitest";
+import { renderStack } from "../../cli/render";
+import { loadStackModel } from "../../components/config/load";
+import { MirrorSpec, StackModel } from "../../components/config/model";
+import { ConfigValidationError } from "../../components/config/problems";
+import { mirrorCiSecrets, mirrorSecretPlacements } from "../../components/mirror/ciSecrets";
+import { mirrorLifecycleRules, RETENTION_MIN_OBJECT_BYTES } from "../../components/mirror/lifecycle";
+import { MIRROR_ARTIFACT_PATHS, mirrorArtifacts } from "../../components/mirror/mirrorArtifacts";
+import { mirrorTrustedCache } from "../../components/mirror/mirrorCache";
+import { NIX_CACHE_INFO_CONTENT_TYPE, renderNixCacheInfo } from "../../components/mirror/nixCacheInfo";
+import { mirrorProviderArgs } from "../../components/mirror/providerArgs";
+import { mirrorHttpUrl, mirrorPushUrl, mirrorSubstituterUrl } from "../../components/mirror/urls";
+import { allArtifacts } from "../../components/render/allArtifacts";
+import { secretPlaceholder } from "../../components/render/artifact";
+import { MINIMAL, rawConfig } from "../support/config";
+
+const MIRROR: MirrorSpec = { bucket: "atproto-nix-cache", region: "eu-west-1", public: true, priority: 50, keyName: "atproto-mirror-1", ciCredentials: "oidc" };
+const GITHUB = { owner: "atproto-nix", repositories: [{ name: "nur" }, { name: "tangled" }] };
+const out = fs.mkdtempSync(path.join(os.tmpdir(), "mirror-render-"));
+afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
+
+const model = (values: Record<string, unknown>): StackModel => loadStackModel(rawConfig({ ...MINIMAL, ...values }), { mode: "render" });
+
+describe("nix-cache-info", () => {
+    it("announces the store, mass queries and the configured priority, as Nix writes it", () => {
+        expect(renderNixCacheInfo({ priority: 50 })).toBe("StoreDir: /nix/store\nWantMassQuery: 1\nPriority: 50\n");
+        expect(renderNixCacheInfo({ priority: 10, wantMassQuery: false, storeDir: "/gnu/store" })).toBe("StoreDir: /gnu/store\nWantMassQuery: 0\nPriority: 10\n");
+        expect(NIX_CACHE_INFO_CONTENT_TYPE).toBe("text/x-nix-cache-info");
+    });
+});
+
+describe("lifecycle rules", () => {
+    it("always abort incomplete multipart uploads; expire cache objects only with retentionDays", () => {
+        expect(mirrorLifecycleRules({})).toEqual([
+            { id: "abort-incomplete-multipart-uploads", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } },
+        ]);
+        expect(mirrorLifecycleRules({ retentionDays: 30 })[1]).toEqual({
+            id: "expire-cache-objects",
+            status: "Enabled",
+            filter: { objectSizeGreaterThan: RETENTION_MIN_OBJECT_BYTES },
+            expiration: { days: 30 },
+        });
+    });
+
+    it("spares nix-cache-info: it is always smaller than the expiry's size filter", () => {
+        expect(Buffer.byteLength(renderNixCacheInfo({ priority: 1000 }))).toBeLessThan(RETENTION_MIN_OBJECT_BYTES);
+    });
+});
+
+describe("URLs", () => {
+    it("AWS: virtual-hosted HTTPS for hosts, path style for dotted names, the .cn domain in China", () => {
+        expect(mirrorHttpUrl(MIRROR)).toBe("https://atproto-nix-cache.s3.eu-west-1.amazonaws.com");
+        expect(mirrorHttpUrl({ ...MIRROR, bucket: "cache.example.org" })).toBe("https://s3.eu-west-1.amazonaws.com/cache.example.org");
+        expect(mirrorHttpUrl({ ...MIRROR, region: "cn-north-1" })).toBe("https://atproto-nix-cache.s3.cn-north-1.amazonaws.com.cn");
+    });
+
+    it("custom endpoint: path style, with or without a trailing slash", () => {
+        expect(mirrorHttpUrl({ ...MIRROR, endpoint: "http://127.0.0.1:9000/" })).toBe("http://127.0.0.1:9000/atproto-nix-cache");
+    });
+
+    it("substituter: the HTTP URL with the priority for a public mirror, Nix's S3 store for a private one", () => {
+        expect(mirrorSubstituterUrl(MIRROR)).toBe("https://atproto-nix-cache.s3.eu-west-1.amazonaws.com?priority=50");
+        expect(mirrorSubstituterUrl({ ...MIRROR, public: false })).toBe("s3://atproto-nix-cache?region=eu-west-1&priority=50");
+        expect(mirrorSubstituterUrl({ ...MIRROR, public: false, endpoint: "https://s3.example.org" })).toBe(
+            "s3://atproto-nix-cache?region=eu-west-1&endpoint=s3.example.org&scheme=https&priority=50",
+        );
+    });
+
+    it("push: Nix's S3 store, zstd, signing with a key file when given", () => {
+        expect(mirrorPushUrl(MIRROR)).toBe("s3://atproto-nix-cache?region=eu-west-1&compression=zstd");
+        expect(mirrorPushUrl({ ...MIRROR, endpoint: "http://127.0.0.1:9000" }, { secretKeyFile: "$RUNNER_TEMP/mirror-key" })).toBe(
+            "s3://atproto-nix-cache?region=eu-west-1&endpoint=127.0.0.1:9000&scheme=http&compression=zstd&secret-key=$RUNNER_TEMP/mirror-key",
+        );
+        expect(() => mirrorPushUrl(MIRROR, { secretKeyFile: "/tmp/a&b" })).toThrow(/secretKeyFile/);
+    });
+
+    it("the trusted cache is the substituter with the mirror's own key", () => {
+        expect(mirrorTrustedCache(MIRROR, "atproto-mirror-1:abc=")).toEqual({ url: mirrorSubstituterUrl(MIRROR), publicKeys: ["atproto-mirror-1:abc="] });
+    });
+
+    it("the provider is pinned to the mirror's region; a custom endpoint skips AWS-only checks", () => {
+        expect(mirrorProviderArgs(MIRROR)).toEqual({ region: "eu-west-1" });
+        expect(mirrorProviderArgs({ ...MIRROR, endpoint: "http://127.0.0.1:9000" })).toMatchObject({ endpoints: [{ s3: "http://127.0.0.1:9000" }], s3UsePathStyle: true });
+    });
+});
+
+describe("CI secrets", () => {
+    it("the signing key, then the role's ARN (oidc) or an access key (accessKeys), placed like the Cachix secret", () => {
+        const github = model({ github: GITHUB }).github!;
+        expect(mirrorCiSecrets(MIRROR, github).map((s) => s.name)).toEqual(["NIX_MIRROR_SIGNING_KEY", "NIX_MIRROR_AWS_ROLE_ARN"]);
+        expect(mirrorCiSecrets({ ...MIRROR, ciCredentials: "accessKeys" }, github).map((s) => s.name)).toEqual([
+            "NIX_MIRROR_SIGNING_KEY",
+            "NIX_MIRROR_AWS_ACCESS_KEY_ID",
+            "NIX_MIRROR_AWS_SECRET_ACCESS_KEY",
+        ]);
+        const custom = mirrorCiSecrets({ ...MIRROR, endpoint: "http://127.0.0.1:9000" }, github);
+        expect(custom.map((s) => [s.name, s.managed])).toEqual([
+            ["NIX_MIRROR_SIGNING_KEY", true],
+            ["NIX_MIRROR_AWS_ACCESS_KEY_ID", false],
+            ["NIX_MIRROR_AWS_SECRET_ACCESS_KEY", false],
+        ]);
+        expect(mirrorSecretPlacements(github, custom[0])).toEqual([
+            { scope: "repository", name: "NIX_MIRROR_SIGNING_KEY", repository: "nur" },
+            { scope: "repository", name: "NIX_MIRROR_SIGNING_KEY", repository: "tangled" },
+        ]);
+        expect(mirrorCiSecrets(MIRROR, undefined)).toEqual([]);
+    });
+});
+
+describe("mirrorArtifacts", () => {
+    it("nothing without a mirror: stacks without one render as before", () => {
+        const plain = model({ github: GITHUB });
+        expect(mirrorArtifacts(plain, secretPlaceholder)).toEqual([]);
+        expect(allArtifacts(plain, secretPlaceholder).some((a) => a.path.startsWith("mirror/"))).toBe(false);
+    });
+
+    it("the bucket policy, nix-cache-info and CI policies, with their targets", () => {
+        const artifacts = mirrorArtifacts(model({ github: GITHUB, mirror: { bucket: "atproto-nix-cache", region: "eu-west-1" } }), secretPlaceholder);
+        expect(artifacts.map((a) => [a.kind, a.path, a.target])).toEqual([
+            ["nix-cache-info", MIRROR_ARTIFACT_PATHS.nixCacheInfo, "s3:atproto-nix-cache:nix-cache-info"],
+            ["bucket-policy", MIRROR_ARTIFACT_PATHS.bucketPolicy, "s3:atproto-nix-cache:bucket-policy"],
+            ["iam-policy", MIRROR_ARTIFACT_PATHS.ciTrustPolicy, "aws:iam-role:nix-mirror-push-atproto-nix-cache"],
+            ["iam-policy", MIRROR_ARTIFACT_PATHS.ciWritePolicy, "aws:iam-role-policy:nix-mirror-push-atproto-nix-cache"],
+            ["github-secret", MIRROR_ARTIFACT_PATHS.githubSecrets, "github:atproto-nix:actions-secrets:mirror"],
+        ]);
+        for (const artifact of artifacts.filter((a) => a.path.endsWith(".json"))) {
+            expect(() => JSON.parse(artifact.content), artifact.path).not.toThrow();
+        }
+        expect(artifacts.find((a) => a.path === MIRROR_ARTIFACT_PATHS.ciTrustPolicy)!.content).toContain("arn:aws:iam::<aws-account-id>:oidc-provider/");
+    });
+
+    it("accessKeys: a user policy and no trust policy; no github: no CI files", () => {
+        const keys = mirrorArtifacts(model({ github: GITHUB, mirror: { bucket: "b-1-c", ciCredentials: "accessKeys" } }), secretPlaceholder);
+        expect(keys.map((a) => a.target)).toContain("aws:iam-user-policy:nix-mirror-push-b-1-c");
+        expect(keys.map((a) => a.path)).not.toContain(MIRROR_ARTIFACT_PATHS.ciTrustPolicy);
+        const alone = mirrorArtifacts(model({ mirror: { bucket: "b-1-c" } }), secretPlaceholder);
+        expect(alone.map((a) => a.kind)).toEqual(["nix-cache-info", "bucket-policy"]);
+    });
+
+    it("the example stack renders its mirror files with the render command", () => {
+        const manifest = renderStack("mirror-example", out);
+        const mirrorFiles = manifest.filter((entry) => entry.path.startsWith("mirror/"));
+        expect(mirrorFiles.map((entry) => entry.kind)).toEqual(["nix-cache-info", "bucket-policy", "iam-policy", "iam-policy", "github-secret"]);
+        expect(fs.readFileSync(path.join(out, MIRROR_ARTIFACT_PATHS.nixCacheInfo), "utf8")).toBe(renderNixCacheInfo({ priority: 50 }));
+        expect(JSON.parse(fs.readFileSync(path.join(out, MIRROR_ARTIFACT_PATHS.bucketPolicy), "utf8")).Statement[0].Resource).toBe("arn:aws:s3:::atproto-nix-cache/*");
+    });
+});
+
+describe("mirror config", () => {
+    it("refuses AWS-only CI settings with a custom endpoint", () => {
+        const load = () => loadStackModel(rawConfig({ ...MINIMAL, mirror: { bucket: "b-1-c", endpoint: "http://127.0.0.1:9000", ciCredentials: "accessKeys" } }), { mode: "apply" });
+        expect(load).toThrow(ConfigValidationError);
+        expect(load).toThrow(/nix-cache:mirror\.ciCredentials: only applies to AWS/);
+    });
+});

@@ -1,0 +1,48 @@
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import { MINIMAL } from "../support/config";
+import { MirrorRegistered, MOCK_MIRROR_KEY, recordMirror, valueOf } from "../support/mirrorMocks";
+
+const TOKEN = "program-mirror-token-do-not-leak";
+let registered: MirrorRegistered[];
+let program: typeof import("../../index");
+
+beforeAll(async () => {
+    registered = await recordMirror();
+    const config = {
+        cache: MINIMAL.cache,
+        github: { owner: "atproto-nix", repositories: [{ name: "nur" }] },
+        mirror: { bucket: "atproto-nix-cache", region: "eu-west-1" },
+    };
+    pulumi.runtime.setAllConfig(
+        { ...Object.fromEntries(Object.entries(config).map(([k, v]) => [`nix-cache:${k}`, JSON.stringify(v)])), "nix-cache:cachixAuthToken": TOKEN },
+        ["nix-cache:cachixAuthToken"],
+    );
+    program = await import("../../index");
+});
+
+describe("the program (index.ts) with a mirror section", () => {
+    it("exports the mirror's substituter, push URL, public key and role", async () => {
+        expect(await valueOf(program.mirrorSubstituterUrl!)).toBe("https://atproto-nix-cache.s3.eu-west-1.amazonaws.com?priority=50");
+        expect(await valueOf(program.mirrorPushUrl!)).toBe("s3://atproto-nix-cache?region=eu-west-1&compression=zstd");
+        expect(await valueOf(program.mirrorPublicKey!)).toBe(MOCK_MIRROR_KEY.publicKey);
+        expect(await valueOf(program.mirrorRoleArn!)).toBe("arn:aws:iam::123456789012:role/nix-mirror-push-atproto-nix-cache");
+    });
+
+    it("trusts the mirror in every host-facing output, after the configured caches", async () => {
+        expect((await valueOf(program.substituters)).at(-1)).toBe("https://atproto-nix-cache.s3.eu-west-1.amazonaws.com?priority=50");
+        expect(await valueOf(program.trustedPublicKeys)).toContain(MOCK_MIRROR_KEY.publicKey);
+        expect(await valueOf(program.nixosModule)).toContain(MOCK_MIRROR_KEY.publicKey);
+    });
+
+    it("exports no secret key material", async () => {
+        const secretHalf = MOCK_MIRROR_KEY.secretKey.split(":")[1];
+        const exported = await Promise.all(
+            Object.values(program)
+                .filter((value): value is pulumi.Output<unknown> => pulumi.Output.isInstance(value))
+                .map((output) => valueOf(output)),
+        );
+        expect(JSON.stringify(exported)).not.toContain(secretHalf);
+        expect(registered.map((r) => r.type)).toContain("nix-cache:index:S3Mirror");
+    });
+});
