@@ -14,4 +14,5 @@ export const {
     mirrorPushUrl,
     mirrorPublicKey,
     mirrorRoleArn,
+    hosts,
 } = nixCacheProgram();

@@ -40,5 +40,16 @@ export function nixCacheProgram() {
         mirrorPushUrl: setup.mirror?.pushUrl,
         mirrorPublicKey: setup.mirror?.publicKey,
         mirrorRoleArn: setup.mirror?.roleArn,
+        // Per host, what Nix reports in effect there after the last apply.
+        hosts: Object.fromEntries(
+            setup.hosts.map((host) => [
+                host.hostName,
+                {
+                    substituters: host.effectiveSubstituters,
+                    trustedPublicKeys: host.effectiveTrustedPublicKeys,
+                    trustedUsers: host.effectiveTrustedUsers,
+                },
+            ]),
+        ),
     };
 }

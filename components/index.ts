@@ -21,6 +21,7 @@ export * from "./mirror/nixCacheInfo";
 export * from "./mirror/signingKey";
 export * from "./mirror/urls";
 export * from "./mirrorCiSecrets";
+export * from "./nixHost";
 export * from "./render/allArtifacts";
 export * from "./render/artifact";
 export * from "./s3Mirror";

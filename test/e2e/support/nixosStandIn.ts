@@ -14,18 +14,20 @@ import { CACHE_NIXOS_ORG } from "../../../components/identity/trustedCaches";
 /** Files of /etc/nixos before apply, by path relative to it. */
 export type PreparedRoot = Readonly<Record<string, string>>;
 
-/** What `cachix use` leaves: its glue (which adds cache.nixos.org) and a cache of its own. */
-export const CACHIX_USE_GLUE = `# WARN: this file will get overwritten by $ cachix use <name>
-{ pkgs, lib, ... }:
-
+/**
+ * A glue file as an earlier `cachix use` run leaves one (written here in our own words): it
+ * imports every regular `*.nix` file of ./cachix and adds cache.nixos.org back.
+ */
+export const CACHIX_USE_GLUE = `# Written by an earlier \`cachix use\`; imports ./cachix/*.nix.
+{ lib, ... }:
 let
-  folder = ./cachix;
-  toImport = name: value: folder + ("/" + name);
-  filterCaches = key: value: value == "regular" && lib.hasSuffix ".nix" key;
-  imports = lib.mapAttrsToList toImport (lib.filterAttrs filterCaches (builtins.readDir folder));
-in {
-  inherit imports;
-  nix.settings.substituters = ["https://cache.nixos.org/"];
+  dir = ./cachix;
+  entries = builtins.readDir dir;
+  wanted = lib.filterAttrs (file: type: type == "regular" && lib.hasSuffix ".nix" file) entries;
+in
+{
+  imports = lib.mapAttrsToList (file: _type: dir + "/\${file}") wanted;
+  nix.settings.substituters = [ "https://cache.nixos.org/" ];
 }
 `;
 

@@ -1,0 +1,93 @@
+import { execFile } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { promisify } from "util";
+import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import { PROJECT_NAME } from "../components/config/model";
+import { nixCacheProgram } from "../program";
+import { PROJECT_ROOT } from "./args";
+
+/** The project's pinned tools (scripts/toolchain.sh), looked up before `PATH`. */
+export const TOOLS_BIN = path.join(PROJECT_ROOT, ".tools", "bin");
+
+/** The command provider version the SDK asks for (package.json pins @pulumi/command). */
+export const COMMAND_PLUGIN_VERSION = "1.2.1";
+
+/** Where a stack of this project runs, entirely on this machine. */
+export interface LocalStackOptions {
+    readonly stackName: string;
+    /** The workspace: Pulumi.yaml and the stack's config file are written here. */
+    readonly workDir: string;
+    /** The file state backend's directory. */
+    readonly stateDir: string;
+    /** A plugin cache of this stack's own, so nothing outside these directories is used or changed. */
+    readonly pulumiHome: string;
+    /** Encrypts the stack's secrets (passphrase secrets provider). */
+    readonly passphrase: string;
+}
+
+/**
+ * The stack, run by the real Pulumi engine (the `pulumi` CLI) with the program inline: this
+ * process runs {@link nixCacheProgram}, so no language host is needed, only the CLI and the
+ * command provider plugin. State lives in a local file backend, secrets are encrypted with a
+ * passphrase, and nothing is downloaded.
+ */
+export async function openLocalStack(options: LocalStackOptions): Promise<Stack> {
+    for (const dir of [options.workDir, options.stateDir, options.pulumiHome]) {
+        fs.mkdirSync(dir, { recursive: true });
+    }
+    const pulumi = requireTool("pulumi");
+    await installCommandPlugin(pulumi, options.pulumiHome);
+    return LocalWorkspace.createOrSelectStack(
+        { stackName: options.stackName, projectName: PROJECT_NAME, program: async () => definedOutputs(nixCacheProgram()) },
+        {
+            workDir: options.workDir,
+            pulumiHome: options.pulumiHome,
+            pulumiCommand: await PulumiCommand.get({ root: path.dirname(path.dirname(pulumi)) }),
+            envVars: engineEnv(options),
+            projectSettings: { name: PROJECT_NAME, runtime: "nodejs", backend: { url: `file://${path.resolve(options.stateDir)}` } },
+            secretsProvider: "passphrase",
+        },
+    );
+}
+
+/** The engine's environment: offline, the pinned tools first, and only the plugin cache's plugins. */
+function engineEnv(options: LocalStackOptions): Record<string, string> {
+    return {
+        PATH: `${TOOLS_BIN}${path.delimiter}${process.env.PATH ?? ""}`,
+        PULUMI_HOME: options.pulumiHome,
+        PULUMI_CONFIG_PASSPHRASE: options.passphrase,
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        // Plugins come from PULUMI_HOME only: a stray plugin on PATH cannot stand in for them.
+        PULUMI_IGNORE_AMBIENT_PLUGINS: "true",
+    };
+}
+
+/** `.tools/bin/NAME`, else NAME on `PATH`; throws naming scripts/toolchain.sh when neither exists. */
+export function requireTool(name: string): string {
+    const dirs = [TOOLS_BIN, ...(process.env.PATH ?? "").split(path.delimiter).filter((dir) => dir.length > 0)];
+    const found = dirs.map((dir) => path.join(dir, name)).find((file) => fs.existsSync(file));
+    if (found === undefined) {
+        throw new Error(`${name} not found in ${TOOLS_BIN} or on PATH: run \`bash scripts/toolchain.sh pulumi command\``);
+    }
+    return found;
+}
+
+// The engine would otherwise try to download the provider, which cannot work offline.
+async function installCommandPlugin(pulumi: string, pulumiHome: string): Promise<void> {
+    const installed = path.join(pulumiHome, "plugins", `resource-command-v${COMMAND_PLUGIN_VERSION}`, "pulumi-resource-command");
+    const plugin = requireTool("pulumi-resource-command");
+    if (fs.existsSync(installed) && fs.readFileSync(installed).equals(fs.readFileSync(plugin))) {
+        return;
+    }
+    const args = ["plugin", "install", "resource", "command", COMMAND_PLUGIN_VERSION, "--file", plugin, "--reinstall"];
+    await promisify(execFile)(pulumi, args, { env: { ...process.env, PULUMI_HOME: pulumiHome, PULUMI_SKIP_UPDATE_CHECK: "true" } });
+}
+
+/**
+ * The program's outputs without the undefined ones (the mirror's, on a stack without a
+ * mirror), which the engine would only warn about.
+ */
+function definedOutputs(outputs: Record<string, unknown>): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(outputs).filter(([, value]) => value !== undefined));
+}
