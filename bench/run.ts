@@ -1,0 +1,80 @@
+/**
+ * `npm run bench [-- --quick] [-- --only PART]`: runs the benchmark parts, prints one table,
+ * and (for a full run) records it with the machine in bench/RESULTS.md.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { performance } from "perf_hooks";
+import { loadAverage, machineInfo } from "./machine";
+import { BenchOptions, BenchPart, PartResult, ResultRow } from "./part";
+import { programScale } from "./programScale";
+import { renderResults, renderTable, skippedRow } from "./report";
+import { substitution } from "./substitution";
+
+/** Every part, in table order. Another part is one more module here. */
+const PARTS: readonly BenchPart[] = [programScale, substitution];
+
+const ROOT = path.resolve(__dirname, "..");
+const RESULTS = path.join(ROOT, "bench", "RESULTS.md");
+
+function parseArgs(argv: readonly string[]): { quick: boolean; only?: string } {
+    let quick = false;
+    let only: string | undefined;
+    for (let i = 0; i < argv.length; i++) {
+        if (argv[i] === "--quick") {
+            quick = true;
+        } else if (argv[i] === "--only" && argv[i + 1] !== undefined) {
+            only = argv[++i];
+        } else if (argv[i].startsWith("--only=")) {
+            only = argv[i].slice("--only=".length);
+        } else {
+            throw new Error(`unknown argument ${argv[i]}; usage: npm run bench -- [--quick] [--only ${PARTS.map((p) => p.name).join("|")}]`);
+        }
+    }
+    if (only !== undefined && !PARTS.some((p) => p.name === only)) {
+        throw new Error(`--only ${only}: expected one of ${PARTS.map((p) => p.name).join(", ")}`);
+    }
+    return { quick, only };
+}
+
+async function main(): Promise<void> {
+    let args: ReturnType<typeof parseArgs>;
+    try {
+        args = parseArgs(process.argv.slice(2));
+    } catch (error) {
+        process.stderr.write(`bench: ${(error as Error).message}\n`);
+        process.exit(2);
+    }
+    const started = performance.now();
+    const loadStart = loadAverage();
+    const machine = machineInfo(ROOT);
+    const options: BenchOptions = { quick: args.quick, root: ROOT, log: (line) => process.stderr.write(`[bench] ${line}\n`) };
+    const selected = PARTS.filter((p) => args.only === undefined || p.name === args.only);
+    const parts: { part: BenchPart; result: PartResult }[] = [];
+    const rows: ResultRow[] = [];
+    for (const part of selected) {
+        options.log(`${part.name}: ${part.title}${args.quick ? " (quick)" : ""}`);
+        const result = await part.run(options);
+        parts.push({ part, result });
+        rows.push(...(result.skipped === undefined ? result.rows : [skippedRow(part, result.skipped)]));
+    }
+    const totalSeconds = (performance.now() - started) / 1000;
+    process.stdout.write(`\n${renderTable(rows)}\n\n`);
+    for (const { result } of parts) {
+        result.findings.forEach((finding) => process.stdout.write(`- ${finding}\n`));
+    }
+    process.stdout.write(`\nTotal: ${totalSeconds.toFixed(0)} s\n`);
+    // A smoke run or a single part must not replace the full record.
+    if (args.quick || args.only !== undefined) {
+        options.log("not recorded in bench/RESULTS.md (partial run); `npm run bench` records a full run");
+        return;
+    }
+    const record = { date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC", totalSeconds, load: { start: loadStart, end: loadAverage() }, machine, parts, rows };
+    fs.writeFileSync(RESULTS, renderResults(record));
+    options.log(`recorded in ${path.relative(process.cwd(), RESULTS)}`);
+}
+
+main().catch((error: unknown) => {
+    process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+});
