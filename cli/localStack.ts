@@ -1,5 +1,6 @@
 import { execFile } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
 import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
@@ -63,10 +64,25 @@ function engineEnv(options: LocalStackOptions): Record<string, string> {
     };
 }
 
-/** `.tools/bin/NAME`, else NAME on `PATH`; throws naming scripts/toolchain.sh when neither exists. */
-export function requireTool(name: string): string {
+/** `.tools/bin/NAME`, else NAME on `PATH`. */
+export function findTool(name: string): string | undefined {
     const dirs = [TOOLS_BIN, ...(process.env.PATH ?? "").split(path.delimiter).filter((dir) => dir.length > 0)];
-    const found = dirs.map((dir) => path.join(dir, name)).find((file) => fs.existsSync(file));
+    return dirs.map((dir) => path.join(dir, name)).find((file) => fs.existsSync(file));
+}
+
+/**
+ * The command provider: the pinned tool, else the one in the user's Pulumi plugin cache
+ * (where scripts/toolchain.sh leaves an upstream provider it finds there in place of its own).
+ */
+export function findCommandPlugin(): string | undefined {
+    const home = process.env.PULUMI_HOME ?? path.join(os.homedir(), ".pulumi");
+    const cached = path.join(home, "plugins", `resource-command-v${COMMAND_PLUGIN_VERSION}`, "pulumi-resource-command");
+    return findTool("pulumi-resource-command") ?? (fs.existsSync(cached) ? cached : undefined);
+}
+
+/** Like {@link findTool}, but throws naming scripts/toolchain.sh when the tool is missing. */
+export function requireTool(name: string): string {
+    const found = name === "pulumi-resource-command" ? findCommandPlugin() : findTool(name);
     if (found === undefined) {
         throw new Error(`${name} not found in ${TOOLS_BIN} or on PATH: run \`bash scripts/toolchain.sh pulumi command\``);
     }

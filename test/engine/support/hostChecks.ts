@@ -7,7 +7,8 @@ import { RestartableHost } from "./restartableHost";
  * deleted again after, so the next check must substitute it anew.
  */
 export async function substituteOnHost(host: RestartableHost, storePath: string): Promise<{ code: number; output: string }> {
-    const result = await host.run(`nix-store -r ${storePath} --option narinfo-cache-negative-ttl 0`);
+    // Nix caches narinfo lookups per cache URL; every check must ask the cache itself.
+    const result = await host.run(`nix-store -r ${storePath} --option narinfo-cache-negative-ttl 0 --option narinfo-cache-positive-ttl 0`);
     await deleteStorePath(storePath);
     return { code: result.code, output: result.stdout + result.stderr };
 }

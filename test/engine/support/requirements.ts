@@ -1,5 +1,8 @@
+import { findCommandPlugin } from "../../../cli/localStack";
 import { requireBuilderHost } from "../../e2e/support/requirements";
 import { requireTools } from "../../support/tools";
+
+const HOW = "run `bash scripts/toolchain.sh pulumi command`";
 
 /**
  * What engine tests need: a real builder host (root, sshd, Nix) and the pinned Pulumi CLI and
@@ -11,5 +14,15 @@ export function requireEngine(): { skip: boolean } {
     if (host.skip) {
         return host;
     }
-    return requireTools(["pulumi", "pulumi-resource-command"], "run `bash scripts/toolchain.sh pulumi command`");
+    const cli = requireTools(["pulumi"], HOW);
+    if (cli.skip || findCommandPlugin() !== undefined) {
+        return cli;
+    }
+    // Found where the engine looks for it too: the Pulumi plugin cache (see findCommandPlugin).
+    const message = `missing the pulumi-resource-command plugin: ${HOW}`;
+    if (process.env.CI) {
+        throw new Error(message);
+    }
+    console.warn(`SKIPPED: ${message}`);
+    return { skip: true };
 }

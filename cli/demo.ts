@@ -1,0 +1,92 @@
+import * as fs from "fs";
+import * as path from "path";
+import { demoDestroy } from "./demo/destroy";
+import { demoLayout, DemoLayout, shown } from "./demo/layout";
+import { startDemoSession } from "./demo/session";
+import { demoUp, Say } from "./demo/up";
+
+const USAGE = "npm run demo [-- --destroy] [--dir DIR] [--stacks-dir DIR]";
+
+/** The command line: `--destroy`, and where the demo keeps its files and finds its stack file. */
+function parseDemoArgs(argv: readonly string[]): { destroy: boolean; dir?: string; stacksDir?: string } | { error: string } {
+    const parsed: { destroy: boolean; dir?: string; stacksDir?: string } = { destroy: false };
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        if (arg === "--destroy") {
+            parsed.destroy = true;
+        } else if ((arg === "--dir" || arg === "--stacks-dir") && argv[i + 1] !== undefined) {
+            parsed[arg === "--dir" ? "dir" : "stacksDir"] = path.resolve(argv[++i]);
+        } else {
+            return { error: `Unexpected argument ${JSON.stringify(arg)}.\nUsage: ${USAGE}` };
+        }
+    }
+    return parsed;
+}
+
+/**
+ * The main job on a local default: the `local` stack (stacks/Pulumi.local.yaml) applied by the
+ * real Pulumi engine to a throwaway builder host, with a local binary cache and local state.
+ * `--destroy` undoes it and removes the demo's directory (`.demo/`).
+ */
+async function main(argv: readonly string[], say: Say): Promise<number> {
+    const args = parseDemoArgs(argv);
+    if ("error" in args) {
+        console.error(args.error);
+        return 2;
+    }
+    const { destroy } = args;
+    const problem = machineProblem();
+    if (problem !== undefined) {
+        console.error(`nix-cache demo: ${problem}`);
+        return 1;
+    }
+    const layout = demoLayout(args.dir);
+    if (destroy && !fs.existsSync(layout.state)) {
+        say(`Nothing to tear down: there is no ${shown(layout.root)}/ from an earlier \`npm run demo\`.`);
+        return 0;
+    }
+    say(destroy ? "nix-cache demo: tearing down the local stack" : "nix-cache demo: the local stack on a throwaway builder host and a local binary cache");
+    const session = await startDemoSession(layout, { withCache: !destroy, stacksDir: args.stacksDir });
+    // sshd would outlive an interrupted run: stop it (and the cache) first.
+    const stopOnSignal = () => void session.stop().finally(() => process.exit(130));
+    process.once("SIGINT", stopOnSignal);
+    process.once("SIGTERM", stopOnSignal);
+    try {
+        await (destroy ? demoDestroy(session, layout, say) : demoUp(session, layout, say));
+    } finally {
+        process.off("SIGINT", stopOnSignal);
+        process.off("SIGTERM", stopOnSignal);
+        await session.stop();
+    }
+    if (destroy) {
+        removeDemoDir(layout, say);
+    }
+    return 0;
+}
+
+// sshd needs root, and the host runs this machine's Nix.
+function machineProblem(): string | undefined {
+    if (process.getuid?.() !== 0) {
+        return "the throwaway builder host runs sshd, which needs root: run as root";
+    }
+    const onPath = (name: string) => (process.env.PATH ?? "").split(path.delimiter).some((dir) => dir !== "" && fs.existsSync(path.join(dir, name)));
+    const missing = [...(fs.existsSync("/usr/sbin/sshd") ? [] : ["/usr/sbin/sshd"]), ...["nix-build", "nix-store", "ssh"].filter((name) => !onPath(name))];
+    return missing.length > 0 ? `missing ${missing.join(", ")}: run \`bash scripts/system-deps.sh\` as root` : undefined;
+}
+
+function removeDemoDir(layout: DemoLayout, say: Say): void {
+    fs.rmSync(layout.root, { recursive: true, force: true });
+    say(`Removed ${shown(layout.root)}/: the next \`npm run demo\` starts from scratch.`);
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2), (text) => console.log(text)).then(
+        (code) => (process.exitCode = code),
+        (error: unknown) => {
+            // Engine failures carry the CLI's whole output, already printed above: keep the message short.
+            const message = error instanceof Error ? error.message : String(error);
+            console.error(`\nnix-cache demo failed: ${message.split("\n").slice(0, 40).join("\n")}`);
+            process.exitCode = 1;
+        },
+    );
+}
