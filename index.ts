@@ -1,18 +1,4 @@
 import { nixCacheProgram } from "./program";
 
-export const {
-    cacheName,
-    cacheUrl,
-    substituters,
-    trustedPublicKeys,
-    nixConf,
-    nixosModule,
-    netrc,
-    githubWorkflowFiles,
-    githubSecrets,
-    mirrorSubstituterUrl,
-    mirrorPushUrl,
-    mirrorPublicKey,
-    mirrorRoleArn,
-    hosts,
-} = nixCacheProgram();
+// The stack outputs are the program's outputs, those of disabled parts left out.
+export = nixCacheProgram();

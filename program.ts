@@ -18,7 +18,7 @@ function loadModel(): StackModel {
 
 /**
  * The whole program: reads the stack's config, builds the {@link CacheSetup} and returns the
- * stack outputs. `index.ts` exports them; engine tests run it as an inline program.
+ * stack outputs. `index.ts` exports them; engine tests and the demo run it as an inline program.
  */
 export function nixCacheProgram() {
     const model = loadModel();
@@ -35,11 +35,6 @@ export function nixCacheProgram() {
         // Per `owner/repository`, the workflow file the stack commits; and the Actions secrets it sets.
         githubWorkflowFiles: setup.github?.workflowFiles ?? {},
         githubSecrets: setup.github?.secrets ?? [],
-        // The S3 mirror, when enabled (absent otherwise, so stacks without one keep their outputs).
-        mirrorSubstituterUrl: setup.mirror?.substituterUrl,
-        mirrorPushUrl: setup.mirror?.pushUrl,
-        mirrorPublicKey: setup.mirror?.publicKey,
-        mirrorRoleArn: setup.mirror?.roleArn,
         // Per host, what Nix reports in effect there after the last apply.
         hosts: Object.fromEntries(
             setup.hosts.map((host) => [
@@ -51,5 +46,17 @@ export function nixCacheProgram() {
                 },
             ]),
         ),
+        // The S3 mirror's, when enabled: absent otherwise, so stacks without one keep their outputs.
+        ...definedOnly({
+            mirrorSubstituterUrl: setup.mirror?.substituterUrl,
+            mirrorPushUrl: setup.mirror?.pushUrl,
+            mirrorPublicKey: setup.mirror?.publicKey,
+            mirrorRoleArn: setup.mirror?.roleArn,
+        }),
     };
+}
+
+/** The outputs without the undefined ones, which the engine would only warn about. */
+function definedOnly<T extends Record<string, unknown>>(outputs: T): Partial<T> {
+    return Object.fromEntries(Object.entries(outputs).filter(([, value]) => value !== undefined)) as Partial<T>;
 }

@@ -40,7 +40,7 @@ export async function openLocalStack(options: LocalStackOptions): Promise<Stack>
     const pulumi = requireTool("pulumi");
     await installCommandPlugin(pulumi, options.pulumiHome);
     return LocalWorkspace.createOrSelectStack(
-        { stackName: options.stackName, projectName: PROJECT_NAME, program: async () => definedOutputs(nixCacheProgram()) },
+        { stackName: options.stackName, projectName: PROJECT_NAME, program: async () => nixCacheProgram() },
         {
             workDir: options.workDir,
             pulumiHome: options.pulumiHome,
@@ -98,12 +98,4 @@ async function installCommandPlugin(pulumi: string, pulumiHome: string): Promise
     }
     const args = ["plugin", "install", "resource", "command", COMMAND_PLUGIN_VERSION, "--file", plugin, "--reinstall"];
     await promisify(execFile)(pulumi, args, { env: { ...process.env, PULUMI_HOME: pulumiHome, PULUMI_SKIP_UPDATE_CHECK: "true" } });
-}
-
-/**
- * The program's outputs without the undefined ones (the mirror's, on a stack without a
- * mirror), which the engine would only warn about.
- */
-function definedOutputs(outputs: Record<string, unknown>): Record<string, unknown> {
-    return Object.fromEntries(Object.entries(outputs).filter(([, value]) => value !== undefined));
 }

@@ -1,14 +1,7 @@
 import { execFileSync } from "child_process";
-import * as fs from "fs";
-import * as path from "path";
+import { findTool } from "../../cli/localStack";
 
-const PROJECT_TOOLS = path.resolve(__dirname, "../../.tools/bin");
-
-/** Where a program is: the project's `.tools/bin` first, then `PATH`. */
-export function findTool(name: string): string | undefined {
-    const dirs = [PROJECT_TOOLS, ...(process.env.PATH ?? "").split(path.delimiter)];
-    return dirs.map((dir) => path.join(dir, name)).find((file) => fs.existsSync(file));
-}
+export { findTool };
 
 /**
  * The real programs a test file needs. Missing ones skip the file locally, with a message
