@@ -222,6 +222,14 @@ ensure_pulumi() {
     build_standin pulumi-language-nodejs "$PULUMI_VERSION"
     install_bin "$BIN/.pulumi-language-nodejs.tmp" pulumi-language-nodejs "$stamp"
   fi
+
+  # Dynamic providers (the mirror's signing key) run through the launcher @pulumi/pulumi
+  # ships; Pulumi's own distribution puts it next to the CLI, so do the same.
+  local launcher="$ROOT/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
+  if [[ -f "$launcher" ]]; then
+    chmod +x "$launcher"
+    ln -sf "$launcher" "$BIN/pulumi-resource-pulumi-nodejs"
+  fi
 }
 
 # ---------------------------------------------------------------------------------------
