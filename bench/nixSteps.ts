@@ -48,14 +48,6 @@ export async function narSize(storePath: string): Promise<number> {
     return Number(lastLine((await run("nix-store", ["--query", "--size", storePath])).stdout));
 }
 
-/** A new signing key pair named `name`; returns the secret key's file and the public key. */
-export async function generateKey(dir: string, name: string): Promise<{ secretKeyFile: string; publicKey: string }> {
-    const secretKeyFile = path.join(dir, `${name}.sk`);
-    const publicKeyFile = path.join(dir, `${name}.pk`);
-    await run("nix-store", ["--generate-binary-cache-key", name, secretKeyFile, publicKeyFile]);
-    return { secretKeyFile, publicKey: fs.readFileSync(publicKeyFile, "utf8").trim() };
-}
-
 /** Signs the path with the key and copies it into the binary cache directory. */
 export async function signAndCopy(storePath: string, secretKeyFile: string, cacheDir: string): Promise<void> {
     await run("nix", [...NIX_COMMAND, "store", "sign", "--key-file", secretKeyFile, storePath]);

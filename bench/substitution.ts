@@ -6,9 +6,10 @@ import { run } from "./commands";
 import { ensureNix } from "./ensureNix";
 import { duration, ratio, sig3 } from "./format";
 import { writeHostConf } from "./hostConf";
-import { buildFromSource, deletePaths, generateKey, instantiate, narSize, signAndCopy, substitute, Workload } from "./nixSteps";
+import { CacheServer, serveCacheDir } from "../scripts/localhost/cacheServer";
+import { generateCacheKey } from "../scripts/localhost/nixStore";
+import { buildFromSource, deletePaths, instantiate, narSize, signAndCopy, substitute, Workload } from "./nixSteps";
 import { BenchOptions, BenchPart, PartResult, ResultRow } from "./part";
-import { serveDirectory, StaticServer } from "./staticServer";
 import { median } from "./stats";
 
 const MiB = 2 ** 20;
@@ -20,7 +21,7 @@ type Settings = typeof FULL;
 
 /** A configured host and the cache it reads. */
 interface Setup {
-    readonly server: StaticServer;
+    readonly server: CacheServer;
     readonly cacheDir: string;
     readonly secretKeyFile: string;
     /** NIX_CONF_DIR of the host, its nix.conf written by the project's renderer. */
@@ -49,7 +50,7 @@ async function calibrate(targetMs: number): Promise<number> {
 /** The substitution must have fetched this path's narinfo and a NAR from the cache. */
 function checkServed(requests: readonly string[], storePath: string): void {
     const hash = path.basename(storePath).slice(0, 32);
-    if (!requests.includes(`/${hash}.narinfo`) || !requests.some((r) => r.startsWith("/nar/"))) {
+    if (!requests.includes(`GET /${hash}.narinfo 200`) || !requests.some((r) => /^GET \/nar\/\S+ 200$/.test(r))) {
         throw new Error(`substitution of ${storePath} did not fetch its narinfo and NAR over HTTP (requests: ${requests.join(", ")})`);
     }
 }
@@ -89,7 +90,7 @@ async function runCase(setup: Setup, workload: Workload, settings: Settings, opt
  * refuse the same kind of path. Checked once, on a tiny derivation.
  */
 async function checkSignaturesEnforced(setup: Setup): Promise<void> {
-    const other = await generateKey(setup.work, "bench.cachix.org-2");
+    const other = await generateCacheKey(setup.work, "bench.cachix.org-2");
     const wrongConf = path.join(setup.work, "host-wrong-key");
     writeHostConf(wrongConf, "bench", setup.server.url, other.publicKey);
     const drv = await instantiate({ kind: "data", bytes: 1024 }, nonce());
@@ -172,12 +173,12 @@ export const substitution: BenchPart = {
         const work = fs.mkdtempSync(path.join(os.tmpdir(), "nix-cache-bench-"));
         const cacheDir = path.join(work, "cache");
         fs.mkdirSync(cacheDir);
-        const server = await serveDirectory(cacheDir);
+        const server = await serveCacheDir(cacheDir);
         try {
-            const key = await generateKey(work, "bench.cachix.org-1");
+            const key = await generateCacheKey(work, "bench.cachix.org-1");
             const confDir = path.join(work, "host");
             writeHostConf(confDir, "bench", server.url, key.publicKey);
-            const setup: Setup = { server, cacheDir, secretKeyFile: key.secretKeyFile, confDir, work };
+            const setup: Setup = { server, cacheDir, secretKeyFile: key.secretFile, confDir, work };
             await checkSignaturesEnforced(setup);
             const cpuBytes = await calibrate(settings.cpuTargetMs);
             const cpu = await runCase(setup, { kind: "cpu", bytes: cpuBytes }, settings, options);

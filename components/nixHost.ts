@@ -72,14 +72,16 @@ export class NixHost extends pulumi.ComponentResource {
         );
         let netrc: command.remote.Command | undefined;
         if (isPrivate) {
-            const netrcApply = commands.apply((c) => c.netrcApply!);
+            // The netrc scripts read no cache list, so the deploy-time caches are left out: the
+            // commands are then plain strings, known even in a preview that adds the mirror.
+            const plain = hostCommands(hostScripts(hostPayload(args.model, host)), host.kind);
             netrc = new command.remote.Command(
                 `${name}-netrc`,
                 {
                     ...common,
-                    create: netrcApply,
-                    update: netrcApply,
-                    delete: commands.apply((c) => c.netrcDestroy!),
+                    create: plain.netrcApply!,
+                    update: plain.netrcApply!,
+                    delete: plain.netrcDestroy!,
                     stdin: pulumi.secret(args.netrcToken!),
                     // The scripts never print the token; this keeps anything else that might out of logs too.
                     logging: "none",

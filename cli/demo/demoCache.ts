@@ -1,8 +1,7 @@
 import * as fs from "fs";
-import * as http from "http";
 import * as path from "path";
-import { deleteStorePath, generateCacheKey } from "../../test/e2e/support/binaryCache";
-import { execOk } from "../../test/e2e/support/exec";
+import { serveCacheDir } from "../../scripts/localhost/cacheServer";
+import { buildIntoCache, generateCacheKey } from "../../scripts/localhost/nixStore";
 
 /** The demo's binary cache: one signed store path in a `file://` cache, served over HTTP. */
 export interface DemoCache {
@@ -27,17 +26,8 @@ export async function startDemoCache(dir: string, options: { keyName: string; po
     fs.mkdirSync(dir, { recursive: true });
     const publicKey = await signingKey(dir, options.keyName);
     const storePath = await cachedPath(dir, options.keyName);
-    const server = http.createServer((request, response) => serveFile(path.join(dir, "cache"), request, response));
-    await new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(options.port, "127.0.0.1", resolve);
-    });
-    return {
-        url: `http://127.0.0.1:${options.port}`,
-        publicKey,
-        storePath,
-        close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-    };
+    const server = await serveCacheDir(path.join(dir, "cache"), { port: options.port });
+    return { url: server.url, publicKey, storePath, close: server.close };
 }
 
 /** The demo's store path, if the cache in `dir` was made. */
@@ -61,21 +51,7 @@ async function cachedPath(dir: string, keyName: string): Promise<string> {
     if (known !== undefined && fs.existsSync(path.join(dir, "cache", `${path.basename(known).split("-")[0]}.narinfo`))) {
         return known;
     }
-    const storePath = (await execOk("nix-build", ["--no-out-link", "-E", DEMO_DERIVATION])).trim().split("\n").pop()!;
-    const secretKey = path.join(dir, `${keyName}.sk`);
-    await execOk("nix", ["--extra-experimental-features", "nix-command", "copy", "--to", `file://${path.join(dir, "cache")}?secret-key=${secretKey}`, storePath]);
-    await deleteStorePath(storePath);
+    const storePath = await buildIntoCache(DEMO_DERIVATION, path.join(dir, "cache"), path.join(dir, `${keyName}.sk`));
     fs.writeFileSync(path.join(dir, "store-path"), `${storePath}\n`);
     return storePath;
-}
-
-function serveFile(root: string, request: http.IncomingMessage, response: http.ServerResponse): void {
-    const relative = decodeURIComponent((request.url ?? "/").split("?")[0]).replace(/^\/+/, "");
-    const file = path.resolve(root, relative);
-    if (!file.startsWith(`${root}${path.sep}`) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
-        response.writeHead(404).end();
-        return;
-    }
-    response.writeHead(200, { "Content-Length": fs.statSync(file).size });
-    response.end(request.method === "HEAD" ? undefined : fs.readFileSync(file));
 }

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { deleteStorePath } from "../../test/e2e/support/binaryCache";
+import { deleteStorePath } from "../../scripts/localhost/nixStore";
 import { demoStorePath } from "./demoCache";
 import { DEMO_STACK, DemoLayout, shown } from "./layout";
 import { DEMO_HOST_NIX_CONF, DemoSession } from "./session";

@@ -5,7 +5,7 @@ import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import { RawStackConfig } from "../../components/config/load";
 import { rawConfigFromStackFile } from "../../components/config/sources";
-import { openRestartableHost, RestartableHost } from "../../test/engine/support/restartableHost";
+import { BuilderHost, openBuilderHost } from "../../scripts/localhost/builderHost";
 import { stackFile } from "../args";
 import { openLocalStack } from "../localStack";
 import { DemoCache, startDemoCache } from "./demoCache";
@@ -18,7 +18,7 @@ export const DEMO_HOST_NIX_CONF = "# The throwaway builder host's own settings.\
 /** What a demo run works with: the host and cache it started, and the stack. */
 export interface DemoSession {
     readonly declaration: DemoDeclaration;
-    readonly host: RestartableHost;
+    readonly host: BuilderHost;
     /** Started for `up` only: destroy needs the host, not the cache. */
     readonly cache?: DemoCache;
     readonly stack: Stack;
@@ -38,7 +38,7 @@ export async function startDemoSession(layout: DemoLayout, options: { withCache:
     if (options.withCache) {
         await requireFreePort(declaration.cachePort, "the binary cache");
     }
-    const host = await openRestartableHost({ dir: layout.host, ownNixConf: DEMO_HOST_NIX_CONF, port: declaration.hostPort });
+    const host = await openBuilderHost({ dir: layout.host, ownNixConf: DEMO_HOST_NIX_CONF, port: declaration.hostPort });
     let cache: DemoCache | undefined;
     const stop = async () => {
         await host.stop();
@@ -66,7 +66,7 @@ export async function startDemoSession(layout: DemoLayout, options: { withCache:
     }
 }
 
-function configFor(raw: RawStackConfig, host: RestartableHost, cache: DemoCache) {
+function configFor(raw: RawStackConfig, host: BuilderHost, cache: DemoCache) {
     return demoConfig(raw, { cachePublicKey: cache.publicKey, hostKey: host.hostKey, nixConfDir: host.nixConfDir, privateKey: host.privateKey });
 }
 

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { deleteStorePath } from "../../test/e2e/support/binaryCache";
+import { deleteStorePath } from "../../scripts/localhost/nixStore";
 import { requireTool } from "../localStack";
 import { DemoLayout, shown } from "./layout";
 import { describeChanges, upSummary } from "./report";
@@ -32,7 +32,7 @@ export async function demoUp(session: DemoSession, layout: DemoLayout, say: Say)
     // The host shares this machine's store: make sure the path can only come from the cache.
     await deleteStorePath(cache.storePath);
     // No cached narinfo either way: a cache at this URL from an earlier demo had another key.
-    const fetched = await host.run(`nix-store -r ${cache.storePath} --option narinfo-cache-negative-ttl 0 --option narinfo-cache-positive-ttl 0`);
+    const fetched = await host.run("root", `nix-store -r ${cache.storePath} --option narinfo-cache-negative-ttl 0 --option narinfo-cache-positive-ttl 0`);
     await deleteStorePath(cache.storePath);
     const output = `${fetched.stdout}${fetched.stderr}`;
     if (fetched.code !== 0 || !output.includes(`from '${cache.url}'`)) {

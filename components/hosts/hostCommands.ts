@@ -2,21 +2,13 @@ import { HostKind } from "../config/model";
 import { HostScripts } from "./hostScripts";
 import { remoteCommand } from "./remoteCommand";
 
-/** The command lines of a host's remote commands: exactly what runs over SSH. */
-export interface HostCommands {
-    /** `settings` create and update. */
-    readonly apply: string;
-    /** `settings` delete. */
-    readonly destroy: string;
-    /** `verify` create and update; also what `npm run verify` runs. */
-    readonly verify: string;
-    /** Run by `npm run verify` to report the host's kind. */
-    readonly detect: string;
-    /** `netrc` create and update (token on stdin); private caches only. */
-    readonly netrcApply?: string;
-    /** `netrc` delete; private caches only. */
-    readonly netrcDestroy?: string;
-}
+/**
+ * The command line of each script of a host: exactly what runs over SSH. `apply` and `destroy`
+ * are the `settings` command's create (and update) and delete; `netrcApply` and `netrcDestroy`
+ * the `netrc` command's (private caches only); `verify` the `verify` command's create and
+ * update, and what `npm run verify` runs; `detect` only `npm run verify` runs.
+ */
+export type HostCommands = HostScripts;
 
 /** Wraps each script of a host into the command line its remote command runs. */
 export function hostCommands(scripts: HostScripts, kind: HostKind): HostCommands {

@@ -1,11 +1,14 @@
 import * as fs from "fs";
 import * as path from "path";
+import { parseShellFunctions, ShellFunction } from "./shellFunctions";
 
 /**
  * The shell sources under `./sh`, read once. They are plain files, not TypeScript strings, so
  * they read (and lint) as the shell they are; TypeScript only prepends the declared values.
+ * `prelude` starts every script; `lib` is the function library scripts pick from.
  */
 export type ScriptPart =
+    | "prelude"
     | "lib"
     | "conf-apply"
     | "conf-destroy"
@@ -26,4 +29,12 @@ export function scriptPart(name: ScriptPart): string {
         cache.set(name, text);
     }
     return text;
+}
+
+let library: ShellFunction[] | undefined;
+
+/** The functions of `sh/lib.sh`, in file order. */
+export function libraryFunctions(): readonly ShellFunction[] {
+    library ??= parseShellFunctions(scriptPart("lib"), "sh/lib.sh");
+    return library;
 }

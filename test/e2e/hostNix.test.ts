@@ -5,8 +5,11 @@ import { describeSshFailure, runOverSsh } from "../../cli/sshClient";
 import { hostCommands } from "../../components/hosts/hostCommands";
 import { hostScripts } from "../../components/hosts/hostScripts";
 import { parseVerifyReport } from "../../components/hosts/verifyReport";
-import { deleteStorePath, BinaryCache, generateCacheKey, startBinaryCache } from "./support/binaryCache";
-import { BuilderHost, freePort, generateSshKey, startBuilderHost } from "./support/builderHost";
+import { BinaryCache, startBinaryCache } from "../../scripts/localhost/binaryCache";
+import { BuilderHost, startBuilderHost } from "../../scripts/localhost/builderHost";
+import { deleteStorePath, generateCacheKey } from "../../scripts/localhost/nixStore";
+import { freePort } from "../../scripts/localhost/ports";
+import { generateSshKey } from "../../scripts/localhost/sshKeys";
 import { commandsFor, snapshotDir, testStack } from "./support/hostStack";
 import { requireBuilderHost } from "./support/requirements";
 
@@ -38,7 +41,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-    await host?.stop();
+    await host?.remove();
     await cache?.close();
 });
 
@@ -116,7 +119,7 @@ describe.skipIf(requirements.skip)("nix host (non-NixOS, real sshd + Debian nix-
     });
 
     it("with a wrong trusted key declared, the host refuses the cache's path", async () => {
-        const wrong = await generateCacheKey(host.work, "e2e.cachix.org-2");
+        const wrong = await generateCacheKey(host.dir, "e2e.cachix.org-2");
         const model = testStack({ url: cache.url, publicKey: wrong.publicKey, private: true }, host, { kind: "nix", trustedUsers: ["ci"] });
         const { commands } = commandsFor(model);
         expect((await host.run("root", commands.apply)).code).toBe(0);
@@ -187,7 +190,7 @@ describe.skipIf(requirements.skip)("nix host (non-NixOS, real sshd + Debian nix-
         const unreachable = await runOverSsh({ ...host.target("root"), port: await freePort() }, "true");
         expect(unreachable.code).toBe(255);
         expect(describeSshFailure(unreachable)).toBe("unreachable: connection refused");
-        const otherKey = await generateSshKey(path.join(host.work, "other_host_key"));
+        const otherKey = await generateSshKey(path.join(host.dir, "other_host_key"));
         const impostor = await runOverSsh({ ...host.target("root"), hostKey: otherKey }, commandsFor(stack()).commands.apply);
         expect(impostor.code).toBe(255);
         expect(describeSshFailure(impostor)).toMatch(/^host key mismatch/);

@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseVerifyReport } from "../../components/hosts/verifyReport";
-import { BuilderHost, startBuilderHost } from "./support/builderHost";
+import { BuilderHost, startBuilderHost } from "../../scripts/localhost/builderHost";
 import { commandsFor, testStack } from "./support/hostStack";
 import { CACHIX_USE_GLUE, HANDMADE_KEY, PREPARED_ROOT, standInSetup } from "./support/nixosStandIn";
 import { requireBuilderHost } from "./support/requirements";
@@ -38,7 +38,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-    await host?.stop();
+    await host?.remove();
     if (work !== undefined) {
         fs.rmSync(work, { recursive: true, force: true });
     }

@@ -3,9 +3,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseVerifyReport } from "../../components/hosts/verifyReport";
-import { BinaryCache, deleteStorePath, startBinaryCache } from "./support/binaryCache";
-import { BuilderHost, startBuilderHost } from "./support/builderHost";
-import { execOk } from "./support/exec";
+import { BinaryCache, startBinaryCache } from "../../scripts/localhost/binaryCache";
+import { BuilderHost, startBuilderHost } from "../../scripts/localhost/builderHost";
+import { execOk } from "../../scripts/localhost/exec";
+import { deleteStorePath } from "../../scripts/localhost/nixStore";
 import { commandsFor, snapshotDir, testStack } from "./support/hostStack";
 import { requireBuilderHost } from "./support/requirements";
 
@@ -58,7 +59,7 @@ afterAll(async () => {
     for (const user of [TRUSTED, UNTRUSTED]) {
         fs.rmSync(`/home/${user}/.config`, { recursive: true, force: true });
     }
-    await host?.stop();
+    await host?.remove();
     await cache?.close();
     if (work !== undefined) {
         fs.rmSync(work, { recursive: true, force: true });

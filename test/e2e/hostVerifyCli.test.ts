@@ -4,8 +4,10 @@ import * as path from "path";
 import { stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exitCodeOf, formatVerdicts, verifyStack } from "../../cli/verify";
-import { BuilderHost, freePort, generateSshKey, startBuilderHost } from "./support/builderHost";
-import { exec } from "./support/exec";
+import { BuilderHost, startBuilderHost } from "../../scripts/localhost/builderHost";
+import { exec } from "../../scripts/localhost/exec";
+import { freePort } from "../../scripts/localhost/ports";
+import { generateSshKey } from "../../scripts/localhost/sshKeys";
 import { commandsFor, snapshotDir, testStack } from "./support/hostStack";
 import { requireBuilderHost } from "./support/requirements";
 
@@ -45,7 +47,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-    await host?.stop();
+    await host?.remove();
     if (stacksDir !== undefined) {
         fs.rmSync(stacksDir, { recursive: true, force: true });
     }

@@ -7,7 +7,7 @@ import { trustedCaches } from "../../components/identity/trustedCaches";
 import { renderNixConfLines } from "../../components/render/nixConf";
 import { renderCachixLayout, renderNixosModule } from "../../components/render/nixosModule";
 import { MINIMAL, rawConfig } from "../support/config";
-import { nixShowConfig, words } from "../support/nix";
+import { NIX_LIB_STANDIN, nixShowConfig, words } from "../support/nix";
 import { requireTools, run } from "../support/tools";
 
 const tools = requireTools(["nix", "nix-instantiate"], "install Debian's nix-bin (bash scripts/system-deps.sh)");
@@ -50,13 +50,7 @@ describe.skipIf(tools.skip)("identity artifacts read by real Nix (Debian nix-bin
         // Evaluate the glue with the few lib functions it uses, then collect what its imports set.
         const expression = `
           let
-            lib = {
-              hasSuffix = suffix: s: let n = builtins.stringLength s; k = builtins.stringLength suffix;
-                in n >= k && builtins.substring (n - k) k s == suffix;
-              filterAttrs = pred: set: builtins.listToAttrs (builtins.concatMap
-                (name: if pred name set.\${name} then [ { inherit name; value = set.\${name}; } ] else [ ]) (builtins.attrNames set));
-              attrNames = builtins.attrNames;
-            };
+            lib = ${NIX_LIB_STANDIN};
             glue = import ${root}/cachix.nix { inherit lib; };
             modules = map import glue.imports;
             collect = option: builtins.concatMap (m: m.nix.settings.\${option} or [ ]) ([ glue ] ++ modules);

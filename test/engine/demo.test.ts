@@ -3,8 +3,8 @@ import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { exec, ExecResult } from "../e2e/support/exec";
-import { freePort } from "../e2e/support/builderHost";
+import { exec, ExecResult } from "../../scripts/localhost/exec";
+import { freePort } from "../../scripts/localhost/ports";
 import { requireEngine } from "./support/requirements";
 
 // The README's main command, as a user runs it (`tsx cli/demo.ts`, which `npm run demo` runs

@@ -1,13 +1,14 @@
 import * as fs from "fs";
 import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BinaryCache, startBinaryCache } from "../e2e/support/binaryCache";
-import { EngineRun, recordDestroy, recordUp } from "./support/engineRun";
+import { BinaryCache, startBinaryCache } from "../../scripts/localhost/binaryCache";
+import { BuilderHost, startBuilderHost } from "../../scripts/localhost/builderHost";
+import { EngineRun, recordDestroy, recordPreview, recordUp } from "./support/engineRun";
 import { createEngineStack, EngineConfig, engineConfig, EngineStack, hostEntry } from "./support/engineStack";
+import { outputsInState } from "./support/engineState";
 import { hostFiles, snapshotDir, substituteOnHost, touchedFiles } from "./support/hostChecks";
 import { filesUnder, plaintextHits } from "./support/plaintext";
 import { requireEngine } from "./support/requirements";
-import { openRestartableHost, RestartableHost } from "./support/restartableHost";
 
 // The real Pulumi engine (the pinned `pulumi` CLI, the command provider plugin) runs the
 // project's program inline against a real builder host (sshd + Debian's Nix) and real binary
@@ -24,19 +25,20 @@ const RESOURCES = 7;
 
 let cache: BinaryCache;
 let extra: BinaryCache;
-let host: RestartableHost;
+let host: BuilderHost;
 let engine: EngineStack;
 let original: ReturnType<typeof hostFiles>;
 let extraCacheRun: EngineRun | undefined;
 
+const nixHost = "nix-cache-host-builder";
 const settings = "nix-cache-host-builder-settings";
 const netrc = "nix-cache-host-builder-netrc";
 const verify = "nix-cache-host-builder-verify";
 
-function config(overrides: Partial<EngineConfig> = {}): EngineConfig {
+function config(overrides: Partial<EngineConfig> = {}, entry: Record<string, unknown> = {}): EngineConfig {
     return {
         cache: { url: cache.url, publicKey: cache.publicKey, private: true },
-        hosts: [hostEntry("builder", host)],
+        hosts: [hostEntry("builder", host, { trustedUsers: ["ci"], ...entry })],
         cachixAuthToken: TOKEN,
         privateKeys: { sshPrivateKey: host.privateKey },
         ...overrides,
@@ -50,14 +52,13 @@ beforeAll(async () => {
     cache = await startBinaryCache({ keyName: "engine.cachix.org-1", token: TOKEN });
     extra = await startBinaryCache({ keyName: "extra.example.org-1" });
     engine = await createEngineStack("lifecycle");
-    host = await openRestartableHost({ dir: path.join(engine.root, "host"), ownNixConf: OWN_NIX_CONF });
-    await host.start();
+    host = await startBuilderHost({ dir: path.join(engine.root, "host"), ownNixConf: OWN_NIX_CONF });
     original = hostFiles(host);
     await engine.stack.setAllConfig(engineConfig(config()));
 });
 
 afterAll(async () => {
-    await host?.stop();
+    await host?.remove();
     await engine?.remove();
     await cache?.close();
     await extra?.close();
@@ -75,6 +76,11 @@ describe.skipIf(requirements.skip)("engine lifecycle on a real host (pulumi CLI,
         expect(run.outputs?.substituters.value).toEqual([cache.url]);
         // settings, netrc and verify: one SSH login each.
         expect(host.logins() - logins).toBe(3);
+        // The NixHost's outputs are what the host reported back.
+        const outputs = await outputsInState(engine.stack, "nix-cache:index:NixHost", nixHost);
+        expect(outputs["effectiveSubstituters"]).toEqual([cache.url]);
+        expect(outputs["effectiveTrustedPublicKeys"]).toContain(cache.publicKey);
+        expect(outputs["effectiveTrustedUsers"]).toEqual(["root", "alice", "ci"]);
 
         const conf = fs.readFileSync(path.join(host.nixConfDir, "nix.conf"), "utf8");
         expect(conf.startsWith(`${OWN_NIX_CONF}\n`)).toBe(true);
@@ -122,11 +128,8 @@ describe.skipIf(requirements.skip)("engine lifecycle on a real host (pulumi CLI,
         expect(fetched.code).toBe(0);
     }, 120_000);
 
-    // Known defect, kept visible: every host script (the netrc one too) declares the full list of
-    // caches, so a new cache changes the netrc command's text and the engine runs it again (it
-    // writes nothing). When the netrc scripts stop carrying the cache lists, this starts to pass:
-    // drop `.fails` then.
-    it.fails("adding an extra cache leaves the netrc command alone (known defect: netrc scripts carry every cache)", () => {
+    // The netrc scripts carry no cache list: running them again would send the token again.
+    it("adding an extra cache leaves the netrc command alone", () => {
         expect(Object.keys(extraCacheRun?.changed ?? {}).sort()).toEqual([settings, verify]);
     });
 
@@ -135,6 +138,8 @@ describe.skipIf(requirements.skip)("engine lifecycle on a real host (pulumi CLI,
         await engine.stack.setAllConfig(engineConfig(config({ extraCaches: [{ url: extra.url, publicKey: extra.publicKey }], cachixAuthToken: ROTATED })));
         const before = snapshotDir(host.nixConfDir);
         const logins = host.logins();
+        expect(await recordPreview(engine.stack, engine.transcript)).toEqual({ update: 1, same: RESOURCES - 1 });
+        expect(host.logins() - logins, "a preview connects to nothing").toBe(0);
 
         const run = await recordUp(engine.stack, engine.transcript);
         expect(run.error).toBeUndefined();
@@ -147,6 +152,27 @@ describe.skipIf(requirements.skip)("engine lifecycle on a real host (pulumi CLI,
         const fetched = await substituteOnHost(host, cache.storePath);
         expect(fetched.code, fetched.output).toBe(0);
         expect(cache.requests.some((request) => request.endsWith(".narinfo 200"))).toBe(true);
+    }, 120_000);
+
+    it("a new config dir replaces the commands, undoing before applying, so the host stays configured", async () => {
+        // The session's NIX_CONF_DIR wins over nixConfDir, so old and new setup are the same files:
+        // undoing after applying would remove what the new setup just wrote.
+        await engine.stack.setAllConfig(
+            engineConfig(config({ extraCaches: [{ url: extra.url, publicKey: extra.publicKey }], cachixAuthToken: ROTATED }, { nixConfDir: "/opt/nix-elsewhere" })),
+        );
+        const run = await recordUp(engine.stack, engine.transcript);
+        expect(run.error).toBeUndefined();
+        for (const command of [settings, netrc]) {
+            const ops = run.changed[command] ?? [];
+            expect(ops, command).toContain("delete-replaced");
+            expect(ops.indexOf("delete-replaced"), command).toBeLessThan(ops.indexOf("create-replacement"));
+        }
+        const conf = fs.readFileSync(path.join(host.nixConfDir, "nix.conf"), "utf8");
+        expect(conf.startsWith(`${OWN_NIX_CONF}\n`)).toBe(true);
+        expect(conf.trimEnd().split("\n").pop()).toBe("!include nix-cache.conf");
+        expect(fs.existsSync(path.join(host.nixConfDir, "nix-cache.conf"))).toBe(true);
+        expect(fs.readFileSync(path.join(host.nixConfDir, "netrc"), "utf8")).toBe(`machine 127.0.0.1 password ${ROTATED}\n`);
+        expect((await substituteOnHost(host, cache.storePath)).code).toBe(0);
     }, 120_000);
 
     it("the state file holds the token and the key as ciphertext only", () => {

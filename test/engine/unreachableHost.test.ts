@@ -1,93 +1,113 @@
 import * as fs from "fs";
 import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BinaryCache, startBinaryCache } from "../e2e/support/binaryCache";
-import { recordDestroy, recordUp, resourceName } from "./support/engineRun";
-import { createEngineStack, engineConfig, EngineStack, hostEntry } from "./support/engineStack";
+import { BinaryCache, startBinaryCache } from "../../scripts/localhost/binaryCache";
+import { BuilderHost, openBuilderHost } from "../../scripts/localhost/builderHost";
+import { generateSshKey } from "../../scripts/localhost/sshKeys";
+import { recordDestroy, recordUp } from "./support/engineRun";
+import { createEngineStack, EngineConfig, engineConfig, EngineStack, hostEntry } from "./support/engineStack";
+import { resourcesInState } from "./support/engineState";
 import { hostFiles, substituteOnHost } from "./support/hostChecks";
 import { plaintextHits } from "./support/plaintext";
 import { requireEngine } from "./support/requirements";
-import { openRestartableHost, RestartableHost } from "./support/restartableHost";
 
-// Two real builder hosts in one stack; one is down for the first `up`. The failure must stay
-// with that host (the other is configured and recorded in state), say clearly what failed, and
-// the next `up` once it is back (same address, same host key) must finish the job.
+// Two real builder hosts in one stack, and an entry whose pinned host key is wrong; one host
+// is down for the first `up`. Each failure must stay with its host (the other is configured
+// all the way, netrc included, and recorded in state), say clearly what failed, and the next
+// `up` once the host is back (same address, same host key) must finish the job.
 
 const requirements = requireEngine();
+const TOKEN = "unreachable-token.c0ffee_42";
 const OWN_NIX_CONF = "sandbox = false\nsubstituters =\n";
-// Per host: NixHost and its settings and verify commands (the cache is public: no netrc).
-const PER_HOST = 3;
+// Per host: NixHost and its settings, netrc and verify commands (the cache is private).
+const PER_HOST = 4;
 // The stack, CacheSetup and CacheIdentity.
 const SHARED = 3;
 
 let cache: BinaryCache;
-let alpha: RestartableHost;
-let beta: RestartableHost;
+let alpha: BuilderHost;
+let beta: BuilderHost;
 let engine: EngineStack;
+let impostorKey: string;
 
-const commandsOf = (name: string) => [`nix-cache-host-${name}-settings`, `nix-cache-host-${name}-verify`];
+const commandsOf = (name: string) => ["settings", "netrc", "verify"].map((command) => `nix-cache-host-${name}-${command}`);
 
-async function stateResources(): Promise<string[]> {
-    const deployment = (await engine.stack.exportStack()).deployment as { resources?: { urn: string }[] };
-    return (deployment.resources ?? []).map((resource) => resourceName(resource.urn));
+function config(hosts: EngineConfig["hosts"]): EngineConfig {
+    return {
+        cache: { url: cache.url, publicKey: cache.publicKey, private: true },
+        hosts,
+        cachixAuthToken: TOKEN,
+        // Each host has its own login key, beta's under a key name of its own.
+        privateKeys: { sshPrivateKey: alpha.privateKey, betaPrivateKey: beta.privateKey },
+    };
 }
+
+const alphaEntry = () => hostEntry("alpha", alpha);
+const betaEntry = () => hostEntry("beta", beta, { privateKeySecret: "betaPrivateKey" });
+// alpha's sshd under another name, pinned to a key it does not have.
+const impostorEntry = () => ({ ...hostEntry("impostor", alpha), address: "localhost", hostKey: impostorKey });
 
 beforeAll(async () => {
     if (requirements.skip) {
         return;
     }
-    cache = await startBinaryCache({ keyName: "engine.cachix.org-1" });
+    cache = await startBinaryCache({ keyName: "engine.cachix.org-1", token: TOKEN });
     engine = await createEngineStack("unreachable");
-    alpha = await openRestartableHost({ dir: path.join(engine.root, "alpha"), ownNixConf: OWN_NIX_CONF });
-    beta = await openRestartableHost({ dir: path.join(engine.root, "beta"), ownNixConf: OWN_NIX_CONF });
+    alpha = await openBuilderHost({ dir: path.join(engine.root, "alpha"), ownNixConf: OWN_NIX_CONF });
+    beta = await openBuilderHost({ dir: path.join(engine.root, "beta"), ownNixConf: OWN_NIX_CONF });
+    impostorKey = await generateSshKey(path.join(engine.root, "impostor_key"));
     await alpha.start();
-    await engine.stack.setAllConfig(
-        engineConfig({
-            cache: { url: cache.url, publicKey: cache.publicKey, private: false },
-            // Each host has its own login key, beta's under a key name of its own.
-            hosts: [hostEntry("alpha", alpha), hostEntry("beta", beta, { privateKeySecret: "betaPrivateKey" })],
-            privateKeys: { sshPrivateKey: alpha.privateKey, betaPrivateKey: beta.privateKey },
-        }),
-    );
+    await engine.stack.setAllConfig(engineConfig(config([alphaEntry(), betaEntry(), impostorEntry()])));
 });
 
 afterAll(async () => {
-    await alpha?.stop();
-    await beta?.stop();
+    await alpha?.remove();
+    await beta?.remove();
     await engine?.remove();
     await cache?.close();
 });
 
 describe.skipIf(requirements.skip)("engine: one unreachable host among two", () => {
-    it("up fails for the unreachable host only, with a clear error; the other host is configured and in state", async () => {
+    it("up fails for the unreachable host and the wrong host key only, each named clearly; the other host is configured and in state", async () => {
         const betaBefore = hostFiles(beta);
+        const alphaLogins = alpha.logins();
         // --continue-on-error: independent hosts all get their chance (docs/hosts.md).
         const run = await recordUp(engine.stack, engine.transcript, { continueOnError: true });
         expect(run.error).toBeDefined();
         expect(run.summary.result).toBe("failed");
-        expect(run.failed).toEqual([`nix-cache-host-beta-settings`]);
+        expect([...run.failed].sort()).toEqual(["nix-cache-host-beta-settings", "nix-cache-host-impostor-settings"]);
         const output = engine.transcript.join("");
-        expect(output).toMatch(new RegExp(`unable to connect to 127\\.0\\.0\\.1:${beta.port} \\(user root\\) after \\d+ attempts: .*connection refused`));
+        expect(output).toMatch(new RegExp(`nix-cache-host-beta-settings[\\s\\S]*unable to connect to 127\\.0\\.0\\.1:${beta.port} \\(user root\\) after \\d+ attempts: .*connection refused`));
+        expect(output).toMatch(/nix-cache-host-impostor-settings[\s\S]*host key verification failed/);
         expect(output).not.toMatch(/nix-cache-host-alpha-\w+ \*\*\w+ failed\*\*/);
 
-        const inState = await stateResources();
+        const inState = await resourcesInState(engine.stack);
         expect(inState).toEqual(expect.arrayContaining(commandsOf("alpha")));
-        expect(inState).not.toContain("nix-cache-host-beta-settings");
-        expect(inState).not.toContain("nix-cache-host-beta-verify");
+        for (const name of [...commandsOf("beta"), ...commandsOf("impostor")]) {
+            expect(inState).not.toContain(name);
+        }
+        // alpha went all the way (settings, netrc, verify); the impostor never logged in.
+        expect(alpha.logins() - alphaLogins).toBe(3);
         expect(fs.readFileSync(path.join(alpha.nixConfDir, "nix.conf"), "utf8")).toContain("!include nix-cache.conf");
+        expect(fs.readFileSync(path.join(alpha.nixConfDir, "netrc"), "utf8")).toBe(`machine 127.0.0.1 password ${TOKEN}\n`);
         expect((await substituteOnHost(alpha, cache.storePath)).code).toBe(0);
         expect(hostFiles(beta)).toEqual(betaBefore);
     }, 180_000);
 
-    it("with the host back (same address and host key), the next up converges: only its commands run", async () => {
+    it("with the host back (same address and host key) and the impostor's entry gone, the next up converges: only the host's commands run", async () => {
         await beta.start();
+        await engine.stack.setAllConfig(engineConfig(config([alphaEntry(), betaEntry()])));
         const alphaLogins = alpha.logins();
         const run = await recordUp(engine.stack, engine.transcript);
         expect(run.error).toBeUndefined();
         expect(run.summary.result).toBe("succeeded");
         expect(run.failed).toEqual([]);
-        expect(run.changed).toEqual(Object.fromEntries(commandsOf("beta").map((name) => [name, ["create"]])));
-        expect(run.summary.resourceChanges).toEqual({ create: 2, same: SHARED + 2 * PER_HOST - 2 });
+        // The impostor's NixHost (a component, nothing on any host) goes with its entry.
+        expect(run.changed).toEqual({
+            ...Object.fromEntries(commandsOf("beta").map((name) => [name, ["create"]])),
+            "nix-cache-host-impostor": ["delete"],
+        });
+        expect(run.summary.resourceChanges).toEqual({ create: 3, delete: 1, same: SHARED + 2 * PER_HOST - 3 });
         expect(alpha.logins() - alphaLogins).toBe(0);
         expect((await substituteOnHost(beta, cache.storePath)).code).toBe(0);
 
@@ -104,8 +124,9 @@ describe.skipIf(requirements.skip)("engine: one unreachable host among two", () 
         }
     }, 180_000);
 
-    it("no private key appears in the engine's output, its events or the failure", () => {
-        const hits = plaintextHits({ alpha: alpha.privateKey, beta: beta.privateKey }, [{ name: "engine output and events", text: engine.transcript.join("\n") }]);
+    it("neither token nor private key appears in the engine's output, its events or the failures", () => {
+        const secrets = { TOKEN, alpha: alpha.privateKey, beta: beta.privateKey };
+        const hits = plaintextHits(secrets, [{ name: "engine output and events", text: engine.transcript.join("\n") }]);
         expect(hits).toEqual([]);
     });
 });

@@ -27,3 +27,16 @@ export function nixShowConfig(confDir: string, extraEnv: NodeJS.ProcessEnv = {})
 export function words(value: string | undefined): string[] {
     return (value ?? "").split(/\s+/).filter((w) => w.length > 0);
 }
+
+/**
+ * The few functions of nixpkgs' `lib` that `cachix use` glue files call, in plain Nix (an
+ * attribute set), so tests can evaluate NixOS modules without nixpkgs.
+ */
+export const NIX_LIB_STANDIN = `{
+  hasSuffix = suffix: s: let n = builtins.stringLength s; k = builtins.stringLength suffix;
+    in n >= k && builtins.substring (n - k) k s == suffix;
+  filterAttrs = pred: set: builtins.listToAttrs (builtins.concatMap
+    (name: if pred name set.\${name} then [ { inherit name; value = set.\${name}; } ] else [ ]) (builtins.attrNames set));
+  attrNames = builtins.attrNames;
+  mapAttrsToList = f: set: map (name: f name set.\${name}) (builtins.attrNames set);
+}`;

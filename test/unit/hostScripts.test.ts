@@ -4,11 +4,13 @@ import * as os from "os";
 import * as path from "path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadStackModel } from "../../components/config/load";
-import { StackModel } from "../../components/config/model";
+import { StackModel, TrustedCacheSpec } from "../../components/config/model";
 import { hostCommands } from "../../components/hosts/hostCommands";
 import { hostScripts, HostScripts } from "../../components/hosts/hostScripts";
 import { hostPayload, HostPayload } from "../../components/hosts/payload";
 import { remoteCommand } from "../../components/hosts/remoteCommand";
+import { libraryFunctions, scriptPart } from "../../components/hosts/scriptParts";
+import { functionsCalled, namesUsed, parseShellFunctions } from "../../components/hosts/shellFunctions";
 import { heredocWrite, shQuote } from "../../components/hosts/shell";
 import { renderNetrc } from "../../components/render/netrc";
 import { ATPROTO_KEY, HOST_KEY, rawConfig } from "../support/config";
@@ -17,11 +19,13 @@ import { findTool } from "../support/tools";
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "host-scripts-"));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
-function model(isPrivate: boolean): StackModel {
+/** The test hosts; `caches` adds cache settings or replaces the atproto cache. */
+function model(isPrivate: boolean, caches: Record<string, unknown> = {}): StackModel {
     return loadStackModel(
         rawConfig(
             {
                 cache: { name: "atproto", publicKeys: [ATPROTO_KEY], private: isPrivate },
+                ...caches,
                 hosts: [
                     { name: "n", kind: "nix", address: "192.0.2.1", hostKey: HOST_KEY, trustedUsers: ["ci", "@wheel"], nixConfDir: "/opt/nix/etc" },
                     { name: "u", kind: "user", address: "192.0.2.2", user: "dev", hostKey: HOST_KEY },
@@ -49,6 +53,7 @@ function prefix(script: string): string {
 }
 
 const shellcheck = findTool("shellcheck");
+const PRELUDE = scriptPart("prelude");
 
 describe.each(CASES)("scripts of a %s host", (_, payload) => {
     const scripts = hostScripts(payload);
@@ -59,7 +64,7 @@ describe.each(CASES)("scripts of a %s host", (_, payload) => {
         expect(names).toEqual(payload.netrcMachine === undefined ? ["apply", "destroy", "verify", "detect"] : ["apply", "destroy", "verify", "detect", "netrcApply", "netrcDestroy"]);
         for (const [, script] of entries) {
             expect(script.startsWith("#!/bin/sh\n")).toBe(true);
-            expect(script).toContain(`NC_KIND='${payload.host.kind}'`);
+            expect(script).toContain(`(kind ${payload.host.kind})`);
             expect(script).not.toMatch(/<secret:/);
         }
     });
@@ -74,10 +79,10 @@ describe.each(CASES)("scripts of a %s host", (_, payload) => {
     });
 
     it.skipIf(!shellcheck)("shellcheck finds nothing in the scripts or the command lines", () => {
-        // SC2034: the declarations are shared, so each script leaves some unused. SC2317: code
+        // SC2034 (unused variable) stays on: a script declares only what it reads. SC2317: code
         // after a function that may exit. SC2016: the command line single-quotes the script.
         for (const [name, script] of entries) {
-            const result = spawnSync(shellcheck!, ["-s", "sh", "-e", "SC2034,SC2317", "-"], { input: script, encoding: "utf8" });
+            const result = spawnSync(shellcheck!, ["-s", "sh", "-e", "SC2317", "-"], { input: script, encoding: "utf8" });
             expect(result.stdout, name).toBe("");
         }
         for (const command of Object.values(hostCommands(scripts, payload.host.kind))) {
@@ -109,6 +114,55 @@ describe.each(CASES)("scripts of a %s host", (_, payload) => {
             `${expected.substituters.join(" ")}\n${expected.trustedPublicKeys.join(" ")}\n${expected.trustedUsers.join(" ")}\n${payload.netrcMachine ?? ""}\n`,
         );
     });
+
+    it("carries only the declarations and functions it reads", () => {
+        for (const [name, script] of entries) {
+            const declared = [...script.matchAll(/^(NC_[A-Z0-9_]+)=/gm)].map((match) => match[1]);
+            // The prelude's functions come with every script.
+            const defined = [...script.matchAll(/^([a-z_][a-z0-9_]*)\(\) \{/gm)].map((match) => match[1]).filter((fn) => !PRELUDE.includes(`\n${fn}() {`));
+            for (const word of [...declared, ...defined]) {
+                const uses = script.split("\n").filter((line) => !line.startsWith("#") && new RegExp(`\\b${word}\\b`).test(line));
+                // Its definition, and at least one use.
+                expect(uses.length, `${name}: ${word}`).toBeGreaterThan(1);
+            }
+        }
+    });
+});
+
+describe("netrc commands", () => {
+    const caches = {
+        useCacheNixosOrg: false,
+        extraCaches: [{ url: "https://extra.example.org", publicKeys: ["extra.example.org-1:nwFwvaBUbiLCjv87hHeMXDx6QFDlaCTqC4dqc4iLYt4="] }],
+    };
+    const netrcCommands = (m: StackModel, added: TrustedCacheSpec[] = []) =>
+        m.hosts.map((host) => {
+            const commands = hostCommands(hostScripts(hostPayload(m, host, added)), host.kind);
+            return { apply: commands.apply, netrcApply: commands.netrcApply, netrcDestroy: commands.netrcDestroy };
+        });
+
+    it("are the same whatever other caches the hosts trust, so adding one does not send the token again", () => {
+        const before = netrcCommands(model(true));
+        // NixHost builds the netrc commands without the deploy-time caches (the S3 mirror).
+        const mirror = { url: "s3://mirror?region=eu-west-1", publicKeys: ["mirror-1:nwFwvaBUbiLCjv87hHeMXDx6QFDlaCTqC4dqc4iLYt4="] };
+        const after = netrcCommands(model(true, caches), [mirror]);
+        for (const [i, commands] of before.entries()) {
+            expect(commands.netrcApply).toBeDefined();
+            expect(after[i].netrcApply).toBe(commands.netrcApply);
+            expect(after[i].netrcDestroy).toBe(commands.netrcDestroy);
+            // The settings do change: the models really differ.
+            expect(after[i].apply).not.toBe(commands.apply);
+        }
+    });
+
+    it("change with the host name of the cache's URL, the netrc machine", () => {
+        const before = netrcCommands(model(true));
+        const after = netrcCommands(model(true, { cache: { name: "atproto", url: "https://nix.example.org", publicKeys: [ATPROTO_KEY], private: true } }));
+        for (const [i, commands] of before.entries()) {
+            expect(after[i].netrcApply).not.toBe(commands.netrcApply);
+            expect(after[i].netrcDestroy).not.toBe(commands.netrcDestroy);
+            expect(after[i].netrcApply).toContain("nix.example.org");
+        }
+    });
 });
 
 describe("netrc script", () => {
@@ -119,6 +173,28 @@ describe("netrc script", () => {
         expect(script).toContain("nc_token=$(cat)");
         const line = sh("sh", `printf 'machine %s password %s\\n' atproto.cachix.org TOKEN`).stdout;
         expect(line).toBe(renderNetrc({ url: "https://atproto.cachix.org" }, "TOKEN"));
+    });
+});
+
+describe("shell function library", () => {
+    const library = parseShellFunctions(
+        ["# a", "nc_a() { nc_b; }", "", "# b, with the comment kept", "nc_b() {", "    echo \"$NC_X\"", "}", "nc_b_more() { :; }", "nc_c() { :; }", ""].join("\n"),
+        "test.sh",
+    );
+
+    it("picks what a script calls, through the functions it calls, and nothing that only shares a prefix", () => {
+        expect(library.map((fn) => fn.name)).toEqual(["nc_a", "nc_b", "nc_b_more", "nc_c"]);
+        expect(library[1].text).toBe('# b, with the comment kept\nnc_b() {\n    echo "$NC_X"\n}');
+        expect(functionsCalled(["# nc_c is only mentioned here\nnc_a"], library).map((fn) => fn.name)).toEqual(["nc_a", "nc_b"]);
+        expect(namesUsed(library[1].text).has("NC_X")).toBe(true);
+    });
+
+    it("refuses a top-level statement, which would run in some scripts only", () => {
+        expect(() => parseShellFunctions("nc_a() { :; }\nset -e\n", "test.sh")).toThrow(/test\.sh:2: only functions and comments/);
+    });
+
+    it("reads sh/lib.sh", () => {
+        expect(libraryFunctions().map((fn) => fn.name)).toContain("nc_resolve_conf_dir");
     });
 });
 

@@ -1,39 +1,6 @@
-# ---- nix-cache shell library: shared by every script nix-cache runs on a host (POSIX sh) ----
-set -u
-# No globbing: lists of URLs and keys are split on spaces only, and a URL may hold a '?'.
-set -f
-umask 022
-# Non-interactive SSH sessions often lack the profile that puts Nix on PATH.
-PATH="$PATH:/nix/var/nix/profiles/default/bin:/run/current-system/sw/bin:/usr/sbin:/sbin"
-export PATH
-
-nc_host=$(uname -n 2>/dev/null || echo unknown)
-nc_in_commit=
-nc_changed=
-
-say() { printf 'nix-cache: %s\n' "$*"; }
-warn() { printf 'nix-cache: warning: %s\n' "$*" >&2; }
-
-# Fails the script. Once files are being replaced (nc_in_commit), the previous ones go back
-# first, so the message can say so and the host is as it was.
-die() {
-    if [ -n "$nc_in_commit" ]; then
-        nc_in_commit=
-        nc_rollback
-    fi
-    printf 'nix-cache: error on host %s (%s): %s\n' "$NC_HOST_NAME" "$nc_host" "$*" >&2
-    exit 1
-}
-
-# Each script that commits changes defines its own; nothing to undo by default.
-nc_rollback() { :; }
-
-nc_work=$(mktemp -d "${TMPDIR:-/tmp}/nix-cache.XXXXXX") || {
-    echo "nix-cache: error: cannot create a temporary directory" >&2
-    exit 1
-}
-trap 'rm -rf "$nc_work"' EXIT
-trap 'die "interrupted"' HUP INT TERM
+# ---- nix-cache shell library: functions; a script carries only those it calls ----
+# Every top-level line here belongs to a function (with the comment above it): scripts get a
+# function only when they, or a function they get, call it by name.
 
 # The first lines of a log, for an error message.
 nc_head() { sed -n '1,20p' "$1" 2>/dev/null; }

@@ -16,7 +16,6 @@ if [ ! -f "$nc_backup/cachix.nix" ] &&
 fi
 
 for nc_f in $nc_files; do nc_snapshot "$nc_dir/$nc_f" "$(nc_flat "$nc_f")"; done
-nc_rebuilt=
 nc_rollback() {
     for nc_f in $nc_files; do nc_put_back "$nc_dir/$nc_f" "$(nc_flat "$nc_f")"; done
     warn "put the previous files under $nc_dir back"

@@ -6,6 +6,16 @@ nc_check() {
     printf 'nix-cache-check %s %s: %s\n' "$1" "$2" "$3"
     if [ "$1" = drift ]; then nc_drift=yes; fi
 }
+# Whether the host's file $2 holds the declared content, built in file $1.
+nc_check_file() {
+    if cmp -s "$1" "$2"; then
+        nc_check ok file "$2"
+    elif [ -f "$2" ]; then
+        nc_check drift file "$2 differs from the declared content"
+    else
+        nc_check drift file "$2 is missing"
+    fi
+}
 nc_finish() {
     if [ -n "$nc_drift" ]; then exit 3; fi
     exit 0
@@ -27,13 +37,7 @@ case $NC_KIND in
     nixos)
         if ! { mkdir -p "$nc_work/new/cachix" && nc_write_nixos_files "$nc_work/new"; }; then die "cannot write to $nc_work"; fi
         for nc_f in $NC_NIXOS_FILES; do
-            if cmp -s "$nc_work/new/$nc_f" "$NC_NIXOS_DIR/$nc_f"; then
-                nc_check ok file "$NC_NIXOS_DIR/$nc_f"
-            elif [ -f "$NC_NIXOS_DIR/$nc_f" ]; then
-                nc_check drift file "$NC_NIXOS_DIR/$nc_f differs from the declared content"
-            else
-                nc_check drift file "$NC_NIXOS_DIR/$nc_f is missing"
-            fi
+            nc_check_file "$nc_work/new/$nc_f" "$NC_NIXOS_DIR/$nc_f"
         done
         if [ -n "$(find "$NC_NIXOS_DIR" -maxdepth 1 -name '*.nix' ! -name cachix.nix -exec grep -l -F 'cachix.nix' {} + 2>/dev/null)" ]; then
             nc_check ok import "the system configuration imports ./cachix.nix"
@@ -45,13 +49,7 @@ case $NC_KIND in
         nc_conf="$nc_conf_dir/nix.conf"
         nc_managed="$nc_conf_dir/$NC_MANAGED_NAME"
         nc_write_managed_conf "$nc_work/managed" "$nc_conf_dir" || die "cannot write to $nc_work"
-        if cmp -s "$nc_work/managed" "$nc_managed"; then
-            nc_check ok file "$nc_managed"
-        elif [ -f "$nc_managed" ]; then
-            nc_check drift file "$nc_managed differs from the declared content"
-        else
-            nc_check drift file "$nc_managed is missing"
-        fi
+        nc_check_file "$nc_work/managed" "$nc_managed"
         if grep -q -x -F "$NC_INCLUDE_2" "$nc_conf" 2>/dev/null; then
             nc_check ok include "$nc_conf includes $NC_MANAGED_NAME"
         else

@@ -5,8 +5,8 @@ import { HostSpec, StackModel } from "../../../components/config/model";
 import { hostCommands, HostCommands } from "../../../components/hosts/hostCommands";
 import { hostScripts } from "../../../components/hosts/hostScripts";
 import { hostPayload, HostPayload } from "../../../components/hosts/payload";
+import { BuilderHost } from "../../../scripts/localhost/builderHost";
 import { rawConfig } from "../../support/config";
-import { BuilderHost } from "./builderHost";
 
 /** The test cache as a stack declares it: a self-hosted cache named like a Cachix one. */
 export interface TestCache {

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { CACHE_NIXOS_ORG } from "../../../components/identity/trustedCaches";
+import { NIX_LIB_STANDIN } from "../../support/nix";
 
 /**
  * A stand-in for NixOS, since no real NixOS runs here: in a private mount namespace, /etc gets
@@ -53,14 +54,7 @@ export const PREPARED_ROOT: PreparedRoot = {
 // NixOS replaces an option's default once any module defines it; these stand for the defaults.
 const EVALUATE = `
 let
-  lib = {
-    hasSuffix = suffix: s: let n = builtins.stringLength s; k = builtins.stringLength suffix;
-      in n >= k && builtins.substring (n - k) k s == suffix;
-    filterAttrs = pred: set: builtins.listToAttrs (builtins.concatMap
-      (name: if pred name set.\${name} then [ { inherit name; value = set.\${name}; } ] else [ ]) (builtins.attrNames set));
-    attrNames = builtins.attrNames;
-    mapAttrsToList = f: set: map (name: f name set.\${name}) (builtins.attrNames set);
-  };
+  lib = ${NIX_LIB_STANDIN};
   load = file: let m = import file; in if builtins.isFunction m then m { inherit lib; config = { }; pkgs = { }; } else m;
   collect = file: let m = load file; in [ m ] ++ builtins.concatMap collect (m.imports or [ ]);
   modules = collect /etc/nixos/configuration.nix;

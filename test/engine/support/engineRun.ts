@@ -1,4 +1,4 @@
-import { EngineEvent, OpType, OutputMap, Stack, UpdateSummary } from "@pulumi/pulumi/automation";
+import { EngineEvent, OpMap, OpType, OutputMap, Stack, UpdateSummary } from "@pulumi/pulumi/automation";
 
 /** What one engine operation did, as the engine reported it. */
 export interface EngineRun {
@@ -29,6 +29,13 @@ export async function recordUp(stack: Stack, transcript: Transcript, options: { 
     } catch (error) {
         return { ...(await finish(stack, events, transcript)), error: recorded(error, transcript) };
     }
+}
+
+/** Runs `preview` and returns the changes it announces; its output goes to the transcript. */
+export async function recordPreview(stack: Stack, transcript: Transcript): Promise<OpMap> {
+    const events = collector(transcript);
+    const result = await stack.preview(events.options);
+    return result.changeSummary;
 }
 
 /** Like {@link recordUp}, for `destroy`. */

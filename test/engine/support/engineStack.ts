@@ -3,8 +3,8 @@ import * as os from "os";
 import * as path from "path";
 import { ConfigMap, Stack } from "@pulumi/pulumi/automation";
 import { openLocalStack } from "../../../cli/localStack";
+import { BuilderHost } from "../../../scripts/localhost/builderHost";
 import { Transcript } from "./engineRun";
-import { RestartableHost } from "./restartableHost";
 
 /** A stack of this project on its own workspace, state backend and plugin cache, in `root`. */
 export interface EngineStack {
@@ -73,7 +73,7 @@ export function engineConfig(config: EngineConfig): ConfigMap {
     return map;
 }
 
-/** A `hosts[]` entry for a restartable host: kind nix, its pinned key, its config dir. */
-export function hostEntry(name: string, host: RestartableHost, extra: Record<string, unknown> = {}): Record<string, unknown> {
+/** A `hosts[]` entry for a builder host: kind nix, its pinned key, its config dir. */
+export function hostEntry(name: string, host: BuilderHost, extra: Record<string, unknown> = {}): Record<string, unknown> {
     return { name, kind: "nix", address: "127.0.0.1", port: host.port, hostKey: host.hostKey, nixConfDir: host.nixConfDir, ...extra };
 }

@@ -1,20 +1,20 @@
-import { deleteStorePath } from "../../e2e/support/binaryCache";
+import { BuilderHost } from "../../../scripts/localhost/builderHost";
+import { deleteStorePath } from "../../../scripts/localhost/nixStore";
 import { snapshotDir } from "../../e2e/support/hostStack";
-import { RestartableHost } from "./restartableHost";
 
 /**
  * `nix-store -r PATH` on the host, through the host's own Nix configuration; the path is
  * deleted again after, so the next check must substitute it anew.
  */
-export async function substituteOnHost(host: RestartableHost, storePath: string): Promise<{ code: number; output: string }> {
+export async function substituteOnHost(host: BuilderHost, storePath: string): Promise<{ code: number; output: string }> {
     // Nix caches narinfo lookups per cache URL; every check must ask the cache itself.
-    const result = await host.run(`nix-store -r ${storePath} --option narinfo-cache-negative-ttl 0 --option narinfo-cache-positive-ttl 0`);
+    const result = await host.run("root", `nix-store -r ${storePath} --option narinfo-cache-negative-ttl 0 --option narinfo-cache-positive-ttl 0`);
     await deleteStorePath(storePath);
     return { code: result.code, output: result.stdout + result.stderr };
 }
 
 /** The host's Nix config dir, file by file: content and mode (what "restored" means). */
-export function hostFiles(host: RestartableHost): Record<string, { content: string; mode: number }> {
+export function hostFiles(host: BuilderHost): Record<string, { content: string; mode: number }> {
     const files = snapshotDir(host.nixConfDir);
     return Object.fromEntries(Object.entries(files).map(([file, { content, mode }]) => [file, { content, mode }]));
 }
