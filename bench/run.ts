@@ -5,6 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { performance } from "perf_hooks";
+import { applyCost } from "./applyCost";
 import { loadAverage, machineInfo } from "./machine";
 import { BenchOptions, BenchPart, PartResult, ResultRow } from "./part";
 import { programScale } from "./programScale";
@@ -12,7 +13,7 @@ import { renderResults, renderTable, skippedRow } from "./report";
 import { substitution } from "./substitution";
 
 /** Every part, in table order. Another part is one more module here. */
-const PARTS: readonly BenchPart[] = [programScale, substitution];
+const PARTS: readonly BenchPart[] = [programScale, applyCost, substitution];
 
 const ROOT = path.resolve(__dirname, "..");
 const RESULTS = path.join(ROOT, "bench", "RESULTS.md");
