@@ -211,6 +211,12 @@ describe("github section", () => {
         ]);
     });
 
+    it("refuses a signing key alone for a private cache, which CI could not read", () => {
+        expect(problemsOf({ cache: { ...MINIMAL.cache, private: true }, github: { ...github, secret: { credential: "signingKey" } } }, { cachixSigningKey: "k" })).toEqual([
+            'nix-cache:github.secret.credential: "signingKey" cannot read a private cache: CI needs the auth token to pull from it; expected "authToken"',
+        ]);
+    });
+
     it("needs an environment name for environment secrets", () => {
         expect(problemsOf({ ...MINIMAL, github: { ...github, secret: { scope: "environment" } } }, token)).toEqual([
             "nix-cache:github.secret.environment: is required when scope is environment; expected an environment name",
