@@ -41,28 +41,32 @@ export class CacheSetup extends pulumi.ComponentResource {
     readonly hosts: NixHost[];
 
     constructor(name: string, args: CacheSetupArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("nix-cache:index:CacheSetup", name, {}, opts);
         const { model, secrets } = args;
+        // Checked before registering anything, so a missing secret leaves no half-made setup.
+        const missing = missingSecrets(model, secrets);
+        if (missing.length > 0) {
+            throw new Error(`CacheSetup ${name}: the model needs secrets that were not given: ${missing.join(", ")}`);
+        }
+        super("nix-cache:index:CacheSetup", name, {}, opts);
         // The mirror comes first: the identity trusts its generated key.
         if (model.mirror !== undefined) {
             this.mirror = new S3Mirror(`${name}-mirror`, { mirror: model.mirror, github: model.github }, { parent: this });
         }
+        // Hosts and the identity trust the mirror's generated key, once it exists.
+        const addedCaches = this.mirror?.trustedCache.apply((cache) => [cache]);
         this.identity = new CacheIdentity(
             `${name}-identity`,
             {
                 cache: model.cache,
                 useCacheNixosOrg: model.useCacheNixosOrg,
                 extraCaches: model.extraCaches,
-                addedCaches: this.mirror?.trustedCache.apply((cache) => [cache]),
+                addedCaches,
                 authToken: model.cache.private ? secrets.cachixAuthToken : undefined,
             },
             { parent: this },
         );
         if (model.github !== undefined) {
-            const credential = model.github.secret.credential === "authToken" ? secrets.cachixAuthToken : secrets.cachixSigningKey;
-            if (credential === undefined) {
-                throw new Error(`CacheSetup ${name}: github.secret.credential is ${model.github.secret.credential} but its secret is not set`);
-            }
+            const credential = model.github.secret.credential === "authToken" ? secrets.cachixAuthToken! : secrets.cachixSigningKey!;
             this.github = new GithubCi(
                 `${name}-github`,
                 { github: model.github, cache: model.cache, extraCaches: model.extraCaches, mirror: model.mirror, credential },
@@ -76,7 +80,7 @@ export class CacheSetup extends pulumi.ComponentResource {
                     {
                         model,
                         host,
-                        addedCaches: this.mirror?.trustedCache.apply((cache) => [cache]),
+                        addedCaches,
                         privateKey: host.auth.kind === "privateKey" ? secrets.sshPrivateKeys?.[host.auth.configKey] : undefined,
                         netrcToken: model.cache.private ? secrets.cachixAuthToken : undefined,
                     },
@@ -92,4 +96,26 @@ export class CacheSetup extends pulumi.ComponentResource {
         }
         this.registerOutputs({ identity: this.identity, github: this.github, mirror: this.mirror, mirrorCiSecrets: this.mirrorCiSecrets, hosts: this.hosts });
     }
+}
+
+/** The secret config keys the model needs whose values `secrets` lacks (names only, never values). */
+export function missingSecrets(model: StackModel, secrets: CacheSetupSecrets): string[] {
+    const needed = new Set<string>();
+    if (model.github !== undefined) {
+        needed.add(model.github.secret.credential === "authToken" ? "cachixAuthToken" : "cachixSigningKey");
+    }
+    if (model.cache.private) {
+        needed.add("cachixAuthToken");
+    }
+    const given: Record<string, unknown> = {
+        cachixAuthToken: secrets.cachixAuthToken,
+        cachixSigningKey: secrets.cachixSigningKey,
+        ...secrets.sshPrivateKeys,
+    };
+    for (const host of model.hosts) {
+        if (host.auth.kind === "privateKey") {
+            needed.add(host.auth.configKey);
+        }
+    }
+    return [...needed].filter((key) => given[key] === undefined);
 }

@@ -45,20 +45,21 @@ export class NixHost extends pulumi.ComponentResource {
     readonly commands: { readonly settings: command.remote.Command; readonly netrc?: command.remote.Command; readonly verify: command.remote.Command };
 
     constructor(name: string, args: NixHostArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("nix-cache:index:NixHost", name, {}, opts);
         const { host } = args;
-        this.hostName = host.name;
         const isPrivate = args.model.cache.private;
+        // Checked before registering anything, so a misuse leaves no half-made component.
         if (isPrivate && args.netrcToken === undefined) {
             throw new Error(`NixHost ${name}: cache "${args.model.cache.name}" is private; netrcToken is required for host ${host.name}'s netrc`);
         }
+        const connection = hostConnection(host, args.privateKey);
+        super("nix-cache:index:NixHost", name, {}, opts);
+        this.hostName = host.name;
         if (host.insecureSkipHostKeyVerification) {
             pulumi.log.warn(`host ${host.name}: insecureSkipHostKeyVerification is set, so its SSH host key is NOT verified`, this);
         }
         const commands: pulumi.Output<HostCommands> = pulumi
             .output(args.addedCaches ?? [])
             .apply((added) => hostCommands(hostScripts(hostPayload(args.model, host, added)), host.kind));
-        const connection = hostConnection(host, args.privateKey);
         // A new address, port, kind or config dir may be other files, so the commands are
         // replaced rather than updated. Delete first: old and new may be the same files on the
         // same machine, and undoing after applying would leave the host unconfigured.

@@ -49,6 +49,10 @@ describe("CacheIdentity under mocks", () => {
         expect(await isSecretOutput(identity.netrc!)).toBe(true);
         expect(await valueOf(identity.netrc!)).toBe(`machine atproto.cachix.org password ${TOKEN}\n`);
         expect(() => new CacheIdentity("no-token", { cache, useCacheNixosOrg: true, extraCaches: [] })).toThrow(/private; authToken is required/);
+        // Registrations are asynchronous: wait for one made after the failed one before looking.
+        const sentinel = new CacheIdentity("after-no-token", { cache, useCacheNixosOrg: true, extraCaches: [], authToken: TOKEN });
+        await valueOf(sentinel.urn);
+        expect(registered.map((r) => r.name)).toContain("after-no-token");
         expect(registered.map((r) => r.name)).not.toContain("no-token");
     });
 });
@@ -64,5 +68,26 @@ describe("CacheSetup under mocks", () => {
         await valueOf(setup.identity.urn);
         expect(registered).toContainEqual(expect.objectContaining({ type: "nix-cache:index:CacheSetup", name: "org" }));
         expect(registered).toContainEqual(expect.objectContaining({ type: "nix-cache:index:CacheIdentity", name: "org-identity" }));
+    });
+
+    it("names every secret the model needs that was not given, before registering anything", async () => {
+        const { loadStackModel } = await import("../../components/config/load");
+        const { CacheSetup, missingSecrets } = await import("../../components/cacheSetup");
+        const { rawConfig, HOST_KEY } = await import("../support/config");
+        const host = { name: "b", kind: "nix", address: "203.0.113.9", hostKey: HOST_KEY, privateKeySecret: "builderKey" };
+        const model = loadStackModel(
+            rawConfig({ cache: { ...MINIMAL.cache, private: true }, github: { owner: "o", repositories: ["r"], secret: { credential: "authToken" } }, hosts: [host] }),
+            { mode: "render" },
+        );
+        expect(missingSecrets(model, {})).toEqual(["cachixAuthToken", "builderKey"]);
+        expect(missingSecrets(model, { cachixAuthToken: TOKEN, sshPrivateKeys: { builderKey: "k" } })).toEqual([]);
+        expect(() => new CacheSetup("half", { model, secrets: { cachixAuthToken: TOKEN } })).toThrow(
+            "CacheSetup half: the model needs secrets that were not given: builderKey",
+        );
+        // Registrations are asynchronous: wait for one made after the failed one before looking.
+        const sentinel = new CacheSetup("after-half", { model: loadStackModel(rawConfig(MINIMAL), { mode: "render" }), secrets: {} });
+        await valueOf(sentinel.identity.urn);
+        expect(registered.map((r) => r.name)).toContain("after-half");
+        expect(registered.map((r) => r.name).filter((name) => name.startsWith("half"))).toEqual([]);
     });
 });

@@ -224,6 +224,6 @@ describe("CacheSetup wires GithubCi", () => {
         const { loadStackModel } = await import("../../components/config/load");
         const { rawConfig, MINIMAL } = await import("../support/config");
         expect(new CacheSetup("plain", { model: loadStackModel(rawConfig(MINIMAL), { mode: "render" }), secrets: {} }).github).toBeUndefined();
-        expect(() => new CacheSetup("no-token", { model: githubModel(ATPROTO_GITHUB), secrets: {} })).toThrow(/credential is authToken but its secret is not set/);
+        expect(() => new CacheSetup("no-token", { model: githubModel(ATPROTO_GITHUB), secrets: {} })).toThrow(/needs secrets that were not given: cachixAuthToken$/);
     });
 });

@@ -178,8 +178,14 @@ describe("NixHost under mocks", () => {
     });
 
     it("a private cache without a token fails before registering anything for the host", async () => {
+        const { recorded } = await run(true);
         const { NixHost } = await import("../../components/nixHost");
         const m = model(true);
         expect(() => new NixHost("lonely", { model: m, host: m.hosts[0] })).toThrow(/cache "atproto" is private; netrcToken is required for host builder-nixos/);
+        // Registrations are asynchronous: wait for one made after the failed one before looking.
+        const sentinel = new NixHost("sentinel", { model: m, host: m.hosts[0], netrcToken: pulumi.secret(TOKEN), privateKey: pulumi.secret(PRIVATE_KEY) });
+        await new Promise((resolve) => sentinel.commands.verify.urn.apply(resolve));
+        expect(recorded.map((r) => r.name)).toContain("sentinel");
+        expect(recorded.map((r) => r.name).filter((name) => name.startsWith("lonely"))).toEqual([]);
     });
 });
