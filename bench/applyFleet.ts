@@ -30,7 +30,7 @@ export interface Trial {
 }
 
 /** No substituters of its own: only the benchmark's cache could serve the host. */
-const OWN_NIX_CONF = "# a benchmark host's own settings\nsandbox = false\nsubstituters =\n";
+const OWN_NIX_CONF = "# a benchmark host's own settings\n";
 
 const newToken = () => `bench-token.${randomBytes(12).toString("hex")}`;
 // Every host has its own client key, so each needs its own secret config key.

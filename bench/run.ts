@@ -10,6 +10,7 @@ import { loadAverage, machineInfo } from "./machine";
 import { BenchOptions, BenchPart, PartResult, ResultRow } from "./part";
 import { programScale } from "./programScale";
 import { renderResults, renderTable, skippedRow } from "./report";
+import { useLocalNix } from "../scripts/localhost/localNix";
 import { substitution } from "./substitution";
 
 /** Every part, in table order. Another part is one more module here. */
@@ -46,6 +47,8 @@ async function main(): Promise<void> {
         process.stderr.write(`bench: ${(error as Error).message}\n`);
         process.exit(2);
     }
+    // Every Nix the benchmarks run reads the project's machine settings, never /etc/nix.
+    useLocalNix();
     const started = performance.now();
     const loadStart = loadAverage();
     const machine = machineInfo(ROOT);

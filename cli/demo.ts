@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { demoDestroy } from "./demo/destroy";
 import { demoLayout, DemoLayout, shown } from "./demo/layout";
+import { LOCAL_NIX_CONF_DIR, useLocalNix } from "../scripts/localhost/localNix";
 import { startDemoSession } from "./demo/session";
 import { demoUp, Say } from "./demo/up";
 
@@ -40,12 +41,15 @@ async function main(argv: readonly string[], say: Say): Promise<number> {
         console.error(`nix-cache demo: ${problem}`);
         return 1;
     }
+    // Every Nix the demo runs here reads the project's machine settings, never /etc/nix.
+    useLocalNix();
     const layout = demoLayout(args.dir);
     if (destroy && !fs.existsSync(layout.state)) {
         say(`Nothing to tear down: there is no ${shown(layout.root)}/ from an earlier \`npm run demo\`.`);
         return 0;
     }
     say(destroy ? "nix-cache demo: tearing down the local stack" : "nix-cache demo: the local stack on a throwaway builder host and a local binary cache");
+    say(`This machine: Nix runs with the project's settings (${path.relative(process.cwd(), LOCAL_NIX_CONF_DIR)}/nix.conf) and its store /nix/store; /etc/nix is neither read nor changed.`);
     const session = await startDemoSession(layout, { withCache: !destroy, stacksDir: args.stacksDir });
     // sshd would outlive an interrupted run: stop it (and the cache) first.
     const stopOnSignal = () => void session.stop().finally(() => process.exit(130));

@@ -1,10 +1,24 @@
 #!/usr/bin/env bash
-# Installs what the project needs: npm packages (from the lockfile), the Debian packages the
-# tests use for real (Nix, sshd), and the pinned tools in .tools/bin (Pulumi CLI and plugins,
-# actionlint, MinIO). Each step does nothing when its result is already there.
+# Installs what a command of the project needs, and only that:
+#
+#   scripts/setup.sh demo    npm packages, Debian's Nix and OpenSSH, the pinned Pulumi CLI and
+#                            command provider (what `npm run demo` uses)
+#   scripts/setup.sh test    all of the above, plus sudo and shellcheck, actionlint and MinIO
+#                            (what `npm test` uses; the default)
+#
+# Each step does nothing when its result is already there. The Debian packages and the pinned
+# tools are independent, so they are installed at the same time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+profile="${1:-test}"
+case "$profile" in
+  demo) tools=(pulumi command) ;;
+  test) tools=(all) ;;
+  *) echo "setup: unknown profile '$profile'; usage: scripts/setup.sh [demo|test]" >&2; exit 2 ;;
+esac
+
+start=$SECONDS
 stamp=node_modules/.package-lock.stamp
 if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
   echo "setup: npm ci"
@@ -12,5 +26,11 @@ if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
   npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
   cp package-lock.json "$stamp"
 fi
-bash scripts/system-deps.sh
-bash scripts/toolchain.sh "$@"
+
+bash scripts/system-deps.sh "$profile" &
+deps=$!
+status=0
+bash scripts/toolchain.sh "${tools[@]}" || status=$?
+wait "$deps" || status=$?
+[ "$status" -eq 0 ] || { echo "setup: failed (see above)" >&2; exit "$status"; }
+echo "setup: ready for '$profile' in $((SECONDS - start))s"

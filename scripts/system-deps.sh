@@ -1,8 +1,22 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests use for real: Nix (nix-bin) and an SSH server/client.
+# Installs the Debian packages a command of the project uses for real:
+#
+#   scripts/system-deps.sh demo   Nix (nix-bin) and OpenSSH (server and client)
+#   scripts/system-deps.sh test   the same, plus sudo and shellcheck (the default)
+#
+# Only packages are installed. Nothing of the machine's Nix configuration is created or changed:
+# the project's tests, demo and benchmarks run Nix with settings of their own
+# (scripts/localhost/nix-conf/nix.conf), so no nixbld group, build users, /etc/nix or
+# nix-daemon service is needed. Nix makes /nix (its store) on first use.
 set -euo pipefail
 
-packages=(nix-bin openssh-server openssh-client sudo shellcheck)
+packages=(nix-bin openssh-server openssh-client)
+case "${1:-test}" in
+  demo) ;;
+  test) packages+=(sudo shellcheck) ;;
+  *) echo "system-deps: unknown profile '$1'; usage: scripts/system-deps.sh [demo|test]" >&2; exit 2 ;;
+esac
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -15,7 +29,9 @@ if [ "$(id -u)" -ne 0 ]; then
   echo "system-deps: missing ${missing[*]}; run this script as root (it uses apt-get)" >&2
   exit 1
 fi
-echo "system-deps: installing ${missing[*]}"
+start=$SECONDS
+echo "system-deps: installing Debian packages ${missing[*]} (apt-get; this changes the machine: these packages only)"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "system-deps: installed ${missing[*]} in $((SECONDS - start))s"

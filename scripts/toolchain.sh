@@ -66,7 +66,6 @@ log() { printf 'toolchain: %s\n' "$*" >&2; }
 die() { printf 'toolchain: ERROR: %s\n' "$*" >&2; exit 1; }
 
 declare -A WHERE=()
-BUILT=0
 
 usage() {
   sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
@@ -88,18 +87,39 @@ on_path() {
   [[ -n "$p" ]] && printf '%s\n' "$p"
 }
 
-# run_build NAME VERSION LOGFILE CMD...: runs a build with output to a log; clear error on failure.
+# Typical first-build times on a 2-core machine (measured in a pristine root), for progress.
+declare -A ESTIMATE=([pulumi]=420 [pulumi-language-nodejs]=60 [pulumi-resource-command]=60 [actionlint]=60 [minio]=300)
+
+# progress NAME START ESTIMATE: every 30 s, how long NAME has been building and what to expect.
+progress() {
+  local name="$1" start="$2" estimate="$3" elapsed
+  while sleep 30; do
+    elapsed=$((SECONDS - start))
+    if [[ -n "$estimate" ]]; then
+      log "still building $name: $((elapsed / 60))m$((elapsed % 60))s so far, usually about $((estimate / 60))m on a 2-core machine"
+    else
+      log "still building $name: $((elapsed / 60))m$((elapsed % 60))s so far"
+    fi
+  done
+}
+
+# run_build NAME VERSION LOGFILE CMD...: runs a build with output to a log, reporting progress
+# while it runs; clear error on failure.
 run_build() {
   local name="$1" version="$2" logf="$3"; shift 3
-  local start=$SECONDS
+  local start=$SECONDS ticker status=0
   mkdir -p "$LOGS"
   log "building $name $version (log: ${logf#"$ROOT"/}) ..."
-  if ! "$@" >"$logf" 2>&1; then
+  progress "$name" "$start" "${ESTIMATE[$name]:-}" &
+  ticker=$!
+  "$@" >"$logf" 2>&1 || status=$?
+  kill "$ticker" 2>/dev/null || true
+  wait "$ticker" 2>/dev/null || true
+  if [[ $status -ne 0 ]]; then
     tail -n 30 "$logf" >&2 || true
     die "building $name $version failed after $((SECONDS - start))s; full log: $logf"
   fi
   log "built $name $version in $((SECONDS - start))s"
-  BUILT=$((BUILT + 1))
 }
 
 # install_bin TMP NAME STAMP: atomically move a fresh build into place and stamp it.
@@ -163,7 +183,6 @@ GOMOD
     rm -f "$PULUMI_MOD_DIR/go.sum"
     run_build "go module for pulumi" "$PULUMI_VERSION" "$LOGS/pulumi-mod.log" \
       in_dir "$PULUMI_MOD_DIR" go mod tidy
-    BUILT=$((BUILT - 1))
   fi
 }
 
@@ -287,7 +306,6 @@ ensure_command() {
     build_standin pulumi-resource-command "$COMMAND_VERSION"
     install_bin "$BIN/.pulumi-resource-command.tmp" pulumi-resource-command "$stamp"
   fi
-  register_command_plugin "$BIN/pulumi-resource-command"
 }
 
 # ---------------------------------------------------------------------------------------
@@ -357,12 +375,32 @@ main() {
     flock 9 || die "could not lock $TOOLS/.lock"
   fi
 
-  declare -A done_=()
+  # Independent builds run at once: one downloads modules while another compiles, and each
+  # Go build uses both cores where it can. Each job reports where its tools are in a file.
+  declare -A done_=() jobs=()
+  rm -f "$TOOLS"/.where.*
   for t in "${targets[@]}"; do
     [[ -z "${done_[$t]:-}" ]] || continue
     done_[$t]=1
-    "ensure_$t"
+    (
+      "ensure_$t"
+      for name in "${!WHERE[@]}"; do printf '%s\t%s\n' "$name" "${WHERE[$name]}"; done >"$TOOLS/.where.$t"
+    ) &
+    jobs[$t]=$!
   done
+  local failed=() name where
+  for t in "${!jobs[@]}"; do
+    wait "${jobs[$t]}" || failed+=("$t")
+  done
+  [[ ${#failed[@]} -eq 0 ]] || die "could not provide: ${failed[*]} (see the errors above)"
+  for t in "${!jobs[@]}"; do
+    while IFS=$'\t' read -r name where; do WHERE[$name]="$where"; done <"$TOOLS/.where.$t"
+  done
+  rm -f "$TOOLS"/.where.*
+  # The engine looks for plugins in its plugin cache; registering needs the CLI, so it comes last.
+  if [[ "${WHERE[pulumi-resource-command]:-}" == "$BIN/"* ]]; then
+    register_command_plugin "$BIN/pulumi-resource-command"
+  fi
 
   local order=(pulumi pulumi-language-nodejs pulumi-resource-command actionlint minio) name
   declare -A ver=([pulumi]="$PULUMI_VERSION" [pulumi-language-nodejs]="$PULUMI_VERSION"
@@ -371,7 +409,7 @@ main() {
   for name in "${order[@]}"; do
     [[ -n "${WHERE[$name]:-}" ]] && printf '%-24s %-34s %s\n' "$name" "${ver[$name]}" "${WHERE[$name]}"
   done
-  if [[ $BUILT -eq 0 ]]; then log "all requested tools are up to date; nothing built"; fi
+  [[ "${WHERE[*]}" == *"(built)"* ]] || log "all requested tools are up to date; nothing built"
   case ":$PATH:" in
     *":$BIN:"*) ;;
     *) log "add the tools to PATH: export PATH=\"$BIN:\$PATH\"" ;;

@@ -3,7 +3,7 @@ import * as path from "path";
 import { deleteStorePath } from "../../scripts/localhost/nixStore";
 import { demoStorePath } from "./demoCache";
 import { DEMO_STACK, DemoLayout, shown } from "./layout";
-import { DEMO_HOST_NIX_CONF, DemoSession } from "./session";
+import { DemoSession } from "./session";
 import { Say } from "./up";
 
 /**
@@ -16,7 +16,7 @@ export async function demoDestroy(session: DemoSession, layout: DemoLayout, say:
     const nixConfDir = session.host.nixConfDir;
     const files = fs.readdirSync(nixConfDir);
     const conf = fs.readFileSync(path.join(nixConfDir, "nix.conf"), "utf8");
-    if (files.length !== 1 || conf !== DEMO_HOST_NIX_CONF) {
+    if (files.length !== 1 || conf !== session.host.ownNixConf) {
         throw new Error(`the host's files are not as before: ${shown(nixConfDir)} holds ${files.join(", ")}; nix.conf:\n${conf}`);
     }
     say("");

@@ -12,8 +12,8 @@ import { DemoCache, startDemoCache } from "./demoCache";
 import { demoConfig, DemoDeclaration, readDemoDeclaration } from "./demoConfig";
 import { DEMO_STACK, DemoLayout } from "./layout";
 
-/** The host's own nix.conf: no substituters of its own, so only the demo's cache can serve it. */
-export const DEMO_HOST_NIX_CONF = "# The throwaway builder host's own settings.\nsandbox = false\nsubstituters =\n";
+/** The host's own settings (after the machine's, which name no substituter): only the demo's cache can serve it. */
+export const DEMO_HOST_NIX_CONF = "# The throwaway builder host's own settings.\n";
 
 /** What a demo run works with: the host and cache it started, and the stack. */
 export interface DemoSession {

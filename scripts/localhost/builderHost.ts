@@ -5,12 +5,16 @@ import * as path from "path";
 import { runOverSsh, SshResult, SshTarget } from "../../cli/sshClient";
 import { ensureUser, HostUser, revokeSudo } from "./hostUsers";
 import { CLIENT_KEY_FILE, ensureIdentity, NIX_CONF_DIR } from "./hostIdentity";
+import { machineNixSettings } from "./localNix";
 import { waitForListening } from "./ports";
 import { sshdConfig } from "./sshdConfig";
 
 /** How to open a builder host. */
 export interface BuilderHostOptions {
-    /** The host's own nix.conf, written when the host is new. */
+    /**
+     * The host's own settings, written when the host is new as its nix.conf after the machine
+     * settings every local Nix uses (scripts/localhost/nix-conf/nix.conf).
+     */
     readonly ownNixConf: string;
     /**
      * Where the host keeps its identity (port, keys, sshd config and log, Nix config dir); a
@@ -46,6 +50,8 @@ export interface BuilderHost {
     readonly privateKeyFile: string;
     /** NIX_CONF_DIR of every session (unless `env` sets another). */
     readonly nixConfDir: string;
+    /** Its nix.conf as the host was made: the machine settings, then `ownNixConf`. */
+    readonly ownNixConf: string;
     /** sshd's log, appended to across restarts. */
     readonly logFile: string;
     /** Where `user` logs in, with the pinned key and the client key. */
@@ -68,7 +74,8 @@ const LOGIN_LINE = /^Accepted publickey for /;
 /** Opens (and, when new, makes) the host in `options.dir`; it is not started. */
 export async function openBuilderHost(options: BuilderHostOptions): Promise<BuilderHost> {
     const dir = path.resolve(options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "nix-cache-host-")));
-    const identity = await ensureIdentity(dir, options.ownNixConf, options.port);
+    const ownNixConf = machineNixSettings() + options.ownNixConf;
+    const identity = await ensureIdentity(dir, ownNixConf, options.port);
     const users = options.users ?? [];
     for (const user of users) {
         await ensureUser(user);
@@ -95,6 +102,7 @@ export async function openBuilderHost(options: BuilderHostOptions): Promise<Buil
         privateKey: fs.readFileSync(files.clientKey, "utf8"),
         privateKeyFile: files.clientKey,
         nixConfDir,
+        ownNixConf,
         logFile: files.log,
         target,
         run: (user, command, stdin) => runOverSsh(target(user), command, stdin),

@@ -18,10 +18,10 @@ export interface Identity {
 
 /**
  * The identity of the host in `dir`, made on first use: host key, client key (authorized),
- * and the Nix config dir holding `ownNixConf`. They are made once; the port (`port`, else the
+ * and the Nix config dir holding the nix.conf `nixConf`. They are made once; the port (`port`, else the
  * recorded one, else a free one) is recorded so a reopened host keeps it.
  */
-export async function ensureIdentity(dir: string, ownNixConf: string, port: number | undefined): Promise<Identity> {
+export async function ensureIdentity(dir: string, nixConf: string, port: number | undefined): Promise<Identity> {
     const record = path.join(dir, "host.json");
     const known = fs.existsSync(record) ? (JSON.parse(fs.readFileSync(record, "utf8")) as Identity) : undefined;
     if (known !== undefined && (port === undefined || port === known.port)) {
@@ -40,7 +40,7 @@ export async function ensureIdentity(dir: string, ownNixConf: string, port: numb
         const clientPublic = await generateSshKey(path.join(dir, CLIENT_KEY_FILE));
         fs.writeFileSync(path.join(dir, AUTHORIZED_KEYS_FILE), `${clientPublic}\n`, { mode: 0o644 });
         fs.mkdirSync(path.join(dir, NIX_CONF_DIR), { recursive: true });
-        fs.writeFileSync(path.join(dir, NIX_CONF_DIR, "nix.conf"), ownNixConf);
+        fs.writeFileSync(path.join(dir, NIX_CONF_DIR, "nix.conf"), nixConf);
     }
     const identity: Identity = { port: port ?? (await freePort()), hostKey };
     fs.writeFileSync(record, `${JSON.stringify(identity, null, 2)}\n`);

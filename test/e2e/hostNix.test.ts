@@ -25,7 +25,7 @@ const SUDO_USER = "ncache-e2e-sudo";
 const PLAIN_USER = "ncache-e2e-plain";
 
 // The host's own settings, without a final newline, with a relative include of its own.
-const OWN_NIX_CONF = "# this host's own settings\nsandbox = false\nsubstituters =\ntrusted-users = root alice\ninclude own-extra.conf\nconnect-timeout = 5";
+const OWN_NIX_CONF = "# this host's own settings\ntrusted-users = root alice\ninclude own-extra.conf\nconnect-timeout = 5";
 const OWN_EXTRA = "max-jobs = 3\n";
 
 let cache: BinaryCache;
@@ -76,7 +76,7 @@ describe.skipIf(requirements.skip)("nix host (non-NixOS, real sshd + Debian nix-
         expect(output).toMatch(/netrc updated/);
 
         const conf = fs.readFileSync(path.join(host.nixConfDir, "nix.conf"), "utf8");
-        expect(conf.startsWith(`${OWN_NIX_CONF}\n`)).toBe(true);
+        expect(conf.startsWith(`${host.ownNixConf}\n`)).toBe(true);
         expect(conf.trimEnd().split("\n").pop()).toBe("!include nix-cache.conf");
         expect(fs.statSync(path.join(host.nixConfDir, "netrc")).mode & 0o777).toBe(0o600);
 
@@ -148,7 +148,7 @@ describe.skipIf(requirements.skip)("nix host (non-NixOS, real sshd + Debian nix-
         const destroy = await host.run("root", commands.destroy);
         expect(destroy.code, destroy.stderr).toBe(0);
         expect(destroy.stdout).toMatch(/undone:/);
-        expect(fs.readFileSync(path.join(host.nixConfDir, "nix.conf"), "utf8")).toBe(OWN_NIX_CONF);
+        expect(fs.readFileSync(path.join(host.nixConfDir, "nix.conf"), "utf8")).toBe(host.ownNixConf);
         expect(fs.readdirSync(host.nixConfDir).sort()).toEqual(["nix.conf", "own-extra.conf"]);
         const again = await host.run("root", commands.destroy);
         expect(again.stdout).toMatch(/nothing to undo/);
@@ -165,7 +165,7 @@ describe.skipIf(requirements.skip)("nix host (non-NixOS, real sshd + Debian nix-
         expect(fs.statSync(path.join(host.nixConfDir, "netrc")).uid).toBe(0);
         expect((await host.run(SUDO_USER, commands.netrcDestroy!)).code).toBe(0);
         expect((await host.run(SUDO_USER, commands.destroy)).code).toBe(0);
-        expect(fs.readFileSync(path.join(host.nixConfDir, "nix.conf"), "utf8")).toBe(OWN_NIX_CONF);
+        expect(fs.readFileSync(path.join(host.nixConfDir, "nix.conf"), "utf8")).toBe(host.ownNixConf);
     });
 
     it("a non-root login without sudo fails with a clear error and changes nothing", async () => {
@@ -194,7 +194,7 @@ describe.skipIf(requirements.skip)("nix host (non-NixOS, real sshd + Debian nix-
         const impostor = await runOverSsh({ ...host.target("root"), hostKey: otherKey }, commandsFor(stack()).commands.apply);
         expect(impostor.code).toBe(255);
         expect(describeSshFailure(impostor)).toMatch(/^host key mismatch/);
-        expect(fs.readFileSync(path.join(host.nixConfDir, "nix.conf"), "utf8")).toBe(OWN_NIX_CONF);
+        expect(fs.readFileSync(path.join(host.nixConfDir, "nix.conf"), "utf8")).toBe(host.ownNixConf);
     });
 
     it("no command line holds the token", () => {

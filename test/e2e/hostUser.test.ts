@@ -36,7 +36,7 @@ beforeAll(async () => {
     work = fs.mkdtempSync("/tmp/nix-cache-daemon-");
     fs.chmodSync(work, 0o755);
     const socket = path.join(work, "socket");
-    systemConf = `sandbox = false\nsubstituters =\ntrusted-users = root ${TRUSTED}\n`;
+    systemConf = `trusted-users = root ${TRUSTED}\n`;
     host = await startBuilderHost({
         ownNixConf: systemConf,
         users: [{ name: TRUSTED, sudo: false }, { name: UNTRUSTED, sudo: false }],
@@ -86,7 +86,7 @@ describe.skipIf(requirements.skip)("user host (the login user's nix.conf, real s
         const dir = userConfDir(TRUSTED);
         expect(fs.readFileSync(path.join(dir, "nix-cache.conf"), "utf8")).toContain(`netrc-file = ${dir}/netrc`);
         expect(fs.statSync(path.join(dir, "netrc")).uid).toBe(fs.statSync(dir).uid);
-        expect(fs.readFileSync(path.join(host.nixConfDir, "nix.conf"), "utf8")).toBe(systemConf);
+        expect(fs.readFileSync(path.join(host.nixConfDir, "nix.conf"), "utf8")).toBe(host.ownNixConf);
 
         const verify = await host.run(TRUSTED, commands.verify);
         expect(verify.code, verify.stdout).toBe(0);

@@ -16,7 +16,7 @@ import { requireBuilderHost } from "./support/requirements";
 
 const requirements = requireBuilderHost();
 const CACHE = { url: "https://e2e.example.org", publicKey: "e2e.cachix.org-1:nwFwvaBUbiLCjv87hHeMXDx6QFDlaCTqC4dqc4iLYt4=", private: false };
-const OWN = "sandbox = false\ntrusted-users = root\n";
+const OWN = "trusted-users = root\n";
 
 let host: BuilderHost;
 let stacksDir: string;

@@ -19,7 +19,7 @@ const requirements = requireEngine();
 const TOKEN = "engine-token.first_7f3a9c";
 const ROTATED = "engine-token.second_b81d4e";
 // The host's own settings, without a final newline (destroy must give back exactly these bytes).
-const OWN_NIX_CONF = "# this host's own settings\nsandbox = false\nsubstituters =\ntrusted-users = root alice\nconnect-timeout = 5";
+const OWN_NIX_CONF = "# this host's own settings\ntrusted-users = root alice\nconnect-timeout = 5";
 // The stack's resources: the stack, CacheSetup, CacheIdentity, NixHost and its three commands.
 const RESOURCES = 7;
 
@@ -83,7 +83,7 @@ describe.skipIf(requirements.skip)("engine lifecycle on a real host (pulumi CLI,
         expect(outputs["effectiveTrustedUsers"]).toEqual(["root", "alice", "ci"]);
 
         const conf = fs.readFileSync(path.join(host.nixConfDir, "nix.conf"), "utf8");
-        expect(conf.startsWith(`${OWN_NIX_CONF}\n`)).toBe(true);
+        expect(conf.startsWith(`${host.ownNixConf}\n`)).toBe(true);
         expect(conf.trimEnd().split("\n").pop()).toBe("!include nix-cache.conf");
         expect(fs.readFileSync(path.join(host.nixConfDir, "nix-cache.conf"), "utf8")).toContain(`extra-substituters = ${cache.url}`);
         expect(fs.statSync(path.join(host.nixConfDir, "netrc")).mode & 0o777).toBe(0o600);
@@ -168,7 +168,7 @@ describe.skipIf(requirements.skip)("engine lifecycle on a real host (pulumi CLI,
             expect(ops.indexOf("delete-replaced"), command).toBeLessThan(ops.indexOf("create-replacement"));
         }
         const conf = fs.readFileSync(path.join(host.nixConfDir, "nix.conf"), "utf8");
-        expect(conf.startsWith(`${OWN_NIX_CONF}\n`)).toBe(true);
+        expect(conf.startsWith(`${host.ownNixConf}\n`)).toBe(true);
         expect(conf.trimEnd().split("\n").pop()).toBe("!include nix-cache.conf");
         expect(fs.existsSync(path.join(host.nixConfDir, "nix-cache.conf"))).toBe(true);
         expect(fs.readFileSync(path.join(host.nixConfDir, "netrc"), "utf8")).toBe(`machine 127.0.0.1 password ${ROTATED}\n`);
@@ -189,7 +189,7 @@ describe.skipIf(requirements.skip)("engine lifecycle on a real host (pulumi CLI,
         expect(run.error).toBeUndefined();
         expect(run.summary.resourceChanges).toEqual({ delete: RESOURCES });
         expect(hostFiles(host)).toEqual(original);
-        expect(fs.readFileSync(path.join(host.nixConfDir, "nix.conf"), "utf8")).toBe(OWN_NIX_CONF);
+        expect(fs.readFileSync(path.join(host.nixConfDir, "nix.conf"), "utf8")).toBe(host.ownNixConf);
         expect((await substituteOnHost(host, cache.storePath)).code).not.toBe(0);
     }, 120_000);
 

@@ -1,11 +1,12 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { machineNixSettings } from "../../scripts/localhost/localNix";
 import { run } from "./tools";
 
 /**
- * A Nix configuration of its own for a test: no substituter but the ones a command names, no
- * sandbox (Debian's nix-bin builds without one), and its own narinfo cache, so nothing on the
+ * A Nix configuration of its own for a test: the machine settings (no build users, no sandbox,
+ * no substituter but the ones a command names), signatures required, and its own narinfo cache, so nothing on the
  * machine and nothing from another test changes what Nix decides.
  */
 export interface IsolatedNix {
@@ -28,7 +29,7 @@ export function isolatedNix(): IsolatedNix {
     const home = path.join(dir, "home");
     fs.mkdirSync(confDir);
     fs.mkdirSync(home);
-    fs.writeFileSync(path.join(confDir, "nix.conf"), ["sandbox = false", "substituters =", "require-sigs = true", "experimental-features = nix-command", ""].join("\n"));
+    fs.writeFileSync(path.join(confDir, "nix.conf"), `${machineNixSettings()}require-sigs = true\nexperimental-features = nix-command\n`);
     const env: NodeJS.ProcessEnv = {
         PATH: process.env.PATH,
         NIX_CONF_DIR: confDir,

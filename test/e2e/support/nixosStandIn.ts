@@ -1,6 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { CACHE_NIXOS_ORG } from "../../../components/identity/trustedCaches";
+import { nixString } from "../../../components/render/nixString";
+import { machineNixSettings } from "../../../scripts/localhost/localNix";
 import { NIX_LIB_STANDIN } from "../../support/nix";
 
 /**
@@ -68,7 +70,7 @@ let
   value = name: let v = defined name; in unique (if v == [ ] then defaults.\${name} else v);
   line = name: "\${name} = \${builtins.concatStringsSep " " (value name)}\\n";
 in
-builtins.toFile "nix.conf" ("sandbox = false\\n" + line "substituters" + line "trusted-public-keys" + line "trusted-users")
+builtins.toFile "nix.conf" (${nixString(machineNixSettings())} + line "substituters" + line "trusted-public-keys" + line "trusted-users")
 `;
 
 const REBUILD = `#!/bin/sh
@@ -93,6 +95,7 @@ export function standInSetup(work: string, root: PreparedRoot): string {
         fs.writeFileSync(path.join(files, "etc-nixos", file), content);
     }
     fs.writeFileSync(path.join(files, "evaluate.nix"), EVALUATE);
+    fs.writeFileSync(path.join(files, "nix.conf"), machineNixSettings());
     fs.writeFileSync(path.join(files, "nixos-rebuild"), REBUILD, { mode: 0o755 });
     const layers = path.join(work, "layers");
     fs.mkdirSync(layers);
@@ -102,6 +105,9 @@ export function standInSetup(work: string, root: PreparedRoot): string {
         `mount -t overlay overlay -o lowerdir=/etc,upperdir=${layers}/upper,workdir=${layers}/work /etc`,
         "mkdir /etc/nixos",
         `cp -R ${files}/etc-nixos/. /etc/nixos/`,
+        // A NixOS host always has the nix.conf of its last switch; this one has the machine settings.
+        "mkdir -p /etc/nix",
+        `cp ${files}/nix.conf /etc/nix/nix.conf`,
         "mount -t tmpfs tmpfs /run",
         "mkdir -p /run/current-system/sw/bin",
         "echo '24.05 (nix-cache test stand-in)' > /run/current-system/nixos-version",
