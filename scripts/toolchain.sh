@@ -88,7 +88,7 @@ on_path() {
 }
 
 # Typical first-build times on a 2-core machine (measured in a pristine root), for progress.
-declare -A ESTIMATE=([pulumi]=420 [pulumi-language-nodejs]=60 [pulumi-resource-command]=60 [actionlint]=60 [minio]=300)
+declare -A ESTIMATE=([pulumi]=300 [pulumi-language-nodejs]=30 [pulumi-resource-command]=30 [actionlint]=30 [minio]=250)
 
 # progress NAME START ESTIMATE: every 30 s, how long NAME has been building and what to expect.
 progress() {
