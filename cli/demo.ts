@@ -30,6 +30,7 @@ function parseDemoArgs(argv: readonly string[]): { destroy: boolean; dir?: strin
  * `--destroy` undoes it and removes the demo's directory (`.demo/`).
  */
 async function main(argv: readonly string[], say: Say): Promise<number> {
+    const started = Date.now();
     const args = parseDemoArgs(argv);
     if ("error" in args) {
         console.error(args.error);
@@ -65,6 +66,7 @@ async function main(argv: readonly string[], say: Say): Promise<number> {
     if (destroy) {
         removeDemoDir(layout, say);
     }
+    say(`Finished in ${Math.round((Date.now() - started) / 1000)}s (after setup).`);
     return 0;
 }
 

@@ -90,16 +90,14 @@ on_path() {
 # Typical first-build times on a 2-core machine (measured in a pristine root), for progress.
 declare -A ESTIMATE=([pulumi]=300 [pulumi-language-nodejs]=30 [pulumi-resource-command]=30 [actionlint]=30 [minio]=250)
 
+minsec() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
+
 # progress NAME START ESTIMATE: every 30 s, how long NAME has been building and what to expect.
 progress() {
-  local name="$1" start="$2" estimate="$3" elapsed
+  local name="$1" start="$2" estimate="$3" note=""
+  [[ -z "$estimate" ]] || note=", usually about $(minsec "$estimate") alone on a 2-core machine"
   while sleep 30; do
-    elapsed=$((SECONDS - start))
-    if [[ -n "$estimate" ]]; then
-      log "still building $name: $((elapsed / 60))m$((elapsed % 60))s so far, usually about $((estimate / 60))m on a 2-core machine"
-    else
-      log "still building $name: $((elapsed / 60))m$((elapsed % 60))s so far"
-    fi
+    log "still building $name: $(minsec $((SECONDS - start))) so far$note"
   done
 }
 
