@@ -229,23 +229,28 @@ ensure_pulumi() {
     install_bin "$BIN/.pulumi.tmp" pulumi "$stamp"
   fi
 
-  # Language host: a real one bundled next to a PATH pulumi of the right version wins.
-  stamp="pulumi-language-nodejs $PULUMI_VERSION standin-$(standin_hash pulumi-language-nodejs) recipe$STANDIN_RECIPE"
-  if [[ "${WHERE[pulumi]}" == *"(from PATH)" && -x "$(dirname "${WHERE[pulumi]%% *}")/pulumi-language-nodejs" ]]; then
-    WHERE[pulumi-language-nodejs]="$(dirname "${WHERE[pulumi]%% *}")/pulumi-language-nodejs (from PATH, next to pulumi)"
-  elif stamp_ok pulumi-language-nodejs "$stamp"; then
-    WHERE[pulumi-language-nodejs]="$BIN/pulumi-language-nodejs (cached)"
-  else
-    build_standin pulumi-language-nodejs "$PULUMI_VERSION"
-    install_bin "$BIN/.pulumi-language-nodejs.tmp" pulumi-language-nodejs "$stamp"
-  fi
-
   # Dynamic providers (the mirror's signing key) run through the launcher @pulumi/pulumi
   # ships; Pulumi's own distribution puts it next to the CLI, so do the same.
   local launcher="$ROOT/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
   if [[ -f "$launcher" ]]; then
     chmod +x "$launcher"
     ln -sf "$launcher" "$BIN/pulumi-resource-pulumi-nodejs"
+  fi
+}
+
+# The language host, built alongside the CLI: a real one bundled next to a PATH pulumi of
+# the pinned version wins.
+ensure_language_host() {
+  local stamp p v
+  stamp="pulumi-language-nodejs $PULUMI_VERSION standin-$(standin_hash pulumi-language-nodejs) recipe$STANDIN_RECIPE"
+  if p="$(on_path pulumi)" && [[ -x "$(dirname "$p")/pulumi-language-nodejs" ]] &&
+    v="$(timeout 60 "$p" version 2>/dev/null)" && [[ "$v" == "$PULUMI_VERSION" ]]; then
+    WHERE[pulumi-language-nodejs]="$(dirname "$p")/pulumi-language-nodejs (from PATH, next to pulumi)"
+  elif stamp_ok pulumi-language-nodejs "$stamp"; then
+    WHERE[pulumi-language-nodejs]="$BIN/pulumi-language-nodejs (cached)"
+  else
+    build_standin pulumi-language-nodejs "$PULUMI_VERSION"
+    install_bin "$BIN/.pulumi-language-nodejs.tmp" pulumi-language-nodejs "$stamp"
   fi
 }
 
@@ -358,14 +363,15 @@ main() {
   local targets=() t
   for t in "$@"; do
     case "$t" in
-      all) targets+=(pulumi command actionlint minio) ;;
-      pulumi | command | actionlint | minio) targets+=("$t") ;;
+      all) targets+=(pulumi language_host command actionlint minio) ;;
+      pulumi) targets+=(pulumi language_host) ;;
+      command | actionlint | minio) targets+=("$t") ;;
       path) printf '%s\n' "$BIN"; return 0 ;;
       -h | --help | help) usage; return 0 ;;
       *) usage >&2; die "unknown target '$t'" ;;
     esac
   done
-  [[ ${#targets[@]} -gt 0 ]] || targets=(pulumi command actionlint minio)
+  [[ ${#targets[@]} -gt 0 ]] || targets=(pulumi language_host command actionlint minio)
 
   mkdir -p "$BIN" "$LOGS"
   if command -v flock >/dev/null 2>&1; then
