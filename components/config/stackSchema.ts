@@ -96,7 +96,9 @@ function stackRules(secretsRequired: boolean) {
             }
         }
         for (const { index, configKey } of hostKeys) {
-            const how = { secret: undefined, plain: "is set in plain text", missing: "is not set" }[state(configKey)];
+            // A known key's own schema already says when it is in plain text.
+        const plain = configKey in STACK_KEYS ? undefined : "is set in plain text";
+        const how = { secret: undefined, plain, missing: "is not set" }[state(configKey)];
             if (how !== undefined) {
                 issue(["hosts", index, "privateKeySecret"], `the SSH private key ${PROJECT_NAME}:${configKey} ${how}; expected it set with ` +
                     `\`pulumi config set --secret ${configKey} < KEYFILE\` (or sshAgent: true)`);
