@@ -37,10 +37,29 @@ const keysMatchName = across((value, ctx) => {
     });
 });
 
-/** A private cache's token travels in the clear over http://, and a file:/// store has no host for a netrc line. */
+/**
+ * Whether a private cache's netrc token may go to `url`: over https://, or over http:// to a
+ * loopback address, where it never leaves the machine (a local proxy, a test cache). Over any
+ * other http:// it would travel in the clear, and a file:/// store has no host for a netrc line.
+ */
+export function tokenTransportAllowed(url: string): boolean {
+    if (url.startsWith("https://")) {
+        return true;
+    }
+    if (!url.startsWith("http://")) {
+        return false;
+    }
+    try {
+        const host = new URL(url).hostname;
+        return host === "localhost" || host === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+    } catch {
+        return false;
+    }
+}
+
 const privateOverHttps = across((value, ctx) => {
-    if (value.private === true && typeof value.url === "string" && !value.url.startsWith("https://")) {
-        const message = `${describeValue(value.url)} is not valid for a private cache; expected an https:// URL (the token must not travel in the clear)`;
+    if (value.private === true && typeof value.url === "string" && !tokenTransportAllowed(value.url)) {
+        const message = `${describeValue(value.url)} is not valid for a private cache; expected an https:// URL, or http:// to a loopback address (the token must not travel in the clear)`;
         ctx.addIssue({ code: "custom", path: ["url"], message, input: undefined });
     }
 });
@@ -51,7 +70,7 @@ export const cacheSection = section(
         name: cachixName("a string"),
         url: text([substituterUrlRule], { description: "Substituter URL; https://NAME.cachix.org unless set" }).optional(),
         publicKeys,
-        private: flag("Hosts get a netrc with cachixAuthToken; the URL must be https://").default(false),
+        private: flag("Hosts get a netrc with cachixAuthToken; the URL must be https:// (or http:// to a loopback address)").default(false),
     },
     { required: "an object with name and publicKeys", description: "The organisation's Cachix cache", checks: [keysMatchName, privateOverHttps] },
 ).transform((cache) => ({
