@@ -106,15 +106,18 @@ nc_same_text() {
 }
 
 # Puts the content of file $1 at $2 atomically (temporary file, then rename), keeping $2's
-# mode and owner; a new $2 gets mode $3. Returns 1 when $2 already holds exactly that.
+# mode and owner; a new $2 gets mode $3. Mode 600 marks a secret: its temporary file is made
+# empty and private first, so the content is never in a file others can read, and stays 600.
+# Returns 1 when $2 already holds exactly that.
 nc_write() {
     if [ -f "$2" ] && cmp -s "$1" "$2"; then return 1; fi
-    nc_tmp="$2.nix-cache-tmp"
-    rm -f "$nc_tmp"
-    if [ -f "$2" ]; then
+    nc_tmp=$(nc_tmp_name "$2")
+    if [ "$3" = 600 ]; then
+        nc_private_file "$nc_tmp" "$2"
+    elif [ -f "$2" ]; then
         cp -p "$2" "$nc_tmp" || die "cannot copy $2"
     else
-        if ! (umask 077 && : > "$nc_tmp" && chmod "$3" "$nc_tmp"); then die "cannot create $nc_tmp"; fi
+        if ! (umask 077 && set -C && : > "$nc_tmp" && chmod "$3" "$nc_tmp"); then die "cannot create $nc_tmp"; fi
     fi
     cat "$1" > "$nc_tmp" || { rm -f "$nc_tmp"; die "cannot write $nc_tmp"; }
     mv -f "$nc_tmp" "$2" || { rm -f "$nc_tmp"; die "cannot rename $nc_tmp to $2"; }
@@ -122,9 +125,23 @@ nc_write() {
     return 0
 }
 
+# A temporary name next to file $1, unique to this run (a concurrent or killed run has its own).
+nc_tmp_name() { printf '%s.nix-cache-tmp.%s' "$1" "$$"; }
+
+# Creates $1 empty with mode 600 (never an existing file, never through a link), owned like $2
+# when $2 exists and this runs as root.
+nc_private_file() {
+    rm -f "$1"
+    (umask 077 && set -C && : > "$1") || die "cannot create $1"
+    if [ -f "$2" ] && [ "$(id -u)" -eq 0 ]; then
+        # shellcheck disable=SC2012 # ls -ln is the portable owner query (stat differs on macOS)
+        chown "$(ls -ln "$2" | awk '{print $3 ":" $4}')" "$1" || { rm -f "$1"; die "cannot give $1 the owner of $2"; }
+    fi
+}
+
 # Replaces $2 atomically with a copy of $1, mode and owner included (byte-for-byte restores).
 nc_copy_into() {
-    nc_tmp="$2.nix-cache-tmp"
+    nc_tmp=$(nc_tmp_name "$2")
     rm -f "$nc_tmp"
     cp -p "$1" "$nc_tmp" && mv -f "$nc_tmp" "$2"
 }
