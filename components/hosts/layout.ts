@@ -21,6 +21,15 @@ export const INCLUDE_LINES: readonly string[] = [
     `!include ${MANAGED_CONF_NAME}`,
 ];
 
+/**
+ * In the config dir (or /etc/nixos): the lock every apply, destroy and verify holds, a
+ * symbolic link naming its holder (`PID@HOST`).
+ */
+export const LOCK_NAME = "nix-cache.lock";
+
+/** How long a run waits for another run's lock before it is refused. */
+export const LOCK_WAIT_SECONDS = 300;
+
 /** NixOS: the `cachix use` layout lives here. */
 export const NIXOS_CONFIG_DIR = "/etc/nixos";
 

@@ -1,5 +1,6 @@
 # ---- destroy (kinds nix and user): nix.conf as it was, the managed file and backups gone ----
 nc_resolve_conf_dir "${1:-}"
+nc_lock "$nc_conf_dir"
 nc_conf="$nc_conf_dir/nix.conf"
 nc_managed="$nc_conf_dir/$NC_MANAGED_NAME"
 if [ ! -d "$nc_backup" ] && [ ! -e "$nc_managed" ] && ! grep -q -x -F "$NC_INCLUDE_2" "$nc_conf" 2>/dev/null; then
@@ -27,7 +28,8 @@ rm -f "$nc_backup/nix.conf" "$nc_backup/nix.conf.absent" "$nc_backup/conf-dir.cr
 if [ -d "$nc_backup" ] && ! rmdir "$nc_backup" 2>/dev/null; then
     say "kept $nc_backup: it still holds other originals (the netrc's, removed with it)"
 fi
-if [ -n "$nc_created" ]; then rmdir "$nc_conf_dir" 2>/dev/null || :; fi
+# Removed at exit, once the lock is gone, if nothing else is in it.
+if [ -n "$nc_created" ]; then nc_lock_made_dir=$nc_conf_dir; fi
 
 if [ -f "$nc_conf" ] && command -v nix >/dev/null 2>&1 && ! nc_show "$nc_conf_dir" > /dev/null 2> "$nc_work/errors"; then
     warn "Nix rejects the restored configuration, which is the host's own: $(nc_head "$nc_work/errors")"

@@ -3,6 +3,7 @@ nc_check_kind
 nc_dir=$NC_NIXOS_DIR
 nc_backup="$nc_dir/$NC_NIXOS_BACKUP_NAME"
 [ -d "$nc_dir" ] || die "$nc_dir does not exist"
+nc_lock "$nc_dir"
 
 # The system configuration must import the glue, or nothing written here would take effect.
 nc_importers=$(find "$nc_dir" -maxdepth 1 -name '*.nix' ! -name cachix.nix -exec grep -l -F 'cachix.nix' {} + 2>/dev/null)

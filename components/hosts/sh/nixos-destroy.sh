@@ -1,6 +1,7 @@
 # ---- destroy (kind nixos): the host's own files under /etc/nixos back, then nixos-rebuild ----
 nc_dir=$NC_NIXOS_DIR
 nc_backup="$nc_dir/$NC_NIXOS_BACKUP_NAME"
+nc_lock "$nc_dir"
 if [ ! -f "$nc_backup/managed-files" ]; then
     say "nothing to undo: nix-cache has not changed $nc_dir"
     exit 0

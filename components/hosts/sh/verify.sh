@@ -32,6 +32,8 @@ if ! command -v nix > /dev/null 2>&1; then
     nc_finish
 fi
 nc_resolve_conf_dir "${1:-}"
+# Read while no apply or destroy is half-way through.
+if [ "$NC_KIND" = nixos ]; then nc_lock "$NC_NIXOS_DIR"; else nc_lock "$nc_conf_dir"; fi
 
 case $NC_KIND in
     nixos)
