@@ -1,6 +1,7 @@
 import { HostSpec } from "../config/model";
 import {
     BACKUP_DIR_NAME,
+    DAEMON_RECORD_NAME,
     INCLUDE_LINES,
     LOCK_NAME,
     LOCK_WAIT_SECONDS,
@@ -105,6 +106,7 @@ function declaredValues(payload: HostPayload): Map<string, string> {
         ["NC_MANAGED_NAME", MANAGED_CONF_NAME],
         ["NC_BACKUP_NAME", BACKUP_DIR_NAME],
         ["NC_LOCK_NAME", LOCK_NAME],
+        ["NC_DAEMON_RECORD", DAEMON_RECORD_NAME],
         ["NC_LOCK_WAIT", String(LOCK_WAIT_SECONDS)],
         ["NC_INCLUDE_1", INCLUDE_LINES[0]],
         ["NC_INCLUDE_2", INCLUDE_LINES[1]],

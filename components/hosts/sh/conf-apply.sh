@@ -65,10 +65,17 @@ fi
 nc_lack=$(nc_missing "$nc_work/effective")
 [ -z "$nc_lack" ] || die "the effective configuration lacks: $nc_lack"
 
-# 5. Only now, and only after a change, the daemon reads it again.
-if [ -n "$nc_changed" ] && [ "$NC_KIND" = nix ] && [ "$NC_RESTART_DAEMON" = yes ]; then
+# 5. Only now the daemon reads it again: after a change, or when it has not read the files as
+# they are (an earlier apply cut short before its restart, or restartDaemon was false).
+if [ "$NC_KIND" = nix ] && [ "$NC_RESTART_DAEMON" = yes ] && { [ -n "$nc_changed" ] || ! nc_daemon_current; }; then
+    [ -n "$nc_changed" ] || say "the files are as declared, but nix-daemon has not read them yet"
     nc_restarted=yes
-    nc_restart_daemon || die "restarting nix-daemon failed"
+    nc_restart_daemon
+    case $? in
+        0) nc_daemon_loaded ;;
+        2) ;;
+        *) die "restarting nix-daemon failed" ;;
+    esac
 fi
 nc_in_commit=
 if [ -n "$nc_changed" ]; then

@@ -24,7 +24,7 @@ nc_in_commit=
 
 nc_created=
 [ -f "$nc_backup/conf-dir.created" ] && nc_created=yes
-rm -f "$nc_backup/nix.conf" "$nc_backup/nix.conf.absent" "$nc_backup/conf-dir.created"
+rm -f "$nc_backup/nix.conf" "$nc_backup/nix.conf.absent" "$nc_backup/conf-dir.created" "$nc_backup/$NC_DAEMON_RECORD"
 if [ -d "$nc_backup" ] && ! rmdir "$nc_backup" 2>/dev/null; then
     say "kept $nc_backup: it still holds other originals (the netrc's, removed with it)"
 fi
@@ -35,6 +35,7 @@ if [ -f "$nc_conf" ] && command -v nix >/dev/null 2>&1 && ! nc_show "$nc_conf_di
     warn "Nix rejects the restored configuration, which is the host's own: $(nc_head "$nc_work/errors")"
 fi
 if [ -n "$nc_changed" ] && [ "$NC_KIND" = nix ] && [ "$NC_RESTART_DAEMON" = yes ]; then
-    nc_restart_daemon || warn "restarting nix-daemon failed: restart it by hand"
+    nc_restart_daemon
+    [ $? -ne 1 ] || warn "restarting nix-daemon failed: restart it by hand"
 fi
 if [ -n "$nc_changed" ]; then say "undone:$nc_changed"; else say "nothing to undo: $nc_conf_dir was already as before"; fi

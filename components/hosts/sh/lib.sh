@@ -298,8 +298,9 @@ nc_unlock() {
     return 0
 }
 
-# Restarts nix-daemon so it reads the new nix.conf: systemd, launchd, or a note that neither
-# was found. Returns non-zero when a restart was attempted and failed.
+# Restarts nix-daemon so it reads the new nix.conf: systemd, launchd (Determinate's label or
+# the official installer's), or neither. Returns 0 when it restarted or no daemon runs, 1 when
+# a restart failed, 2 when a daemon listens but no known service manager runs it.
 nc_restart_daemon() {
     if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
         if systemctl cat nix-daemon.service >/dev/null 2>&1; then
@@ -312,12 +313,38 @@ nc_restart_daemon() {
         return 0
     fi
     if [ "$(uname -s)" = Darwin ] && command -v launchctl >/dev/null 2>&1; then
-        launchctl kickstart -k system/org.nixos.nix-daemon || return 1
-        say "restarted nix-daemon (launchd)"
+        for nc_label in systems.determinate.nix-daemon org.nixos.nix-daemon; do
+            launchctl print "system/$nc_label" > /dev/null 2>&1 || continue
+            launchctl kickstart -k "system/$nc_label" || return 1
+            say "restarted nix-daemon (launchd, $nc_label)"
+            return 0
+        done
+        say "launchd runs no nix-daemon (neither systems.determinate.nix-daemon nor org.nixos.nix-daemon): no daemon to restart"
         return 0
     fi
-    say "no service manager for nix-daemon found (neither systemd nor launchd): if a daemon runs, restart it by hand"
+    if [ -S "${NIX_DAEMON_SOCKET_PATH:-/nix/var/nix/daemon-socket/socket}" ]; then
+        warn "a nix-daemon listens, but neither systemd nor launchd runs it: restart it by hand so it reads the new settings"
+        return 2
+    fi
+    say "no nix-daemon runs here (no service manager, no socket): Nix reads the files directly"
     return 0
+}
+
+# A fingerprint of the files $@ (their bytes, in order; a missing one counts as empty).
+nc_fingerprint() {
+    for nc_f in "$@"; do cat "$nc_f" 2>/dev/null; printf '\n--\n'; done | cksum | awk '{print $1 "-" $2}'
+}
+
+# The daemon has read the config dir's files as they are now: the fingerprint a restart of this
+# or an earlier apply recorded in the backup dir matches. Files written by an apply that was cut
+# short before its restart, or under `restartDaemon: false`, leave it unmatched.
+nc_daemon_current() {
+    [ "$(cat "$nc_backup/$NC_DAEMON_RECORD" 2>/dev/null)" = "$(nc_fingerprint "$nc_conf" "$nc_managed")" ]
+}
+
+# Records that the daemon has read the config dir's files as they are now.
+nc_daemon_loaded() {
+    nc_fingerprint "$nc_conf" "$nc_managed" > "$nc_backup/$NC_DAEMON_RECORD" || warn "cannot write $nc_backup/$NC_DAEMON_RECORD"
 }
 
 # `user` hosts: the daemon (if any) ignores a user's substituters unless the user is trusted.

@@ -77,6 +77,15 @@ elif [ "$NC_KIND" = nixos ] && { [ "$NC_NIXOS_ACTION" = none ] || [ "$NC_NIXOS_A
 else
     nc_check drift effective "missing $nc_lack"
 fi
+if [ "$NC_KIND" = nix ] && [ -d "$nc_backup" ]; then
+    if nc_daemon_current; then
+        nc_check ok daemon "nix-daemon (if one runs) was restarted after the files last changed"
+    elif [ "$NC_RESTART_DAEMON" = yes ]; then
+        nc_check drift daemon "nix-daemon has not been restarted since the files last changed: the next apply restarts it"
+    else
+        nc_check pending daemon "nix-daemon has not been restarted since the files last changed (restartDaemon: false): restart it to use them"
+    fi
+fi
 
 if [ -n "$NC_NETRC_MACHINE" ]; then
     if [ -f "$nc_backup/netrc.path" ]; then
