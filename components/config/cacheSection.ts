@@ -37,13 +37,25 @@ const keysMatchName = across((value, ctx) => {
     });
 });
 
-/** A private cache's token travels in the clear over http://, and a file:/// store has no host for a netrc line. */
+/**
+ * A private cache's token travels in the clear over http://, and a file:/// store has no host for
+ * a netrc line. A cache on the loopback interface (a local cache server) never leaves the machine.
+ */
 const privateOverHttps = across((value, ctx) => {
-    if (value.private === true && typeof value.url === "string" && !value.url.startsWith("https://")) {
-        const message = `${describeValue(value.url)} is not valid for a private cache; expected an https:// URL (the token must not travel in the clear)`;
+    if (value.private === true && typeof value.url === "string" && !value.url.startsWith("https://") && !onLoopback(value.url)) {
+        const message = `${describeValue(value.url)} is not valid for a private cache; expected an https:// URL (the token must not travel in the clear); http:// only on 127.0.0.1, [::1] or localhost, which it never leaves`;
         ctx.addIssue({ code: "custom", path: ["url"], message, input: undefined });
     }
 });
+
+function onLoopback(url: string): boolean {
+    try {
+        const parsed = new URL(url);
+        return parsed.protocol === "http:" && ["127.0.0.1", "[::1]", "localhost"].includes(parsed.hostname);
+    } catch {
+        return false;
+    }
+}
 
 /** `nix-cache:cache`: the organisation's own Cachix cache. */
 export const cacheSection = section(
