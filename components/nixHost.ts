@@ -2,7 +2,8 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { HostSpec, TrustedCacheSpec } from "./config/model";
 import { hostCommands, HostCommands } from "./hosts/hostCommands";
-import { hostConnection } from "./hosts/connection";
+import { agentSocketProblem } from "./hosts/agentSocket";
+import { commandTimeouts, hostConnection } from "./hosts/connection";
 import { hostScripts } from "./hosts/hostScripts";
 import { HostModel, hostPayload } from "./hosts/payload";
 import { parseVerifyReport, VerifyCheck, VerifyReport } from "./hosts/verifyReport";
@@ -51,6 +52,10 @@ export class NixHost extends pulumi.ComponentResource {
         if (isPrivate && args.netrcToken === undefined) {
             throw new Error(`NixHost ${name}: cache "${args.model.cache.name}" is private; netrcToken is required for host ${host.name}'s netrc`);
         }
+        const agentProblem = agentSocketProblem(host, process.env);
+        if (agentProblem !== undefined) {
+            throw new Error(`NixHost ${name}: ${agentProblem}`);
+        }
         const connection = hostConnection(host, args.privateKey);
         super("nix-cache:index:NixHost", name, {}, opts);
         this.hostName = host.name;
@@ -65,11 +70,13 @@ export class NixHost extends pulumi.ComponentResource {
         // same machine, and undoing after applying would leave the host unconfigured.
         const triggers = [host.ssh.address, host.ssh.port, host.kind, host.nixConfDir];
         const common = { connection, triggers, addPreviousOutputInEnv: false };
+        // A host that accepts the connection and never speaks SSH would otherwise hold `up` forever.
+        const customTimeouts = commandTimeouts(host);
 
         const settings = new command.remote.Command(
             `${name}-settings`,
             { ...common, create: commands.apply((c) => c.apply), update: commands.apply((c) => c.apply), delete: commands.apply((c) => c.destroy) },
-            { parent: this, deleteBeforeReplace: true },
+            { parent: this, deleteBeforeReplace: true, customTimeouts },
         );
         let netrc: command.remote.Command | undefined;
         if (isPrivate) {
@@ -87,7 +94,7 @@ export class NixHost extends pulumi.ComponentResource {
                     // The scripts never print the token; this keeps anything else that might out of logs too.
                     logging: "none",
                 },
-                { parent: this, dependsOn: [settings], deleteBeforeReplace: true, additionalSecretOutputs: ["stdout", "stderr"] },
+                { parent: this, dependsOn: [settings], deleteBeforeReplace: true, additionalSecretOutputs: ["stdout", "stderr"], customTimeouts },
             );
         }
         const verify = new command.remote.Command(
@@ -100,7 +107,7 @@ export class NixHost extends pulumi.ComponentResource {
                 // Read the host back whenever the settings command ran again.
                 triggers: [settings.stdout],
             },
-            { parent: this, dependsOn: netrc === undefined ? [settings] : [settings, netrc] },
+            { parent: this, dependsOn: netrc === undefined ? [settings] : [settings, netrc], customTimeouts },
         );
         this.commands = { settings, netrc, verify };
 

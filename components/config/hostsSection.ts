@@ -11,6 +11,16 @@ export const DEFAULT_PRIVATE_KEY_CONFIG = "sshPrivateKey";
 const HOST_KEY_REQUIRED =
     "is required: host keys are pinned by default; expected \"ssh-ed25519 AAAA...\" (or set insecureSkipHostKeyVerification: true to accept any key)";
 
+/**
+ * The Pulumi command provider offers only the pinned key's own type as host key algorithm, and
+ * for RSA that is `ssh-rsa` (SHA-1 signatures), which OpenSSH 8.8 and later refuse.
+ */
+const RSA_PIN =
+    "is an ssh-rsa key, which cannot be pinned: the command provider verifies RSA host keys only with SHA-1 `ssh-rsa` signatures, which OpenSSH 8.8 and later refuse; pin the host's ed25519 or ECDSA key instead (the first two fields of /etc/ssh/ssh_host_ed25519_key.pub; `ssh-keygen -A` creates it)";
+
+/** Default bound of each remote command, by kind: a NixOS rebuild may build for a long time. */
+export const DEFAULT_COMMAND_TIMEOUT_SECONDS = { nixos: 3600, nix: 900, user: 900 } as const;
+
 /** The fields of an SSH endpoint: a host or its bastion. */
 const endpointShape = {
     /** Hostname or IP address. */
@@ -50,6 +60,11 @@ const hostFieldsAgree = across((value, ctx) => {
     if (typeof proxy === "object" && proxy !== null && proxy.hostKey === undefined && !insecure) {
         ctx.addIssue({ code: "custom", path: ["proxy", "hostKey"], message: HOST_KEY_REQUIRED, input: undefined });
     }
+    for (const [path, key] of [[["hostKey"], value.hostKey], [["proxy", "hostKey"], proxy?.hostKey]] as const) {
+        if (typeof key === "string" && key.startsWith("ssh-rsa ")) {
+            ctx.addIssue({ code: "custom", path: [...path], message: RSA_PIN, input: undefined });
+        }
+    }
     if (value.nixosRebuild !== undefined && value.kind !== "nixos") {
         ctx.addIssue({ code: "custom", path: ["nixosRebuild"], message: "only applies to hosts of kind nixos", input: undefined });
     }
@@ -71,6 +86,7 @@ const host = section({
     nixConfDir: text([absolutePathRule]).default("/etc/nix"),
     nixosRebuild: oneOf(["switch", "test", "boot", "none"]).optional(),
     restartDaemon: flag().default(true),
+    commandTimeout: integer(10, 86400, "Seconds each remote command of the host may take before it fails (default 900; nixos 3600)").optional(),
 }, { checks: [hostFieldsAgree] }).transform((h) => ({
         /** Unique name, used in resource names and render paths. */
         name: h.name,
@@ -92,6 +108,8 @@ const host = section({
         nixosRebuild: h.nixosRebuild ?? "switch",
         /** `nix` hosts: restart nix-daemon after a change. */
         restartDaemon: h.restartDaemon,
+        /** Seconds each remote command may take (connecting included) before it fails by name. */
+        commandTimeoutSeconds: h.commandTimeout ?? DEFAULT_COMMAND_TIMEOUT_SECONDS[h.kind],
     }));
 
 function authOf(agent: boolean | string | undefined, configKey: string | undefined) {

@@ -34,6 +34,15 @@ export function hostConnection(host: HostSpec, privateKey?: pulumi.Input<string>
     return connection;
 }
 
+/**
+ * The bound of each of the host's remote commands, connecting included: the engine gives the
+ * provider this long, then fails the command by name.
+ */
+export function commandTimeouts(host: Pick<HostSpec, "commandTimeoutSeconds">): pulumi.CustomTimeouts {
+    const limit = `${host.commandTimeoutSeconds}s`;
+    return { create: limit, update: limit, delete: limit };
+}
+
 function endpointArgs(endpoint: SshEndpointSpec, insecure: boolean): { host: string; port: number; user: string; hostKey?: string } {
     const args = { host: endpoint.address, port: endpoint.port, user: endpoint.user };
     if (insecure) {

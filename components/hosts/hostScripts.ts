@@ -1,7 +1,10 @@
 import { HostSpec } from "../config/model";
 import {
     BACKUP_DIR_NAME,
+    DAEMON_RECORD_NAME,
     INCLUDE_LINES,
+    LOCK_NAME,
+    LOCK_WAIT_SECONDS,
     MANAGED_CONF_NAME,
     NIXOS_BACKUP_DIR_NAME,
     NIXOS_CONFIG_DIR,
@@ -102,6 +105,9 @@ function declaredValues(payload: HostPayload): Map<string, string> {
         ["NC_DEFAULT_CONF_DIR", host.nixConfDir],
         ["NC_MANAGED_NAME", MANAGED_CONF_NAME],
         ["NC_BACKUP_NAME", BACKUP_DIR_NAME],
+        ["NC_LOCK_NAME", LOCK_NAME],
+        ["NC_DAEMON_RECORD", DAEMON_RECORD_NAME],
+        ["NC_LOCK_WAIT", String(LOCK_WAIT_SECONDS)],
         ["NC_INCLUDE_1", INCLUDE_LINES[0]],
         ["NC_INCLUDE_2", INCLUDE_LINES[1]],
         ["NC_USER_DIR_PLACEHOLDER", USER_CONF_DIR_PLACEHOLDER],

@@ -21,6 +21,23 @@ export const INCLUDE_LINES: readonly string[] = [
     `!include ${MANAGED_CONF_NAME}`,
 ];
 
+/**
+ * In the config dir (or /etc/nixos): the lock every apply, destroy and verify holds, a
+ * symbolic link naming its holder (`PID@HOST`).
+ */
+export const LOCK_NAME = "nix-cache.lock";
+
+/** How long a run waits for another run's lock before it is refused. */
+export const LOCK_WAIT_SECONDS = 300;
+
+/**
+ * In the backup dir: the fingerprint of the files as the daemon last read them (a restart) or,
+ * on NixOS, as the last rebuild took them in. An apply acts when it does not match, so files
+ * written by an apply cut short (or under `restartDaemon: false` / `nixosRebuild: none`) are
+ * taken in by the next one.
+ */
+export const DAEMON_RECORD_NAME = "in-effect";
+
 /** NixOS: the `cachix use` layout lives here. */
 export const NIXOS_CONFIG_DIR = "/etc/nixos";
 

@@ -39,6 +39,8 @@ export function sshdConfig(settings: SshdSettings): string {
         "AcceptEnv PULUMI_COMMAND_*",
         // INFO logs one "Accepted publickey" line per login: what BuilderHost.logins counts.
         "LogLevel INFO",
+        // Tests open many sessions at once (concurrent applies); the default drops some.
+        "MaxStartups 100:30:200",
         "",
     ].join("\n");
 }

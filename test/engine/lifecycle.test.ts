@@ -120,7 +120,8 @@ describe.skipIf(requirements.skip)("engine lifecycle on a real host (pulumi CLI,
         expect(run.summary.resourceChanges?.same).toBe(RESOURCES - Object.keys(run.changed).length);
         // Each changed command ran once; nothing else connected.
         expect(host.logins() - logins).toBe(Object.keys(run.changed).length);
-        expect(touchedFiles(before, snapshotDir(host.nixConfDir))).toEqual(["nix-cache.conf"]);
+        // The managed file, and the record that the daemon was restarted for it.
+        expect(touchedFiles(before, snapshotDir(host.nixConfDir))).toEqual(["nix-cache.backup/in-effect", "nix-cache.conf"]);
         expect(run.outputs?.substituters.value).toEqual([cache.url, extra.url]);
 
         const fetched = await substituteOnHost(host, extra.storePath);

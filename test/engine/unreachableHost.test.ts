@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BinaryCache, startBinaryCache } from "../../scripts/localhost/binaryCache";
 import { BuilderHost, openBuilderHost } from "../../scripts/localhost/builderHost";
 import { generateSshKey } from "../../scripts/localhost/sshKeys";
-import { recordDestroy, recordUp } from "./support/engineRun";
+import { failureOf, recordDestroy, recordUp } from "./support/engineRun";
 import { createEngineStack, EngineConfig, engineConfig, EngineStack, hostEntry } from "./support/engineStack";
 import { resourcesInState } from "./support/engineState";
 import { hostFiles, substituteOnHost } from "./support/hostChecks";
@@ -76,10 +76,9 @@ describe.skipIf(requirements.skip)("engine: one unreachable host among two", () 
         expect(run.error).toBeDefined();
         expect(run.summary.result).toBe("failed");
         expect([...run.failed].sort()).toEqual(["nix-cache-host-beta-settings", "nix-cache-host-impostor-settings"]);
-        const output = engine.transcript.join("");
-        expect(output).toMatch(new RegExp(`nix-cache-host-beta-settings[\\s\\S]*unable to connect to 127\\.0\\.0\\.1:${beta.port} \\(user root\\) after \\d+ attempts: .*connection refused`));
-        expect(output).toMatch(/nix-cache-host-impostor-settings[\s\S]*host key verification failed/);
-        expect(output).not.toMatch(/nix-cache-host-alpha-\w+ \*\*\w+ failed\*\*/);
+        // Causes, as the OS and SSH name them (upstream's and the stand-in's wording differ around them).
+        expect(failureOf(engine.transcript, "nix-cache-host-beta-settings")).toMatch(new RegExp(`127\\.0\\.0\\.1:${beta.port}[\\s\\S]*connection refused`, "i"));
+        expect(failureOf(engine.transcript, "nix-cache-host-impostor-settings")).toMatch(/host key/i);
 
         const inState = await resourcesInState(engine.stack);
         expect(inState).toEqual(expect.arrayContaining(commandsOf("alpha")));

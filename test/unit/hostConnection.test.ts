@@ -1,8 +1,13 @@
+import * as fs from "fs";
+import * as net from "net";
+import * as os from "os";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { loadStackModel } from "../../components/config/load";
 import { HostSpec } from "../../components/config/model";
-import { DIAL_ERROR_LIMIT, hostConnection } from "../../components/hosts/connection";
+import { agentSocketProblem, socketAnswers } from "../../components/hosts/agentSocket";
+import { commandTimeouts, DIAL_ERROR_LIMIT, hostConnection } from "../../components/hosts/connection";
 import { ATPROTO_KEY, HOST_KEY, rawConfig } from "../support/config";
 
 const BASTION_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGht2YU8N8Y8IebRzu4sq5QH/Cbr+Mc6uHcVjKwB2hSo";
@@ -48,5 +53,50 @@ describe("host connection", () => {
 
     it("fails clearly when the key a host needs was not given", () => {
         expect(() => hostConnection(host({ hostKey: HOST_KEY }))).toThrow(/host h: the SSH private key nix-cache:sshPrivateKey was not given/);
+    });
+});
+
+describe("host connection: what the upstream command provider needs", () => {
+    const RSA_KEY = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7";
+
+    it("refuses an ssh-rsa pin, for the host and its bastion, pointing to ed25519 or ECDSA", () => {
+        for (const entry of [{ hostKey: RSA_KEY }, { hostKey: HOST_KEY, proxy: { address: "198.51.100.1", hostKey: RSA_KEY } }]) {
+            expect(() => host(entry)).toThrow(/hostKey: is an ssh-rsa key, which cannot be pinned: .*SHA-1 .*OpenSSH 8\.8 .*pin the host's ed25519 or ECDSA key/);
+        }
+    });
+
+    it("bounds every command by the host's commandTimeout, by kind by default", () => {
+        expect(commandTimeouts(host({ hostKey: HOST_KEY }))).toEqual({ create: "900s", update: "900s", delete: "900s" });
+        expect(commandTimeouts(host({ hostKey: HOST_KEY, commandTimeout: 30 }))).toEqual({ create: "30s", update: "30s", delete: "30s" });
+        expect(commandTimeouts(host({ hostKey: HOST_KEY, kind: "nixos" })).create).toBe("3600s");
+    });
+
+    it("names a stale SSH_AUTH_SOCK, which the provider dials even for private-key hosts", () => {
+        const keyHost = host({ hostKey: HOST_KEY });
+        const stale = { SSH_AUTH_SOCK: "/tmp/gone/agent.sock" };
+        expect(agentSocketProblem(keyHost, stale, () => false)).toBe(
+            "SSH_AUTH_SOCK (/tmp/gone/agent.sock) names no running SSH agent; the command provider connects to it for every SSH login, even for host h, which logs in with a private key: unset SSH_AUTH_SOCK or start the agent, then run again",
+        );
+        expect(agentSocketProblem(keyHost, stale, () => true)).toBeUndefined();
+        expect(agentSocketProblem(keyHost, {}, () => false)).toBeUndefined();
+        // A host naming its own agent socket does not read the variable.
+        expect(agentSocketProblem(host({ hostKey: HOST_KEY, sshAgent: "/run/agent.sock" }), stale, () => false)).toBeUndefined();
+        expect(agentSocketProblem(host({ hostKey: HOST_KEY, sshAgent: true }), stale, () => false)).toMatch(/host h logs in through the agent/);
+    });
+
+    it("tells a socket with a listener from a path without one", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "agent-probe-"));
+        const socket = path.join(dir, "s");
+        const server = net.createServer((c) => c.end());
+        await new Promise<void>((resolve) => server.listen(socket, resolve));
+        try {
+            expect(socketAnswers(socket)).toBe(true);
+            expect(socketAnswers(path.join(dir, "missing"))).toBe(false);
+        } finally {
+            await new Promise((resolve) => server.close(resolve));
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+        // The agent is gone.
+        expect(socketAnswers(socket)).toBe(false);
     });
 });

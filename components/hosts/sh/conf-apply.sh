@@ -1,6 +1,7 @@
 # ---- apply (kinds nix and user): the managed file, included once at the end of nix.conf ----
 nc_check_kind
 nc_resolve_conf_dir "${1:-}"
+nc_lock "$nc_conf_dir" create
 nc_conf="$nc_conf_dir/nix.conf"
 nc_managed="$nc_conf_dir/$NC_MANAGED_NAME"
 if [ -L "$nc_conf" ]; then
@@ -21,7 +22,7 @@ nc_strip_include "$nc_conf" > "$nc_work/own" || die "cannot read $nc_conf"
 mkdir "$nc_work/candidate" || die "cannot write to $nc_work"
 if [ -d "$nc_conf_dir" ]; then
     cp -pR "$nc_conf_dir/." "$nc_work/candidate/" || die "cannot copy $nc_conf_dir"
-    rm -rf "$nc_work/candidate/$NC_BACKUP_NAME"
+    rm -rf "$nc_work/candidate/$NC_BACKUP_NAME" "$nc_work/candidate/$NC_LOCK_NAME"
 fi
 if ! cp "$nc_work/nix.conf" "$nc_work/candidate/nix.conf" || ! cp "$nc_work/managed" "$nc_work/candidate/$NC_MANAGED_NAME"; then
     die "cannot write to $nc_work"
@@ -36,21 +37,18 @@ nc_lack=$(nc_missing "$nc_work/effective")
 nc_snapshot "$nc_conf" conf
 nc_snapshot "$nc_managed" managed
 nc_new_backup=
-nc_new_dir=
+# The lock made a missing config dir; this run keeps it only once it has written there.
+nc_new_dir=$nc_lock_made_dir
 nc_restarted=
 nc_rollback() {
     nc_put_back "$nc_conf" conf
     nc_put_back "$nc_managed" managed
     if [ -n "$nc_new_backup" ]; then rm -rf "$nc_backup"; fi
-    if [ -n "$nc_new_dir" ]; then rmdir "$nc_conf_dir" 2>/dev/null; fi
     if [ -n "$nc_restarted" ]; then nc_restart_daemon > /dev/null || warn "restarting nix-daemon again failed"; fi
     warn "put the previous $nc_conf and $nc_managed back"
 }
 nc_in_commit=yes
-if [ ! -d "$nc_conf_dir" ]; then
-    mkdir -p "$nc_conf_dir" || die "cannot create $nc_conf_dir"
-    nc_new_dir=yes
-fi
+nc_lock_made_dir=
 if [ ! -d "$nc_backup" ]; then
     mkdir -m 700 "$nc_backup" || die "cannot create $nc_backup"
     nc_new_backup=yes
@@ -67,10 +65,17 @@ fi
 nc_lack=$(nc_missing "$nc_work/effective")
 [ -z "$nc_lack" ] || die "the effective configuration lacks: $nc_lack"
 
-# 5. Only now, and only after a change, the daemon reads it again.
-if [ -n "$nc_changed" ] && [ "$NC_KIND" = nix ] && [ "$NC_RESTART_DAEMON" = yes ]; then
+# 5. Only now the daemon reads it again: after a change, or when it has not read the files as
+# they are (an earlier apply cut short before its restart, or restartDaemon was false).
+if [ "$NC_KIND" = nix ] && [ "$NC_RESTART_DAEMON" = yes ] && { [ -n "$nc_changed" ] || ! nc_daemon_current; }; then
+    [ -n "$nc_changed" ] || say "the files are as declared, but nix-daemon has not read them yet"
     nc_restarted=yes
-    nc_restart_daemon || die "restarting nix-daemon failed"
+    nc_restart_daemon
+    case $? in
+        0) nc_daemon_loaded ;;
+        2) ;;
+        *) die "restarting nix-daemon failed" ;;
+    esac
 fi
 nc_in_commit=
 if [ -n "$nc_changed" ]; then

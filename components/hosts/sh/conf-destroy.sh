@@ -1,5 +1,6 @@
 # ---- destroy (kinds nix and user): nix.conf as it was, the managed file and backups gone ----
 nc_resolve_conf_dir "${1:-}"
+nc_lock "$nc_conf_dir"
 nc_conf="$nc_conf_dir/nix.conf"
 nc_managed="$nc_conf_dir/$NC_MANAGED_NAME"
 if [ ! -d "$nc_backup" ] && [ ! -e "$nc_managed" ] && ! grep -q -x -F "$NC_INCLUDE_2" "$nc_conf" 2>/dev/null; then
@@ -23,16 +24,18 @@ nc_in_commit=
 
 nc_created=
 [ -f "$nc_backup/conf-dir.created" ] && nc_created=yes
-rm -f "$nc_backup/nix.conf" "$nc_backup/nix.conf.absent" "$nc_backup/conf-dir.created"
+rm -f "$nc_backup/nix.conf" "$nc_backup/nix.conf.absent" "$nc_backup/conf-dir.created" "$nc_backup/$NC_DAEMON_RECORD"
 if [ -d "$nc_backup" ] && ! rmdir "$nc_backup" 2>/dev/null; then
     say "kept $nc_backup: it still holds other originals (the netrc's, removed with it)"
 fi
-if [ -n "$nc_created" ]; then rmdir "$nc_conf_dir" 2>/dev/null || :; fi
+# Removed at exit, once the lock is gone, if nothing else is in it.
+if [ -n "$nc_created" ]; then nc_lock_made_dir=$nc_conf_dir; fi
 
 if [ -f "$nc_conf" ] && command -v nix >/dev/null 2>&1 && ! nc_show "$nc_conf_dir" > /dev/null 2> "$nc_work/errors"; then
     warn "Nix rejects the restored configuration, which is the host's own: $(nc_head "$nc_work/errors")"
 fi
 if [ -n "$nc_changed" ] && [ "$NC_KIND" = nix ] && [ "$NC_RESTART_DAEMON" = yes ]; then
-    nc_restart_daemon || warn "restarting nix-daemon failed: restart it by hand"
+    nc_restart_daemon
+    [ $? -ne 1 ] || warn "restarting nix-daemon failed: restart it by hand"
 fi
 if [ -n "$nc_changed" ]; then say "undone:$nc_changed"; else say "nothing to undo: $nc_conf_dir was already as before"; fi

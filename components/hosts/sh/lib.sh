@@ -106,15 +106,18 @@ nc_same_text() {
 }
 
 # Puts the content of file $1 at $2 atomically (temporary file, then rename), keeping $2's
-# mode and owner; a new $2 gets mode $3. Returns 1 when $2 already holds exactly that.
+# mode and owner; a new $2 gets mode $3. Mode 600 marks a secret: its temporary file is made
+# empty and private first, so the content is never in a file others can read, and stays 600.
+# Returns 1 when $2 already holds exactly that.
 nc_write() {
     if [ -f "$2" ] && cmp -s "$1" "$2"; then return 1; fi
-    nc_tmp="$2.nix-cache-tmp"
-    rm -f "$nc_tmp"
-    if [ -f "$2" ]; then
+    nc_tmp=$(nc_tmp_name "$2")
+    if [ "$3" = 600 ]; then
+        nc_private_file "$nc_tmp" "$2"
+    elif [ -f "$2" ]; then
         cp -p "$2" "$nc_tmp" || die "cannot copy $2"
     else
-        if ! (umask 077 && : > "$nc_tmp" && chmod "$3" "$nc_tmp"); then die "cannot create $nc_tmp"; fi
+        if ! (umask 077 && set -C && : > "$nc_tmp" && chmod "$3" "$nc_tmp"); then die "cannot create $nc_tmp"; fi
     fi
     cat "$1" > "$nc_tmp" || { rm -f "$nc_tmp"; die "cannot write $nc_tmp"; }
     mv -f "$nc_tmp" "$2" || { rm -f "$nc_tmp"; die "cannot rename $nc_tmp to $2"; }
@@ -122,9 +125,23 @@ nc_write() {
     return 0
 }
 
+# A temporary name next to file $1, unique to this run (a concurrent or killed run has its own).
+nc_tmp_name() { printf '%s.nix-cache-tmp.%s' "$1" "$$"; }
+
+# Creates $1 empty with mode 600 (never an existing file, never through a link), owned like $2
+# when $2 exists and this runs as root.
+nc_private_file() {
+    rm -f "$1"
+    (umask 077 && set -C && : > "$1") || die "cannot create $1"
+    if [ -f "$2" ] && [ "$(id -u)" -eq 0 ]; then
+        # shellcheck disable=SC2012 # ls -ln is the portable owner query (stat differs on macOS)
+        chown "$(ls -ln "$2" | awk '{print $3 ":" $4}')" "$1" || { rm -f "$1"; die "cannot give $1 the owner of $2"; }
+    fi
+}
+
 # Replaces $2 atomically with a copy of $1, mode and owner included (byte-for-byte restores).
 nc_copy_into() {
-    nc_tmp="$2.nix-cache-tmp"
+    nc_tmp=$(nc_tmp_name "$2")
     rm -f "$nc_tmp"
     cp -p "$1" "$nc_tmp" && mv -f "$nc_tmp" "$2"
 }
@@ -209,8 +226,81 @@ nc_resolve_conf_dir() {
     nc_backup="$nc_conf_dir/$NC_BACKUP_NAME"
 }
 
-# Restarts nix-daemon so it reads the new nix.conf: systemd, launchd, or a note that neither
-# was found. Returns non-zero when a restart was attempted and failed.
+# One run at a time per directory $1 (its config dir): the lock is a symbolic link whose target
+# names the holder, `PID@HOST`, made atomically by `ln -s`. A holder that is gone (killed) is
+# detected and its lock and temporary files removed; a live one is waited for up to
+# NC_LOCK_WAIT seconds, then this run is refused before changing anything. With `create`, a
+# missing $1 is made first (and removed again at exit when the run left nothing in it);
+# without, a missing $1 needs no lock.
+nc_lock() {
+    if [ ! -d "$1" ]; then
+        [ "${2:-}" = create ] || return 0
+        mkdir -p "$1" || die "cannot create $1"
+        nc_lock_made_dir=$1
+    fi
+    nc_lock_path="$1/$NC_LOCK_NAME"
+    nc_me="$$@$nc_host"
+    nc_waited=0
+    until ln -s "$nc_me" "$nc_lock_path" 2>/dev/null; do
+        nc_holder=$(readlink "$nc_lock_path" 2>/dev/null)
+        if [ -z "$nc_holder" ]; then
+            [ ! -e "$nc_lock_path" ] || die "$nc_lock_path is not a nix-cache lock (not a symbolic link): remove it"
+            continue
+        fi
+        if nc_holder_gone "$nc_holder"; then
+            nc_break_lock "$1" "$nc_holder"
+            continue
+        fi
+        if [ "$nc_waited" -ge "$NC_LOCK_WAIT" ]; then
+            die "another nix-cache run (process $nc_holder) has held $nc_lock_path for over ${NC_LOCK_WAIT}s, so nothing was changed: apply again when it is done (if no nix-cache run is left on the host, remove $nc_lock_path)"
+        fi
+        sleep 1
+        nc_waited=$((nc_waited + 1))
+    done
+    nc_locked=$nc_lock_path
+}
+
+# Whether the lock holder $1 (`PID@HOST`) is a process of this host that no longer runs. A
+# holder on another host (a shared home directory) is never taken for gone.
+nc_holder_gone() {
+    [ "${1#*@}" = "$nc_host" ] || return 1
+    nc_pid=${1%%@*}
+    case $nc_pid in '' | *[!0-9]*) return 1 ;; esac
+    kill -0 "$nc_pid" 2>/dev/null && return 1
+    # kill -0 also fails for a live process of another user: ask /proc or ps.
+    if [ -d /proc/1 ]; then [ ! -d "/proc/$nc_pid" ]; return; fi
+    command -v ps > /dev/null 2>&1 || return 1
+    ! ps -p "$nc_pid" > /dev/null 2>&1
+}
+
+# Removes the lock in dir $1 of the gone holder $2 and that run's temporary files. Breakers
+# take turns (mkdir is atomic) and look again inside, so a lock just taken by a live run stays.
+nc_break_lock() {
+    if ! mkdir "$1/$NC_LOCK_NAME.break" 2>/dev/null; then
+        # A breaker killed in this short step leaves its directory behind: old ones are gone.
+        find "$1/$NC_LOCK_NAME.break" -prune -mmin +1 -exec rmdir {} \; 2>/dev/null
+        sleep 1
+        return 0
+    fi
+    if [ "$(readlink "$1/$NC_LOCK_NAME" 2>/dev/null)" = "$2" ]; then
+        rm -f "$1/$NC_LOCK_NAME"
+        find "$1" -maxdepth 3 -name "*.nix-cache-tmp.${2%%@*}" -exec rm -f {} + 2>/dev/null
+        warn "removed the lock of nix-cache process $2, which no longer runs; its run was cut short, and this one converges the host"
+    fi
+    rmdir "$1/$NC_LOCK_NAME.break"
+}
+
+# Releases the lock at exit (see the prelude's trap).
+nc_unlock() {
+    if [ -n "$nc_locked" ] && [ "$(readlink "$nc_locked" 2>/dev/null)" = "$$@$nc_host" ]; then rm -f "$nc_locked"; fi
+    nc_locked=
+    if [ -n "$nc_lock_made_dir" ]; then rmdir "$nc_lock_made_dir" 2>/dev/null; fi
+    return 0
+}
+
+# Restarts nix-daemon so it reads the new nix.conf: systemd, launchd (Determinate's label or
+# the official installer's), or neither. Returns 0 when it restarted or no daemon runs, 1 when
+# a restart failed, 2 when a daemon listens but no known service manager runs it.
 nc_restart_daemon() {
     if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
         if systemctl cat nix-daemon.service >/dev/null 2>&1; then
@@ -223,12 +313,38 @@ nc_restart_daemon() {
         return 0
     fi
     if [ "$(uname -s)" = Darwin ] && command -v launchctl >/dev/null 2>&1; then
-        launchctl kickstart -k system/org.nixos.nix-daemon || return 1
-        say "restarted nix-daemon (launchd)"
+        for nc_label in systems.determinate.nix-daemon org.nixos.nix-daemon; do
+            launchctl print "system/$nc_label" > /dev/null 2>&1 || continue
+            launchctl kickstart -k "system/$nc_label" || return 1
+            say "restarted nix-daemon (launchd, $nc_label)"
+            return 0
+        done
+        say "launchd runs no nix-daemon (neither systems.determinate.nix-daemon nor org.nixos.nix-daemon): no daemon to restart"
         return 0
     fi
-    say "no service manager for nix-daemon found (neither systemd nor launchd): if a daemon runs, restart it by hand"
+    if [ -S "${NIX_DAEMON_SOCKET_PATH:-/nix/var/nix/daemon-socket/socket}" ]; then
+        warn "a nix-daemon listens, but neither systemd nor launchd runs it: restart it by hand so it reads the new settings"
+        return 2
+    fi
+    say "no nix-daemon runs here (no service manager, no socket): Nix reads the files directly"
     return 0
+}
+
+# A fingerprint of the files $@ (their bytes, in order; a missing one counts as empty).
+nc_fingerprint() {
+    for nc_f in "$@"; do cat "$nc_f" 2>/dev/null; printf '\n--\n'; done | cksum | awk '{print $1 "-" $2}'
+}
+
+# The daemon has read the config dir's files as they are now: the fingerprint a restart of this
+# or an earlier apply recorded in the backup dir matches. Files written by an apply that was cut
+# short before its restart, or under `restartDaemon: false`, leave it unmatched.
+nc_daemon_current() {
+    [ "$(cat "$nc_backup/$NC_DAEMON_RECORD" 2>/dev/null)" = "$(nc_fingerprint "$nc_conf" "$nc_managed")" ]
+}
+
+# Records that the daemon has read the config dir's files as they are now.
+nc_daemon_loaded() {
+    nc_fingerprint "$nc_conf" "$nc_managed" > "$nc_backup/$NC_DAEMON_RECORD" || warn "cannot write $nc_backup/$NC_DAEMON_RECORD"
 }
 
 # `user` hosts: the daemon (if any) ignores a user's substituters unless the user is trusted.

@@ -3,6 +3,7 @@
 # `printf` (a shell builtin) writes it into a file in a private directory.
 nc_check_kind
 nc_resolve_conf_dir "${1:-}"
+nc_lock "$nc_conf_dir"
 nc_token=$(cat)
 [ -n "$nc_token" ] || die "no token arrived on stdin"
 case $nc_token in

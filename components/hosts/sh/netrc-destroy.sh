@@ -1,5 +1,6 @@
 # ---- netrc destroy: the host's own netrc back (or none, if it had none) ----
 nc_resolve_conf_dir "${1:-}"
+nc_lock "$nc_conf_dir"
 if [ ! -f "$nc_backup/netrc.path" ]; then
     say "nothing to undo: nix-cache wrote no netrc here"
     exit 0

@@ -3,6 +3,7 @@ nc_check_kind
 nc_dir=$NC_NIXOS_DIR
 nc_backup="$nc_dir/$NC_NIXOS_BACKUP_NAME"
 [ -d "$nc_dir" ] || die "$nc_dir does not exist"
+nc_lock "$nc_dir"
 
 # The system configuration must import the glue, or nothing written here would take effect.
 nc_importers=$(find "$nc_dir" -maxdepth 1 -name '*.nix' ! -name cachix.nix -exec grep -l -F 'cachix.nix' {} + 2>/dev/null)
@@ -33,6 +34,7 @@ nc_flat() { printf '%s' "$1" | tr '/' '%'; }
 # 3. Commit.
 for nc_f in $NC_NIXOS_FILES $nc_retired; do nc_snapshot "$nc_dir/$nc_f" "$(nc_flat "$nc_f")"; done
 nc_snapshot "$nc_backup/managed-files" managed-files
+nc_snapshot "$nc_backup/$NC_DAEMON_RECORD" record
 nc_new_backup=
 nc_new_cachix_dir=
 nc_rebuilt=
@@ -43,8 +45,13 @@ nc_rollback() {
     if [ -n "$nc_new_cachix_dir" ]; then rmdir "$nc_dir/cachix" 2>/dev/null; fi
     warn "put the previous files under $nc_dir back"
     if [ -n "$nc_rebuilt" ]; then
-        nixos-rebuild "$NC_NIXOS_ACTION" > "$nc_work/rebuild-back.log" 2>&1 ||
+        # The record of what is in effect is true again only once the previous files are.
+        if nixos-rebuild "$NC_NIXOS_ACTION" > "$nc_work/rebuild-back.log" 2>&1; then
+            nc_put_back "$nc_backup/$NC_DAEMON_RECORD" record
+        else
+            rm -f "$nc_backup/$NC_DAEMON_RECORD"
             warn "nixos-rebuild $NC_NIXOS_ACTION with the previous files failed too: $(nc_head "$nc_work/rebuild-back.log")"
+        fi
     fi
 }
 nc_in_commit=yes
@@ -69,22 +76,38 @@ done
 printf '%s\n' $NC_NIXOS_FILES > "$nc_work/managed-files"
 nc_write "$nc_work/managed-files" "$nc_backup/managed-files" 600 || :
 
-# 4. Rebuild (which evaluates everything before activating), then check what Nix reads.
-if [ -n "$nc_changed" ]; then
-    case $NC_NIXOS_ACTION in
-        none) say "files changed; run \`nixos-rebuild switch\` to use them (nixosRebuild: none)" ;;
-        *)
-            command -v nixos-rebuild > /dev/null 2>&1 || die "nixos-rebuild is not on PATH"
-            say "running nixos-rebuild $NC_NIXOS_ACTION"
-            nc_rebuilt=yes
-            nixos-rebuild "$NC_NIXOS_ACTION" > "$nc_work/rebuild.log" 2>&1 ||
-                die "nixos-rebuild $NC_NIXOS_ACTION failed: $(nc_head "$nc_work/rebuild.log")"
-            ;;
-    esac
-fi
+# 4. Rebuild when the files changed, when what Nix has in effect lacks anything declared
+# (switch, test), or when no rebuild has taken in the files as they are now (an earlier apply
+# cut short, or nixosRebuild was none); then check what Nix reads.
 nc_show_system /etc/nix > "$nc_work/effective" 2> "$nc_work/errors" ||
     die "Nix cannot read its configuration: $(nc_head "$nc_work/errors")"
 nc_lack=$(nc_missing "$nc_work/effective")
+# shellcheck disable=SC2086 # one file per word
+nc_built_for="$NC_NIXOS_ACTION $(cd "$nc_dir" && nc_fingerprint $NC_NIXOS_FILES)"
+nc_why=
+if [ -n "$nc_changed" ]; then
+    nc_why="files changed"
+elif [ -n "$nc_lack" ] && { [ "$NC_NIXOS_ACTION" = switch ] || [ "$NC_NIXOS_ACTION" = test ]; }; then
+    nc_why="the effective configuration lacks $nc_lack"
+elif [ "$(cat "$nc_backup/$NC_DAEMON_RECORD" 2>/dev/null)" != "$nc_built_for" ]; then
+    nc_why="no nixos-rebuild $NC_NIXOS_ACTION has taken in the files as they are"
+fi
+if [ -n "$nc_why" ]; then
+    case $NC_NIXOS_ACTION in
+        none) [ -z "$nc_changed" ] || say "files changed; run \`nixos-rebuild switch\` to use them (nixosRebuild: none)" ;;
+        *)
+            command -v nixos-rebuild > /dev/null 2>&1 || die "nixos-rebuild is not on PATH"
+            say "running nixos-rebuild $NC_NIXOS_ACTION: $nc_why"
+            nc_rebuilt=yes
+            nixos-rebuild "$NC_NIXOS_ACTION" > "$nc_work/rebuild.log" 2>&1 ||
+                die "nixos-rebuild $NC_NIXOS_ACTION failed: $(nc_head "$nc_work/rebuild.log")"
+            printf '%s\n' "$nc_built_for" > "$nc_backup/$NC_DAEMON_RECORD" || die "cannot write $nc_backup/$NC_DAEMON_RECORD"
+            nc_show_system /etc/nix > "$nc_work/effective" 2> "$nc_work/errors" ||
+                die "Nix cannot read its configuration: $(nc_head "$nc_work/errors")"
+            nc_lack=$(nc_missing "$nc_work/effective")
+            ;;
+    esac
+fi
 case $NC_NIXOS_ACTION in
     switch | test)
         [ -z "$nc_lack" ] || die "after nixos-rebuild $NC_NIXOS_ACTION the effective configuration lacks: $nc_lack"

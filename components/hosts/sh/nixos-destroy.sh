@@ -1,6 +1,7 @@
 # ---- destroy (kind nixos): the host's own files under /etc/nixos back, then nixos-rebuild ----
 nc_dir=$NC_NIXOS_DIR
 nc_backup="$nc_dir/$NC_NIXOS_BACKUP_NAME"
+nc_lock "$nc_dir"
 if [ ! -f "$nc_backup/managed-files" ]; then
     say "nothing to undo: nix-cache has not changed $nc_dir"
     exit 0
@@ -33,7 +34,7 @@ if [ -n "$nc_changed" ] && [ "$NC_NIXOS_ACTION" != none ]; then
 fi
 nc_in_commit=
 for nc_f in $nc_files; do rm -f "$nc_backup/$(nc_flat "$nc_f")" "$nc_backup/$(nc_flat "$nc_f").absent"; done
-rm -f "$nc_backup/managed-files" "$nc_backup/cachix-dir.absent"
+rm -f "$nc_backup/managed-files" "$nc_backup/cachix-dir.absent" "$nc_backup/$NC_DAEMON_RECORD"
 rmdir "$nc_backup" 2>/dev/null || say "kept $nc_backup: it holds files nix-cache did not write"
 if [ -n "$nc_keep_glue" ]; then
     say "kept $nc_dir/cachix.nix (now importing no nix-cache caches): the system configuration imports it; remove that import, then the file"

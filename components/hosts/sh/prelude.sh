@@ -9,6 +9,8 @@ export PATH
 
 nc_host=$(uname -n 2>/dev/null || echo unknown)
 nc_in_commit=
+nc_locked=
+nc_lock_made_dir=
 # shellcheck disable=SC2034 # read by the library's file functions, which read-only scripts do not carry
 nc_changed=
 
@@ -33,5 +35,5 @@ nc_work=$(mktemp -d "${TMPDIR:-/tmp}/nix-cache.XXXXXX") || {
     echo "nix-cache: error: cannot create a temporary directory" >&2
     exit 1
 }
-trap 'rm -rf "$nc_work"' EXIT
+trap 'nc_unlock; rm -rf "$nc_work"' EXIT
 trap 'die "interrupted"' HUP INT TERM

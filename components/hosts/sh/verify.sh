@@ -32,6 +32,8 @@ if ! command -v nix > /dev/null 2>&1; then
     nc_finish
 fi
 nc_resolve_conf_dir "${1:-}"
+# Read while no apply or destroy is half-way through.
+if [ "$NC_KIND" = nixos ]; then nc_lock "$NC_NIXOS_DIR"; else nc_lock "$nc_conf_dir"; fi
 
 case $NC_KIND in
     nixos)
@@ -74,6 +76,15 @@ elif [ "$NC_KIND" = nixos ] && { [ "$NC_NIXOS_ACTION" = none ] || [ "$NC_NIXOS_A
     nc_check pending effective "not yet in effect (nixosRebuild: $NC_NIXOS_ACTION): $nc_lack"
 else
     nc_check drift effective "missing $nc_lack"
+fi
+if [ "$NC_KIND" = nix ] && [ -d "$nc_backup" ]; then
+    if nc_daemon_current; then
+        nc_check ok daemon "nix-daemon (if one runs) was restarted after the files last changed"
+    elif [ "$NC_RESTART_DAEMON" = yes ]; then
+        nc_check drift daemon "nix-daemon has not been restarted since the files last changed: the next apply restarts it"
+    else
+        nc_check pending daemon "nix-daemon has not been restarted since the files last changed (restartDaemon: false): restart it to use them"
+    fi
 fi
 
 if [ -n "$NC_NETRC_MACHINE" ]; then

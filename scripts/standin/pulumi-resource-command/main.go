@@ -193,6 +193,8 @@ func (p *commandProvider) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*
 }
 
 func (p *commandProvider) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pulumirpc.CreateResponse, error) {
+	ctx, cancel := withOperationTimeout(ctx, req.GetTimeout())
+	defer cancel()
 	switch t := typeOf(req.GetUrn(), req.GetType()); t {
 	case localCommandToken:
 		return p.localCreate(ctx, req)
@@ -204,6 +206,8 @@ func (p *commandProvider) Create(ctx context.Context, req *pulumirpc.CreateReque
 }
 
 func (p *commandProvider) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*pulumirpc.UpdateResponse, error) {
+	ctx, cancel := withOperationTimeout(ctx, req.GetTimeout())
+	defer cancel()
 	switch t := typeOf(req.GetUrn(), req.GetType()); t {
 	case localCommandToken:
 		return p.localUpdate(ctx, req)
@@ -215,6 +219,8 @@ func (p *commandProvider) Update(ctx context.Context, req *pulumirpc.UpdateReque
 }
 
 func (p *commandProvider) Delete(ctx context.Context, req *pulumirpc.DeleteRequest) (*emptypb.Empty, error) {
+	ctx, cancel := withOperationTimeout(ctx, req.GetTimeout())
+	defer cancel()
 	switch t := typeOf(req.GetUrn(), req.GetType()); t {
 	case localCommandToken:
 		return p.localDelete(ctx, req)
@@ -223,6 +229,15 @@ func (p *commandProvider) Delete(ctx context.Context, req *pulumirpc.DeleteReque
 	default:
 		return nil, unsupported(t)
 	}
+}
+
+// withOperationTimeout bounds an operation by the resource's customTimeouts, which the engine
+// sends as seconds (0: none), as upstream's provider framework does.
+func withOperationTimeout(ctx context.Context, seconds float64) (context.Context, context.CancelFunc) {
+	if seconds <= 0 {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, time.Duration(seconds*float64(time.Second)))
 }
 
 func (p *commandProvider) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {

@@ -8,20 +8,22 @@ package main
 //
 //   - Authentication methods, in order: privateKey (PEM or OpenSSH, privateKeyPassword if
 //     encrypted), password (also answering keyboard-interactive prompts), the SSH agent at
-//     agentSocketPath, else at $SSH_AUTH_SOCK.
+//     agentSocketPath, else at $SSH_AUTH_SOCK. As upstream, the agent is dialled whenever either
+//     is set, even when a privateKey is given, and a socket nothing listens on fails the
+//     operation at once (no retries).
 //   - hostKey ("TYPE BASE64", authorized_keys format): the server must present exactly this key,
 //     else the operation fails at once (no retries) naming the host. Without hostKey any key is
-//     accepted (upstream behaviour).
+//     accepted (upstream behaviour). The pinned key's type is the only host key algorithm
+//     offered, as upstream: for an RSA key that is `ssh-rsa` (SHA-1 signatures), which OpenSSH
+//     8.8 and later no longer accept, so an RSA pin fails against them.
 //   - Dialing is retried (100 ms, growing 1.5x, at most 5 s apart) until dialErrorLimit errors
-//     have happened, i.e. up to dialErrorLimit+1 attempts, each bounded by perDialTimeout (TCP
-//     connect and SSH handshake, including authentication); then "unable to connect to
-//     HOST:PORT (user U) after N attempts: REASON".
+//     have happened, i.e. up to dialErrorLimit+1 attempts, each TCP connect bounded by
+//     perDialTimeout (as upstream, the SSH handshake is not: a server that accepts the
+//     connection and never speaks SSH holds the operation until its customTimeouts, see
+//     main.go); then "unable to connect to HOST:PORT (user U) after N attempts: REASON".
 //
-// Differences from upstream: host key mismatches are not retried; the SSH handshake, not only the
-// TCP connect, is bounded by perDialTimeout; an unreachable $SSH_AUTH_SOCK is skipped when another
-// authentication method is given (an explicit agentSocketPath that fails is an error); the
-// pinned key's type is the only host key algorithm offered, so a server that also has keys of
-// other types is still matched against the pinned one.
+// Differences from upstream: host key mismatches are not retried; messages differ (tests assert
+// resource names and causes, not wording).
 
 import (
 	"bytes"
@@ -295,9 +297,8 @@ func clientConfig(e *endpoint) (*ssh.ClientConfig, func(), error) {
 			cfg.Auth = append(cfg.Auth, ssh.PublicKeysCallback(agent.NewClient(conn).Signers))
 		case explicit:
 			return nil, closeFn, fmt.Errorf("%s.agentSocketPath: cannot reach the SSH agent at %s: %v", e.label, sock, err)
-		case len(cfg.Auth) == 0:
-			return nil, closeFn, fmt.Errorf("%s: no privateKey or password, and the SSH agent at $SSH_AUTH_SOCK (%s) "+
-				"cannot be reached: %v", e.label, sock, err)
+		default:
+			return nil, closeFn, fmt.Errorf("%s: cannot reach the SSH agent at $SSH_AUTH_SOCK (%s): %v", e.label, sock, err)
 		}
 	}
 
@@ -306,12 +307,7 @@ func clientConfig(e *endpoint) (*ssh.ClientConfig, func(), error) {
 		return cfg, closeFn, nil
 	}
 	want := e.hostKey
-	switch want.Type() {
-	case ssh.KeyAlgoRSA:
-		cfg.HostKeyAlgorithms = []string{ssh.KeyAlgoRSASHA512, ssh.KeyAlgoRSASHA256, ssh.KeyAlgoRSA}
-	default:
-		cfg.HostKeyAlgorithms = []string{want.Type()}
-	}
+	cfg.HostKeyAlgorithms = []string{want.Type()}
 	addr := e.addr()
 	cfg.HostKeyCallback = func(_ string, _ net.Addr, got ssh.PublicKey) error {
 		if bytes.Equal(got.Marshal(), want.Marshal()) {
@@ -339,8 +335,8 @@ func handshake(ctx context.Context, conn net.Conn, e *endpoint, cfg *ssh.ClientC
 		_ = conn.Close()
 		var neg *ssh.AlgorithmNegotiationError
 		if errors.As(err, &neg) && neg.What == "host key" && e.hostKey != nil {
-			return nil, &hostKeyError{fmt.Sprintf("host key verification failed for %s: the server has no %s "+
-				"host key (it offers %v), so it cannot match %s.hostKey", e.addr(), e.hostKey.Type(),
+			return nil, &hostKeyError{fmt.Sprintf("host key verification failed for %s: the server offers no %s "+
+				"host key algorithm (it offers %v), so it cannot match %s.hostKey", e.addr(), e.hostKey.Type(),
 				neg.RequestedAlgorithms, e.label)}
 		}
 		return nil, err
@@ -355,6 +351,7 @@ func withDialTimeout(ctx context.Context, e *endpoint) (context.Context, context
 	return context.WithCancel(ctx)
 }
 
+// dialDirect connects (bounded by perDialTimeout) and runs the handshake (bounded only by ctx).
 func dialDirect(ctx context.Context, e *endpoint, cfg *ssh.ClientConfig) (*ssh.Client, error) {
 	dctx, cancel := withDialTimeout(ctx, e)
 	defer cancel()
@@ -363,7 +360,7 @@ func dialDirect(ctx context.Context, e *endpoint, cfg *ssh.ClientConfig) (*ssh.C
 	if err != nil {
 		return nil, err
 	}
-	return handshake(dctx, conn, e, cfg)
+	return handshake(ctx, conn, e, cfg)
 }
 
 func dialVia(ctx context.Context, proxy *ssh.Client, e *endpoint, cfg *ssh.ClientConfig) (*ssh.Client, error) {
@@ -373,7 +370,7 @@ func dialVia(ctx context.Context, proxy *ssh.Client, e *endpoint, cfg *ssh.Clien
 	if err != nil {
 		return nil, err
 	}
-	return handshake(dctx, conn, e, cfg)
+	return handshake(ctx, conn, e, cfg)
 }
 
 // retryDial calls f until it succeeds, fails with a host key error, ctx ends, or the

@@ -52,6 +52,8 @@ export function snapshotDir(dir: string): Record<string, { content: string; mtim
             const file = path.join(current, entry.name);
             if (entry.isDirectory()) {
                 walk(file);
+            } else if (entry.isSymbolicLink()) {
+                result[path.relative(dir, file)] = { content: `-> ${fs.readlinkSync(file)}`, mtimeMs: fs.lstatSync(file).mtimeMs, mode: 0 };
             } else {
                 const stat = fs.statSync(file);
                 result[path.relative(dir, file)] = { content: fs.readFileSync(file, "latin1"), mtimeMs: stat.mtimeMs, mode: stat.mode & 0o777 };

@@ -77,6 +77,8 @@ const REBUILD = `#!/bin/sh
 # Stand-in for nixos-rebuild (this host is not NixOS); see test/e2e/support/nixosStandIn.ts.
 set -eu
 echo "$1" >> /run/nixos-rebuild.calls
+# Cut short like a dropped SSH session: kill the apply that called us, once.
+if [ -e /run/nixos-rebuild.kill ]; then rm -f /run/nixos-rebuild.kill; kill -9 "$PPID"; exit 1; fi
 if [ -e /run/nixos-rebuild.fail ]; then echo "stand-in nixos-rebuild: failing as the test asked" >&2; exit 1; fi
 case $1 in switch | test | boot) ;; *) echo "stand-in nixos-rebuild: unsupported action $1" >&2; exit 2 ;; esac
 built=$(nix-instantiate --eval --read-write-mode /run/current-system/evaluate.nix | tr -d '"')

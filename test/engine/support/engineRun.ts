@@ -88,3 +88,24 @@ function recorded(error: unknown, transcript: Transcript): Error {
 export function resourceName(urn: string): string {
     return urn.slice(urn.lastIndexOf("::") + 2);
 }
+
+/**
+ * The errors the engine reported for resource `name` (its diagnostic events), joined: where a
+ * test looks for the cause of that resource's failure, and only that resource's.
+ */
+export function failureOf(transcript: Transcript, name: string): string {
+    const messages: string[] = [];
+    for (const entry of transcript) {
+        let event: EngineEvent;
+        try {
+            event = JSON.parse(entry) as EngineEvent;
+        } catch {
+            continue;
+        }
+        const diagnostic = event.diagnosticEvent;
+        if (diagnostic?.urn !== undefined && resourceName(diagnostic.urn) === name && diagnostic.severity === "error") {
+            messages.push(diagnostic.message);
+        }
+    }
+    return messages.join("\n");
+}

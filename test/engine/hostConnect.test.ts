@@ -1,0 +1,102 @@
+import * as fs from "fs";
+import * as net from "net";
+import * as path from "path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BuilderHost, openBuilderHost } from "../../scripts/localhost/builderHost";
+import { generateSshKey } from "../../scripts/localhost/sshKeys";
+import { failureOf, recordDestroy, recordUp } from "./support/engineRun";
+import { createEngineStack, EngineConfig, engineConfig, EngineStack, hostEntry } from "./support/engineStack";
+import { resourcesInState } from "./support/engineState";
+import { requireEngine } from "./support/requirements";
+
+// What the command provider users download does with a host that never speaks SSH, a stale
+// SSH_AUTH_SOCK and an RSA host key pin: each fails by name and cause, before anything changes
+// where it can, and a good host in the same stack is configured all the same.
+
+const requirements = requireEngine();
+const TIMEOUT_SECONDS = 10;
+
+let alpha: BuilderHost;
+let engine: EngineStack;
+let silent: net.Server;
+let silentPort: number;
+let rsaKey: string;
+
+const config = (hosts: EngineConfig["hosts"]): EngineConfig => ({
+    cache: { url: "http://127.0.0.1:9", publicKey: "engine.cachix.org-1:nwFwvaBUbiLCjv87hHeMXDx6QFDlaCTqC4dqc4iLYt4=", private: false },
+    hosts,
+    privateKeys: { sshPrivateKey: alpha.privateKey },
+});
+const alphaEntry = () => hostEntry("alpha", alpha);
+// Accepts the TCP connection and never sends an SSH banner.
+const silentEntry = () => ({ ...hostEntry("silent", alpha), port: silentPort, commandTimeout: TIMEOUT_SECONDS });
+
+beforeAll(async () => {
+    if (requirements.skip) {
+        return;
+    }
+    engine = await createEngineStack("connect");
+    alpha = await openBuilderHost({ dir: path.join(engine.root, "alpha"), ownNixConf: "# a host of this test\n" });
+    await alpha.start();
+    rsaKey = await generateSshKey(path.join(engine.root, "rsa_host_key"), "rsa");
+    silent = net.createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    silentPort = (silent.address() as net.AddressInfo).port;
+});
+
+afterAll(async () => {
+    silent?.close();
+    await alpha?.remove();
+    await engine?.remove();
+});
+
+describe.skipIf(requirements.skip)("engine: hosts the command provider cannot log in to", () => {
+    it("a host that accepts the connection and never speaks SSH fails by name within its commandTimeout; the other host is configured", async () => {
+        await engine.stack.setAllConfig(engineConfig(config([alphaEntry(), silentEntry()])));
+        const run = await recordUp(engine.stack, engine.transcript, { continueOnError: true });
+        expect(run.error).toBeDefined();
+        expect(run.failed).toEqual(["nix-cache-host-silent-settings"]);
+        expect(failureOf(engine.transcript, "nix-cache-host-silent-settings")).toMatch(/deadline exceeded|timed? ?out/i);
+        expect(await resourcesInState(engine.stack)).toEqual(expect.arrayContaining(["nix-cache-host-alpha-settings", "nix-cache-host-alpha-verify"]));
+        expect(fs.readFileSync(path.join(alpha.nixConfDir, "nix.conf"), "utf8")).toContain("!include nix-cache.conf");
+    }, 120_000);
+
+    it("a stale SSH_AUTH_SOCK is refused by name before anything connects, even for a host that logs in with a private key", async () => {
+        await engine.stack.setAllConfig(engineConfig(config([alphaEntry()])));
+        const logins = alpha.logins();
+        const stale = path.join(engine.root, "gone-agent.sock");
+        const saved = process.env.SSH_AUTH_SOCK;
+        process.env.SSH_AUTH_SOCK = stale;
+        try {
+            const run = await recordUp(engine.stack, engine.transcript);
+            expect(run.error?.message).toContain(`SSH_AUTH_SOCK (${stale}) names no running SSH agent`);
+            expect(run.error?.message).toContain("even for host alpha, which logs in with a private key");
+        } finally {
+            if (saved === undefined) {
+                delete process.env.SSH_AUTH_SOCK;
+            } else {
+                process.env.SSH_AUTH_SOCK = saved;
+            }
+        }
+        expect(alpha.logins()).toBe(logins);
+        // Without the stale variable the same stack goes through.
+        const run = await recordUp(engine.stack, engine.transcript);
+        expect(run.error).toBeUndefined();
+    }, 120_000);
+
+    it("an RSA host key pin is refused by name, pointing to ed25519 or ECDSA, before anything changes", async () => {
+        await engine.stack.setAllConfig(engineConfig(config([alphaEntry(), { ...hostEntry("rsa", alpha), port: alpha.port + 1, hostKey: rsaKey }])));
+        const logins = alpha.logins();
+        const run = await recordUp(engine.stack, engine.transcript);
+        expect(run.error?.message).toMatch(/nix-cache:hosts\[1\]\.hostKey: is an ssh-rsa key, which cannot be pinned: .*pin the host's ed25519 or ECDSA key/);
+        expect(run.changed).toEqual({});
+        expect(alpha.logins()).toBe(logins);
+    }, 120_000);
+
+    it("destroy undoes the host that was configured", async () => {
+        await engine.stack.setAllConfig(engineConfig(config([alphaEntry()])));
+        const run = await recordDestroy(engine.stack, engine.transcript);
+        expect(run.error).toBeUndefined();
+        expect(fs.readdirSync(alpha.nixConfDir)).toEqual(["nix.conf"]);
+    }, 120_000);
+});
