@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { cachixNameProblem, isCachixKeyNameFor, parseNixPublicKey } from "../identity/nixKeys";
-import { across, flag, list, noDuplicates, Rule, section, text } from "./fields";
+import { Rule } from "../formats/rule";
+import { across, flag, list, noDuplicates, section, text } from "./fields";
 import { describeValue } from "./redact";
-import { urlProblem } from "./urls";
+import { urlProblem } from "../formats/urls";
 
 /** A cache URL hosts substitute from: http(s) under any path, or a local `file:///` store. */
 export const substituterUrlRule: Rule = (value) => urlProblem(value, { schemes: ["https", "http", "file"], path: true });

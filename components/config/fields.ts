@@ -4,16 +4,9 @@
  * `unknown key; did you mean ...`), so every field of every section reads the same way.
  */
 import { z } from "zod";
+import { PatternRule, Rule } from "../formats/rule";
 import { describeValue } from "./redact";
 
-/** A check on a string: returns what was expected when the value is wrong, else undefined. */
-export type Rule = (value: string) => string | undefined;
-
-/** A rule from a pattern; the pattern also goes into the JSON Schema. */
-export interface PatternRule {
-    readonly pattern: RegExp;
-    readonly expected: string;
-}
 
 /** Options of {@link text}. */
 export interface TextOptions {

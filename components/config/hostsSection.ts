@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { addressRule } from "./addresses";
+import { addressRule } from "../formats/addresses";
 import { across, flag, integer, list, noDuplicates, oneOf, section, text } from "./fields";
-import * as names from "./names";
-import { absolutePathRule } from "./paths";
+import * as names from "../formats/names";
+import { absolutePathRule } from "../formats/paths";
 import { describeValue } from "./redact";
 
 /** The secret config key holding hosts' SSH private key unless a host names another. */
@@ -11,15 +11,11 @@ export const DEFAULT_PRIVATE_KEY_CONFIG = "sshPrivateKey";
 const HOST_KEY_REQUIRED =
     "is required: host keys are pinned by default; expected \"ssh-ed25519 AAAA...\" (or set insecureSkipHostKeyVerification: true to accept any key)";
 
-/** The fields of an SSH endpoint: a host or its bastion. */
+/** The fields of an SSH endpoint: a host or its bastion (documented in {@link endpoint}). */
 const endpointShape = {
-    /** Hostname or IP address. */
     address: text([addressRule], { required: "a string" }),
-    /** TCP port. */
     port: integer(1, 65535).default(22),
-    /** Login user. */
     user: text([names.unixUser]).default("root"),
-    /** Pinned host public key (`ssh-ed25519 AAAA...`); undefined only with the opt-out. */
     hostKey: text([names.hostKey]).optional(),
 };
 
