@@ -7,22 +7,17 @@ import { z } from "zod";
 import { PatternRule, Rule } from "../formats/rule";
 import { describeValue } from "./redact";
 
-
 /** Options of {@link text}. */
 export interface TextOptions {
     /** What to say when the field is missing; the field is optional without it. */
     readonly required?: string;
-    /** The field holds a secret: its value never appears in a message. */
-    readonly secret?: boolean;
     /** Human description for the JSON Schema (and editors' hover text). */
     readonly description?: string;
 }
 
-const shown = (secret: boolean | undefined) => (value: unknown) => (secret ? "a secret value (hidden)" : describeValue(value));
-
 /** A string that passes `rules` (patterns first, then functions, the first failure reported). */
 export function text(rules: readonly (PatternRule | Rule)[], options: TextOptions = {}) {
-    const show = shown(options.secret);
+    const show = describeValue;
     let schema = z.string({
         error: (iss) =>
             iss.input === undefined ? `is required; expected ${options.required ?? "a string"}` : `expected a string; got ${show(iss.input)}`,
