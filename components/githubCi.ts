@@ -1,13 +1,14 @@
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { CacheSpec, GithubRepositorySpec, GithubSpec, MirrorSpec, TrustedCacheSpec } from "./config/model";
-import { SecretPlacement, secretPlacements } from "./github/secretPlacements";
+import { CachixCredential, SecretPlacement, secretPlacements } from "./github/secretPlacements";
+import { placeSecret } from "./github/secretResources";
 import { renderWorkflow } from "./github/workflow";
 
 /**
  * Arguments of {@link GithubCi}. The configuration is the validated model, plain rather than
  * `Input`, because the workflow's content is decided before any resource is registered; only
- * the credential's value may be an output (it comes from `pulumi config set --secret`).
+ * the credentials' values may be outputs (they come from `pulumi config set --secret`).
  */
 export interface GithubCiArgs {
     /** The stack's `github` section: owner, repositories, where the secret lives, the workflow. */
@@ -19,16 +20,25 @@ export interface GithubCiArgs {
     /** The S3 mirror, when enabled: the workflow then signs and copies outputs to it. */
     readonly mirror?: MirrorSpec;
     /**
-     * The credential stored in every secret: the Cachix auth token or signing key, as
-     * `github.secret.credential` says. Kept a Pulumi secret whatever form it arrives in.
+     * The Cachix credentials the secrets hold: the auth token always (cachix-action pushes to
+     * any cache with it), and the signing key when `github.secret.credential` is `signingKey`.
+     * Kept Pulumi secrets whatever form they arrive in.
      */
-    readonly credential: pulumi.Input<string>;
+    readonly credentials: GithubCiCredentials;
     /**
      * The GitHub provider. When omitted, one is created for `github.owner`, with the token of
      * `github:token` (or `GITHUB_TOKEN`) and `github:baseUrl`, so the owner is never taken from
      * elsewhere.
      */
     readonly provider?: github.Provider;
+}
+
+/** The values of the Cachix secrets. */
+export interface GithubCiCredentials {
+    /** The Cachix auth token (`nix-cache:cachixAuthToken`). */
+    readonly authToken: pulumi.Input<string>;
+    /** The cache's signing key (`nix-cache:cachixSigningKey`), for self-signed caches. */
+    readonly signingKey?: pulumi.Input<string>;
 }
 
 /**
@@ -47,17 +57,26 @@ export class GithubCi extends pulumi.ComponentResource {
     readonly files: readonly github.RepositoryFile[];
 
     constructor(name: string, args: GithubCiArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Checked before registering anything: a missing credential leaves nothing half-made.
+        const values = credentialValues(name, args.github, args.credentials);
         super("nix-cache:index:GithubCi", name, {}, opts);
         const spec = args.github;
         const provider = args.provider ?? defaultProvider(name, spec.owner, this);
         const childOpts: pulumi.CustomResourceOptions = { parent: this, provider };
-        // A secret's identity is its name: if a provider version replaces it on a new value,
-        // creating the new one first and then deleting the old would delete the secret itself.
-        const secretOpts: pulumi.CustomResourceOptions = { ...childOpts, deleteBeforeReplace: true };
-        const value = pulumi.secret(args.credential);
         const placements = secretPlacements(spec);
+        const context = { parent: this, provider, owner: spec.owner, access: spec.secret.access };
+        const environments = this.environments(name, spec, childOpts);
 
-        this.secretResources = placements.flatMap((placement) => this.secretFor(name, spec, placement, value, secretOpts));
+        this.secretResources = placements.flatMap((placement) =>
+            placeSecret(
+                secretResourceName(name, placement, spec.secret.credential),
+                placement,
+                values[placement.holds ?? "authToken"],
+                context,
+                // An environment the stack creates exists before its secret is set.
+                placement.scope === "environment" ? environments.filter((e) => e.repository === placement.repository).map((e) => e.resource) : [],
+            ),
+        );
         this.files = spec.repositories.map((repo) => this.workflowFile(name, args, repo, childOpts));
         this.workflowFiles = pulumi.output(
             Object.fromEntries(spec.repositories.map((r) => [`${spec.owner}/${r.name}`, spec.workflow.path])),
@@ -66,76 +85,22 @@ export class GithubCi extends pulumi.ComponentResource {
         this.registerOutputs({ workflowFiles: this.workflowFiles, secrets: this.secrets });
     }
 
-    private secretFor(
-        name: string,
-        spec: GithubSpec,
-        placement: SecretPlacement,
-        value: pulumi.Output<string>,
-        opts: pulumi.CustomResourceOptions,
-    ): pulumi.CustomResource[] {
-        switch (placement.scope) {
-            case "repository":
-                return [
-                    new github.ActionsSecret(
-                        `${name}-${placement.repository}-secret`,
-                        { repository: placement.repository, secretName: placement.name, value },
-                        opts,
-                    ),
-                ];
-            case "organization":
-                return this.organizationSecret(name, spec.owner, placement, value, opts);
-            case "environment": {
-                const environment = spec.secret.createEnvironment === true
-                    ? new github.RepositoryEnvironment(
-                          `${name}-${placement.repository}-environment`,
-                          { repository: placement.repository, environment: placement.environment },
-                          // The environment may hold other secrets and rules: never delete it.
-                          { ...opts, deleteBeforeReplace: false, retainOnDelete: true },
-                      )
-                    : undefined;
-                return [
-                    new github.ActionsEnvironmentSecret(
-                        `${name}-${placement.repository}-environment-secret`,
-                        {
-                            repository: placement.repository,
-                            environment: environment?.environment ?? placement.environment,
-                            secretName: placement.name,
-                            value,
-                        },
-                        opts,
-                    ),
-                ];
-            }
+    /**
+     * `createEnvironment: true` creates the environment when it does not exist; it is kept on
+     * destroy, since it may hold other secrets and rules.
+     */
+    private environments(name: string, spec: GithubSpec, opts: pulumi.CustomResourceOptions): { repository: string; resource: github.RepositoryEnvironment }[] {
+        if (spec.secret.scope !== "environment" || spec.secret.createEnvironment !== true) {
+            return [];
         }
-    }
-
-    private organizationSecret(
-        name: string,
-        owner: string,
-        placement: Extract<SecretPlacement, { scope: "organization" }>,
-        value: pulumi.Output<string>,
-        opts: pulumi.CustomResourceOptions,
-    ): pulumi.CustomResource[] {
-        const secret = new github.ActionsOrganizationSecret(
-            `${name}-organization-secret`,
-            { secretName: placement.name, visibility: placement.visibility, value },
-            opts,
-        );
-        if (placement.visibility !== "selected") {
-            return [secret];
-        }
-        // Access is its own resource (the secret's `selectedRepositoryIds` is deprecated), so a
-        // rotation leaves it untouched. GitHub wants numeric ids: look them up by name.
-        const ids = placement.repositories.map(
-            (repo) => github.getRepositoryOutput({ fullName: `${owner}/${repo}` }, { parent: this, provider: opts.provider }).repoId,
-        );
-        const access = new github.ActionsOrganizationSecretRepositories(
-            `${name}-organization-secret-repositories`,
-            { secretName: secret.secretName, selectedRepositoryIds: ids },
-            // A re-created secret starts with no repositories: re-apply the access list with it.
-            { ...opts, replaceWith: [secret] },
-        );
-        return [secret, access];
+        return spec.repositories.map((repo) => ({
+            repository: repo.name,
+            resource: new github.RepositoryEnvironment(
+                `${name}-${repo.name}-environment`,
+                { repository: repo.name, environment: spec.secret.environment ?? "" },
+                { ...opts, retainOnDelete: true },
+            ),
+        }));
     }
 
     private workflowFile(
@@ -161,6 +126,33 @@ export class GithubCi extends pulumi.ComponentResource {
             opts,
         );
     }
+}
+
+/**
+ * The name of a secret resource: the credential's keeps the names stacks already have; the
+ * auth token that signing-key mode adds gets `-auth-token` after the repository.
+ */
+export function secretResourceName(name: string, placement: SecretPlacement, credential: CachixCredential): string {
+    const extra = credential === "signingKey" && placement.holds === "authToken" ? "-auth-token" : "";
+    switch (placement.scope) {
+        case "repository":
+            return `${name}-${placement.repository}${extra}-secret`;
+        case "organization":
+            return `${name}-organization${extra}-secret`;
+        case "environment":
+            return `${name}-${placement.repository}${extra}-environment-secret`;
+    }
+}
+
+/** Each credential's value as a Pulumi secret; the signing key must be given in its mode. */
+function credentialValues(name: string, spec: GithubSpec, credentials: GithubCiCredentials): Record<CachixCredential, pulumi.Output<string>> {
+    if (spec.secret.credential === "signingKey" && credentials.signingKey === undefined) {
+        throw new Error(`GithubCi ${name}: github.secret.credential is "signingKey" but no signing key was given`);
+    }
+    return {
+        authToken: pulumi.secret(credentials.authToken),
+        signingKey: pulumi.secret(credentials.signingKey ?? ""),
+    };
 }
 
 /** A provider bound to the configured owner, with the GitHub provider's own config keys. */

@@ -81,7 +81,9 @@ function readRepository(problems: Problems, path: string, value: unknown): Githu
 }
 
 function readSecret(problems: Problems, path: string, value: unknown): GithubSecretSpec | undefined {
-    const item = readObject(problems, path, value, ["scope", "visibility", "environment", "createEnvironment", "credential", "name"]);
+    const item = readObject(problems, path, value, [
+        "scope", "visibility", "environment", "createEnvironment", "credential", "name", "authTokenName", "access",
+    ]);
     if (!item) {
         return undefined;
     }
@@ -91,6 +93,18 @@ function readSecret(problems: Problems, path: string, value: unknown): GithubSec
     const createEnvironment = item.optionalBoolean("createEnvironment");
     const credential = item.optionalEnum("credential", ["authToken", "signingKey"] as const) ?? "authToken";
     const name = item.optionalString("name", { rule: secretNameRule }) ?? DEFAULT_SECRET_NAMES[credential];
+    const authTokenName = item.optionalString("authTokenName", { rule: secretNameRule });
+    const access = item.optionalEnum("access", ["exact", "additive"] as const);
+    if (authTokenName !== undefined && credential !== "signingKey") {
+        problems.add(item.pathOf("authTokenName"), `only applies when credential is signingKey; credential is ${describeValue(credential)}`);
+    }
+    const tokenName = credential === "signingKey" ? (authTokenName ?? DEFAULT_SECRET_NAMES.authToken) : name;
+    if (credential === "signingKey" && tokenName.toUpperCase() === name.toUpperCase()) {
+        problems.add(item.pathOf(authTokenName === undefined ? "name" : "authTokenName"), `the signing key and the auth token need two secrets; both are named ${describeValue(name)}`);
+    }
+    if (access !== undefined && (scope !== "organization" || (visibility ?? "selected") !== "selected")) {
+        problems.add(item.pathOf("access"), "only applies to an organization secret with visibility selected");
+    }
     if (visibility !== undefined && scope !== "organization") {
         problems.add(item.pathOf("visibility"), `only applies when scope is organization; scope is ${describeValue(scope)}`);
     }
@@ -103,7 +117,7 @@ function readSecret(problems: Problems, path: string, value: unknown): GithubSec
     if (createEnvironment !== undefined && scope !== "environment") {
         problems.add(item.pathOf("createEnvironment"), `only applies when scope is environment; scope is ${describeValue(scope)}`);
     }
-    return { scope, visibility: visibility ?? "selected", environment, createEnvironment, credential, name };
+    return { scope, visibility: visibility ?? "selected", environment, createEnvironment, credential, name, authTokenName: tokenName, access: access ?? "exact" };
 }
 
 function readWorkflow(problems: Problems, path: string, value: unknown): WorkflowSpec | undefined {

@@ -70,17 +70,12 @@ export function loadStackModel(raw: RawStackConfig, options: LoadOptions): Stack
             problems.add(key(name), `is set in plain text; set it with \`pulumi config set --secret ${name}\``);
         }
     }
-    if (github !== undefined) {
-        const needed = github.secret.credential === "authToken" ? "cachixAuthToken" : "cachixSigningKey";
+    // cachix-action pushes to any cache with the auth token; a signing key is used in addition.
+    const neededByCi = github === undefined ? [] : github.secret.credential === "authToken" ? ["cachixAuthToken"] : ["cachixAuthToken", "cachixSigningKey"];
+    for (const needed of neededByCi) {
         if (secretState(needed) === "missing") {
-            problems.add(key(needed), `is required by github.secret.credential ${describeValue(github.secret.credential)}; set it with \`pulumi config set --secret ${needed}\``);
+            problems.add(key(needed), `is required by github.secret.credential ${describeValue(github!.secret.credential)}; set it with \`pulumi config set --secret ${needed}\``);
         }
-    }
-    if (cache?.private && github?.secret.credential === "signingKey") {
-        problems.add(
-            key("github.secret.credential"),
-            '"signingKey" cannot read a private cache: CI needs the auth token to pull from it; expected "authToken"',
-        );
     }
     if (cache?.private && hosts.length > 0 && secretState("cachixAuthToken") === "missing") {
         problems.add(key("cachixAuthToken"), "is required: the cache is private and hosts need a netrc token; set it with `pulumi config set --secret cachixAuthToken`");

@@ -45,6 +45,16 @@ export interface GithubSecretSpec {
     readonly credential: "authToken" | "signingKey";
     /** The secret's name, `CACHIX_AUTH_TOKEN` or `CACHIX_SIGNING_KEY` unless overridden. */
     readonly name: string;
+    /**
+     * The auth token's secret name: `name` with `authToken`; with `signingKey`, the second
+     * secret cachix-action pushes with (`CACHIX_AUTH_TOKEN` unless overridden).
+     */
+    readonly authTokenName: string;
+    /**
+     * Organisation secrets with `visibility: selected`: `exact` makes the access list exactly
+     * the declared repositories; `additive` grants each declared repository and leaves others alone.
+     */
+    readonly access: "exact" | "additive";
 }
 
 /** A GitHub repository whose CI builds and pushes to the cache. */

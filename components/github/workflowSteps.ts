@@ -1,5 +1,6 @@
 import { resolveAction } from "./actionRefs";
 import { mirrorSteps } from "./mirrorSteps";
+import { cachixSecrets } from "./secretPlacements";
 import { PUSH_GATE_ENV, PUSHES_CONDITION, workflowExpression } from "./pushGate";
 import type { WorkflowModel } from "./workflow";
 
@@ -36,7 +37,7 @@ const OUTPUTS_FILE = '"$RUNNER_TEMP/nix-cache-outputs"';
 export function buildSteps(model: WorkflowModel, target: string | undefined): WorkflowStep[] {
     const { github } = model;
     const actions = github.workflow.actions;
-    const secretValue = workflowExpression(`secrets.${github.secret.name}`);
+    const secrets = cachixSecrets(github);
     const extraPullNames = model.extraCaches.flatMap((c) => (c.cachixName === undefined ? [] : [c.cachixName]));
     const steps: WorkflowStep[] = [
         {
@@ -55,7 +56,7 @@ export function buildSteps(model: WorkflowModel, target: string | undefined): Wo
             uses: resolveAction(actions.cachix, actions).uses,
             with: {
                 name: model.cache.name,
-                [github.secret.credential]: secretValue,
+                ...Object.fromEntries(secrets.map((s) => [s.holds, workflowExpression(`secrets.${s.name}`)])),
                 ...(extraPullNames.length === 0 ? {} : { extraPullNames: extraPullNames.join(",") }),
                 skipPush: workflowExpression(`env.${PUSH_GATE_ENV} != 'true'`),
             },
@@ -63,7 +64,7 @@ export function buildSteps(model: WorkflowModel, target: string | undefined): Wo
         buildStep(target),
     ];
     if (github.workflow.verify) {
-        steps.push(pushStep(model, secretValue), verifyStep(model));
+        steps.push(pushStep(model), verifyStep(model));
     }
     return [...steps, ...mirrorSteps(model, OUTPUTS_FILE)];
 }
@@ -77,21 +78,23 @@ function buildStep(target: string | undefined): WorkflowStep {
     };
 }
 
-/** Pushes the outputs now, failing loudly when the secret is missing on a run that must push. */
-function pushStep(model: WorkflowModel, secretValue: string): WorkflowStep {
-    const variable = CLI_VARIABLE[model.github.secret.credential];
+/**
+ * Pushes the outputs now, failing loudly when a secret is missing on a run that must push.
+ * The cachix CLI pushes with the auth token and, for a self-signed cache, signs with the key.
+ */
+function pushStep(model: WorkflowModel): WorkflowStep {
+    const secrets = cachixSecrets(model.github);
+    const checks = secrets.flatMap((s) => [
+        `if [ -z "\${${CLI_VARIABLE[s.holds]}:-}" ]; then`,
+        `  echo "::error::The ${s.name} secret is empty or not visible to this run; nothing can be pushed."`,
+        "  exit 1",
+        "fi",
+    ]);
     return {
         name: "Push build outputs to Cachix",
         if: PUSHES_CONDITION,
-        env: { CACHE_NAME: model.cache.name, [variable]: secretValue },
-        run: [
-            `if [ -z "\${${variable}:-}" ]; then`,
-            `  echo "::error::The ${model.github.secret.name} secret is empty or not visible to this run; nothing can be pushed."`,
-            "  exit 1",
-            "fi",
-            `cachix push "$CACHE_NAME" < ${OUTPUTS_FILE}`,
-            "",
-        ].join("\n"),
+        env: { CACHE_NAME: model.cache.name, ...Object.fromEntries(secrets.map((s) => [CLI_VARIABLE[s.holds], workflowExpression(`secrets.${s.name}`)])) },
+        run: [...checks, `cachix push "$CACHE_NAME" < ${OUTPUTS_FILE}`, ""].join("\n"),
     };
 }
 

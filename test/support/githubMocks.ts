@@ -7,6 +7,28 @@ export interface RegisteredResource {
     readonly inputs: Record<string, unknown>;
     /** `URN::id` of the explicit provider, or "" for the default one. */
     readonly provider: string;
+    /** The resource options the engine sees that decide replacements. */
+    readonly options: ReplacementOptions;
+}
+
+/** The options of a registration that decide how the engine replaces a resource. */
+export interface ReplacementOptions {
+    readonly deleteBeforeReplace: boolean;
+    /** URNs whose replacement replaces this resource too. */
+    readonly replaceWith: string[];
+    /** The serialized `replacementTrigger` (a secret shows as `{ 4dabf18193072939515e22adb298388d: ..., value }`), if any. */
+    readonly replacementTrigger?: unknown;
+    /** URNs this resource depends on (inputs and `dependsOn`). */
+    readonly dependencies: string[];
+}
+
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getDeletebeforereplace(): boolean;
+    getReplaceWithList(): string[];
+    getReplacementTrigger(): { toJavaScript(): unknown } | undefined;
+    getDependenciesList(): string[];
 }
 
 /** One invoke made under mocks. */
@@ -36,10 +58,12 @@ export function repositoryId(fullName: string): number {
  */
 export async function recordGithub(stack = "test"): Promise<Recording> {
     const recording: Recording = { resources: [], calls: [] };
+    const pending = new Map<string, ReplacementOptions>();
     await pulumi.runtime.setMocks(
         {
             newResource(args) {
-                recording.resources.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider ?? "" });
+                const options = pending.get(`${args.type} ${args.name}`) ?? { deleteBeforeReplace: false, replaceWith: [], dependencies: [] };
+                recording.resources.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider ?? "", options });
                 return { id: `${args.name}_id`, state: args.inputs };
             },
             call(args) {
@@ -54,6 +78,18 @@ export async function recordGithub(stack = "test"): Promise<Recording> {
         stack,
         false,
     );
+    // The mocks' newResource sees inputs only: read the options from the request itself.
+    const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: RegisterRequest, cb: unknown): void };
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, cb) => {
+        pending.set(`${req.getType()} ${req.getName()}`, {
+            deleteBeforeReplace: req.getDeletebeforereplace(),
+            replaceWith: req.getReplaceWithList(),
+            replacementTrigger: req.getReplacementTrigger()?.toJavaScript(),
+            dependencies: req.getDependenciesList(),
+        });
+        register(req, cb);
+    };
     return recording;
 }
 

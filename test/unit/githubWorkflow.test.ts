@@ -131,14 +131,20 @@ describe("renderWorkflow over the configuration space", () => {
         expect(workflow.jobs.build.environment).toBe("cachix");
     });
 
-    it("signing-key mode passes signingKey (not authToken) and pushes with CACHIX_SIGNING_KEY", () => {
+    it("signing-key mode passes both the auth token (to push) and the signing key (to sign)", () => {
         const workflow = parsed(render({ ...ATPROTO_GITHUB, secret: { credential: "signingKey" } }));
-        expect(cachixStep(workflow).with).toMatchObject({ signingKey: "${{ secrets.CACHIX_SIGNING_KEY }}" });
-        expect(cachixStep(workflow).with).not.toHaveProperty("authToken");
-        expect(stepNamed(workflow, "Push build outputs to Cachix")!.env).toEqual({
+        expect(cachixStep(workflow).with).toMatchObject({
+            authToken: "${{ secrets.CACHIX_AUTH_TOKEN }}",
+            signingKey: "${{ secrets.CACHIX_SIGNING_KEY }}",
+        });
+        const push = stepNamed(workflow, "Push build outputs to Cachix")!;
+        expect(push.env).toEqual({
             CACHE_NAME: "atproto",
+            CACHIX_AUTH_TOKEN: "${{ secrets.CACHIX_AUTH_TOKEN }}",
             CACHIX_SIGNING_KEY: "${{ secrets.CACHIX_SIGNING_KEY }}",
         });
+        expect(push.run).toContain("The CACHIX_AUTH_TOKEN secret is empty");
+        expect(push.run).toContain("The CACHIX_SIGNING_KEY secret is empty");
     });
 
     it("an overridden secret name is what the workflow reads, whatever variable the CLI wants", () => {

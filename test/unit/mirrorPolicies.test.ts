@@ -22,7 +22,7 @@ const GITHUB: GithubSpec = {
         { name: "nur", branch: "main", targets: [] },
         { name: "tangled", branch: "release/2", targets: [] },
     ],
-    secret: { scope: "repository", visibility: "selected", createEnvironment: false, credential: "authToken", name: "CACHIX_AUTH_TOKEN" },
+    secret: { scope: "repository", visibility: "selected", createEnvironment: false, credential: "authToken", name: "CACHIX_AUTH_TOKEN", authTokenName: "CACHIX_AUTH_TOKEN", access: "exact" },
     workflow: {
         path: ".github/workflows/build.yml",
         name: "Build",

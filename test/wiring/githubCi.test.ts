@@ -24,10 +24,10 @@ beforeEach(async () => {
 });
 
 /** Builds a GithubCi for a `github` section and waits until all its children are registered. */
-async function githubCi(github: Record<string, unknown>, credential: pulumiType.Input<string>, extra: Record<string, unknown> = {}) {
+async function githubCi(github: Record<string, unknown>, authToken: pulumiType.Input<string>, extra: Record<string, unknown> = {}, signingKey?: pulumiType.Input<string>) {
     const { GithubCi } = await import("../../components/githubCi");
     const model = githubModel(github, extra);
-    const ci = new GithubCi("ci", { github: model.github, cache: model.cache, extraCaches: model.extraCaches, credential });
+    const ci = new GithubCi("ci", { github: model.github, cache: model.cache, extraCaches: model.extraCaches, credentials: { authToken, signingKey } });
     const urns = await allRegistered([...ci.secretResources, ...ci.files]);
     return { ci, model, urns };
 }
@@ -125,11 +125,23 @@ describe("GithubCi under mocks: resources per secret scope", () => {
         ]);
     });
 
-    it("signing-key mode stores the signing key under CACHIX_SIGNING_KEY", async () => {
-        await githubCi({ ...ATPROTO_GITHUB, secret: { credential: "signingKey" } }, pulumi.secret(SIGNING_KEY));
-        const [secret] = ofType("github:index/actionsSecret:ActionsSecret");
-        expect(secret.inputs.secretName).toBe("CACHIX_SIGNING_KEY");
-        expect(secret.inputs.value).toMatchObject({ value: SIGNING_KEY });
+    it("signing-key mode stores the signing key under CACHIX_SIGNING_KEY and the auth token beside it", async () => {
+        await githubCi({ ...ATPROTO_GITHUB, secret: { credential: "signingKey" } }, pulumi.secret(TOKEN), {}, pulumi.secret(SIGNING_KEY));
+        const secrets = ofType("github:index/actionsSecret:ActionsSecret");
+        expect(secrets.map((s) => [s.name, s.inputs.secretName, (s.inputs.value as { value: string }).value])).toEqual([
+            ["ci-nur-auth-token-secret", "CACHIX_AUTH_TOKEN", TOKEN],
+            ["ci-nur-secret", "CACHIX_SIGNING_KEY", SIGNING_KEY],
+        ]);
+    });
+
+    it("signing-key mode without a signing key is refused before anything is registered", async () => {
+        const { GithubCi } = await import("../../components/githubCi");
+        const model = githubModel({ ...ATPROTO_GITHUB, secret: { credential: "signingKey" } });
+        expect(() => new GithubCi("nokey", { ...model, credentials: { authToken: pulumi.secret(TOKEN) } })).toThrow(
+            'GithubCi nokey: github.secret.credential is "signingKey" but no signing key was given',
+        );
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        expect(recording.resources.filter((r) => r.name.startsWith("nokey"))).toEqual([]);
     });
 });
 
@@ -171,8 +183,8 @@ describe("GithubCi under mocks: the credential stays secret", () => {
         const { ci } = await githubCi({ ...ATPROTO_GITHUB, repositories: TWO_REPOS }, pulumi.secret(TOKEN));
         const listed = await settled(ci.secrets);
         expect(listed).toEqual([
-            { scope: "repository", name: "CACHIX_AUTH_TOKEN", repository: "nur" },
-            { scope: "repository", name: "CACHIX_AUTH_TOKEN", repository: "infra" },
+            { scope: "repository", name: "CACHIX_AUTH_TOKEN", repository: "nur", holds: "authToken" },
+            { scope: "repository", name: "CACHIX_AUTH_TOKEN", repository: "infra", holds: "authToken" },
         ]);
         expect(await pulumi.isSecret(ci.secrets)).toBe(false);
     });
@@ -184,7 +196,7 @@ describe("GithubCi under mocks: options", () => {
         const { GithubCi } = await import("../../components/githubCi");
         const model = githubModel(ATPROTO_GITHUB);
         const provider = new github.Provider("mine", { owner: "atproto-nix" });
-        const ci = new GithubCi("given", { ...model, credential: pulumi.secret(TOKEN), provider });
+        const ci = new GithubCi("given", { ...model, credentials: { authToken: pulumi.secret(TOKEN) }, provider });
         await allRegistered([...ci.secretResources, ...ci.files]);
         expect(ofType("pulumi:providers:github").map((p) => p.name)).toEqual(["mine"]);
         for (const child of recording.resources.filter((r) => r.type.startsWith("github:"))) {
@@ -214,9 +226,11 @@ describe("CacheSetup wires GithubCi", () => {
         expect(setup.github).toBeDefined();
         await allRegistered([...setup.github!.secretResources, ...setup.github!.files]);
         expect(ofType("nix-cache:index:GithubCi").map((r) => r.name)).toEqual(["org-github"]);
-        const [secret] = ofType("github:index/actionsSecret:ActionsSecret");
-        expect(secret.name).toBe("org-github-nur-secret");
-        expect(secret.inputs.value).toMatchObject({ value: SIGNING_KEY });
+        const secrets = ofType("github:index/actionsSecret:ActionsSecret");
+        expect(secrets.map((s) => [s.name, (s.inputs.value as { value: string }).value])).toEqual([
+            ["org-github-nur-auth-token-secret", TOKEN],
+            ["org-github-nur-secret", SIGNING_KEY],
+        ]);
     });
 
     it("creates none without a github section, and refuses a missing credential", async () => {
@@ -225,5 +239,8 @@ describe("CacheSetup wires GithubCi", () => {
         const { rawConfig, MINIMAL } = await import("../support/config");
         expect(new CacheSetup("plain", { model: loadStackModel(rawConfig(MINIMAL), { mode: "render" }), secrets: {} }).github).toBeUndefined();
         expect(() => new CacheSetup("no-token", { model: githubModel(ATPROTO_GITHUB), secrets: {} })).toThrow(/needs secrets that were not given: cachixAuthToken$/);
+        const signing = githubModel({ ...ATPROTO_GITHUB, secret: { credential: "signingKey" } });
+        expect(() => new CacheSetup("key-only", { model: signing, secrets: { cachixSigningKey: SIGNING_KEY } })).toThrow(/not given: cachixAuthToken$/);
+        expect(() => new CacheSetup("token-only", { model: signing, secrets: { cachixAuthToken: TOKEN } })).toThrow(/not given: cachixSigningKey$/);
     });
 });
