@@ -10,10 +10,10 @@ export const WORKFLOW_DEFAULTS = {
     runsOn: "ubuntu-latest",
     commitMessage: "ci: update Nix cache workflow (managed by nix-cache)",
     actions: {
-        checkout: "actions/checkout@v4",
+        checkout: "actions/checkout@v7",
         installNix: "cachix/install-nix-action@v31",
-        cachix: "cachix/cachix-action@v16",
-        awsCredentials: "aws-actions/configure-aws-credentials@v4",
+        cachix: "cachix/cachix-action@v17",
+        awsCredentials: "aws-actions/configure-aws-credentials@v6",
     },
 } as const;
 
@@ -163,7 +163,7 @@ function readSchedule(item: ObjectReader): string | undefined {
 }
 
 function readActions(problems: Problems, path: string, value: unknown): WorkflowActionsSpec | undefined {
-    const item = readObject(problems, path, value, ["checkout", "installNix", "cachix", "awsCredentials", "pins"]);
+    const item = readObject(problems, path, value, ["checkout", "installNix", "cachix", "awsCredentials", "pin", "pins"]);
     if (!item) {
         return undefined;
     }
@@ -182,7 +182,7 @@ function readActions(problems: Problems, path: string, value: unknown): Workflow
             pins[name] = sha;
         }
     }
-    return { ...refs, pins };
+    return { ...refs, pin: item.optionalEnum("pin", ["commit", "tag"] as const) ?? "commit", pins };
 }
 
 /** `owner/repo` of an action reference `owner/repo[/path]@ref`. */

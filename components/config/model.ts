@@ -69,15 +69,20 @@ export interface GithubRepositorySpec {
 
 /** The GitHub Actions references the workflow uses. */
 export interface WorkflowActionsSpec {
-    /** e.g. `actions/checkout@v4`. */
+    /** e.g. `actions/checkout@v7`. */
     readonly checkout: string;
     /** e.g. `cachix/install-nix-action@v31`. */
     readonly installNix: string;
-    /** e.g. `cachix/cachix-action@v16`. */
+    /** e.g. `cachix/cachix-action@v17`. */
     readonly cachix: string;
-    /** e.g. `aws-actions/configure-aws-credentials@v4`; used only when the S3 mirror is on. */
+    /** e.g. `aws-actions/configure-aws-credentials@v6`; used only when the S3 mirror is on. */
     readonly awsCredentials: string;
-    /** Optional commit SHAs to pin actions to, keyed by `owner/repo`. */
+    /**
+     * `commit` (default): a tag the project's table knows is written as its commit with a
+     * `# vX.Y.Z` comment; `tag`: references are written as configured.
+     */
+    readonly pin: "commit" | "tag";
+    /** Optional commit SHAs to pin actions to, keyed by `owner/repo`; they win over `pin`. */
     readonly pins: Readonly<Record<string, string>>;
 }
 

@@ -80,7 +80,7 @@ function buildJob(model: WorkflowModel, repo: GithubRepositorySpec): Record<stri
 }
 
 /**
- * Writes the tag a pinned SHA replaces as a comment after its `uses:` value (for readers and
+ * Writes the version a pinned commit is as a comment after its `uses:` value (for readers and
  * update tools), and quotes cron strings as GitHub's documentation does.
  */
 function annotate(doc: Document, github: GithubSpec): void {
@@ -88,8 +88,8 @@ function annotate(doc: Document, github: GithubSpec): void {
     const comments = new Map<string, string>();
     for (const reference of [actions.checkout, actions.installNix, actions.cachix, actions.awsCredentials]) {
         const resolved = resolveAction(reference, actions);
-        if (resolved.pinnedFrom !== undefined) {
-            comments.set(resolved.uses, ` ${resolved.pinnedFrom}`);
+        if (resolved.comment !== undefined) {
+            comments.set(resolved.uses, ` ${resolved.comment}`);
         }
     }
     visit(doc, {

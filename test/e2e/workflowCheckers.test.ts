@@ -127,7 +127,11 @@ describe.skipIf(tools.skip)("rendered workflows pass the real checkers", () => {
                 on: { schedule: { cron: string }[] };
                 jobs: { build: { steps: { uses?: string; with?: Record<string, string> }[] } };
             };
-            const cachix = workflow.jobs.build.steps.find((s) => s.uses === "cachix/cachix-action@v16");
+            // The current majors, pinned to their commits with the exact version as a comment.
+            expect(content).toContain("uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1\n");
+            expect(content).toContain("uses: cachix/install-nix-action@630ae543ea3a38a9a4166f03376c02c50f408342 # v31.11.0\n");
+            expect(content).toContain("uses: cachix/cachix-action@1eb2ef646ac0255473d23a5907ad7b04ce94065c # v17\n");
+            const cachix = workflow.jobs.build.steps.find((s) => s.uses === "cachix/cachix-action@1eb2ef646ac0255473d23a5907ad7b04ce94065c");
             expect(cachix?.with).toMatchObject({ name: "atproto", authToken: "${{ secrets.CACHIX_AUTH_TOKEN }}" });
             expect(workflow.on.schedule).toEqual([{ cron: "51 2 * * *" }]);
         } finally {

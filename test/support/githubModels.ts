@@ -72,6 +72,12 @@ export const CONFIG_SPACE: readonly Variant[] = [
     { name: "extra-caches", github: ATPROTO_GITHUB, extra: { extraCaches: [NIX_COMMUNITY, PLAIN_CACHE] } },
     { name: "extra-caches-default-build", github: { ...ATPROTO_GITHUB, repositories: ["nur"] }, extra: { extraCaches: [NIX_COMMUNITY] } },
     { name: "pinned", github: { ...ATPROTO_GITHUB, workflow: { actions: { pins: PINS } } } },
+    { name: "tag-references", github: { ...ATPROTO_GITHUB, workflow: { actions: { pin: "tag" } } } },
+    {
+        name: "older-majors-pinned-from-table",
+        github: { ...ATPROTO_GITHUB, workflow: { actions: { checkout: "actions/checkout@v4", cachix: "cachix/cachix-action@v16" } } },
+        extra: { mirror: { bucket: "atproto-nix-cache", region: "eu-west-1" } },
+    },
     {
         name: "pinned-custom-versions",
         github: {

@@ -171,7 +171,8 @@ describe("github section", () => {
         });
         expect(model.github?.workflow.schedule).toBe("51 2 * * *");
         expect(model.github?.workflow.path).toBe(".github/workflows/build.yml");
-        expect(model.github?.workflow.actions.cachix).toBe("cachix/cachix-action@v16");
+        expect(model.github?.workflow.actions.cachix).toBe("cachix/cachix-action@v17");
+        expect(model.github?.workflow.actions.pin).toBe("commit");
     });
 
     it("turns the schedule off with false", () => {

@@ -74,7 +74,12 @@ describe("renderWorkflow: the guide's defaults", () => {
 
     it("checks out, installs Nix and sets up cachix-action with the cache name and the auth-token secret", () => {
         const steps = workflow.jobs.build.steps;
-        expect(steps.map((s) => s.uses).filter(Boolean)).toEqual(["actions/checkout@v4", "cachix/install-nix-action@v31", "cachix/cachix-action@v16"]);
+        // Current majors, pinned by default to the commits the project's table has for them.
+        expect(steps.map((s) => s.uses).filter(Boolean)).toEqual([
+            "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1",
+            "cachix/install-nix-action@630ae543ea3a38a9a4166f03376c02c50f408342",
+            "cachix/cachix-action@1eb2ef646ac0255473d23a5907ad7b04ce94065c",
+        ]);
         expect(steps[0].with).toEqual({ "persist-credentials": false });
         expect(cachixStep(workflow).with).toEqual({
             name: "atproto",
@@ -174,21 +179,28 @@ describe("renderWorkflow over the configuration space", () => {
         expect(infra.jobs.build.strategy).toBeUndefined();
     });
 
-    it("pins actions to commit SHAs, keeping the tag as a comment", () => {
-        const text = render({ ...ATPROTO_GITHUB, workflow: { actions: { pins: PINS } } });
-        expect(text).toContain(`uses: actions/checkout@${PINS["actions/checkout"]} # v4\n`);
-        expect(text).toContain(`uses: cachix/install-nix-action@${PINS["cachix/install-nix-action"]} # v31\n`);
-        expect(text).toContain(`uses: cachix/cachix-action@${PINS["cachix/cachix-action"]} # v16\n`);
+    it("writes each pinned commit with the exact version it is", () => {
+        const text = render(ATPROTO_GITHUB);
+        expect(text).toContain("uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1\n");
+        expect(text).toContain("uses: cachix/install-nix-action@630ae543ea3a38a9a4166f03376c02c50f408342 # v31.11.0\n");
+        expect(text).toContain("uses: cachix/cachix-action@1eb2ef646ac0255473d23a5907ad7b04ce94065c # v17\n");
         expect(text).not.toMatch(/@v\d+\s*$/m);
     });
 
-    it("pins only the actions named, and uses configured versions", () => {
-        const text = render({
-            ...ATPROTO_GITHUB,
-            workflow: { actions: { cachix: "cachix/cachix-action@v17", pins: { "cachix/cachix-action": PINS["cachix/cachix-action"] } } },
-        });
-        expect(text).toContain(`uses: cachix/cachix-action@${PINS["cachix/cachix-action"]} # v17\n`);
-        expect(text).toContain("uses: actions/checkout@v4\n");
+    it("gives commits the table does not know no comment, rather than the configured tag", () => {
+        const text = render({ ...ATPROTO_GITHUB, workflow: { actions: { pins: PINS } } });
+        expect(text).toContain(`uses: actions/checkout@${PINS["actions/checkout"]}\n`);
+        expect(text).toContain(`uses: cachix/install-nix-action@${PINS["cachix/install-nix-action"]}\n`);
+        expect(text).toContain(`uses: cachix/cachix-action@${PINS["cachix/cachix-action"]}\n`);
+    });
+
+    it("keeps tag references with pin: tag, and uses configured versions", () => {
+        const text = render({ ...ATPROTO_GITHUB, workflow: { actions: { pin: "tag", checkout: "actions/checkout@v6.1.0" } } });
+        expect(text).toContain("uses: actions/checkout@v6.1.0\n");
+        expect(text).toContain("uses: cachix/cachix-action@v17\n");
+        expect(render({ ...ATPROTO_GITHUB, workflow: { actions: { checkout: "actions/checkout@v6.1.0" } } })).toContain(
+            "uses: actions/checkout@d23441a48e516b6c34aea4fa41551a30e30af803 # v6.1.0\n",
+        );
     });
 
     it("turns triggers, concurrency and verification off when configured", () => {

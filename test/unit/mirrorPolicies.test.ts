@@ -31,7 +31,7 @@ const GITHUB: GithubSpec = {
         runsOn: "ubuntu-latest",
         verify: true,
         concurrency: true,
-        actions: { checkout: "actions/checkout@v4", installNix: "cachix/install-nix-action@v31", cachix: "cachix/cachix-action@v16", awsCredentials: "aws-actions/configure-aws-credentials@v4", pins: {} },
+        actions: { checkout: "actions/checkout@v4", installNix: "cachix/install-nix-action@v31", cachix: "cachix/cachix-action@v16", awsCredentials: "aws-actions/configure-aws-credentials@v4", pin: "tag", pins: {} },
         commitMessage: "ci",
     },
 };
