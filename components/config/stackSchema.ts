@@ -5,6 +5,7 @@ import { githubSection } from "./githubSection";
 import { DEFAULT_PRIVATE_KEY_CONFIG, hostsSection } from "./hostsSection";
 import { mirrorSection } from "./mirrorSection";
 import { PROJECT_NAME } from "./model";
+import { EXPRESSION_MESSAGE, expressionPaths } from "./workflowValues";
 
 /** Config keys that hold secrets, besides the hosts' private-key keys. */
 export const SECRET_CONFIG_KEYS = ["cachixAuthToken", "cachixSigningKey"] as const;
@@ -107,6 +108,9 @@ function stackRules(secretsRequired: boolean) {
             if (state(needed) === "missing") {
                 issue([needed], `is required by github.secret.credential ${JSON.stringify(credential)}; set it with \`pulumi config set --secret ${needed}\``);
             }
+        }
+        for (const path of expressionPaths(doc)) {
+            issue(path, EXPRESSION_MESSAGE);
         }
         const isPrivate = (doc.cache as { private?: unknown } | undefined)?.private === true;
         if (isPrivate && Array.isArray(doc.hosts) && doc.hosts.length > 0 && state("cachixAuthToken") === "missing") {

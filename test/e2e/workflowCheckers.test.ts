@@ -107,6 +107,30 @@ describe.skipIf(tools.skip)("rendered workflows pass the real checkers", () => {
         expect(reports.filter((r) => r.errors.length > 0)).toEqual([]);
     });
 
+    it("the config accepts exactly the schedules GitHub's parser accepts", () => {
+        const crons = [
+            "51 2 * * *", "0 4 * * 1", "*/15 * * * *", "0 0 1 JAN,JUL *", "30 5 * * MON-FRI", "0 0-23/6 * * *", "0 12 1-7 * SUN",
+            "61 25 * * *", "every night at two am", "* * * *", "0 0 * * 7-1", "0 0 32 * *", "0 0 * 13 *", "@daily", "0 0 * * * *", "5-1 * * * *",
+        ];
+        const guide = rendered[0].content;
+        const judged = crons.map((cron) => {
+            let accepted = true;
+            try {
+                variantModel({ name: "cron", github: { ...CONFIG_SPACE[0].github, workflow: { schedule: cron } } });
+            } catch {
+                accepted = false;
+            }
+            return { cron, accepted, content: guide.replace('"51 2 * * *"', JSON.stringify(cron)) };
+        });
+        const reports = workflowParser(judged.map((j, i) => ({ name: `cron-${i}`, content: j.content })));
+        expect(judged.map((j, i) => ({ cron: j.cron, accepted: j.accepted, parser: reports[i].errors.length === 0 }))).toEqual(
+            judged.map((j) => ({ cron: j.cron, accepted: j.accepted, parser: j.accepted })),
+        );
+        // Both sides reject some and accept some, so agreement means something.
+        expect(judged.filter((j) => j.accepted).length).toBeGreaterThan(3);
+        expect(judged.filter((j) => !j.accepted).length).toBeGreaterThan(3);
+    });
+
     it("the atproto stack's rendered workflow passes both and matches the guide", () => {
         const out = fs.mkdtempSync(path.join(os.tmpdir(), "render-atproto-"));
         try {
