@@ -2,6 +2,7 @@ import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { CacheSpec, GithubRepositorySpec, GithubSpec, MirrorSpec, TrustedCacheSpec } from "./config/model";
 import { CachixCredential, SecretPlacement, secretPlacements } from "./github/secretPlacements";
+import { repositoryEnvironment } from "./github/environments";
 import { placeSecret } from "./github/secretResources";
 import { renderWorkflow } from "./github/workflow";
 
@@ -65,7 +66,9 @@ export class GithubCi extends pulumi.ComponentResource {
         const childOpts: pulumi.CustomResourceOptions = { parent: this, provider };
         const placements = secretPlacements(spec);
         const context = { parent: this, provider, owner: spec.owner, access: spec.secret.access };
-        const environments = this.environments(name, spec, childOpts);
+        const environments = new Map(
+            spec.secret.scope === "environment" ? spec.repositories.map((r) => [r.name, repositoryEnvironment(name, spec, r.name, childOpts)]) : [],
+        );
 
         this.secretResources = placements.flatMap((placement) =>
             placeSecret(
@@ -74,7 +77,7 @@ export class GithubCi extends pulumi.ComponentResource {
                 values[placement.holds ?? "authToken"],
                 context,
                 // An environment the stack creates exists before its secret is set.
-                placement.scope === "environment" ? environments.filter((e) => e.repository === placement.repository).map((e) => e.resource) : [],
+                placement.scope === "environment" ? environments.get(placement.repository) : undefined,
             ),
         );
         this.files = spec.repositories.map((repo) => this.workflowFile(name, args, repo, childOpts));
@@ -83,24 +86,6 @@ export class GithubCi extends pulumi.ComponentResource {
         );
         this.secrets = pulumi.output(placements);
         this.registerOutputs({ workflowFiles: this.workflowFiles, secrets: this.secrets });
-    }
-
-    /**
-     * `createEnvironment: true` creates the environment when it does not exist; it is kept on
-     * destroy, since it may hold other secrets and rules.
-     */
-    private environments(name: string, spec: GithubSpec, opts: pulumi.CustomResourceOptions): { repository: string; resource: github.RepositoryEnvironment }[] {
-        if (spec.secret.scope !== "environment" || spec.secret.createEnvironment !== true) {
-            return [];
-        }
-        return spec.repositories.map((repo) => ({
-            repository: repo.name,
-            resource: new github.RepositoryEnvironment(
-                `${name}-${repo.name}-environment`,
-                { repository: repo.name, environment: spec.secret.environment ?? "" },
-                { ...opts, retainOnDelete: true },
-            ),
-        }));
     }
 
     private workflowFile(

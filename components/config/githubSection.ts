@@ -2,6 +2,7 @@ import { z } from "zod";
 import { cronRule } from "./cron";
 import { across, flag, list, noDuplicates, oneOf, reportUnknownKeys, section, text } from "./fields";
 import * as names from "./names";
+import { REPOSITORY_JOB_FIELDS, WORKFLOW_JOB_FIELDS, workflowJobChecks } from "./githubWorkflowFields";
 import { describeValue } from "./redact";
 
 /** Defaults that follow the user's guide. */
@@ -35,6 +36,7 @@ const repository = z.preprocess(
         branch: text([names.branchName]).default("main"),
         /** Flake attributes to build (`nix build -L .#TARGET`); empty builds the default package. */
         targets: list(text([names.flakeTarget])).check(noDuplicates((t) => (typeof t === "string" ? t : undefined), "target")).default([]),
+        ...REPOSITORY_JOB_FIELDS,
     }),
 );
 
@@ -56,6 +58,12 @@ const secretScopeFields = across((value, ctx) => {
     }
     if (value.createEnvironment !== undefined && scope !== "environment") {
         only("createEnvironment", "scope is environment", scope, ctx);
+    }
+    if (value.manageEnvironment !== undefined && scope !== "environment") {
+        only("manageEnvironment", "scope is environment", scope, ctx);
+    }
+    if (value.createEnvironment === true && value.manageEnvironment === true) {
+        ctx.addIssue({ code: "custom", path: ["manageEnvironment"], message: "excludes createEnvironment: the stack either creates a missing environment or owns it; set one", input: undefined });
     }
     const credential = value.credential === "signingKey" ? "signingKey" : "authToken";
     if (value.authTokenName !== undefined && credential !== "signingKey") {
@@ -85,6 +93,11 @@ const secret = section({
      * on destroy). Off unless set, so an existing environment's protection rules are never touched.
      */
     createEnvironment: flag().optional(),
+    /**
+     * Environment secrets only: `true` makes the stack own the environment, created or reset
+     * to no protection rules on every change. Off unless set; excludes `createEnvironment`.
+     */
+    manageEnvironment: flag().optional(),
     /**
      * `authToken`: cachix-action pushes with `CACHIX_AUTH_TOKEN`; `signingKey`: a self-signed
      * cache, pushed with the auth token and signed with `CACHIX_SIGNING_KEY` in addition.
@@ -179,7 +192,8 @@ const workflow = section({
     commitAuthor: text([names.authorName]).optional(),
     /** Commit author email, if not the token's user. */
     commitEmail: text([names.emailAddress]).optional(),
-}, { checks: [authorWithEmail] }).transform(({ schedule: cron, ...rest }) => ({ ...rest, ...(cron === undefined ? {} : { schedule: cron }) }));
+    ...WORKFLOW_JOB_FIELDS,
+}, { checks: [authorWithEmail, workflowJobChecks] }).transform(({ schedule: cron, ...rest }) => ({ ...rest, ...(cron === undefined ? {} : { schedule: cron }) }));
 
 /** `nix-cache:github`: the Cachix credential as Actions secrets and the workflow in each repository. */
 export const githubSection = section(

@@ -109,7 +109,9 @@ function stackRules(secretsRequired: boolean) {
                 issue([needed], `is required by github.secret.credential ${JSON.stringify(credential)}; set it with \`pulumi config set --secret ${needed}\``);
             }
         }
-        for (const path of expressionPaths(doc)) {
+        // A value its own field already refused is reported once, by that field.
+        const refused = new Set(((ctx as { issues?: { path?: PropertyKey[] }[] }).issues ?? []).map((i) => JSON.stringify(i.path ?? [])));
+        for (const path of expressionPaths(doc).filter((p) => !refused.has(JSON.stringify(p)))) {
             issue(path, EXPRESSION_MESSAGE);
         }
         const isPrivate = (doc.cache as { private?: unknown } | undefined)?.private === true;

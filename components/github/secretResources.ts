@@ -46,11 +46,11 @@ export function placeSecret(
     placement: SecretPlacement,
     value: pulumi.Output<string>,
     context: SecretResourceContext,
-    dependsOn: readonly pulumi.Resource[] = [],
+    dependsOn?: pulumi.Input<pulumi.Resource[]>,
 ): pulumi.CustomResource[] {
     // A secret's identity is its name: creating the new one before deleting the old on a
     // replace would delete the secret itself.
-    const opts: pulumi.CustomResourceOptions = { parent: context.parent, provider: context.provider, deleteBeforeReplace: true, dependsOn: [...dependsOn] };
+    const opts: pulumi.CustomResourceOptions = { parent: context.parent, provider: context.provider, deleteBeforeReplace: true, dependsOn };
     switch (placement.scope) {
         case "repository":
             return [new github.ActionsSecret(prefix, { repository: placement.repository, secretName: placement.name, value }, opts)];
@@ -69,7 +69,7 @@ export function placeSecret(
             }
             const accessOpts: pulumi.CustomResourceOptions = {
                 ...opts,
-                dependsOn: [...dependsOn, secret],
+                dependsOn: [secret],
                 replaceWith: [secret],
                 replacementTrigger: rotationTrigger(value),
             };

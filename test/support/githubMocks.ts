@@ -20,6 +20,16 @@ export interface ReplacementOptions {
     readonly replacementTrigger?: unknown;
     /** URNs this resource depends on (inputs and `dependsOn`). */
     readonly dependencies: string[];
+    readonly retainOnDelete: boolean;
+    readonly ignoreChanges: string[];
+}
+
+/** What the mocked GitHub has, per repository name. */
+export interface MockedGithub {
+    /** Environments that exist already. */
+    readonly environments?: Readonly<Record<string, string[]>>;
+    /** Default branches (`main` unless given). */
+    readonly defaultBranches?: Readonly<Record<string, string>>;
 }
 
 interface RegisterRequest {
@@ -29,6 +39,8 @@ interface RegisterRequest {
     getReplaceWithList(): string[];
     getReplacementTrigger(): { toJavaScript(): unknown } | undefined;
     getDependenciesList(): string[];
+    getRetainondelete(): boolean;
+    getIgnorechangesList(): string[];
 }
 
 /** One invoke made under mocks. */
@@ -56,20 +68,28 @@ export function repositoryId(fullName: string): number {
  * Installs mocks that record every resource and invoke; `getRepository` answers a stable id
  * per repository. Calling it again starts a fresh recording (a second "run").
  */
-export async function recordGithub(stack = "test"): Promise<Recording> {
+export async function recordGithub(stack = "test", github: MockedGithub = {}): Promise<Recording> {
     const recording: Recording = { resources: [], calls: [] };
     const pending = new Map<string, ReplacementOptions>();
     await pulumi.runtime.setMocks(
         {
             newResource(args) {
-                const options = pending.get(`${args.type} ${args.name}`) ?? { deleteBeforeReplace: false, replaceWith: [], dependencies: [] };
+                const options = pending.get(`${args.type} ${args.name}`) ?? {
+                    deleteBeforeReplace: false, replaceWith: [], dependencies: [], retainOnDelete: false, ignoreChanges: [],
+                };
                 recording.resources.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider ?? "", options });
                 return { id: `${args.name}_id`, state: args.inputs };
             },
             call(args) {
                 recording.calls.push({ token: args.token, inputs: args.inputs });
                 if (args.token === "github:index/getRepository:getRepository") {
-                    return { ...args.inputs, repoId: repositoryId(String(args.inputs.fullName)) };
+                    const fullName = String(args.inputs.fullName);
+                    const defaultBranch = github.defaultBranches?.[fullName.split("/")[1]] ?? "main";
+                    return { ...args.inputs, repoId: repositoryId(fullName), defaultBranch };
+                }
+                if (args.token === "github:index/getRepositoryEnvironments:getRepositoryEnvironments") {
+                    const names = github.environments?.[String(args.inputs.repository)] ?? [];
+                    return { ...args.inputs, environments: names.map((name) => ({ name, nodeId: `env-${name}` })) };
                 }
                 return args.inputs;
             },
@@ -87,6 +107,8 @@ export async function recordGithub(stack = "test"): Promise<Recording> {
             replaceWith: req.getReplaceWithList(),
             replacementTrigger: req.getReplacementTrigger()?.toJavaScript(),
             dependencies: req.getDependenciesList(),
+            retainOnDelete: req.getRetainondelete(),
+            ignoreChanges: req.getIgnorechangesList(),
         });
         register(req, cb);
     };

@@ -68,6 +68,11 @@ export const CONFIG_SPACE: readonly Variant[] = [
         name: "environment-signing-key-custom-name",
         github: { ...ATPROTO_GITHUB, secret: { scope: "environment", environment: "nix cache", credential: "signingKey", name: "NUR_CACHIX_KEY" } },
     },
+    {
+        name: "environment-managed-mirror",
+        github: { ...ATPROTO_GITHUB, repositories: repos, secret: { scope: "environment", environment: "cachix", manageEnvironment: true } },
+        extra: { mirror: { bucket: "atproto-nix-cache", region: "eu-west-1" } },
+    },
     { name: "default-build", github: { ...ATPROTO_GITHUB, repositories: ["nur"] } },
     { name: "extra-caches", github: ATPROTO_GITHUB, extra: { extraCaches: [NIX_COMMUNITY, PLAIN_CACHE] } },
     { name: "extra-caches-default-build", github: { ...ATPROTO_GITHUB, repositories: ["nur"] }, extra: { extraCaches: [NIX_COMMUNITY] } },

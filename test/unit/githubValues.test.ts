@@ -30,23 +30,32 @@ describe("values that reach the workflow", () => {
 
     it("refuses an expression as an environment name, and a newline in one", () => {
         const env = (environment: string) => problemsOf({ ...ATPROTO_GITHUB, secret: { scope: "environment", environment } });
-        expect(env("${{ github.head_ref }}")).toEqual(
-            expect.arrayContaining(["nix-cache:github.secret.environment: would open a GitHub expression in the workflow; expected text without ${{"]),
-        );
+        expect(env("${{ github.head_ref }}")).toEqual([expect.stringMatching(/^nix-cache:github\.secret\.environment: "\$\{\{ github\.head_ref \}\}" is not valid/)]);
         expect(env("cachix\nprod")).toEqual([expect.stringMatching(/^nix-cache:github\.secret\.environment: "cachix\\nprod" is not valid; expected a GitHub environment name/)]);
         expect(env("nix cache")).toEqual([]);
     });
 
     it("refuses an expression anywhere in the sections the workflow is made from", () => {
         const cache = { name: "atproto", url: "https://atproto.cachix.org/${{ github.head_ref }}", publicKeys: [ATPROTO_KEY] };
-        expect(problemsOf(ATPROTO_GITHUB, { cache })).toEqual(
-            expect.arrayContaining(["nix-cache:cache.url: would open a GitHub expression in the workflow; expected text without ${{"]),
-        );
-        expect(problemsOf({ ...ATPROTO_GITHUB, repositories: [{ name: "nur", branch: "${{ github.head_ref }}" }] })).toEqual(
-            expect.arrayContaining(["nix-cache:github.repositories[0].branch: would open a GitHub expression in the workflow; expected text without ${{"]),
-        );
+        // Each refused once, by its own rule or by this one.
+        expect(problemsOf(ATPROTO_GITHUB, { cache })).toEqual([expect.stringMatching(/^nix-cache:cache\.url: /)]);
+        expect(problemsOf({ ...ATPROTO_GITHUB, repositories: [{ name: "nur", branch: "${{ github.head_ref }}" }] })).toEqual([
+            expect.stringMatching(/^nix-cache:github\.repositories\[0\]\.branch: /),
+        ]);
+        expect(problemsOf({ ...ATPROTO_GITHUB, workflow: { cachixOptions: { pushFilter: "-doc$|${{ github.actor }}" } } })).toEqual([
+            "nix-cache:github.workflow.cachixOptions.pushFilter: would open a GitHub expression in the workflow; expected text without ${{",
+        ]);
         expect(problemsOf({ ...ATPROTO_GITHUB, workflow: { commitMessage: "ci: ${{ secrets.X }}" } })).toEqual([
             "nix-cache:github.workflow.commitMessage: would open a GitHub expression in the workflow; expected text without ${{",
+        ]);
+    });
+
+    it("takes createEnvironment or manageEnvironment, not both, and only for environment secrets", () => {
+        expect(problemsOf({ ...ATPROTO_GITHUB, secret: { scope: "environment", environment: "cachix", createEnvironment: true, manageEnvironment: true } })).toEqual([
+            "nix-cache:github.secret.manageEnvironment: excludes createEnvironment: the stack either creates a missing environment or owns it; set one",
+        ]);
+        expect(problemsOf({ ...ATPROTO_GITHUB, secret: { manageEnvironment: true } })).toEqual([
+            'nix-cache:github.secret.manageEnvironment: only applies when scope is environment; scope is "repository"',
         ]);
     });
 

@@ -16,7 +16,11 @@ interface Job {
     name: string;
     "runs-on": string;
     environment?: string;
-    strategy?: { "fail-fast": boolean; matrix: { target: string[] } };
+    needs?: string;
+    if?: string;
+    permissions?: Record<string, string>;
+    "timeout-minutes"?: number;
+    strategy?: { "fail-fast": boolean; matrix: { target?: string[]; include?: Record<string, string>[] } };
     env: Record<string, string>;
     steps: Step[];
 }
@@ -131,9 +135,31 @@ describe("renderWorkflow over the configuration space", () => {
         }
     });
 
-    it("environment secrets run the job in the environment", () => {
-        const workflow = parsed(render({ ...ATPROTO_GITHUB, secret: { scope: "environment", environment: "cachix" } }));
-        expect(workflow.jobs.build.environment).toBe("cachix");
+    it("environment secrets: pull requests build without the environment; pushing and signing run in it, after the build", () => {
+        const workflow = parsed(render({ ...ATPROTO_GITHUB, secret: { scope: "environment", environment: "cachix" } }, { mirror: { bucket: "atproto-nix-cache", region: "eu-west-1" } }));
+        const { build, push } = workflow.jobs;
+        expect(build.environment).toBeUndefined();
+        expect(build.needs).toBeUndefined();
+        expect(build.permissions).toBeUndefined();
+        expect(build.steps.map((s) => s.name)).toEqual(["Check out", "Install Nix", "Set up Cachix", "Build"]);
+        // The build job cannot see the secrets: it pulls and never pushes.
+        expect(build.steps[2].with).toEqual({ name: "atproto", skipPush: true });
+        expect(JSON.stringify(build)).not.toContain("secrets.");
+
+        expect(push).toMatchObject({ environment: "cachix", needs: "build", if: "github.event_name != 'pull_request'" });
+        expect(push.permissions).toEqual({ contents: "read", "id-token": "write" });
+        expect(push.strategy).toEqual(build.strategy);
+        expect(push.steps.map((s) => s.name)).toEqual([
+            "Check out",
+            "Install Nix",
+            "Set up Cachix",
+            "Build",
+            "Push build outputs to Cachix",
+            "Verify build outputs are in the cache",
+            "Configure AWS credentials for the mirror",
+            "Copy build outputs to the mirror",
+        ]);
+        expect(push.steps[2].with).toMatchObject({ authToken: "${{ secrets.CACHIX_AUTH_TOKEN }}" });
     });
 
     it("signing-key mode passes both the auth token (to push) and the signing key (to sign)", () => {

@@ -33,6 +33,10 @@ const GITHUB: GithubSpec = {
         concurrency: true,
         actions: { checkout: "actions/checkout@v4", installNix: "cachix/install-nix-action@v31", cachix: "cachix/cachix-action@v16", awsCredentials: "aws-actions/configure-aws-credentials@v4", pin: "tag", pins: {} },
         commitMessage: "ci",
+        flakeCheck: false,
+        cachixOptions: {},
+        delivery: "commit",
+        deliveryBranch: "nix-cache/workflow",
     },
 };
 

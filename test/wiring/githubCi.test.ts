@@ -113,16 +113,29 @@ describe("GithubCi under mocks: resources per secret scope", () => {
         expect(ofType("github:index/repositoryEnvironment:RepositoryEnvironment")).toEqual([]);
     });
 
-    it("environment scope with createEnvironment: the environments are declared too", async () => {
+    it("createEnvironment: a missing environment is created, kept on destroy, its settings never updated; an existing one is left alone", async () => {
+        recording = await recordGithub("env", { environments: { infra: ["CACHIX", "production"] } });
         await githubCi(
             { ...ATPROTO_GITHUB, repositories: TWO_REPOS, secret: { scope: "environment", environment: "cachix", createEnvironment: true } },
             pulumi.secret(TOKEN),
         );
+        await new Promise((resolve) => setTimeout(resolve, 50));
         const environments = ofType("github:index/repositoryEnvironment:RepositoryEnvironment");
-        expect(environments.map((e) => [e.name, e.inputs.repository, e.inputs.environment])).toEqual([
-            ["ci-nur-environment", "nur", "cachix"],
-            ["ci-infra-environment", "infra", "cachix"],
-        ]);
+        // infra already has it (GitHub compares environment names without case): not declared, so not reset.
+        expect(environments.map((e) => [e.name, e.inputs.repository, e.inputs.environment])).toEqual([["ci-nur-environment", "nur", "cachix"]]);
+        expect(environments[0].options).toMatchObject({ retainOnDelete: true });
+        expect(environments[0].options.ignoreChanges.sort()).toEqual(["canAdminsBypass", "deploymentBranchPolicy", "preventSelfReview", "reviewers", "waitTimer"]);
+        expect(Object.keys(environments[0].inputs).sort()).toEqual(["environment", "repository"]);
+        const [nurSecret] = ofType("github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret");
+        expect(nurSecret.options.dependencies.some((urn) => urn.endsWith("::ci-nur-environment"))).toBe(true);
+    });
+
+    it("manageEnvironment: the stack owns the environment, declared on every run", async () => {
+        recording = await recordGithub("env-manage", { environments: { nur: ["cachix"] } });
+        await githubCi({ ...ATPROTO_GITHUB, secret: { scope: "environment", environment: "cachix", manageEnvironment: true } }, pulumi.secret(TOKEN));
+        const environments = ofType("github:index/repositoryEnvironment:RepositoryEnvironment");
+        expect(environments.map((e) => e.name)).toEqual(["ci-nur-environment"]);
+        expect(environments[0].options).toMatchObject({ retainOnDelete: false, ignoreChanges: [] });
     });
 
     it("signing-key mode stores the signing key under CACHIX_SIGNING_KEY and the auth token beside it", async () => {
