@@ -2,6 +2,7 @@ import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { CacheSpec, GithubRepositorySpec, GithubSpec, MirrorSpec, TrustedCacheSpec } from "./config/model";
 import { CachixCredential, SecretPlacement, secretPlacements } from "./github/secretPlacements";
+import { branchWarning, workflowBranch } from "./github/defaultBranch";
 import { repositoryEnvironment } from "./github/environments";
 import { placeSecret } from "./github/secretResources";
 import { renderWorkflow } from "./github/workflow";
@@ -95,13 +96,23 @@ export class GithubCi extends pulumi.ComponentResource {
         opts: pulumi.CustomResourceOptions,
     ): github.RepositoryFile {
         const workflow = args.github.workflow;
+        const model = { cache: args.cache, extraCaches: args.extraCaches, mirror: args.mirror, github: args.github };
+        // `schedule` and `workflow_dispatch` run only from the default branch: ask GitHub for it.
+        const defaultBranch = github.getRepositoryOutput({ fullName: `${args.github.owner}/${repo.name}` }, { parent: this, provider: opts.provider }).defaultBranch;
+        const branch = defaultBranch.apply((found) => {
+            const warning = branchWarning(args.github.owner, repo, found, workflow);
+            if (warning !== undefined) {
+                void pulumi.log.warn(warning, this);
+            }
+            return workflowBranch(repo, found);
+        });
         return new github.RepositoryFile(
             `${name}-${repo.name}-workflow`,
             {
                 repository: repo.name,
-                branch: repo.branch,
+                branch,
                 file: workflow.path,
-                content: renderWorkflow({ cache: args.cache, extraCaches: args.extraCaches, mirror: args.mirror, github: args.github }, repo),
+                content: branch.apply((b) => renderWorkflow(model, { ...repo, branch: b })),
                 commitMessage: workflow.commitMessage,
                 commitAuthor: workflow.commitAuthor,
                 commitEmail: workflow.commitEmail,

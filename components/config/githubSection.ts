@@ -32,8 +32,11 @@ const repository = z.preprocess(
     section({
         /** Repository name (without owner). */
         name: text([names.githubRepository], { required: "a string" }),
-        /** Branch the workflow file is committed to and whose pushes push to the cache. */
-        branch: text([names.branchName]).default("main"),
+        /**
+         * Branch the workflow file is committed to and whose pushes push to the cache; the
+         * repository's default branch (looked up on `pulumi up`) when unset.
+         */
+        branch: text([names.branchName]).optional(),
         /** Flake attributes to build (`nix build -L .#TARGET`); empty builds the default package. */
         targets: list(text([names.flakeTarget])).check(noDuplicates((t) => (typeof t === "string" ? t : undefined), "target")).default([]),
         ...REPOSITORY_JOB_FIELDS,

@@ -1,6 +1,7 @@
 import { Document, isScalar, visit } from "yaml";
 import { GithubRepositorySpec, GithubSpec } from "../config/model";
 import { resolveAction } from "./actionRefs";
+import { workflowBranch } from "./defaultBranch";
 import { workflowExpression } from "./pushGate";
 import { BUILD_JOB_ID, workflowJobs } from "./workflowJobs";
 import type { WorkflowModel } from "./workflowTypes";
@@ -53,7 +54,7 @@ function workflowObject(model: WorkflowModel, repo: GithubRepositorySpec): Recor
 function triggers(github: GithubSpec, repo: GithubRepositorySpec): Record<string, unknown> {
     const workflow = github.workflow;
     return {
-        push: { branches: [repo.branch] },
+        push: { branches: [workflowBranch(repo)] },
         ...(workflow.pullRequests ? { pull_request: null } : {}),
         ...(workflow.schedule === undefined ? {} : { schedule: [{ cron: workflow.schedule }] }),
         ...(workflow.workflowDispatch ? { workflow_dispatch: null } : {}),

@@ -159,7 +159,8 @@ describe("github section", () => {
 
     it("applies the guide's defaults", () => {
         const model = loadStackModel(rawConfig({ ...MINIMAL, github }, token), { mode: "apply" });
-        expect(model.github?.repositories).toEqual([{ name: "nur", branch: "main", targets: [] }]);
+        // No branch: the component looks up the repository's default branch.
+        expect(model.github?.repositories).toEqual([{ name: "nur", targets: [] }]);
         expect(model.github?.secret).toEqual({
             scope: "repository",
             visibility: "selected",

@@ -257,3 +257,16 @@ describe("renderWorkflow over the configuration space", () => {
         expect(cachixStep(workflow).with?.name).toBe("atproto");
     });
 });
+
+describe("branchWarning", () => {
+    it("warns only for a non-default branch with a schedule or manual runs", async () => {
+        const { branchWarning } = await import("../../components/github/defaultBranch");
+        const { github } = githubModel(ATPROTO_GITHUB);
+        const repo = { name: "nur", branch: "trunk", targets: [] };
+        expect(branchWarning("atproto-nix", repo, "main", github.workflow)).toMatch(/^github\.repositories atproto-nix\/nur: branch "trunk" is not the repository's default branch "main"/);
+        expect(branchWarning("atproto-nix", repo, "trunk", github.workflow)).toBeUndefined();
+        expect(branchWarning("atproto-nix", { name: "nur", targets: [] }, "main", github.workflow)).toBeUndefined();
+        const quiet = githubModel({ ...ATPROTO_GITHUB, workflow: { schedule: false, workflowDispatch: false } }).github.workflow;
+        expect(branchWarning("atproto-nix", repo, "main", quiet)).toBeUndefined();
+    });
+});

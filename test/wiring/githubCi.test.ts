@@ -1,5 +1,5 @@
 import type * as pulumiType from "@pulumi/pulumi";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { ATPROTO_GITHUB, githubModel, NIX_COMMUNITY } from "../support/githubModels";
 import { allRegistered, isSecretInput, Recording, recordGithub, RegisteredResource, repositoryId, settled } from "../support/githubMocks";
 
@@ -96,9 +96,12 @@ describe("GithubCi under mocks: resources per secret scope", () => {
             secretName: "CACHIX_AUTH_TOKEN",
             selectedRepositoryIds: [repositoryId("atproto-nix/nur"), repositoryId("atproto-nix/infra")],
         });
-        expect(recording.calls.filter((c) => c.token === "github:index/getRepository:getRepository").map((c) => c.inputs.fullName)).toEqual([
-            "atproto-nix/nur",
+        // Looked up for the access list, and for each repository's default branch.
+        expect(recording.calls.filter((c) => c.token === "github:index/getRepository:getRepository").map((c) => c.inputs.fullName).sort()).toEqual([
             "atproto-nix/infra",
+            "atproto-nix/infra",
+            "atproto-nix/nur",
+            "atproto-nix/nur",
         ]);
     });
 
@@ -200,6 +203,34 @@ describe("GithubCi under mocks: the credential stays secret", () => {
             { scope: "repository", name: "CACHIX_AUTH_TOKEN", repository: "infra", holds: "authToken" },
         ]);
         expect(await pulumi.isSecret(ci.secrets)).toBe(false);
+    });
+});
+
+describe("GithubCi under mocks: the branch", () => {
+    it("commits to the repository's default branch, looked up, when branch is not set", async () => {
+        recording = await recordGithub("branch", { defaultBranches: { nur: "master" } });
+        const { parse } = await import("yaml");
+        await githubCi({ ...ATPROTO_GITHUB, repositories: [{ name: "nur" }, { name: "infra", branch: "trunk" }], workflow: { schedule: false, workflowDispatch: false } }, pulumi.secret(TOKEN));
+        const files = ofType("github:index/repositoryFile:RepositoryFile");
+        expect(files.map((f) => [f.inputs.repository, f.inputs.branch])).toEqual([
+            ["nur", "master"],
+            ["infra", "trunk"],
+        ]);
+        expect((parse(String(files[0].inputs.content)) as { on: { push: unknown } }).on.push).toEqual({ branches: ["master"] });
+    });
+
+    it("warns when a configured branch is not the default one and the workflow has a schedule", async () => {
+        const warn = (await import("@pulumi/pulumi")).log.warn;
+        const spy = vi.spyOn(pulumi.log, "warn");
+        try {
+            await githubCi({ ...ATPROTO_GITHUB, repositories: [{ name: "nur", branch: "trunk" }] }, pulumi.secret(TOKEN));
+            await vi.waitFor(() => expect(spy).toHaveBeenCalled());
+            expect(String(spy.mock.calls[0][0])).toContain('branch "trunk" is not the repository\'s default branch "main"');
+            expect(String(spy.mock.calls[0][0])).toContain('the schedule "51 2 * * *" and manual runs only from the default branch');
+        } finally {
+            spy.mockRestore();
+        }
+        expect(pulumi.log.warn).toBe(warn);
     });
 });
 
