@@ -73,6 +73,35 @@ export const CONFIG_SPACE: readonly Variant[] = [
         github: { ...ATPROTO_GITHUB, repositories: repos, secret: { scope: "environment", environment: "cachix", manageEnvironment: true } },
         extra: { mirror: { bucket: "atproto-nix-cache", region: "eu-west-1" } },
     },
+    {
+        name: "systems-matrix",
+        github: {
+            ...ATPROTO_GITHUB,
+            repositories: [{ name: "nur", targets: ["microcosm-all", "tangled-all"], targetsBySystem: { "aarch64-darwin": ["darwin-tools"] } }, "infra"],
+            workflow: {
+                systems: ["x86_64-linux", "aarch64-linux", { system: "aarch64-darwin", runsOn: "macos-15" }],
+                flakeCheck: true,
+                timeoutMinutes: 90,
+                cachixOptions: { pushFilter: "(-source$|nixpkgs\\.tar\\.gz$)", useDaemon: false, cachixArgs: "--compression-level 9" },
+            },
+        },
+    },
+    {
+        name: "systems-environment-flake-check",
+        github: {
+            ...ATPROTO_GITHUB,
+            secret: { scope: "environment", environment: "cachix" },
+            workflow: { systems: ["x86_64-linux", "aarch64-darwin"], flakeCheck: true },
+        },
+        extra: { mirror: { bucket: "atproto-nix-cache", region: "eu-west-1" } },
+    },
+    {
+        name: "determinate-installer",
+        github: {
+            ...ATPROTO_GITHUB,
+            workflow: { flakeCheck: true, extraNixConfig: "accept-flake-config = true", actions: { installNix: "DeterminateSystems/nix-installer-action@v21" } },
+        },
+    },
     { name: "default-build", github: { ...ATPROTO_GITHUB, repositories: ["nur"] } },
     { name: "extra-caches", github: ATPROTO_GITHUB, extra: { extraCaches: [NIX_COMMUNITY, PLAIN_CACHE] } },
     { name: "extra-caches-default-build", github: { ...ATPROTO_GITHUB, repositories: ["nur"] }, extra: { extraCaches: [NIX_COMMUNITY] } },
