@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CacheSpec, GithubRepositorySpec, GithubSpec, MirrorSpec, TrustedCacheSpec } from "./config/model";
 import { CachixCredential, SecretPlacement, secretPlacements } from "./github/secretPlacements";
 import { branchWarning, workflowBranch } from "./github/defaultBranch";
+import { deliverWorkflow } from "./github/delivery";
 import { repositoryEnvironment } from "./github/environments";
 import { placeSecret } from "./github/secretResources";
 import { renderWorkflow } from "./github/workflow";
@@ -106,21 +107,8 @@ export class GithubCi extends pulumi.ComponentResource {
             }
             return workflowBranch(repo, found);
         });
-        return new github.RepositoryFile(
-            `${name}-${repo.name}-workflow`,
-            {
-                repository: repo.name,
-                branch,
-                file: workflow.path,
-                content: branch.apply((b) => renderWorkflow(model, { ...repo, branch: b })),
-                commitMessage: workflow.commitMessage,
-                commitAuthor: workflow.commitAuthor,
-                commitEmail: workflow.commitEmail,
-                // The stack owns the file: an existing hand-written workflow is replaced.
-                overwriteOnCreate: true,
-            },
-            opts,
-        );
+        const content = branch.apply((b) => renderWorkflow(model, { ...repo, branch: b }));
+        return deliverWorkflow(`${name}-${repo.name}`, repo.name, branch, content, workflow, opts).file;
     }
 }
 

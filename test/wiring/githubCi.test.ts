@@ -234,6 +234,32 @@ describe("GithubCi under mocks: the branch", () => {
     });
 });
 
+describe("GithubCi under mocks: delivery through a pull request", () => {
+    it("commits to the stack's branch made from the target and opens a pull request into the target", async () => {
+        recording = await recordGithub("delivery", { defaultBranches: { nur: "main" } });
+        await githubCi({ ...ATPROTO_GITHUB, repositories: [{ name: "nur" }], workflow: { delivery: "pullRequest" } }, pulumi.secret(TOKEN));
+        await vi.waitFor(() => expect(ofType("github:index/repositoryPullRequest:RepositoryPullRequest")).toHaveLength(1));
+        const [branch] = ofType("github:index/branch:Branch");
+        const [file] = ofType("github:index/repositoryFile:RepositoryFile");
+        const [pr] = ofType("github:index/repositoryPullRequest:RepositoryPullRequest");
+        expect(branch).toMatchObject({ name: "ci-nur-delivery-branch", inputs: { repository: "nur", branch: "nix-cache/workflow", sourceBranch: "main" } });
+        expect(file.inputs).toMatchObject({ repository: "nur", branch: "nix-cache/workflow", file: ".github/workflows/build.yml", overwriteOnCreate: true });
+        expect(pr.inputs).toMatchObject({ baseRepository: "nur", baseRef: "main", headRef: "nix-cache/workflow", title: "ci: update Nix cache workflow (managed by nix-cache)" });
+        // A content change starts again from the target's tip: branch, file and pull request are replaced, deleted first.
+        expect(branch.options.replacementTrigger).toBeDefined();
+        expect(branch.options.deleteBeforeReplace).toBe(true);
+        expect(file.options.replaceWith.map((u) => u.split("::").pop())).toEqual(["ci-nur-delivery-branch"]);
+        expect(pr.options.replaceWith.map((u) => u.split("::").pop())).toEqual(["ci-nur-workflow"]);
+        expect(pr.options.deleteBeforeReplace).toBe(true);
+    });
+
+    it("commits directly by default, with no branch or pull request", async () => {
+        await githubCi(ATPROTO_GITHUB, pulumi.secret(TOKEN));
+        expect(ofType("github:index/branch:Branch")).toEqual([]);
+        expect(ofType("github:index/repositoryPullRequest:RepositoryPullRequest")).toEqual([]);
+    });
+});
+
 describe("GithubCi under mocks: options", () => {
     it("uses a given provider instead of creating one", async () => {
         const github = await import("@pulumi/github");
