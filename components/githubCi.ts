@@ -4,6 +4,7 @@ import { CacheSpec, GithubRepositorySpec, GithubSpec, MirrorSpec, TrustedCacheSp
 import { CachixCredential, SecretPlacement, secretPlacements } from "./github/secretPlacements";
 import { branchWarning, workflowBranch } from "./github/defaultBranch";
 import { deliverWorkflow } from "./github/delivery";
+import { githubProvider } from "./github/provider";
 import { repositoryEnvironment } from "./github/environments";
 import { placeSecret } from "./github/secretResources";
 import { renderWorkflow } from "./github/workflow";
@@ -30,8 +31,8 @@ export interface GithubCiArgs {
     readonly credentials: GithubCiCredentials;
     /**
      * The GitHub provider. When omitted, one is created for `github.owner`, with the token of
-     * `github:token` (or `GITHUB_TOKEN`) and `github:baseUrl`, so the owner is never taken from
-     * elsewhere.
+     * `github:token` (or `GITHUB_TOKEN`) or the App credentials of `github:appAuth`, and
+     * `github:baseUrl`, so the owner is never taken from elsewhere.
      */
     readonly provider?: github.Provider;
 }
@@ -64,7 +65,7 @@ export class GithubCi extends pulumi.ComponentResource {
         const values = credentialValues(name, args.github, args.credentials);
         super("nix-cache:index:GithubCi", name, {}, opts);
         const spec = args.github;
-        const provider = args.provider ?? defaultProvider(name, spec.owner, this);
+        const provider = args.provider ?? githubProvider(name, spec.owner, this);
         const childOpts: pulumi.CustomResourceOptions = { parent: this, provider };
         const placements = secretPlacements(spec);
         const context = { parent: this, provider, owner: spec.owner, access: spec.secret.access };
@@ -137,14 +138,4 @@ function credentialValues(name: string, spec: GithubSpec, credentials: GithubCiC
         authToken: pulumi.secret(credentials.authToken),
         signingKey: pulumi.secret(credentials.signingKey ?? ""),
     };
-}
-
-/** A provider bound to the configured owner, with the GitHub provider's own config keys. */
-function defaultProvider(name: string, owner: string, parent: pulumi.Resource): github.Provider {
-    const config = new pulumi.Config("github");
-    return new github.Provider(
-        `${name}-provider`,
-        { owner, token: config.getSecret("token"), baseUrl: config.get("baseUrl") },
-        { parent },
-    );
 }

@@ -2,6 +2,7 @@ import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { GithubSpec, MirrorSpec } from "./config/model";
 import { SecretPlacement } from "./github/secretPlacements";
+import { githubProvider } from "./github/provider";
 import { placeSecret } from "./github/secretResources";
 import { MirrorSecretValue, mirrorCiSecrets, mirrorSecretPlacements } from "./mirror/ciSecrets";
 
@@ -15,7 +16,7 @@ export interface MirrorCiSecretsArgs {
     readonly values: Readonly<Partial<Record<MirrorSecretValue, pulumi.Input<string>>>>;
     /**
      * The GitHub provider. When omitted, one is created for `github.owner` with the GitHub
-     * provider's own config (`github:token`, `github:baseUrl`).
+     * provider's own config (`github:token` or `github:appAuth`, `github:baseUrl`).
      */
     readonly provider?: github.Provider;
 }
@@ -32,11 +33,7 @@ export class MirrorCiSecrets extends pulumi.ComponentResource {
     constructor(name: string, args: MirrorCiSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("nix-cache:index:MirrorCiSecrets", name, {}, opts);
         const spec = args.github;
-        const provider = args.provider ?? new github.Provider(
-            `${name}-provider`,
-            { owner: spec.owner, token: new pulumi.Config("github").getSecret("token"), baseUrl: new pulumi.Config("github").get("baseUrl") },
-            { parent: this },
-        );
+        const provider = args.provider ?? githubProvider(name, spec.owner, this);
         const context = { parent: this, provider, owner: spec.owner, access: spec.secret.access };
         const listed: { name: string; placements: SecretPlacement[] }[] = [];
         for (const secret of mirrorCiSecrets(args.mirror, spec)) {

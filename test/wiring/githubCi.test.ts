@@ -274,6 +274,22 @@ describe("GithubCi under mocks: options", () => {
         }
     });
 
+    it("passes GitHub App credentials from github:appAuth to its provider, as a secret", async () => {
+        const pem = "-----BEGIN RSA PRIVATE KEY-----\nnot-a-real-key\n-----END RSA PRIVATE KEY-----";
+        pulumi.runtime.setAllConfig({ "github:appAuth": JSON.stringify({ id: "123", installationId: "456", pemFile: pem }) }, ["github:appAuth"]);
+        try {
+            await githubCi(ATPROTO_GITHUB, pulumi.secret(TOKEN));
+            const [provider] = ofType("pulumi:providers:github");
+            expect(isSecretInput(provider.inputs.appAuth)).toBe(true);
+            expect(JSON.parse(String((provider.inputs.appAuth as { value: unknown }).value))).toEqual({ id: "123", installationId: "456", pemFile: pem });
+            for (const resource of recording.resources.filter((r) => r.type !== "pulumi:providers:github")) {
+                expect(JSON.stringify(resource.inputs)).not.toContain("not-a-real-key");
+            }
+        } finally {
+            pulumi.runtime.setAllConfig({}, []);
+        }
+    });
+
     it("commits with the configured author, email and message", async () => {
         await githubCi(
             { ...ATPROTO_GITHUB, workflow: { commitMessage: "chore: cache workflow", commitAuthor: "Cache Bot", commitEmail: "bot@example.org", path: ".github/workflows/nix.yml" } },
