@@ -2,7 +2,7 @@ import { z } from "zod";
 import { cronRule } from "./cron";
 import { across, flag, list, noDuplicates, oneOf, reportUnknownKeys, section, text } from "./fields";
 import * as names from "./names";
-import { REPOSITORY_JOB_FIELDS, WORKFLOW_JOB_FIELDS, workflowJobChecks } from "./githubWorkflowFields";
+import { REPOSITORY_JOB_FIELDS, repositoryJobChecks, WORKFLOW_JOB_FIELDS, workflowJobChecks } from "./githubWorkflowFields";
 import { describeValue } from "./redact";
 
 /** Defaults that follow the user's guide. */
@@ -212,7 +212,7 @@ export const githubSection = section(
         /** The workflow file. */
         workflow: workflow.prefault({}),
     },
-    { description: "GitHub CI: {owner, repositories, secret, workflow}; see docs/github.md" },
+    { description: "GitHub CI: {owner, repositories, secret, workflow}; see docs/github.md", checks: [repositoryJobChecks] },
 );
 
 /** `owner/repo` of an action reference `owner/repo[/path]@ref`. */

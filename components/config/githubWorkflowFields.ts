@@ -102,3 +102,26 @@ export const REPOSITORY_JOB_FIELDS = {
     /** e.g. `{ aarch64-darwin: [darwin-tools] }`; systems not named build `targets`. */
     targetsBySystem: z.record(z.string().regex(nixSystem.pattern), list(text([names.flakeTarget]))).optional(),
 };
+
+/** Rules between the repositories and the workflow: per-system targets, the delivery branch. */
+export const repositoryJobChecks = across((value, ctx) => {
+    const workflow = (value.workflow ?? {}) as { systems?: unknown; delivery?: unknown; deliveryBranch?: unknown };
+    const systems = Array.isArray(workflow.systems)
+        ? workflow.systems.map((s) => (typeof s === "string" ? s : (s as { system?: unknown })?.system))
+        : undefined;
+    const deliveryBranch = typeof workflow.deliveryBranch === "string" ? workflow.deliveryBranch : "nix-cache/workflow";
+    (Array.isArray(value.repositories) ? value.repositories : []).forEach((repo, index) => {
+        const { targetsBySystem, branch } = (typeof repo === "object" && repo !== null ? repo : {}) as { targetsBySystem?: unknown; branch?: unknown };
+        if (typeof targetsBySystem === "object" && targetsBySystem !== null) {
+            for (const system of Object.keys(targetsBySystem)) {
+                if (systems === undefined || !systems.includes(system)) {
+                    const expected = systems === undefined ? "workflow.systems is not set" : `expected one of workflow.systems: ${systems.join(", ")}`;
+                    ctx.addIssue({ code: "custom", path: ["repositories", index, "targetsBySystem", system], message: `is not a system the workflow builds; ${expected}`, input: undefined });
+                }
+            }
+        }
+        if (workflow.delivery === "pullRequest" && branch === deliveryBranch) {
+            ctx.addIssue({ code: "custom", path: ["repositories", index, "branch"], message: `is workflow.deliveryBranch ${JSON.stringify(deliveryBranch)}; the pull request needs two branches`, input: undefined });
+        }
+    });
+});

@@ -77,6 +77,21 @@ describe("systems", () => {
         expect(problems({ systems: [{ system: "x86_64-darwin", runsOn: "macos-15-intel" }] })).toEqual([]);
         expect(problems({ systems: ["x86_64-linux", "x86_64-linux"] })).toEqual(['nix-cache:github.workflow.systems: duplicate system "x86_64-linux"; each must appear once']);
         expect(problems({ timeoutMinutes: 0 })).toEqual(['nix-cache:github.workflow.timeoutMinutes: expected an integer from 1 to 4320; got 0']);
+        const targets = (workflow: Record<string, unknown>) => {
+            try {
+                githubModel({ owner: "atproto-nix", repositories: [{ name: "nur", targetsBySystem: { "aarch64-darwin": ["x"] } }], workflow });
+                return [];
+            } catch (error) {
+                return (error as ConfigValidationError).problems.map((p) => `${p.path}: ${p.message}`);
+            }
+        };
+        expect(targets({ systems: ["x86_64-linux"] })).toEqual([
+            "nix-cache:github.repositories[0].targetsBySystem.aarch64-darwin: is not a system the workflow builds; expected one of workflow.systems: x86_64-linux",
+        ]);
+        expect(targets({ systems: ["aarch64-darwin"] })).toEqual([]);
+        expect(() => githubModel({ owner: "atproto-nix", repositories: [{ name: "nur", branch: "ci" }], workflow: { delivery: "pullRequest", deliveryBranch: "ci" } })).toThrow(
+            'nix-cache:github.repositories[0].branch: is workflow.deliveryBranch "ci"; the pull request needs two branches',
+        );
     });
 });
 
