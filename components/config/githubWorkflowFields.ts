@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { nixConfigInput } from "../github/installerInputs";
 import { across, flag, integer, list, oneOf, section, text } from "./fields";
-import * as names from "./names";
+import * as names from "../formats/names";
 
 /** Runners for the systems GitHub hosts; other systems need `runsOn`. */
 export const DEFAULT_RUNNERS: Readonly<Record<string, string>> = {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { across, flag, integer, oneOf, section, text } from "./fields";
-import * as names from "./names";
-import { urlProblem } from "./urls";
+import * as names from "../formats/names";
+import { urlProblem } from "../formats/urls";
 
 /** Default `Priority` of the mirror: after cache.nixos.org (40) and Cachix (41). */
 export const DEFAULT_MIRROR_PRIORITY = 50;

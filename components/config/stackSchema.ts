@@ -1,4 +1,5 @@
 import { z } from "zod";
+import * as names from "../formats/names";
 import { cacheSection, extraCachesSection } from "./cacheSection";
 import { across, flag } from "./fields";
 import { githubSection } from "./githubSection";
@@ -6,9 +7,6 @@ import { DEFAULT_PRIVATE_KEY_CONFIG, hostsSection } from "./hostsSection";
 import { mirrorSection } from "./mirrorSection";
 import { PROJECT_NAME } from "./model";
 import { EXPRESSION_MESSAGE, expressionPaths } from "./workflowValues";
-
-/** Config keys that hold secrets, besides the hosts' private-key keys. */
-export const SECRET_CONFIG_KEYS = ["cachixAuthToken", "cachixSigningKey"] as const;
 
 /** How a secret is in the stack file (`secure: CIPHERTEXT`); the program never sees its value here. */
 export function secretSlot(name: string) {
@@ -26,6 +24,8 @@ export const STACK_KEYS = {
     mirror: mirrorSection.optional(),
     cachixAuthToken: secretSlot("cachixAuthToken").optional(),
     cachixSigningKey: secretSlot("cachixSigningKey").optional(),
+    // Known even with no host using it, so that removing the hosts does not make it a typo.
+    [DEFAULT_PRIVATE_KEY_CONFIG]: secretSlot(DEFAULT_PRIVATE_KEY_CONFIG).optional(),
 };
 
 /** Options of {@link stackSchema}. */
@@ -95,7 +95,9 @@ function stackRules(secretsRequired: boolean) {
             }
         }
         for (const { index, configKey } of hostKeys) {
-            const how = { secret: undefined, plain: "is set in plain text", missing: "is not set" }[state(configKey)];
+            // A known key's own schema already says when it is in plain text.
+        const plain = configKey in STACK_KEYS ? undefined : "is set in plain text";
+        const how = { secret: undefined, plain, missing: "is not set" }[state(configKey)];
             if (how !== undefined) {
                 issue(["hosts", index, "privateKeySecret"], `the SSH private key ${PROJECT_NAME}:${configKey} ${how}; expected it set with ` +
                     `\`pulumi config set --secret ${configKey} < KEYFILE\` (or sshAgent: true)`);
@@ -139,7 +141,7 @@ function hostKeyNames(hosts: unknown): { index: number; configKey: string }[] {
         }
         const raw = host as { sshAgent?: unknown; privateKeySecret?: unknown };
         const agent = raw.sshAgent !== undefined && raw.sshAgent !== null && raw.sshAgent !== false && raw.sshAgent !== "false";
-        const configKey = typeof raw.privateKeySecret === "string" && /^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(raw.privateKeySecret)
+        const configKey = typeof raw.privateKeySecret === "string" && names.configKey.pattern.test(raw.privateKeySecret)
             ? raw.privateKeySecret
             : DEFAULT_PRIVATE_KEY_CONFIG;
         return agent ? [] : [{ index, configKey }];
