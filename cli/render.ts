@@ -28,13 +28,26 @@ export function renderStack(stack: string, outDir: string, stacksDir?: string): 
     return manifest;
 }
 
+/** The workflows of the stack `stack`, byte-for-byte what `pulumi up` commits; nothing is written. */
+export function stackWorkflows(stack: string, stacksDir?: string): Artifact[] {
+    const model = loadStackModel(rawConfigFromStackFile(stackFile(stack, stacksDir)), { mode: "render" });
+    return allArtifacts(model, secretPlaceholder).filter((a) => a.kind === "workflow");
+}
+
 function main(argv: readonly string[]): number {
-    const args = parseArgs(argv, ["stack", "out"], "npm run render -- --stack NAME --out DIR [--stacks-dir DIR]");
+    const args = parseArgs(argv, ["stack"], "npm run render -- --stack NAME [--out DIR] [--stacks-dir DIR]");
     if ("error" in args) {
         console.error(args.error);
         return 2;
     }
     try {
+        if (args.out === undefined) {
+            // Without --out: show the workflows (the actions they use, pinned) and write nothing.
+            for (const workflow of stackWorkflows(args.stack, args["stacks-dir"])) {
+                console.log(`# ---- ${workflow.target}\n${workflow.content}`);
+            }
+            return 0;
+        }
         const manifest = renderStack(args.stack, args.out, args["stacks-dir"]);
         for (const entry of manifest) {
             console.log(`${entry.kind.padEnd(15)} ${entry.path.padEnd(40)} -> ${entry.target}`);

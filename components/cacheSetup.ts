@@ -66,10 +66,10 @@ export class CacheSetup extends pulumi.ComponentResource {
             { parent: this },
         );
         if (model.github !== undefined) {
-            const credential = model.github.secret.credential === "authToken" ? secrets.cachixAuthToken! : secrets.cachixSigningKey!;
+            const credentials = { authToken: secrets.cachixAuthToken!, signingKey: secrets.cachixSigningKey };
             this.github = new GithubCi(
                 `${name}-github`,
-                { github: model.github, cache: model.cache, extraCaches: model.extraCaches, mirror: model.mirror, credential },
+                { github: model.github, cache: model.cache, extraCaches: model.extraCaches, mirror: model.mirror, credentials },
                 { parent: this },
             );
         }
@@ -102,7 +102,11 @@ export class CacheSetup extends pulumi.ComponentResource {
 export function missingSecrets(model: StackModel, secrets: CacheSetupSecrets): string[] {
     const needed = new Set<string>();
     if (model.github !== undefined) {
-        needed.add(model.github.secret.credential === "authToken" ? "cachixAuthToken" : "cachixSigningKey");
+        // cachix-action pushes with the auth token; a signing key is used in addition.
+        needed.add("cachixAuthToken");
+        if (model.github.secret.credential === "signingKey") {
+            needed.add("cachixSigningKey");
+        }
     }
     if (model.cache.private) {
         needed.add("cachixAuthToken");

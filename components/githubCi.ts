@@ -1,13 +1,18 @@
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { CacheSpec, GithubRepositorySpec, GithubSpec, MirrorSpec, TrustedCacheSpec } from "./config/model";
-import { SecretPlacement, secretPlacements } from "./github/secretPlacements";
+import { CachixCredential, SecretPlacement, secretPlacements } from "./github/secretPlacements";
+import { branchWarning, workflowBranch } from "./github/defaultBranch";
+import { deliverWorkflow } from "./github/delivery";
+import { githubProvider } from "./github/provider";
+import { repositoryEnvironment } from "./github/environments";
+import { placeSecret } from "./github/secretResources";
 import { renderWorkflow } from "./github/workflow";
 
 /**
  * Arguments of {@link GithubCi}. The configuration is the validated model, plain rather than
  * `Input`, because the workflow's content is decided before any resource is registered; only
- * the credential's value may be an output (it comes from `pulumi config set --secret`).
+ * the credentials' values may be outputs (they come from `pulumi config set --secret`).
  */
 export interface GithubCiArgs {
     /** The stack's `github` section: owner, repositories, where the secret lives, the workflow. */
@@ -19,16 +24,25 @@ export interface GithubCiArgs {
     /** The S3 mirror, when enabled: the workflow then signs and copies outputs to it. */
     readonly mirror?: MirrorSpec;
     /**
-     * The credential stored in every secret: the Cachix auth token or signing key, as
-     * `github.secret.credential` says. Kept a Pulumi secret whatever form it arrives in.
+     * The Cachix credentials the secrets hold: the auth token always (cachix-action pushes to
+     * any cache with it), and the signing key when `github.secret.credential` is `signingKey`.
+     * Kept Pulumi secrets whatever form they arrive in.
      */
-    readonly credential: pulumi.Input<string>;
+    readonly credentials: GithubCiCredentials;
     /**
      * The GitHub provider. When omitted, one is created for `github.owner`, with the token of
-     * `github:token` (or `GITHUB_TOKEN`) and `github:baseUrl`, so the owner is never taken from
-     * elsewhere.
+     * `github:token` (or `GITHUB_TOKEN`) or the App credentials of `github:appAuth`, and
+     * `github:baseUrl`, so the owner is never taken from elsewhere.
      */
     readonly provider?: github.Provider;
+}
+
+/** The values of the Cachix secrets. */
+export interface GithubCiCredentials {
+    /** The Cachix auth token (`nix-cache:cachixAuthToken`). */
+    readonly authToken: pulumi.Input<string>;
+    /** The cache's signing key (`nix-cache:cachixSigningKey`), for self-signed caches. */
+    readonly signingKey?: pulumi.Input<string>;
 }
 
 /**
@@ -47,95 +61,34 @@ export class GithubCi extends pulumi.ComponentResource {
     readonly files: readonly github.RepositoryFile[];
 
     constructor(name: string, args: GithubCiArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Checked before registering anything: a missing credential leaves nothing half-made.
+        const values = credentialValues(name, args.github, args.credentials);
         super("nix-cache:index:GithubCi", name, {}, opts);
         const spec = args.github;
-        const provider = args.provider ?? defaultProvider(name, spec.owner, this);
+        const provider = args.provider ?? githubProvider(name, spec.owner, this);
         const childOpts: pulumi.CustomResourceOptions = { parent: this, provider };
-        // A secret's identity is its name: if a provider version replaces it on a new value,
-        // creating the new one first and then deleting the old would delete the secret itself.
-        const secretOpts: pulumi.CustomResourceOptions = { ...childOpts, deleteBeforeReplace: true };
-        const value = pulumi.secret(args.credential);
         const placements = secretPlacements(spec);
+        const context = { parent: this, provider, owner: spec.owner, access: spec.secret.access };
+        const environments = new Map(
+            spec.secret.scope === "environment" ? spec.repositories.map((r) => [r.name, repositoryEnvironment(name, spec, r.name, childOpts)]) : [],
+        );
 
-        this.secretResources = placements.flatMap((placement) => this.secretFor(name, spec, placement, value, secretOpts));
+        this.secretResources = placements.flatMap((placement) =>
+            placeSecret(
+                secretResourceName(name, placement, spec.secret.credential),
+                placement,
+                values[placement.holds ?? "authToken"],
+                context,
+                // An environment the stack creates exists before its secret is set.
+                placement.scope === "environment" ? environments.get(placement.repository) : undefined,
+            ),
+        );
         this.files = spec.repositories.map((repo) => this.workflowFile(name, args, repo, childOpts));
         this.workflowFiles = pulumi.output(
             Object.fromEntries(spec.repositories.map((r) => [`${spec.owner}/${r.name}`, spec.workflow.path])),
         );
         this.secrets = pulumi.output(placements);
         this.registerOutputs({ workflowFiles: this.workflowFiles, secrets: this.secrets });
-    }
-
-    private secretFor(
-        name: string,
-        spec: GithubSpec,
-        placement: SecretPlacement,
-        value: pulumi.Output<string>,
-        opts: pulumi.CustomResourceOptions,
-    ): pulumi.CustomResource[] {
-        switch (placement.scope) {
-            case "repository":
-                return [
-                    new github.ActionsSecret(
-                        `${name}-${placement.repository}-secret`,
-                        { repository: placement.repository, secretName: placement.name, value },
-                        opts,
-                    ),
-                ];
-            case "organization":
-                return this.organizationSecret(name, spec.owner, placement, value, opts);
-            case "environment": {
-                const environment = spec.secret.createEnvironment === true
-                    ? new github.RepositoryEnvironment(
-                          `${name}-${placement.repository}-environment`,
-                          { repository: placement.repository, environment: placement.environment },
-                          // The environment may hold other secrets and rules: never delete it.
-                          { ...opts, deleteBeforeReplace: false, retainOnDelete: true },
-                      )
-                    : undefined;
-                return [
-                    new github.ActionsEnvironmentSecret(
-                        `${name}-${placement.repository}-environment-secret`,
-                        {
-                            repository: placement.repository,
-                            environment: environment?.environment ?? placement.environment,
-                            secretName: placement.name,
-                            value,
-                        },
-                        opts,
-                    ),
-                ];
-            }
-        }
-    }
-
-    private organizationSecret(
-        name: string,
-        owner: string,
-        placement: Extract<SecretPlacement, { scope: "organization" }>,
-        value: pulumi.Output<string>,
-        opts: pulumi.CustomResourceOptions,
-    ): pulumi.CustomResource[] {
-        const secret = new github.ActionsOrganizationSecret(
-            `${name}-organization-secret`,
-            { secretName: placement.name, visibility: placement.visibility, value },
-            opts,
-        );
-        if (placement.visibility !== "selected") {
-            return [secret];
-        }
-        // Access is its own resource (the secret's `selectedRepositoryIds` is deprecated), so a
-        // rotation leaves it untouched. GitHub wants numeric ids: look them up by name.
-        const ids = placement.repositories.map(
-            (repo) => github.getRepositoryOutput({ fullName: `${owner}/${repo}` }, { parent: this, provider: opts.provider }).repoId,
-        );
-        const access = new github.ActionsOrganizationSecretRepositories(
-            `${name}-organization-secret-repositories`,
-            { secretName: secret.secretName, selectedRepositoryIds: ids },
-            // A re-created secret starts with no repositories: re-apply the access list with it.
-            { ...opts, replaceWith: [secret] },
-        );
-        return [secret, access];
     }
 
     private workflowFile(
@@ -145,30 +98,44 @@ export class GithubCi extends pulumi.ComponentResource {
         opts: pulumi.CustomResourceOptions,
     ): github.RepositoryFile {
         const workflow = args.github.workflow;
-        return new github.RepositoryFile(
-            `${name}-${repo.name}-workflow`,
-            {
-                repository: repo.name,
-                branch: repo.branch,
-                file: workflow.path,
-                content: renderWorkflow({ cache: args.cache, extraCaches: args.extraCaches, mirror: args.mirror, github: args.github }, repo),
-                commitMessage: workflow.commitMessage,
-                commitAuthor: workflow.commitAuthor,
-                commitEmail: workflow.commitEmail,
-                // The stack owns the file: an existing hand-written workflow is replaced.
-                overwriteOnCreate: true,
-            },
-            opts,
-        );
+        const model = { cache: args.cache, extraCaches: args.extraCaches, mirror: args.mirror, github: args.github };
+        // `schedule` and `workflow_dispatch` run only from the default branch: ask GitHub for it.
+        const defaultBranch = github.getRepositoryOutput({ fullName: `${args.github.owner}/${repo.name}` }, { parent: this, provider: opts.provider }).defaultBranch;
+        const branch = defaultBranch.apply((found) => {
+            const warning = branchWarning(args.github.owner, repo, found, workflow);
+            if (warning !== undefined) {
+                void pulumi.log.warn(warning, this);
+            }
+            return workflowBranch(repo, found);
+        });
+        const content = branch.apply((b) => renderWorkflow(model, { ...repo, branch: b }));
+        return deliverWorkflow(`${name}-${repo.name}`, repo.name, branch, content, workflow, opts).file;
     }
 }
 
-/** A provider bound to the configured owner, with the GitHub provider's own config keys. */
-function defaultProvider(name: string, owner: string, parent: pulumi.Resource): github.Provider {
-    const config = new pulumi.Config("github");
-    return new github.Provider(
-        `${name}-provider`,
-        { owner, token: config.getSecret("token"), baseUrl: config.get("baseUrl") },
-        { parent },
-    );
+/**
+ * The name of a secret resource: the credential's keeps the names stacks already have; the
+ * auth token that signing-key mode adds gets `-auth-token` after the repository.
+ */
+export function secretResourceName(name: string, placement: SecretPlacement, credential: CachixCredential): string {
+    const extra = credential === "signingKey" && placement.holds === "authToken" ? "-auth-token" : "";
+    switch (placement.scope) {
+        case "repository":
+            return `${name}-${placement.repository}${extra}-secret`;
+        case "organization":
+            return `${name}-organization${extra}-secret`;
+        case "environment":
+            return `${name}-${placement.repository}${extra}-environment-secret`;
+    }
+}
+
+/** Each credential's value as a Pulumi secret; the signing key must be given in its mode. */
+function credentialValues(name: string, spec: GithubSpec, credentials: GithubCiCredentials): Record<CachixCredential, pulumi.Output<string>> {
+    if (spec.secret.credential === "signingKey" && credentials.signingKey === undefined) {
+        throw new Error(`GithubCi ${name}: github.secret.credential is "signingKey" but no signing key was given`);
+    }
+    return {
+        authToken: pulumi.secret(credentials.authToken),
+        signingKey: pulumi.secret(credentials.signingKey ?? ""),
+    };
 }

@@ -2,6 +2,8 @@ import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { GithubSpec, MirrorSpec } from "./config/model";
 import { SecretPlacement } from "./github/secretPlacements";
+import { githubProvider } from "./github/provider";
+import { placeSecret } from "./github/secretResources";
 import { MirrorSecretValue, mirrorCiSecrets, mirrorSecretPlacements } from "./mirror/ciSecrets";
 
 /** Arguments of {@link MirrorCiSecrets}. */
@@ -14,7 +16,7 @@ export interface MirrorCiSecretsArgs {
     readonly values: Readonly<Partial<Record<MirrorSecretValue, pulumi.Input<string>>>>;
     /**
      * The GitHub provider. When omitted, one is created for `github.owner` with the GitHub
-     * provider's own config (`github:token`, `github:baseUrl`).
+     * provider's own config (`github:token` or `github:appAuth`, `github:baseUrl`).
      */
     readonly provider?: github.Provider;
 }
@@ -31,13 +33,8 @@ export class MirrorCiSecrets extends pulumi.ComponentResource {
     constructor(name: string, args: MirrorCiSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("nix-cache:index:MirrorCiSecrets", name, {}, opts);
         const spec = args.github;
-        const provider = args.provider ?? new github.Provider(
-            `${name}-provider`,
-            { owner: spec.owner, token: new pulumi.Config("github").getSecret("token"), baseUrl: new pulumi.Config("github").get("baseUrl") },
-            { parent: this },
-        );
-        // A secret's identity is its name: never create the new one before deleting the old.
-        const childOpts: pulumi.CustomResourceOptions = { parent: this, provider, deleteBeforeReplace: true };
+        const provider = args.provider ?? githubProvider(name, spec.owner, this);
+        const context = { parent: this, provider, owner: spec.owner, access: spec.secret.access };
         const listed: { name: string; placements: SecretPlacement[] }[] = [];
         for (const secret of mirrorCiSecrets(args.mirror, spec)) {
             const value = args.values[secret.holds];
@@ -46,46 +43,24 @@ export class MirrorCiSecrets extends pulumi.ComponentResource {
             }
             const placements = mirrorSecretPlacements(spec, secret);
             for (const placement of placements) {
-                this.place(name, spec.owner, placement, pulumi.secret(value), childOpts);
+                placeSecret(mirrorSecretResourceName(name, placement), placement, pulumi.secret(value), context);
             }
             listed.push({ name: secret.name, placements });
         }
         this.secrets = pulumi.output(listed);
         this.registerOutputs({ secrets: this.secrets });
     }
+}
 
-    private place(name: string, owner: string, placement: SecretPlacement, value: pulumi.Output<string>, opts: pulumi.CustomResourceOptions): void {
-        const id = `${name}-${placement.name.toLowerCase()}`;
-        switch (placement.scope) {
-            case "repository":
-                new github.ActionsSecret(`${id}-${placement.repository}`, { repository: placement.repository, secretName: placement.name, value }, opts);
-                return;
-            case "environment":
-                new github.ActionsEnvironmentSecret(
-                    `${id}-${placement.repository}-environment`,
-                    { repository: placement.repository, environment: placement.environment, secretName: placement.name, value },
-                    opts,
-                );
-                return;
-            case "organization": {
-                const secret = new github.ActionsOrganizationSecret(
-                    `${id}-organization`,
-                    { secretName: placement.name, visibility: placement.visibility, value },
-                    opts,
-                );
-                if (placement.visibility === "selected") {
-                    // GitHub wants numeric repository ids; the access list is re-applied with a re-created secret.
-                    const ids = placement.repositories.map(
-                        (repo) => github.getRepositoryOutput({ fullName: `${owner}/${repo}` }, { parent: this, provider: opts.provider }).repoId,
-                    );
-                    new github.ActionsOrganizationSecretRepositories(
-                        `${id}-organization-repositories`,
-                        { secretName: secret.secretName, selectedRepositoryIds: ids },
-                        { ...opts, replaceWith: [secret] },
-                    );
-                }
-                return;
-            }
-        }
+/** `NAME-SECRET-REPOSITORY`, `NAME-SECRET-REPOSITORY-environment` or `NAME-SECRET-organization`. */
+function mirrorSecretResourceName(name: string, placement: SecretPlacement): string {
+    const id = `${name}-${placement.name.toLowerCase()}`;
+    switch (placement.scope) {
+        case "repository":
+            return `${id}-${placement.repository}`;
+        case "environment":
+            return `${id}-${placement.repository}-environment`;
+        case "organization":
+            return `${id}-organization`;
     }
 }

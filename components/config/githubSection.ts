@@ -2,6 +2,7 @@ import { z } from "zod";
 import { cronRule } from "../formats/cron";
 import { across, flag, list, noDuplicates, oneOf, reportUnknownKeys, section, text } from "./fields";
 import * as names from "../formats/names";
+import { REPOSITORY_JOB_FIELDS, repositoryJobChecks, WORKFLOW_JOB_FIELDS, workflowJobChecks } from "./githubWorkflowFields";
 import { describeValue } from "./redact";
 
 /** Defaults that follow the user's guide. */
@@ -12,10 +13,10 @@ export const WORKFLOW_DEFAULTS = {
     runsOn: "ubuntu-latest",
     commitMessage: "ci: update Nix cache workflow (managed by nix-cache)",
     actions: {
-        checkout: "actions/checkout@v4",
+        checkout: "actions/checkout@v7",
         installNix: "cachix/install-nix-action@v31",
-        cachix: "cachix/cachix-action@v16",
-        awsCredentials: "aws-actions/configure-aws-credentials@v4",
+        cachix: "cachix/cachix-action@v17",
+        awsCredentials: "aws-actions/configure-aws-credentials@v6",
     },
 } as const;
 
@@ -31,10 +32,14 @@ const repository = z.preprocess(
     section({
         /** Repository name (without owner). */
         name: text([names.githubRepository], { required: "a string" }),
-        /** Branch the workflow file is committed to and whose pushes push to the cache. */
-        branch: text([names.branchName]).default("main"),
+        /**
+         * Branch the workflow file is committed to and whose pushes push to the cache; the
+         * repository's default branch (looked up on `pulumi up`) when unset.
+         */
+        branch: text([names.branchName]).optional(),
         /** Flake attributes to build (`nix build -L .#TARGET`); empty builds the default package. */
         targets: list(text([names.flakeTarget])).check(noDuplicates((t) => (typeof t === "string" ? t : undefined), "target")).default([]),
+        ...REPOSITORY_JOB_FIELDS,
     }),
 );
 
@@ -57,6 +62,25 @@ const secretScopeFields = across((value, ctx) => {
     if (value.createEnvironment !== undefined && scope !== "environment") {
         only("createEnvironment", "scope is environment", scope, ctx);
     }
+    if (value.manageEnvironment !== undefined && scope !== "environment") {
+        only("manageEnvironment", "scope is environment", scope, ctx);
+    }
+    if (value.createEnvironment === true && value.manageEnvironment === true) {
+        ctx.addIssue({ code: "custom", path: ["manageEnvironment"], message: "excludes createEnvironment: the stack either creates a missing environment or owns it; set one", input: undefined });
+    }
+    const credential = value.credential === "signingKey" ? "signingKey" : "authToken";
+    if (value.authTokenName !== undefined && credential !== "signingKey") {
+        ctx.addIssue({ code: "custom", path: ["authTokenName"], message: `only applies when credential is signingKey; credential is ${describeValue(credential)}`, input: undefined });
+    }
+    const name = typeof value.name === "string" ? value.name : DEFAULT_SECRET_NAMES[credential];
+    const tokenName = typeof value.authTokenName === "string" ? value.authTokenName : DEFAULT_SECRET_NAMES.authToken;
+    if (credential === "signingKey" && name.toUpperCase() === tokenName.toUpperCase()) {
+        const at = value.authTokenName === undefined ? "name" : "authTokenName";
+        ctx.addIssue({ code: "custom", path: [at], message: `the signing key and the auth token need two secrets; both are named ${describeValue(name)}`, input: undefined });
+    }
+    if (value.access !== undefined && (scope !== "organization" || (value.visibility ?? "selected") !== "selected")) {
+        ctx.addIssue({ code: "custom", path: ["access"], message: "only applies to an organization secret with visibility selected", input: undefined });
+    }
 });
 
 /** Which Actions secret carries the Cachix credential, and where it lives. */
@@ -72,11 +96,31 @@ const secret = section({
      * on destroy). Off unless set, so an existing environment's protection rules are never touched.
      */
     createEnvironment: flag().optional(),
-    /** `authToken`: cachix-action pushes with `CACHIX_AUTH_TOKEN`; `signingKey`: self-signed cache. */
+    /**
+     * Environment secrets only: `true` makes the stack own the environment, created or reset
+     * to no protection rules on every change. Off unless set; excludes `createEnvironment`.
+     */
+    manageEnvironment: flag().optional(),
+    /**
+     * `authToken`: cachix-action pushes with `CACHIX_AUTH_TOKEN`; `signingKey`: a self-signed
+     * cache, pushed with the auth token and signed with `CACHIX_SIGNING_KEY` in addition.
+     */
     credential: oneOf(["authToken", "signingKey"]).default("authToken"),
-    /** The secret's name, `CACHIX_AUTH_TOKEN` or `CACHIX_SIGNING_KEY` unless overridden. */
+    /** The credential's secret name, `CACHIX_AUTH_TOKEN` or `CACHIX_SIGNING_KEY` unless overridden. */
     name: text([names.githubSecretName]).optional(),
-}, { checks: [secretScopeFields] }).transform((s) => ({ ...s, visibility: s.visibility ?? "selected", name: s.name ?? DEFAULT_SECRET_NAMES[s.credential] }));
+    /** `signingKey` only: the auth token's secret name, `CACHIX_AUTH_TOKEN` unless overridden. */
+    authTokenName: text([names.githubSecretName]).optional(),
+    /**
+     * Organisation secrets with `visibility: selected`: `exact` (default) makes the access list
+     * exactly the declared repositories; `additive` grants each declared one and leaves others alone.
+     */
+    access: oneOf(["exact", "additive"]).optional(),
+}, { checks: [secretScopeFields] }).transform((s) => {
+    const name = s.name ?? DEFAULT_SECRET_NAMES[s.credential];
+    // With `authToken` the credential's secret is the auth token's.
+    const authTokenName = s.credential === "signingKey" ? (s.authTokenName ?? DEFAULT_SECRET_NAMES.authToken) : name;
+    return { ...s, visibility: s.visibility ?? "selected", name, authTokenName, access: s.access ?? "exact" };
+});
 
 const ACTION_KEYS = ["checkout", "installNix", "cachix", "awsCredentials"] as const;
 
@@ -91,15 +135,20 @@ const pinsOfUsedActions = across((value, ctx) => {
 
 /** The action references the workflow uses, and optional commit SHAs to pin them to. */
 const actions = section({
-    /** e.g. `actions/checkout@v4`. */
+    /** e.g. `actions/checkout@v7`. */
     checkout: text([names.actionReference]).default(WORKFLOW_DEFAULTS.actions.checkout),
     /** e.g. `cachix/install-nix-action@v31`. */
     installNix: text([names.actionReference]).default(WORKFLOW_DEFAULTS.actions.installNix),
-    /** e.g. `cachix/cachix-action@v16`. */
+    /** e.g. `cachix/cachix-action@v17`. */
     cachix: text([names.actionReference]).default(WORKFLOW_DEFAULTS.actions.cachix),
-    /** e.g. `aws-actions/configure-aws-credentials@v4`; used only when the S3 mirror is on. */
+    /** e.g. `aws-actions/configure-aws-credentials@v6`; used only when the S3 mirror is on. */
     awsCredentials: text([names.actionReference]).default(WORKFLOW_DEFAULTS.actions.awsCredentials),
-    /** Optional commit SHAs to pin actions to, keyed by `owner/repo`. */
+    /**
+     * `commit` (default): a tag the project's table knows is written as its commit with a
+     * `# vX.Y.Z` comment; `tag`: references are written as configured.
+     */
+    pin: oneOf(["commit", "tag"]).default("commit"),
+    /** Optional commit SHAs to pin actions to, keyed by `owner/repo`; they win over `pin`. */
     pins: z.preprocess((v) => v ?? undefined, z.record(z.string(), text([names.commitSha]), {
         error: (iss) => `expected an object of owner/repo: SHA; got ${describeValue(iss.input)}`,
     })).default({}),
@@ -146,7 +195,8 @@ const workflow = section({
     commitAuthor: text([names.authorName]).optional(),
     /** Commit author email, if not the token's user. */
     commitEmail: text([names.emailAddress]).optional(),
-}, { checks: [authorWithEmail] }).transform(({ schedule: cron, ...rest }) => ({ ...rest, ...(cron === undefined ? {} : { schedule: cron }) }));
+    ...WORKFLOW_JOB_FIELDS,
+}, { checks: [authorWithEmail, workflowJobChecks] }).transform(({ schedule: cron, ...rest }) => ({ ...rest, ...(cron === undefined ? {} : { schedule: cron }) }));
 
 /** `nix-cache:github`: the Cachix credential as Actions secrets and the workflow in each repository. */
 export const githubSection = section(
@@ -162,7 +212,7 @@ export const githubSection = section(
         /** The workflow file. */
         workflow: workflow.prefault({}),
     },
-    { description: "GitHub CI: {owner, repositories, secret, workflow}; see docs/github.md" },
+    { description: "GitHub CI: {owner, repositories, secret, workflow}; see docs/github.md", checks: [repositoryJobChecks] },
 );
 
 /** `owner/repo` of an action reference `owner/repo[/path]@ref`. */

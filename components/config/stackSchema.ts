@@ -6,6 +6,7 @@ import { githubSection } from "./githubSection";
 import { DEFAULT_PRIVATE_KEY_CONFIG, hostsSection } from "./hostsSection";
 import { mirrorSection } from "./mirrorSection";
 import { PROJECT_NAME } from "./model";
+import { EXPRESSION_MESSAGE, expressionPaths } from "./workflowValues";
 
 /** How a secret is in the stack file (`secure: CIPHERTEXT`); the program never sees its value here. */
 export function secretSlot(name: string) {
@@ -103,14 +104,19 @@ function stackRules(secretsRequired: boolean) {
             }
         }
         const credential = githubCredential(doc.github);
-        const needed = credential === "signingKey" ? "cachixSigningKey" : "cachixAuthToken";
-        if (credential !== undefined && state(needed) === "missing") {
-            issue([needed], `is required by github.secret.credential ${JSON.stringify(credential)}; set it with \`pulumi config set --secret ${needed}\``);
+        // cachix-action pushes to any cache with the auth token; a signing key is used in addition.
+        const neededByCi = credential === undefined ? [] : credential === "signingKey" ? ["cachixAuthToken", "cachixSigningKey"] : ["cachixAuthToken"];
+        for (const needed of neededByCi) {
+            if (state(needed) === "missing") {
+                issue([needed], `is required by github.secret.credential ${JSON.stringify(credential)}; set it with \`pulumi config set --secret ${needed}\``);
+            }
+        }
+        // A value its own field already refused is reported once, by that field.
+        const refused = new Set(((ctx as { issues?: { path?: PropertyKey[] }[] }).issues ?? []).map((i) => JSON.stringify(i.path ?? [])));
+        for (const path of expressionPaths(doc).filter((p) => !refused.has(JSON.stringify(p)))) {
+            issue(path, EXPRESSION_MESSAGE);
         }
         const isPrivate = (doc.cache as { private?: unknown } | undefined)?.private === true;
-        if (isPrivate && credential === "signingKey") {
-            issue(["github", "secret", "credential"], '"signingKey" cannot read a private cache: CI needs the auth token to pull from it; expected "authToken"');
-        }
         if (isPrivate && Array.isArray(doc.hosts) && doc.hosts.length > 0 && state("cachixAuthToken") === "missing") {
             issue(["cachixAuthToken"], "is required: the cache is private and hosts need a netrc token; set it with `pulumi config set --secret cachixAuthToken`");
         }

@@ -1,6 +1,6 @@
 import { StackModel } from "../config/model";
 import { Artifact, SecretText } from "../render/artifact";
-import { secretPlacements } from "./secretPlacements";
+import { cachixSecrets, secretPlacements } from "./secretPlacements";
 import { renderWorkflow } from "./workflow";
 
 /** Where `render` writes the listing of the Actions secrets the stack sets. */
@@ -25,8 +25,8 @@ export function githubArtifacts(model: StackModel, _secret: SecretText): Artifac
     const listing = {
         owner: github.owner,
         credential: github.secret.credential,
-        // The config key whose value `pulumi up` stores in each secret.
-        valueFrom: github.secret.credential === "authToken" ? "cachixAuthToken" : "cachixSigningKey",
+        // Per secret name, the config key whose value `pulumi up` stores in it.
+        valueFrom: Object.fromEntries(cachixSecrets(github).map((s) => [s.name, s.holds === "authToken" ? "cachixAuthToken" : "cachixSigningKey"])),
         secrets: secretPlacements(github),
     };
     const secrets: Artifact = {

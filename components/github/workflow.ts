@@ -1,19 +1,17 @@
 import { Document, isScalar, visit } from "yaml";
-import { GithubRepositorySpec, GithubSpec, StackModel } from "../config/model";
-import { needsIdToken } from "./mirrorSteps";
+import { GithubRepositorySpec, GithubSpec } from "../config/model";
 import { resolveAction } from "./actionRefs";
-import { PUSH_GATE_ENV, PUSH_GATE_EXPRESSION, workflowExpression } from "./pushGate";
-import { buildSteps } from "./workflowSteps";
+import { workflowBranch } from "./defaultBranch";
+import { workflowExpression } from "./pushGate";
+import { BUILD_JOB_ID, workflowJobs } from "./workflowJobs";
+import type { WorkflowModel } from "./workflowTypes";
 
-/** What a workflow is rendered from: the cache, the caches CI pulls from, and the `github` section. */
-export type WorkflowModel = Pick<StackModel, "cache" | "extraCaches" | "mirror"> & { readonly github: GithubSpec };
-
-/** The id of the build job. */
-export const BUILD_JOB_ID = "build";
+export type { WorkflowModel };
+export { BUILD_JOB_ID };
 
 /** The first lines of every rendered workflow: who owns the file and where to change it. */
 export const WORKFLOW_HEADER = [
-    " Managed by nix-cache: `pulumi up` overwrites any change made to this file.",
+    " Managed by nix-cache: `pulumi up --refresh` overwrites any change made to this file.",
     " To change it, edit the stack's `github` configuration and run `pulumi up` (or `render` to preview).",
 ].join("\n");
 
@@ -49,38 +47,22 @@ function workflowObject(model: WorkflowModel, repo: GithubRepositorySpec): Recor
             : {}),
         // An explicit shell runs scripts with `-eo pipefail`.
         defaults: { run: { shell: "bash" } },
-        jobs: { [BUILD_JOB_ID]: buildJob(model, repo) },
+        jobs: workflowJobs(model, repo),
     };
 }
 
 function triggers(github: GithubSpec, repo: GithubRepositorySpec): Record<string, unknown> {
     const workflow = github.workflow;
     return {
-        push: { branches: [repo.branch] },
+        push: { branches: [workflowBranch(repo)] },
         ...(workflow.pullRequests ? { pull_request: null } : {}),
         ...(workflow.schedule === undefined ? {} : { schedule: [{ cron: workflow.schedule }] }),
         ...(workflow.workflowDispatch ? { workflow_dispatch: null } : {}),
     };
 }
 
-function buildJob(model: WorkflowModel, repo: GithubRepositorySpec): Record<string, unknown> {
-    const { github } = model;
-    const matrix = repo.targets.length > 0;
-    return {
-        name: matrix ? `Build ${workflowExpression("matrix.target")}` : "Build",
-        "runs-on": github.workflow.runsOn,
-        // Only this job may ask GitHub for an OIDC token, to assume the mirror's write role.
-        ...(needsIdToken(model) ? { permissions: { contents: "read", "id-token": "write" } } : {}),
-        // Environment secrets are only visible to a job that runs in the environment.
-        ...(github.secret.scope === "environment" ? { environment: github.secret.environment } : {}),
-        ...(matrix ? { strategy: { "fail-fast": false, matrix: { target: [...repo.targets] } } } : {}),
-        env: { [PUSH_GATE_ENV]: workflowExpression(PUSH_GATE_EXPRESSION) },
-        steps: buildSteps(model, matrix ? workflowExpression("matrix.target") : undefined),
-    };
-}
-
 /**
- * Writes the tag a pinned SHA replaces as a comment after its `uses:` value (for readers and
+ * Writes the version a pinned commit is as a comment after its `uses:` value (for readers and
  * update tools), and quotes cron strings as GitHub's documentation does.
  */
 function annotate(doc: Document, github: GithubSpec): void {
@@ -88,8 +70,8 @@ function annotate(doc: Document, github: GithubSpec): void {
     const comments = new Map<string, string>();
     for (const reference of [actions.checkout, actions.installNix, actions.cachix, actions.awsCredentials]) {
         const resolved = resolveAction(reference, actions);
-        if (resolved.pinnedFrom !== undefined) {
-            comments.set(resolved.uses, ` ${resolved.pinnedFrom}`);
+        if (resolved.comment !== undefined) {
+            comments.set(resolved.uses, ` ${resolved.comment}`);
         }
     }
     visit(doc, {

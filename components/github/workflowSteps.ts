@@ -1,44 +1,35 @@
+import { actionRepository } from "../config/githubSection";
 import { resolveAction } from "./actionRefs";
-import { mirrorSteps } from "./mirrorSteps";
+import { nixConfigInput } from "./installerInputs";
 import { PUSH_GATE_ENV, PUSHES_CONDITION, workflowExpression } from "./pushGate";
-import type { WorkflowModel } from "./workflow";
+import { cachixSecrets } from "./secretPlacements";
+import type { WorkflowModel, WorkflowStep } from "./workflowTypes";
 
-/** One step of the build job, in the key order the file shows. */
-export interface WorkflowStep {
-    readonly name: string;
-    readonly if?: string;
-    readonly uses?: string;
-    readonly with?: Readonly<Record<string, string | boolean>>;
-    readonly env?: Readonly<Record<string, string>>;
-    readonly run?: string;
-}
+export type { WorkflowStep };
 
 /** The environment variable the cachix CLI reads each credential from. */
 const CLI_VARIABLE = { authToken: "CACHIX_AUTH_TOKEN", signingKey: "CACHIX_SIGNING_KEY" } as const;
 
 /** Output paths of the build, one a line, for the push and verify steps. */
-const OUTPUTS_FILE = '"$RUNNER_TEMP/nix-cache-outputs"';
+export const OUTPUTS_FILE = '"$RUNNER_TEMP/nix-cache-outputs"';
 
 /**
- * The build job's steps. Values from the configuration reach scripts only through `env:`,
- * never spliced into `run:` text, so no value can become shell code or an expression.
+ * Checkout, the Nix installer and cachix-action. Values from the configuration reach scripts
+ * only through `env:` and inputs, never spliced into `run:` text, so no value can become shell
+ * code or an expression.
  *
- * Ordering matters for verification: cachix-action pushes in its post step, which runs after
- * every step of the job (with its daemon, v13+, paths are queued as they are built but the queue
- * is only drained in that post step). A check inside the job would therefore race the push. So
- * the job pushes the build's outputs itself with `cachix push` (paths already in the cache are
- * skipped) and only then asks the cache over HTTP whether each output is there. cachix-action's
- * own push still uploads everything else the build produced, such as build-only dependencies.
- *
- * `target` is the flake attribute as the job sees it (the matrix expression), or undefined to
- * build the flake's default package.
+ * `credentials: false` sets cachix-action up to pull only (a job that cannot see the secrets,
+ * such as the build job of environment-scoped secrets): no credential, never a push.
  */
-export function buildSteps(model: WorkflowModel, target: string | undefined): WorkflowStep[] {
+export function setupSteps(model: WorkflowModel, credentials: boolean): WorkflowStep[] {
     const { github } = model;
     const actions = github.workflow.actions;
-    const secretValue = workflowExpression(`secrets.${github.secret.name}`);
     const extraPullNames = model.extraCaches.flatMap((c) => (c.cachixName === undefined ? [] : [c.cachixName]));
-    const steps: WorkflowStep[] = [
+    const options = github.workflow.cachixOptions;
+    const nixConfig = github.workflow.extraNixConfig;
+    // The config refuses extra lines for an installer whose input is not known.
+    const nixConfigName = nixConfigInput(actionRepository(actions.installNix)) ?? "extra_nix_config";
+    return [
         {
             name: "Check out",
             uses: resolveAction(actions.checkout, actions).uses,
@@ -48,27 +39,26 @@ export function buildSteps(model: WorkflowModel, target: string | undefined): Wo
         {
             name: "Install Nix",
             uses: resolveAction(actions.installNix, actions).uses,
-            ...(github.workflow.extraNixConfig === undefined ? {} : { with: { extra_nix_config: github.workflow.extraNixConfig } }),
+            ...(nixConfig === undefined ? {} : { with: { [nixConfigName]: nixConfig } }),
         },
         {
             name: "Set up Cachix",
             uses: resolveAction(actions.cachix, actions).uses,
             with: {
                 name: model.cache.name,
-                [github.secret.credential]: secretValue,
+                ...(credentials ? Object.fromEntries(cachixSecrets(github).map((s) => [s.holds, workflowExpression(`secrets.${s.name}`)])) : {}),
                 ...(extraPullNames.length === 0 ? {} : { extraPullNames: extraPullNames.join(",") }),
-                skipPush: workflowExpression(`env.${PUSH_GATE_ENV} != 'true'`),
+                ...(options.pushFilter === undefined ? {} : { pushFilter: options.pushFilter }),
+                ...(options.useDaemon === undefined ? {} : { useDaemon: options.useDaemon }),
+                ...(options.cachixArgs === undefined ? {} : { cachixArgs: options.cachixArgs }),
+                skipPush: credentials ? workflowExpression(`env.${PUSH_GATE_ENV} != 'true'`) : true,
             },
         },
-        buildStep(target),
     ];
-    if (github.workflow.verify) {
-        steps.push(pushStep(model, secretValue), verifyStep(model));
-    }
-    return [...steps, ...mirrorSteps(model, OUTPUTS_FILE)];
 }
 
-function buildStep(target: string | undefined): WorkflowStep {
+/** Builds one flake attribute (`target` is its expression, e.g. the matrix's), or the default package. */
+export function buildStep(target: string | undefined): WorkflowStep {
     const installable = target === undefined ? "." : '".#$TARGET"';
     return {
         name: "Build",
@@ -77,21 +67,42 @@ function buildStep(target: string | undefined): WorkflowStep {
     };
 }
 
-/** Pushes the outputs now, failing loudly when the secret is missing on a run that must push. */
-function pushStep(model: WorkflowModel, secretValue: string): WorkflowStep {
-    const variable = CLI_VARIABLE[model.github.secret.credential];
+/** `nix flake check`: evaluates every output and builds the checks of the runner's system. */
+export function flakeCheckStep(): WorkflowStep {
+    return { name: "Check the flake", run: "nix flake check -L\n" };
+}
+
+/**
+ * The explicit push and the verification, when `verify` is on.
+ *
+ * cachix-action pushes in its post step, which runs after every step of the job (with its
+ * daemon, v13+, paths are queued as they are built but the queue is only drained in that post
+ * step). A check inside the job would therefore race the push. So the job pushes the build's
+ * outputs itself with `cachix push` (paths already in the cache are skipped) and only then asks
+ * the cache over HTTP whether each output is there. cachix-action's own push still uploads
+ * everything else the build produced, such as build-only dependencies.
+ */
+export function pushSteps(model: WorkflowModel): WorkflowStep[] {
+    return model.github.workflow.verify ? [pushStep(model), verifyStep(model)] : [];
+}
+
+/**
+ * Pushes the outputs now, failing loudly when a secret is missing on a run that must push.
+ * The cachix CLI pushes with the auth token and, for a self-signed cache, signs with the key.
+ */
+function pushStep(model: WorkflowModel): WorkflowStep {
+    const secrets = cachixSecrets(model.github);
+    const checks = secrets.flatMap((s) => [
+        `if [ -z "\${${CLI_VARIABLE[s.holds]}:-}" ]; then`,
+        `  echo "::error::The ${s.name} secret is empty or not visible to this run; nothing can be pushed."`,
+        "  exit 1",
+        "fi",
+    ]);
     return {
         name: "Push build outputs to Cachix",
         if: PUSHES_CONDITION,
-        env: { CACHE_NAME: model.cache.name, [variable]: secretValue },
-        run: [
-            `if [ -z "\${${variable}:-}" ]; then`,
-            `  echo "::error::The ${model.github.secret.name} secret is empty or not visible to this run; nothing can be pushed."`,
-            "  exit 1",
-            "fi",
-            `cachix push "$CACHE_NAME" < ${OUTPUTS_FILE}`,
-            "",
-        ].join("\n"),
+        env: { CACHE_NAME: model.cache.name, ...Object.fromEntries(secrets.map((s) => [CLI_VARIABLE[s.holds], workflowExpression(`secrets.${s.name}`)])) },
+        run: [...checks, `cachix push "$CACHE_NAME" < ${OUTPUTS_FILE}`, ""].join("\n"),
     };
 }
 

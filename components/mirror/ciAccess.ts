@@ -1,3 +1,4 @@
+import { workflowBranch } from "../github/defaultBranch";
 import { GithubSpec, MirrorSpec } from "../config/model";
 import { ciPrincipalName } from "./awsNames";
 
@@ -55,7 +56,7 @@ export function githubOidcSubjects(github: GithubSpec): string[] {
         const prefix = `repo:${github.owner}/${repo.name}`;
         return github.secret.scope === "environment"
             ? `${prefix}:environment:${github.secret.environment ?? ""}`
-            : `${prefix}:ref:refs/heads/${repo.branch}`;
+            : `${prefix}:ref:refs/heads/${workflowBranch(repo)}`;
     });
     return [...new Set(subjects)];
 }

@@ -1,5 +1,5 @@
 import { GithubSpec, MirrorSpec } from "../config/model";
-import { SecretPlacement, secretPlacements } from "../github/secretPlacements";
+import { placementsOf, SecretPlacement } from "../github/secretPlacements";
 import { mirrorCiAccess } from "./ciAccess";
 
 /** The GitHub Actions secret names the mirror's CI push reads. */
@@ -53,5 +53,5 @@ export function mirrorCiSecrets(mirror: MirrorSpec, github: GithubSpec | undefin
  * organisation or environment), so the same build job sees both.
  */
 export function mirrorSecretPlacements(github: GithubSpec, secret: MirrorCiSecret): SecretPlacement[] {
-    return secretPlacements({ ...github, secret: { ...github.secret, name: secret.name } });
+    return placementsOf(github, secret.name);
 }

@@ -93,6 +93,30 @@ describe.skipIf(tools.skip)("rendered workflows pass the real checkers", () => {
         expect(reports.filter((r) => r.errors.length > 0)).toEqual([]);
     });
 
+    it("the config accepts exactly the schedules GitHub's parser accepts", () => {
+        const crons = [
+            "51 2 * * *", "0 4 * * 1", "*/15 * * * *", "0 0 1 JAN,JUL *", "30 5 * * MON-FRI", "0 0-23/6 * * *", "0 12 1-7 * SUN",
+            "61 25 * * *", "every night at two am", "* * * *", "0 0 * * 7-1", "0 0 32 * *", "0 0 * 13 *", "@daily", "0 0 * * * *", "5-1 * * * *",
+        ];
+        const guide = rendered[0].content;
+        const judged = crons.map((cron) => {
+            let accepted = true;
+            try {
+                variantModel({ name: "cron", github: { ...CONFIG_SPACE[0].github, workflow: { schedule: cron } } });
+            } catch {
+                accepted = false;
+            }
+            return { cron, accepted, content: guide.replace('"51 2 * * *"', JSON.stringify(cron)) };
+        });
+        const reports = workflowParser(judged.map((j, i) => ({ name: `cron-${i}`, content: j.content })));
+        expect(judged.map((j, i) => ({ cron: j.cron, accepted: j.accepted, parser: reports[i].errors.length === 0 }))).toEqual(
+            judged.map((j) => ({ cron: j.cron, accepted: j.accepted, parser: j.accepted })),
+        );
+        // Both sides reject some and accept some, so agreement means something.
+        expect(judged.filter((j) => j.accepted).length).toBeGreaterThan(3);
+        expect(judged.filter((j) => !j.accepted).length).toBeGreaterThan(3);
+    });
+
     it("the atproto stack's rendered workflow passes both and matches the guide", () => {
         const out = fs.mkdtempSync(path.join(os.tmpdir(), "render-atproto-"));
         try {
@@ -113,7 +137,11 @@ describe.skipIf(tools.skip)("rendered workflows pass the real checkers", () => {
                 on: { schedule: { cron: string }[] };
                 jobs: { build: { steps: { uses?: string; with?: Record<string, string> }[] } };
             };
-            const cachix = workflow.jobs.build.steps.find((s) => s.uses === "cachix/cachix-action@v16");
+            // The current majors, pinned to their commits with the exact version as a comment.
+            expect(content).toContain("uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1\n");
+            expect(content).toContain("uses: cachix/install-nix-action@630ae543ea3a38a9a4166f03376c02c50f408342 # v31.11.0\n");
+            expect(content).toContain("uses: cachix/cachix-action@1eb2ef646ac0255473d23a5907ad7b04ce94065c # v17\n");
+            const cachix = workflow.jobs.build.steps.find((s) => s.uses === "cachix/cachix-action@1eb2ef646ac0255473d23a5907ad7b04ce94065c");
             expect(cachix?.with).toMatchObject({ name: "atproto", authToken: "${{ secrets.CACHIX_AUTH_TOKEN }}" });
             expect(workflow.on.schedule).toEqual([{ cron: "51 2 * * *" }]);
         } finally {

@@ -110,6 +110,20 @@ describe.skipIf(tools.skip)("push and verify steps, run for real against a binar
         }
     });
 
+    it("signing-key mode's push step needs both the auth token and the signing key", () => {
+        const signing = githubModel({ ...ATPROTO_GITHUB, secret: { credential: "signingKey" } }, { cache: { name: "atproto", url: `file://${cacheDir}`, publicKeys: [ATPROTO_KEY] } });
+        const signingSteps = (parse(renderWorkflow(signing, signing.github.repositories[0])) as { jobs: { build: { steps: Step[] } } }).jobs.build.steps;
+        const signingPush = signingSteps.find((s) => s.name === "Push build outputs to Cachix")!;
+        const runner = runnerWithOutputs([storePath()]);
+        const keyOnly = runStep(signingPush, runner, { CACHIX_AUTH_TOKEN: "", CACHIX_SIGNING_KEY: "key" });
+        expect(keyOnly.status).toBe(1);
+        expect(keyOnly.output).toContain("::error::The CACHIX_AUTH_TOKEN secret is empty");
+        expect(keyOnly.cachixCalls).toEqual([]);
+        const both = runStep(signingPush, runner, { CACHIX_AUTH_TOKEN: "token", CACHIX_SIGNING_KEY: "key" });
+        expect(both.status, both.output).toBe(0);
+        expect(both.cachixCalls).toEqual(["push atproto"]);
+    });
+
     it("a silent non-push (cachix succeeds, nothing uploaded) fails the verify step", () => {
         const out = storePath();
         const runner = runnerWithOutputs([out]);

@@ -7,6 +7,40 @@ export interface RegisteredResource {
     readonly inputs: Record<string, unknown>;
     /** `URN::id` of the explicit provider, or "" for the default one. */
     readonly provider: string;
+    /** The resource options the engine sees that decide replacements. */
+    readonly options: ReplacementOptions;
+}
+
+/** The options of a registration that decide how the engine replaces a resource. */
+export interface ReplacementOptions {
+    readonly deleteBeforeReplace: boolean;
+    /** URNs whose replacement replaces this resource too. */
+    readonly replaceWith: string[];
+    /** The serialized `replacementTrigger` (a secret shows as `{ 4dabf18193072939515e22adb298388d: ..., value }`), if any. */
+    readonly replacementTrigger?: unknown;
+    /** URNs this resource depends on (inputs and `dependsOn`). */
+    readonly dependencies: string[];
+    readonly retainOnDelete: boolean;
+    readonly ignoreChanges: string[];
+}
+
+/** What the mocked GitHub has, per repository name. */
+export interface MockedGithub {
+    /** Environments that exist already. */
+    readonly environments?: Readonly<Record<string, string[]>>;
+    /** Default branches (`main` unless given). */
+    readonly defaultBranches?: Readonly<Record<string, string>>;
+}
+
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getDeletebeforereplace(): boolean;
+    getReplaceWithList(): string[];
+    getReplacementTrigger(): { toJavaScript(): unknown } | undefined;
+    getDependenciesList(): string[];
+    getRetainondelete(): boolean;
+    getIgnorechangesList(): string[];
 }
 
 /** One invoke made under mocks. */
@@ -34,18 +68,28 @@ export function repositoryId(fullName: string): number {
  * Installs mocks that record every resource and invoke; `getRepository` answers a stable id
  * per repository. Calling it again starts a fresh recording (a second "run").
  */
-export async function recordGithub(stack = "test"): Promise<Recording> {
+export async function recordGithub(stack = "test", github: MockedGithub = {}): Promise<Recording> {
     const recording: Recording = { resources: [], calls: [] };
+    const pending = new Map<string, ReplacementOptions>();
     await pulumi.runtime.setMocks(
         {
             newResource(args) {
-                recording.resources.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider ?? "" });
+                const options = pending.get(`${args.type} ${args.name}`) ?? {
+                    deleteBeforeReplace: false, replaceWith: [], dependencies: [], retainOnDelete: false, ignoreChanges: [],
+                };
+                recording.resources.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider ?? "", options });
                 return { id: `${args.name}_id`, state: args.inputs };
             },
             call(args) {
                 recording.calls.push({ token: args.token, inputs: args.inputs });
                 if (args.token === "github:index/getRepository:getRepository") {
-                    return { ...args.inputs, repoId: repositoryId(String(args.inputs.fullName)) };
+                    const fullName = String(args.inputs.fullName);
+                    const defaultBranch = github.defaultBranches?.[fullName.split("/")[1]] ?? "main";
+                    return { ...args.inputs, repoId: repositoryId(fullName), defaultBranch };
+                }
+                if (args.token === "github:index/getRepositoryEnvironments:getRepositoryEnvironments") {
+                    const names = github.environments?.[String(args.inputs.repository)] ?? [];
+                    return { ...args.inputs, environments: names.map((name) => ({ name, nodeId: `env-${name}` })) };
                 }
                 return args.inputs;
             },
@@ -54,6 +98,20 @@ export async function recordGithub(stack = "test"): Promise<Recording> {
         stack,
         false,
     );
+    // The mocks' newResource sees inputs only: read the options from the request itself.
+    const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: RegisterRequest, cb: unknown): void };
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, cb) => {
+        pending.set(`${req.getType()} ${req.getName()}`, {
+            deleteBeforeReplace: req.getDeletebeforereplace(),
+            replaceWith: req.getReplaceWithList(),
+            replacementTrigger: req.getReplacementTrigger()?.toJavaScript(),
+            dependencies: req.getDependenciesList(),
+            retainOnDelete: req.getRetainondelete(),
+            ignoreChanges: req.getIgnorechangesList(),
+        });
+        register(req, cb);
+    };
     return recording;
 }
 

@@ -68,10 +68,50 @@ export const CONFIG_SPACE: readonly Variant[] = [
         name: "environment-signing-key-custom-name",
         github: { ...ATPROTO_GITHUB, secret: { scope: "environment", environment: "nix cache", credential: "signingKey", name: "NUR_CACHIX_KEY" } },
     },
+    {
+        name: "environment-managed-mirror",
+        github: { ...ATPROTO_GITHUB, repositories: repos, secret: { scope: "environment", environment: "cachix", manageEnvironment: true } },
+        extra: { mirror: { bucket: "atproto-nix-cache", region: "eu-west-1" } },
+    },
+    {
+        name: "systems-matrix",
+        github: {
+            ...ATPROTO_GITHUB,
+            repositories: [{ name: "nur", targets: ["microcosm-all", "tangled-all"], targetsBySystem: { "aarch64-darwin": ["darwin-tools"] } }, "infra"],
+            workflow: {
+                systems: ["x86_64-linux", "aarch64-linux", { system: "aarch64-darwin", runsOn: "macos-15" }],
+                flakeCheck: true,
+                timeoutMinutes: 90,
+                cachixOptions: { pushFilter: "(-source$|nixpkgs\\.tar\\.gz$)", useDaemon: false, cachixArgs: "--compression-level 9" },
+            },
+        },
+    },
+    {
+        name: "systems-environment-flake-check",
+        github: {
+            ...ATPROTO_GITHUB,
+            secret: { scope: "environment", environment: "cachix" },
+            workflow: { systems: ["x86_64-linux", "aarch64-darwin"], flakeCheck: true },
+        },
+        extra: { mirror: { bucket: "atproto-nix-cache", region: "eu-west-1" } },
+    },
+    {
+        name: "determinate-installer",
+        github: {
+            ...ATPROTO_GITHUB,
+            workflow: { flakeCheck: true, extraNixConfig: "accept-flake-config = true", actions: { installNix: "DeterminateSystems/nix-installer-action@v21" } },
+        },
+    },
     { name: "default-build", github: { ...ATPROTO_GITHUB, repositories: ["nur"] } },
     { name: "extra-caches", github: ATPROTO_GITHUB, extra: { extraCaches: [NIX_COMMUNITY, PLAIN_CACHE] } },
     { name: "extra-caches-default-build", github: { ...ATPROTO_GITHUB, repositories: ["nur"] }, extra: { extraCaches: [NIX_COMMUNITY] } },
     { name: "pinned", github: { ...ATPROTO_GITHUB, workflow: { actions: { pins: PINS } } } },
+    { name: "tag-references", github: { ...ATPROTO_GITHUB, workflow: { actions: { pin: "tag" } } } },
+    {
+        name: "older-majors-pinned-from-table",
+        github: { ...ATPROTO_GITHUB, workflow: { actions: { checkout: "actions/checkout@v4", cachix: "cachix/cachix-action@v16" } } },
+        extra: { mirror: { bucket: "atproto-nix-cache", region: "eu-west-1" } },
+    },
     {
         name: "pinned-custom-versions",
         github: {

@@ -159,11 +159,21 @@ describe("github section", () => {
 
     it("applies the guide's defaults", () => {
         const model = loadStackModel(rawConfig({ ...MINIMAL, github }, token), { mode: "apply" });
-        expect(model.github?.repositories).toEqual([{ name: "nur", branch: "main", targets: [] }]);
-        expect(model.github?.secret).toEqual({ scope: "repository", visibility: "selected", environment: undefined, credential: "authToken", name: "CACHIX_AUTH_TOKEN" });
+        // No branch: the component looks up the repository's default branch.
+        expect(model.github?.repositories).toEqual([{ name: "nur", targets: [] }]);
+        expect(model.github?.secret).toEqual({
+            scope: "repository",
+            visibility: "selected",
+            environment: undefined,
+            credential: "authToken",
+            name: "CACHIX_AUTH_TOKEN",
+            authTokenName: "CACHIX_AUTH_TOKEN",
+            access: "exact",
+        });
         expect(model.github?.workflow.schedule).toBe("51 2 * * *");
         expect(model.github?.workflow.path).toBe(".github/workflows/build.yml");
-        expect(model.github?.workflow.actions.cachix).toBe("cachix/cachix-action@v16");
+        expect(model.github?.workflow.actions.cachix).toBe("cachix/cachix-action@v17");
+        expect(model.github?.workflow.actions.pin).toBe("commit");
     });
 
     it("turns the schedule off with false", () => {
@@ -211,9 +221,18 @@ describe("github section", () => {
         ]);
     });
 
-    it("refuses a signing key alone for a private cache, which CI could not read", () => {
-        expect(problemsOf({ cache: { ...MINIMAL.cache, private: true }, github: { ...github, secret: { credential: "signingKey" } } }, { cachixSigningKey: "k" })).toEqual([
-            'nix-cache:github.secret.credential: "signingKey" cannot read a private cache: CI needs the auth token to pull from it; expected "authToken"',
+    it("signing-key mode needs the auth token as well: cachix-action pushes with it and signs with the key", () => {
+        const signing = { ...MINIMAL, github: { ...github, secret: { credential: "signingKey" } } };
+        expect(problemsOf(signing, { cachixSigningKey: "k" })).toEqual([
+            'nix-cache:cachixAuthToken: is required by github.secret.credential "signingKey"; set it with `pulumi config set --secret cachixAuthToken`',
+        ]);
+        expect(problemsOf({ ...signing, cache: { ...MINIMAL.cache, private: true } }, { cachixSigningKey: "k", cachixAuthToken: "t" })).toEqual([]);
+        expect(problemsOf({ ...MINIMAL, github: { ...github, secret: { credential: "signingKey", name: "CACHIX_AUTH_TOKEN" } } }, { cachixSigningKey: "k", cachixAuthToken: "t" })).toEqual([
+            'nix-cache:github.secret.name: the signing key and the auth token need two secrets; both are named "CACHIX_AUTH_TOKEN"',
+        ]);
+        expect(problemsOf({ ...MINIMAL, github: { ...github, secret: { authTokenName: "T", access: "additive" } } }, token)).toEqual([
+            'nix-cache:github.secret.authTokenName: only applies when credential is signingKey; credential is "authToken"',
+            "nix-cache:github.secret.access: only applies to an organization secret with visibility selected",
         ]);
     });
 

@@ -39,8 +39,8 @@ describe("githubArtifacts", () => {
         expect(JSON.parse(listing.content)).toEqual({
             owner: "atproto-nix",
             credential: "authToken",
-            valueFrom: "cachixAuthToken",
-            secrets: [{ scope: "organization", name: "CACHIX_AUTH_TOKEN", visibility: "selected", repositories: ["nur", "infra"] }],
+            valueFrom: { CACHIX_AUTH_TOKEN: "cachixAuthToken" },
+            secrets: [{ scope: "organization", name: "CACHIX_AUTH_TOKEN", visibility: "selected", repositories: ["nur", "infra"], holds: "authToken" }],
         });
         expect(listing.content).not.toContain("VALUE-OF-");
     });
@@ -55,14 +55,34 @@ describe("githubArtifacts", () => {
 
 describe("secretPlacements", () => {
     it.each([
-        [{ scope: "repository" }, [{ scope: "repository", name: "CACHIX_AUTH_TOKEN", repository: "nur" }, { scope: "repository", name: "CACHIX_AUTH_TOKEN", repository: "infra" }]],
-        [{ scope: "organization", visibility: "all" }, [{ scope: "organization", name: "CACHIX_AUTH_TOKEN", visibility: "all", repositories: [] }]],
-        [{ scope: "organization", visibility: "private", name: "ORG_CACHIX" }, [{ scope: "organization", name: "ORG_CACHIX", visibility: "private", repositories: [] }]],
+        [
+            { scope: "repository" },
+            [
+                { scope: "repository", name: "CACHIX_AUTH_TOKEN", repository: "nur", holds: "authToken" },
+                { scope: "repository", name: "CACHIX_AUTH_TOKEN", repository: "infra", holds: "authToken" },
+            ],
+        ],
+        [{ scope: "organization", visibility: "all" }, [{ scope: "organization", name: "CACHIX_AUTH_TOKEN", visibility: "all", repositories: [], holds: "authToken" }]],
+        [
+            { scope: "organization", visibility: "private", name: "ORG_CACHIX" },
+            [{ scope: "organization", name: "ORG_CACHIX", visibility: "private", repositories: [], holds: "authToken" }],
+        ],
         [
             { scope: "environment", environment: "cachix", credential: "signingKey" },
             [
-                { scope: "environment", name: "CACHIX_SIGNING_KEY", repository: "nur", environment: "cachix" },
-                { scope: "environment", name: "CACHIX_SIGNING_KEY", repository: "infra", environment: "cachix" },
+                { scope: "environment", name: "CACHIX_AUTH_TOKEN", repository: "nur", environment: "cachix", holds: "authToken" },
+                { scope: "environment", name: "CACHIX_AUTH_TOKEN", repository: "infra", environment: "cachix", holds: "authToken" },
+                { scope: "environment", name: "CACHIX_SIGNING_KEY", repository: "nur", environment: "cachix", holds: "signingKey" },
+                { scope: "environment", name: "CACHIX_SIGNING_KEY", repository: "infra", environment: "cachix", holds: "signingKey" },
+            ],
+        ],
+        [
+            { credential: "signingKey", name: "NUR_KEY", authTokenName: "NUR_TOKEN" },
+            [
+                { scope: "repository", name: "NUR_TOKEN", repository: "nur", holds: "authToken" },
+                { scope: "repository", name: "NUR_TOKEN", repository: "infra", holds: "authToken" },
+                { scope: "repository", name: "NUR_KEY", repository: "nur", holds: "signingKey" },
+                { scope: "repository", name: "NUR_KEY", repository: "infra", holds: "signingKey" },
             ],
         ],
     ])("%j", (secret, expected) => {

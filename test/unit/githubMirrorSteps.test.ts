@@ -31,7 +31,7 @@ describe("the workflow's S3 mirror push", () => {
         expect(configure).toEqual({
             name: "Configure AWS credentials for the mirror",
             if: MIRROR_PUSH_CONDITION,
-            uses: "aws-actions/configure-aws-credentials@v4",
+            uses: "aws-actions/configure-aws-credentials@e6de054238d6b7531b4efff3b6587d9aade6a06c",
             with: { "aws-region": "eu-west-1", "role-to-assume": "${{ secrets.NIX_MIRROR_AWS_ROLE_ARN }}" },
         });
         expect(copy.if).toBe("github.event_name == 'push' || github.event_name == 'schedule'");

@@ -16,7 +16,11 @@ interface Job {
     name: string;
     "runs-on": string;
     environment?: string;
-    strategy?: { "fail-fast": boolean; matrix: { target: string[] } };
+    needs?: string;
+    if?: string;
+    permissions?: Record<string, string>;
+    "timeout-minutes"?: number;
+    strategy?: { "fail-fast": boolean; matrix: { target?: string[]; include?: Record<string, string>[] } };
     env: Record<string, string>;
     steps: Step[];
 }
@@ -74,7 +78,12 @@ describe("renderWorkflow: the guide's defaults", () => {
 
     it("checks out, installs Nix and sets up cachix-action with the cache name and the auth-token secret", () => {
         const steps = workflow.jobs.build.steps;
-        expect(steps.map((s) => s.uses).filter(Boolean)).toEqual(["actions/checkout@v4", "cachix/install-nix-action@v31", "cachix/cachix-action@v16"]);
+        // Current majors, pinned by default to the commits the project's table has for them.
+        expect(steps.map((s) => s.uses).filter(Boolean)).toEqual([
+            "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1",
+            "cachix/install-nix-action@630ae543ea3a38a9a4166f03376c02c50f408342",
+            "cachix/cachix-action@1eb2ef646ac0255473d23a5907ad7b04ce94065c",
+        ]);
         expect(steps[0].with).toEqual({ "persist-credentials": false });
         expect(cachixStep(workflow).with).toEqual({
             name: "atproto",
@@ -126,19 +135,47 @@ describe("renderWorkflow over the configuration space", () => {
         }
     });
 
-    it("environment secrets run the job in the environment", () => {
-        const workflow = parsed(render({ ...ATPROTO_GITHUB, secret: { scope: "environment", environment: "cachix" } }));
-        expect(workflow.jobs.build.environment).toBe("cachix");
+    it("environment secrets: pull requests build without the environment; pushing and signing run in it, after the build", () => {
+        const workflow = parsed(render({ ...ATPROTO_GITHUB, secret: { scope: "environment", environment: "cachix" } }, { mirror: { bucket: "atproto-nix-cache", region: "eu-west-1" } }));
+        const { build, push } = workflow.jobs;
+        expect(build.environment).toBeUndefined();
+        expect(build.needs).toBeUndefined();
+        expect(build.permissions).toBeUndefined();
+        expect(build.steps.map((s) => s.name)).toEqual(["Check out", "Install Nix", "Set up Cachix", "Build"]);
+        // The build job cannot see the secrets: it pulls and never pushes.
+        expect(build.steps[2].with).toEqual({ name: "atproto", skipPush: true });
+        expect(JSON.stringify(build)).not.toContain("secrets.");
+
+        expect(push).toMatchObject({ environment: "cachix", needs: "build", if: "github.event_name != 'pull_request'" });
+        expect(push.permissions).toEqual({ contents: "read", "id-token": "write" });
+        expect(push.strategy).toEqual(build.strategy);
+        expect(push.steps.map((s) => s.name)).toEqual([
+            "Check out",
+            "Install Nix",
+            "Set up Cachix",
+            "Build",
+            "Push build outputs to Cachix",
+            "Verify build outputs are in the cache",
+            "Configure AWS credentials for the mirror",
+            "Copy build outputs to the mirror",
+        ]);
+        expect(push.steps[2].with).toMatchObject({ authToken: "${{ secrets.CACHIX_AUTH_TOKEN }}" });
     });
 
-    it("signing-key mode passes signingKey (not authToken) and pushes with CACHIX_SIGNING_KEY", () => {
+    it("signing-key mode passes both the auth token (to push) and the signing key (to sign)", () => {
         const workflow = parsed(render({ ...ATPROTO_GITHUB, secret: { credential: "signingKey" } }));
-        expect(cachixStep(workflow).with).toMatchObject({ signingKey: "${{ secrets.CACHIX_SIGNING_KEY }}" });
-        expect(cachixStep(workflow).with).not.toHaveProperty("authToken");
-        expect(stepNamed(workflow, "Push build outputs to Cachix")!.env).toEqual({
+        expect(cachixStep(workflow).with).toMatchObject({
+            authToken: "${{ secrets.CACHIX_AUTH_TOKEN }}",
+            signingKey: "${{ secrets.CACHIX_SIGNING_KEY }}",
+        });
+        const push = stepNamed(workflow, "Push build outputs to Cachix")!;
+        expect(push.env).toEqual({
             CACHE_NAME: "atproto",
+            CACHIX_AUTH_TOKEN: "${{ secrets.CACHIX_AUTH_TOKEN }}",
             CACHIX_SIGNING_KEY: "${{ secrets.CACHIX_SIGNING_KEY }}",
         });
+        expect(push.run).toContain("The CACHIX_AUTH_TOKEN secret is empty");
+        expect(push.run).toContain("The CACHIX_SIGNING_KEY secret is empty");
     });
 
     it("an overridden secret name is what the workflow reads, whatever variable the CLI wants", () => {
@@ -168,21 +205,28 @@ describe("renderWorkflow over the configuration space", () => {
         expect(infra.jobs.build.strategy).toBeUndefined();
     });
 
-    it("pins actions to commit SHAs, keeping the tag as a comment", () => {
-        const text = render({ ...ATPROTO_GITHUB, workflow: { actions: { pins: PINS } } });
-        expect(text).toContain(`uses: actions/checkout@${PINS["actions/checkout"]} # v4\n`);
-        expect(text).toContain(`uses: cachix/install-nix-action@${PINS["cachix/install-nix-action"]} # v31\n`);
-        expect(text).toContain(`uses: cachix/cachix-action@${PINS["cachix/cachix-action"]} # v16\n`);
+    it("writes each pinned commit with the exact version it is", () => {
+        const text = render(ATPROTO_GITHUB);
+        expect(text).toContain("uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1\n");
+        expect(text).toContain("uses: cachix/install-nix-action@630ae543ea3a38a9a4166f03376c02c50f408342 # v31.11.0\n");
+        expect(text).toContain("uses: cachix/cachix-action@1eb2ef646ac0255473d23a5907ad7b04ce94065c # v17\n");
         expect(text).not.toMatch(/@v\d+\s*$/m);
     });
 
-    it("pins only the actions named, and uses configured versions", () => {
-        const text = render({
-            ...ATPROTO_GITHUB,
-            workflow: { actions: { cachix: "cachix/cachix-action@v17", pins: { "cachix/cachix-action": PINS["cachix/cachix-action"] } } },
-        });
-        expect(text).toContain(`uses: cachix/cachix-action@${PINS["cachix/cachix-action"]} # v17\n`);
-        expect(text).toContain("uses: actions/checkout@v4\n");
+    it("gives commits the table does not know no comment, rather than the configured tag", () => {
+        const text = render({ ...ATPROTO_GITHUB, workflow: { actions: { pins: PINS } } });
+        expect(text).toContain(`uses: actions/checkout@${PINS["actions/checkout"]}\n`);
+        expect(text).toContain(`uses: cachix/install-nix-action@${PINS["cachix/install-nix-action"]}\n`);
+        expect(text).toContain(`uses: cachix/cachix-action@${PINS["cachix/cachix-action"]}\n`);
+    });
+
+    it("keeps tag references with pin: tag, and uses configured versions", () => {
+        const text = render({ ...ATPROTO_GITHUB, workflow: { actions: { pin: "tag", checkout: "actions/checkout@v6.1.0" } } });
+        expect(text).toContain("uses: actions/checkout@v6.1.0\n");
+        expect(text).toContain("uses: cachix/cachix-action@v17\n");
+        expect(render({ ...ATPROTO_GITHUB, workflow: { actions: { checkout: "actions/checkout@v6.1.0" } } })).toContain(
+            "uses: actions/checkout@d23441a48e516b6c34aea4fa41551a30e30af803 # v6.1.0\n",
+        );
     });
 
     it("turns triggers, concurrency and verification off when configured", () => {
@@ -211,5 +255,18 @@ describe("renderWorkflow over the configuration space", () => {
         const workflow = parsed(render(ATPROTO_GITHUB, { cache: { name: "atproto", url: "https://cache.atproto.example", publicKeys: [githubModel(ATPROTO_GITHUB).cache.publicKeys[0]] } }));
         expect(stepNamed(workflow, "Verify build outputs are in the cache")!.env).toEqual({ CACHE_URL: "https://cache.atproto.example" });
         expect(cachixStep(workflow).with?.name).toBe("atproto");
+    });
+});
+
+describe("branchWarning", () => {
+    it("warns only for a non-default branch with a schedule or manual runs", async () => {
+        const { branchWarning } = await import("../../components/github/defaultBranch");
+        const { github } = githubModel(ATPROTO_GITHUB);
+        const repo = { name: "nur", branch: "trunk", targets: [] };
+        expect(branchWarning("atproto-nix", repo, "main", github.workflow)).toMatch(/^github\.repositories atproto-nix\/nur: branch "trunk" is not the repository's default branch "main"/);
+        expect(branchWarning("atproto-nix", repo, "trunk", github.workflow)).toBeUndefined();
+        expect(branchWarning("atproto-nix", { name: "nur", targets: [] }, "main", github.workflow)).toBeUndefined();
+        const quiet = githubModel({ ...ATPROTO_GITHUB, workflow: { schedule: false, workflowDispatch: false } }).github.workflow;
+        expect(branchWarning("atproto-nix", repo, "main", quiet)).toBeUndefined();
     });
 });

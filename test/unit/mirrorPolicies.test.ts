@@ -22,7 +22,7 @@ const GITHUB: GithubSpec = {
         { name: "nur", branch: "main", targets: [] },
         { name: "tangled", branch: "release/2", targets: [] },
     ],
-    secret: { scope: "repository", visibility: "selected", createEnvironment: false, credential: "authToken", name: "CACHIX_AUTH_TOKEN" },
+    secret: { scope: "repository", visibility: "selected", createEnvironment: false, credential: "authToken", name: "CACHIX_AUTH_TOKEN", authTokenName: "CACHIX_AUTH_TOKEN", access: "exact" },
     workflow: {
         path: ".github/workflows/build.yml",
         name: "Build",
@@ -31,8 +31,12 @@ const GITHUB: GithubSpec = {
         runsOn: "ubuntu-latest",
         verify: true,
         concurrency: true,
-        actions: { checkout: "actions/checkout@v4", installNix: "cachix/install-nix-action@v31", cachix: "cachix/cachix-action@v16", awsCredentials: "aws-actions/configure-aws-credentials@v4", pins: {} },
+        actions: { checkout: "actions/checkout@v4", installNix: "cachix/install-nix-action@v31", cachix: "cachix/cachix-action@v16", awsCredentials: "aws-actions/configure-aws-credentials@v4", pin: "tag", pins: {} },
         commitMessage: "ci",
+        flakeCheck: false,
+        cachixOptions: {},
+        delivery: "commit",
+        deliveryBranch: "nix-cache/workflow",
     },
 };
 

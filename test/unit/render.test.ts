@@ -95,9 +95,17 @@ describe("render", () => {
         const missing = renderCli(["--stack", "nope", "--out", tempDir()]);
         expect(missing.status).toBe(1);
         expect(missing.stderr).toMatch(/No stack file for stack "nope" at .*; known stacks: .*atproto/);
-        const usage = renderCli(["--stack", "atproto"]);
+        const usage = renderCli(["--out", tempDir()]);
         expect(usage.status).toBe(2);
-        expect(usage.stderr).toContain("Usage: npm run render -- --stack NAME --out DIR");
+        expect(usage.stderr).toContain("Usage: npm run render -- --stack NAME [--out DIR]");
+    });
+
+    it("without --out, the command shows the workflows with their pinned actions and writes nothing", () => {
+        const result = renderCli(["--stack", "atproto"]);
+        expect(result.status).toBe(0);
+        expect(result.stdout).toContain("# ---- github:atproto-nix/nur:.github/workflows/build.yml\n");
+        expect(result.stdout).toContain("uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1\n");
+        expect(result.stdout).toContain("uses: cachix/cachix-action@1eb2ef646ac0255473d23a5907ad7b04ce94065c # v17\n");
     });
 
     it("the command writes the files and prints the manifest", () => {

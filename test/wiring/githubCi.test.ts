@@ -1,5 +1,5 @@
 import type * as pulumiType from "@pulumi/pulumi";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { ATPROTO_GITHUB, githubModel, NIX_COMMUNITY } from "../support/githubModels";
 import { allRegistered, isSecretInput, Recording, recordGithub, RegisteredResource, repositoryId, settled } from "../support/githubMocks";
 
@@ -24,10 +24,10 @@ beforeEach(async () => {
 });
 
 /** Builds a GithubCi for a `github` section and waits until all its children are registered. */
-async function githubCi(github: Record<string, unknown>, credential: pulumiType.Input<string>, extra: Record<string, unknown> = {}) {
+async function githubCi(github: Record<string, unknown>, authToken: pulumiType.Input<string>, extra: Record<string, unknown> = {}, signingKey?: pulumiType.Input<string>) {
     const { GithubCi } = await import("../../components/githubCi");
     const model = githubModel(github, extra);
-    const ci = new GithubCi("ci", { github: model.github, cache: model.cache, extraCaches: model.extraCaches, credential });
+    const ci = new GithubCi("ci", { github: model.github, cache: model.cache, extraCaches: model.extraCaches, credentials: { authToken, signingKey } });
     const urns = await allRegistered([...ci.secretResources, ...ci.files]);
     return { ci, model, urns };
 }
@@ -96,9 +96,12 @@ describe("GithubCi under mocks: resources per secret scope", () => {
             secretName: "CACHIX_AUTH_TOKEN",
             selectedRepositoryIds: [repositoryId("atproto-nix/nur"), repositoryId("atproto-nix/infra")],
         });
-        expect(recording.calls.filter((c) => c.token === "github:index/getRepository:getRepository").map((c) => c.inputs.fullName)).toEqual([
-            "atproto-nix/nur",
+        // Looked up for the access list, and for each repository's default branch.
+        expect(recording.calls.filter((c) => c.token === "github:index/getRepository:getRepository").map((c) => c.inputs.fullName).sort()).toEqual([
             "atproto-nix/infra",
+            "atproto-nix/infra",
+            "atproto-nix/nur",
+            "atproto-nix/nur",
         ]);
     });
 
@@ -113,23 +116,48 @@ describe("GithubCi under mocks: resources per secret scope", () => {
         expect(ofType("github:index/repositoryEnvironment:RepositoryEnvironment")).toEqual([]);
     });
 
-    it("environment scope with createEnvironment: the environments are declared too", async () => {
+    it("createEnvironment: a missing environment is created, kept on destroy, its settings never updated; an existing one is left alone", async () => {
+        recording = await recordGithub("env", { environments: { infra: ["CACHIX", "production"] } });
         await githubCi(
             { ...ATPROTO_GITHUB, repositories: TWO_REPOS, secret: { scope: "environment", environment: "cachix", createEnvironment: true } },
             pulumi.secret(TOKEN),
         );
+        await new Promise((resolve) => setTimeout(resolve, 50));
         const environments = ofType("github:index/repositoryEnvironment:RepositoryEnvironment");
-        expect(environments.map((e) => [e.name, e.inputs.repository, e.inputs.environment])).toEqual([
-            ["ci-nur-environment", "nur", "cachix"],
-            ["ci-infra-environment", "infra", "cachix"],
+        // infra already has it (GitHub compares environment names without case): not declared, so not reset.
+        expect(environments.map((e) => [e.name, e.inputs.repository, e.inputs.environment])).toEqual([["ci-nur-environment", "nur", "cachix"]]);
+        expect(environments[0].options).toMatchObject({ retainOnDelete: true });
+        expect(environments[0].options.ignoreChanges.sort()).toEqual(["canAdminsBypass", "deploymentBranchPolicy", "preventSelfReview", "reviewers", "waitTimer"]);
+        expect(Object.keys(environments[0].inputs).sort()).toEqual(["environment", "repository"]);
+        const [nurSecret] = ofType("github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret");
+        expect(nurSecret.options.dependencies.some((urn) => urn.endsWith("::ci-nur-environment"))).toBe(true);
+    });
+
+    it("manageEnvironment: the stack owns the environment, declared on every run", async () => {
+        recording = await recordGithub("env-manage", { environments: { nur: ["cachix"] } });
+        await githubCi({ ...ATPROTO_GITHUB, secret: { scope: "environment", environment: "cachix", manageEnvironment: true } }, pulumi.secret(TOKEN));
+        const environments = ofType("github:index/repositoryEnvironment:RepositoryEnvironment");
+        expect(environments.map((e) => e.name)).toEqual(["ci-nur-environment"]);
+        expect(environments[0].options).toMatchObject({ retainOnDelete: false, ignoreChanges: [] });
+    });
+
+    it("signing-key mode stores the signing key under CACHIX_SIGNING_KEY and the auth token beside it", async () => {
+        await githubCi({ ...ATPROTO_GITHUB, secret: { credential: "signingKey" } }, pulumi.secret(TOKEN), {}, pulumi.secret(SIGNING_KEY));
+        const secrets = ofType("github:index/actionsSecret:ActionsSecret");
+        expect(secrets.map((s) => [s.name, s.inputs.secretName, (s.inputs.value as { value: string }).value])).toEqual([
+            ["ci-nur-auth-token-secret", "CACHIX_AUTH_TOKEN", TOKEN],
+            ["ci-nur-secret", "CACHIX_SIGNING_KEY", SIGNING_KEY],
         ]);
     });
 
-    it("signing-key mode stores the signing key under CACHIX_SIGNING_KEY", async () => {
-        await githubCi({ ...ATPROTO_GITHUB, secret: { credential: "signingKey" } }, pulumi.secret(SIGNING_KEY));
-        const [secret] = ofType("github:index/actionsSecret:ActionsSecret");
-        expect(secret.inputs.secretName).toBe("CACHIX_SIGNING_KEY");
-        expect(secret.inputs.value).toMatchObject({ value: SIGNING_KEY });
+    it("signing-key mode without a signing key is refused before anything is registered", async () => {
+        const { GithubCi } = await import("../../components/githubCi");
+        const model = githubModel({ ...ATPROTO_GITHUB, secret: { credential: "signingKey" } });
+        expect(() => new GithubCi("nokey", { ...model, credentials: { authToken: pulumi.secret(TOKEN) } })).toThrow(
+            'GithubCi nokey: github.secret.credential is "signingKey" but no signing key was given',
+        );
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        expect(recording.resources.filter((r) => r.name.startsWith("nokey"))).toEqual([]);
     });
 });
 
@@ -171,10 +199,64 @@ describe("GithubCi under mocks: the credential stays secret", () => {
         const { ci } = await githubCi({ ...ATPROTO_GITHUB, repositories: TWO_REPOS }, pulumi.secret(TOKEN));
         const listed = await settled(ci.secrets);
         expect(listed).toEqual([
-            { scope: "repository", name: "CACHIX_AUTH_TOKEN", repository: "nur" },
-            { scope: "repository", name: "CACHIX_AUTH_TOKEN", repository: "infra" },
+            { scope: "repository", name: "CACHIX_AUTH_TOKEN", repository: "nur", holds: "authToken" },
+            { scope: "repository", name: "CACHIX_AUTH_TOKEN", repository: "infra", holds: "authToken" },
         ]);
         expect(await pulumi.isSecret(ci.secrets)).toBe(false);
+    });
+});
+
+describe("GithubCi under mocks: the branch", () => {
+    it("commits to the repository's default branch, looked up, when branch is not set", async () => {
+        recording = await recordGithub("branch", { defaultBranches: { nur: "master" } });
+        const { parse } = await import("yaml");
+        await githubCi({ ...ATPROTO_GITHUB, repositories: [{ name: "nur" }, { name: "infra", branch: "trunk" }], workflow: { schedule: false, workflowDispatch: false } }, pulumi.secret(TOKEN));
+        const files = ofType("github:index/repositoryFile:RepositoryFile");
+        expect(files.map((f) => [f.inputs.repository, f.inputs.branch])).toEqual([
+            ["nur", "master"],
+            ["infra", "trunk"],
+        ]);
+        expect((parse(String(files[0].inputs.content)) as { on: { push: unknown } }).on.push).toEqual({ branches: ["master"] });
+    });
+
+    it("warns when a configured branch is not the default one and the workflow has a schedule", async () => {
+        const warn = (await import("@pulumi/pulumi")).log.warn;
+        const spy = vi.spyOn(pulumi.log, "warn");
+        try {
+            await githubCi({ ...ATPROTO_GITHUB, repositories: [{ name: "nur", branch: "trunk" }] }, pulumi.secret(TOKEN));
+            await vi.waitFor(() => expect(spy).toHaveBeenCalled());
+            expect(String(spy.mock.calls[0][0])).toContain('branch "trunk" is not the repository\'s default branch "main"');
+            expect(String(spy.mock.calls[0][0])).toContain('the schedule "51 2 * * *" and manual runs only from the default branch');
+        } finally {
+            spy.mockRestore();
+        }
+        expect(pulumi.log.warn).toBe(warn);
+    });
+});
+
+describe("GithubCi under mocks: delivery through a pull request", () => {
+    it("commits to the stack's branch made from the target and opens a pull request into the target", async () => {
+        recording = await recordGithub("delivery", { defaultBranches: { nur: "main" } });
+        await githubCi({ ...ATPROTO_GITHUB, repositories: [{ name: "nur" }], workflow: { delivery: "pullRequest" } }, pulumi.secret(TOKEN));
+        await vi.waitFor(() => expect(ofType("github:index/repositoryPullRequest:RepositoryPullRequest")).toHaveLength(1));
+        const [branch] = ofType("github:index/branch:Branch");
+        const [file] = ofType("github:index/repositoryFile:RepositoryFile");
+        const [pr] = ofType("github:index/repositoryPullRequest:RepositoryPullRequest");
+        expect(branch).toMatchObject({ name: "ci-nur-delivery-branch", inputs: { repository: "nur", branch: "nix-cache/workflow", sourceBranch: "main" } });
+        expect(file.inputs).toMatchObject({ repository: "nur", branch: "nix-cache/workflow", file: ".github/workflows/build.yml", overwriteOnCreate: true });
+        expect(pr.inputs).toMatchObject({ baseRepository: "nur", baseRef: "main", headRef: "nix-cache/workflow", title: "ci: update Nix cache workflow (managed by nix-cache)" });
+        // A content change starts again from the target's tip: branch, file and pull request are replaced, deleted first.
+        expect(branch.options.replacementTrigger).toBeDefined();
+        expect(branch.options.deleteBeforeReplace).toBe(true);
+        expect(file.options.replaceWith.map((u) => u.split("::").pop())).toEqual(["ci-nur-delivery-branch"]);
+        expect(pr.options.replaceWith.map((u) => u.split("::").pop())).toEqual(["ci-nur-workflow"]);
+        expect(pr.options.deleteBeforeReplace).toBe(true);
+    });
+
+    it("commits directly by default, with no branch or pull request", async () => {
+        await githubCi(ATPROTO_GITHUB, pulumi.secret(TOKEN));
+        expect(ofType("github:index/branch:Branch")).toEqual([]);
+        expect(ofType("github:index/repositoryPullRequest:RepositoryPullRequest")).toEqual([]);
     });
 });
 
@@ -184,11 +266,27 @@ describe("GithubCi under mocks: options", () => {
         const { GithubCi } = await import("../../components/githubCi");
         const model = githubModel(ATPROTO_GITHUB);
         const provider = new github.Provider("mine", { owner: "atproto-nix" });
-        const ci = new GithubCi("given", { ...model, credential: pulumi.secret(TOKEN), provider });
+        const ci = new GithubCi("given", { ...model, credentials: { authToken: pulumi.secret(TOKEN) }, provider });
         await allRegistered([...ci.secretResources, ...ci.files]);
         expect(ofType("pulumi:providers:github").map((p) => p.name)).toEqual(["mine"]);
         for (const child of recording.resources.filter((r) => r.type.startsWith("github:"))) {
             expect(child.provider).toMatch(/::mine::mine_id$/);
+        }
+    });
+
+    it("passes GitHub App credentials from github:appAuth to its provider, as a secret", async () => {
+        const pem = "-----BEGIN RSA PRIVATE KEY-----\nnot-a-real-key\n-----END RSA PRIVATE KEY-----";
+        pulumi.runtime.setAllConfig({ "github:appAuth": JSON.stringify({ id: "123", installationId: "456", pemFile: pem }) }, ["github:appAuth"]);
+        try {
+            await githubCi(ATPROTO_GITHUB, pulumi.secret(TOKEN));
+            const [provider] = ofType("pulumi:providers:github");
+            expect(isSecretInput(provider.inputs.appAuth)).toBe(true);
+            expect(JSON.parse(String((provider.inputs.appAuth as { value: unknown }).value))).toEqual({ id: "123", installationId: "456", pemFile: pem });
+            for (const resource of recording.resources.filter((r) => r.type !== "pulumi:providers:github")) {
+                expect(JSON.stringify(resource.inputs)).not.toContain("not-a-real-key");
+            }
+        } finally {
+            pulumi.runtime.setAllConfig({}, []);
         }
     });
 
@@ -214,9 +312,11 @@ describe("CacheSetup wires GithubCi", () => {
         expect(setup.github).toBeDefined();
         await allRegistered([...setup.github!.secretResources, ...setup.github!.files]);
         expect(ofType("nix-cache:index:GithubCi").map((r) => r.name)).toEqual(["org-github"]);
-        const [secret] = ofType("github:index/actionsSecret:ActionsSecret");
-        expect(secret.name).toBe("org-github-nur-secret");
-        expect(secret.inputs.value).toMatchObject({ value: SIGNING_KEY });
+        const secrets = ofType("github:index/actionsSecret:ActionsSecret");
+        expect(secrets.map((s) => [s.name, (s.inputs.value as { value: string }).value])).toEqual([
+            ["org-github-nur-auth-token-secret", TOKEN],
+            ["org-github-nur-secret", SIGNING_KEY],
+        ]);
     });
 
     it("creates none without a github section, and refuses a missing credential", async () => {
@@ -225,5 +325,8 @@ describe("CacheSetup wires GithubCi", () => {
         const { rawConfig, MINIMAL } = await import("../support/config");
         expect(new CacheSetup("plain", { model: loadStackModel(rawConfig(MINIMAL), { mode: "render" }), secrets: {} }).github).toBeUndefined();
         expect(() => new CacheSetup("no-token", { model: githubModel(ATPROTO_GITHUB), secrets: {} })).toThrow(/needs secrets that were not given: cachixAuthToken$/);
+        const signing = githubModel({ ...ATPROTO_GITHUB, secret: { credential: "signingKey" } });
+        expect(() => new CacheSetup("key-only", { model: signing, secrets: { cachixSigningKey: SIGNING_KEY } })).toThrow(/not given: cachixAuthToken$/);
+        expect(() => new CacheSetup("token-only", { model: signing, secrets: { cachixAuthToken: TOKEN } })).toThrow(/not given: cachixSigningKey$/);
     });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { ATPROTO_GITHUB, githubModel } from "../support/githubModels";
-import { allRegistered, isSecretInput, recordGithub, RegisteredResource } from "../support/githubMocks";
+import { allRegistered, isSecretInput, recordGithub, RegisteredResource, repositoryId } from "../support/githubMocks";
 
 /**
  * Rotation: the same stack run twice with different credentials. Compared input by input, the
@@ -40,39 +40,140 @@ function differences(before: readonly RegisteredResource[], after: readonly Regi
     return changed;
 }
 
-async function runComponent(github: Record<string, unknown>, credential: string, stack: string): Promise<RegisteredResource[]> {
+async function runComponent(github: Record<string, unknown>, credentials: { authToken: string; signingKey?: string }, stack: string): Promise<RegisteredResource[]> {
     const recording = await recordGithub(stack);
     const pulumi = await import("@pulumi/pulumi");
     const { GithubCi } = await import("../../components/githubCi");
     const model = githubModel(github);
-    const ci = new GithubCi("ci", { ...model, credential: pulumi.secret(credential) });
+    const signingKey = credentials.signingKey === undefined ? undefined : pulumi.secret(credentials.signingKey);
+    const ci = new GithubCi("ci", { ...model, credentials: { authToken: pulumi.secret(credentials.authToken), signingKey } });
     await allRegistered([...ci.secretResources, ...ci.files]);
+    // Resources registered once lookups answer (environments, pull requests) come a moment later.
+    await new Promise((resolve) => setTimeout(resolve, 100));
     return recording.resources;
 }
 
+/** What the engine does to each resource between two runs: inputs updated, or replaced. */
+interface Plan {
+    readonly updated: Record<string, string[]>;
+    readonly replaced: string[];
+}
+
+const key = (r: RegisteredResource) => `${r.type} ${r.name}`;
+const urnName = (urn: string) => urn.split("::").pop()!;
+
+/**
+ * The engine's decisions from two registrations: a changed input is an update; a changed
+ * `replacementTrigger`, or a replaced resource named in `replaceWith`, is a replacement.
+ */
+function plan(before: readonly RegisteredResource[], after: readonly RegisteredResource[]): Plan {
+    const updated = differences(before, after);
+    const replaced = new Set<string>();
+    for (const next of after) {
+        const old = before.find((r) => key(r) === key(next))!;
+        if (JSON.stringify(old.options.replacementTrigger) !== JSON.stringify(next.options.replacementTrigger)) {
+            replaced.add(next.name);
+        }
+    }
+    for (const next of after) {
+        if (next.options.replaceWith.some((urn) => replaced.has(urnName(urn)))) {
+            replaced.add(next.name);
+        }
+    }
+    return { updated, replaced: [...replaced].sort() };
+}
+
+const ORG_SECRET = "github:index/actionsOrganizationSecret:ActionsOrganizationSecret";
+const EXACT_ACCESS = "github:index/actionsOrganizationSecretRepositories:ActionsOrganizationSecretRepositories";
+const ADDITIVE_ACCESS = "github:index/actionsOrganizationSecretRepository:ActionsOrganizationSecretRepository";
+
+/**
+ * GitHub's view of one organisation secret's access list, changed as @pulumi/github 6.15.0's
+ * provider calls the API: the secret's update sends `visibility=selected` without repository
+ * ids (GitHub then grants none); the exact access resource sets the whole list on create and
+ * an empty one on delete; the additive one adds or removes one repository.
+ */
+function applyToGithub(resources: readonly RegisteredResource[], step: Plan, secretName: string, granted: readonly number[]): number[] {
+    const access = new Set(granted);
+    const org = resources.find((r) => r.type === ORG_SECRET && r.name === secretName)!;
+    if (step.updated[key(org)]?.includes("value") && org.inputs.visibility === "selected") {
+        access.clear();
+    }
+    // The access resources depend on the secret, so they run after its update, each deleted
+    // before its replacement is created.
+    const replacedAccess = resources.filter((r) => step.replaced.includes(r.name) && r.options.dependencies.map(urnName).includes(org.name));
+    for (const resource of replacedAccess) {
+        expect(resource.options.deleteBeforeReplace, resource.name).toBe(true);
+        if (resource.type === EXACT_ACCESS) {
+            access.clear();
+            (resource.inputs.selectedRepositoryIds as number[]).forEach((id) => access.add(id));
+        } else if (resource.type === ADDITIVE_ACCESS) {
+            access.delete(resource.inputs.repositoryId as number);
+            access.add(resource.inputs.repositoryId as number);
+        }
+    }
+    return [...access].sort();
+}
+
 const REPOS = [{ name: "nur", targets: ["microcosm-all"] }, "infra"];
-const SCOPES = [
-    { scope: "repository" },
-    { scope: "organization", visibility: "all" },
-    { scope: "organization", visibility: "selected" },
-    { scope: "environment", environment: "cachix", createEnvironment: true },
-    { scope: "environment", environment: "cachix", credential: "signingKey" },
+const DECLARED = [repositoryId("atproto-nix/nur"), repositoryId("atproto-nix/infra")].sort();
+
+/** Per scope: the secret section, and what a rotation of the auth token replaces. */
+const SCOPES: { secret: Record<string, unknown>; replaced: string[]; workflow?: Record<string, unknown> }[] = [
+    { secret: { scope: "repository" }, replaced: [] },
+    { secret: { scope: "organization", visibility: "all" }, replaced: [] },
+    { secret: { scope: "organization", visibility: "private" }, replaced: [] },
+    { secret: { scope: "organization", visibility: "selected" }, replaced: ["ci-organization-secret-repositories"] },
+    {
+        secret: { scope: "organization", visibility: "selected", access: "additive" },
+        replaced: ["ci-organization-secret-infra-repository", "ci-organization-secret-nur-repository"],
+    },
+    { secret: { scope: "environment", environment: "cachix", createEnvironment: true }, replaced: [] },
+    { secret: { scope: "environment", environment: "cachix" }, replaced: [] },
+    { secret: { scope: "environment", environment: "cachix", manageEnvironment: true }, replaced: [], workflow: { delivery: "pullRequest", systems: ["x86_64-linux", "aarch64-darwin"] } },
 ];
 
-describe("rotating the Cachix credential changes the secret resources only", () => {
-    it.each(SCOPES.map((s) => [JSON.stringify(s), s] as const))("component, secret %s", async (_, secret) => {
-        const github = { ...ATPROTO_GITHUB, repositories: REPOS, secret };
-        const before = await runComponent(github, OLD, "rotate-before");
-        const after = await runComponent(github, NEW, "rotate-after");
+describe("rotating the Cachix credential: per scope, what changes, and the access afterwards", () => {
+    it.each(SCOPES.map((s) => [JSON.stringify({ ...s.secret, ...s.workflow }), s] as const))("secret %s", async (_, { secret, replaced, workflow }) => {
+        const github = { ...ATPROTO_GITHUB, repositories: REPOS, secret, workflow: { ...ATPROTO_GITHUB.workflow, ...workflow } };
+        const before = await runComponent(github, { authToken: OLD }, "rotate-before");
+        const after = await runComponent(github, { authToken: NEW }, "rotate-after");
+        const step = plan(before, after);
 
-        const changed = differences(before, after);
+        // Inputs: only the secrets' values differ; the workflow files and environments do not.
         const secretResources = before.filter((r) => SECRET_TYPES.has(r.type));
         expect(secretResources.length).toBeGreaterThan(0);
-        expect(changed).toEqual(Object.fromEntries(secretResources.map((r) => [`${r.type} ${r.name}`, ["value"]])));
+        expect(step.updated).toEqual(Object.fromEntries(secretResources.map((r) => [key(r), ["value"]])));
         for (const resource of after.filter((r) => SECRET_TYPES.has(r.type))) {
             expect(resource.inputs.value).toMatchObject({ value: NEW });
             expect(isSecretInput(resource.inputs.value)).toBe(true);
         }
+        // Replacements: the access resources of a selected organisation secret, nothing else.
+        expect(step.replaced).toEqual(replaced);
+        for (const resource of after) {
+            // The trigger never carries the value itself, and is kept secret in the state.
+            expect(JSON.stringify(resource.options.replacementTrigger ?? null)).not.toContain(NEW);
+            if (resource.type === EXACT_ACCESS || resource.type === ADDITIVE_ACCESS) {
+                expect(isSecretInput(resource.options.replacementTrigger), resource.name).toBe(true);
+            }
+        }
+        if (secret.visibility === "selected") {
+            // Granted before the rotation; afterwards GitHub's list is exactly the declared one.
+            expect(applyToGithub(after, step, "ci-organization-secret", DECLARED)).toEqual(DECLARED);
+            // The same update without the replacements would leave no repository with access.
+            expect(applyToGithub(after, { ...step, replaced: [] }, "ci-organization-secret", DECLARED)).toEqual([]);
+        }
+    });
+
+    it("signing-key mode: rotating one credential changes only its secret and re-applies only its access", async () => {
+        const github = { ...ATPROTO_GITHUB, repositories: REPOS, secret: { scope: "organization", visibility: "selected", credential: "signingKey" } };
+        const before = await runComponent(github, { authToken: OLD, signingKey: "key-1" }, "rotate-key-before");
+        const after = await runComponent(github, { authToken: OLD, signingKey: "key-2" }, "rotate-key-after");
+        const step = plan(before, after);
+        expect(step.updated).toEqual({ [`${ORG_SECRET} ci-organization-secret`]: ["value"] });
+        expect(step.replaced).toEqual(["ci-organization-secret-repositories"]);
+        expect(applyToGithub(after, step, "ci-organization-secret", DECLARED)).toEqual(DECLARED);
+        expect(applyToGithub(after, step, "ci-organization-auth-token-secret", DECLARED)).toEqual(DECLARED);
     });
 
     it("whole program: `pulumi config set --secret cachixAuthToken` then `pulumi up`", async () => {
