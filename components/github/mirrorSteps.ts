@@ -4,8 +4,7 @@ import { MIRROR_SECRET_NAMES } from "../mirror/ciSecrets";
 import { mirrorPushUrl } from "../mirror/urls";
 import { resolveAction } from "./actionRefs";
 import { workflowExpression } from "./pushGate";
-import type { WorkflowModel } from "./workflow";
-import type { WorkflowStep } from "./workflowSteps";
+import type { WorkflowModel, WorkflowStep } from "./workflowModel";
 
 /**
  * When the build job copies its outputs to the S3 mirror: pushes to the branch and nightly

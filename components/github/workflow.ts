@@ -1,12 +1,12 @@
 import { Document, isScalar, visit } from "yaml";
-import { GithubRepositorySpec, GithubSpec, StackModel } from "../config/model";
+import { GithubRepositorySpec, GithubSpec } from "../config/model";
 import { needsIdToken } from "./mirrorSteps";
 import { resolveAction } from "./actionRefs";
 import { PUSH_GATE_ENV, PUSH_GATE_EXPRESSION, workflowExpression } from "./pushGate";
+import { WorkflowModel } from "./workflowModel";
 import { buildSteps } from "./workflowSteps";
 
-/** What a workflow is rendered from: the cache, the caches CI pulls from, and the `github` section. */
-export type WorkflowModel = Pick<StackModel, "cache" | "extraCaches" | "mirror"> & { readonly github: GithubSpec };
+export type { WorkflowModel };
 
 /** The id of the build job. */
 export const BUILD_JOB_ID = "build";

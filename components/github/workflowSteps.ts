@@ -1,17 +1,9 @@
 import { resolveAction } from "./actionRefs";
 import { mirrorSteps } from "./mirrorSteps";
 import { PUSH_GATE_ENV, PUSHES_CONDITION, workflowExpression } from "./pushGate";
-import type { WorkflowModel } from "./workflow";
+import type { WorkflowModel, WorkflowStep } from "./workflowModel";
 
-/** One step of the build job, in the key order the file shows. */
-export interface WorkflowStep {
-    readonly name: string;
-    readonly if?: string;
-    readonly uses?: string;
-    readonly with?: Readonly<Record<string, string | boolean>>;
-    readonly env?: Readonly<Record<string, string>>;
-    readonly run?: string;
-}
+export type { WorkflowStep };
 
 /** The environment variable the cachix CLI reads each credential from. */
 const CLI_VARIABLE = { authToken: "CACHIX_AUTH_TOKEN", signingKey: "CACHIX_SIGNING_KEY" } as const;
