@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { demoDestroy } from "./demo/destroy";
 import { demoLayout, DemoLayout, shown } from "./demo/layout";
-import { LOCAL_NIX_CONF_DIR, useLocalNix } from "../scripts/localhost/localNix";
+import { LOCAL_NIX_CONF_DIR, useLocalNix } from "./localhost/localNix";
 import { startDemoSession } from "./demo/session";
 import { demoUp, Say } from "./demo/up";
 
