@@ -5,9 +5,9 @@ import { performance } from "perf_hooks";
 import { OpMap } from "@pulumi/pulumi/automation";
 import { BinaryCache } from "../scripts/localhost/binaryCache";
 import { BuilderHost, startBuilderHost } from "../scripts/localhost/builderHost";
-import { recordUp } from "../test/engine/support/engineRun";
-import { createEngineStack, engineConfig, EngineStack, hostEntry } from "../test/engine/support/engineStack";
-import { substituteOnHost } from "../test/engine/support/hostChecks";
+import { recordUp } from "../scripts/localhost/engine/engineRun";
+import { createEngineStack, engineConfig, EngineStack, hostEntry } from "../scripts/localhost/engine/engineStack";
+import { substituteOnHost } from "../scripts/localhost/engine/hostSubstitute";
 
 /** The three `up`s of a trial, in the order they run. */
 export const STEPS = ["first", "noop", "rotation"] as const;

@@ -11,6 +11,7 @@ import { BenchOptions, BenchPart, PartResult, ResultRow } from "./part";
 import { programScale } from "./programScale";
 import { renderResults, renderTable, skippedRow } from "./report";
 import { useLocalNix } from "../scripts/localhost/localNix";
+import { parseCommandLine } from "../cli/args";
 import { substitution } from "./substitution";
 
 /** Every part, in table order. Another part is one more module here. */
@@ -19,32 +20,23 @@ const PARTS: readonly BenchPart[] = [programScale, applyCost, substitution];
 const ROOT = path.resolve(__dirname, "..");
 const RESULTS = path.join(ROOT, "bench", "RESULTS.md");
 
-function parseArgs(argv: readonly string[]): { quick: boolean; only?: string } {
-    let quick = false;
-    let only: string | undefined;
-    for (let i = 0; i < argv.length; i++) {
-        if (argv[i] === "--quick") {
-            quick = true;
-        } else if (argv[i] === "--only" && argv[i + 1] !== undefined) {
-            only = argv[++i];
-        } else if (argv[i].startsWith("--only=")) {
-            only = argv[i].slice("--only=".length);
-        } else {
-            throw new Error(`unknown argument ${argv[i]}; usage: npm run bench -- [--quick] [--only ${PARTS.map((p) => p.name).join("|")}]`);
-        }
+/** The command line: `--quick` (a smoke run) and `--only PART`. */
+export function benchArgs(argv: readonly string[]): { quick: boolean; only?: string } | { error: string } {
+    const names = PARTS.map((p) => p.name);
+    const args = parseCommandLine(argv, { quick: { type: "boolean" }, only: { type: "string" } }, `npm run bench -- [--quick] [--only ${names.join("|")}]`);
+    if ("error" in args) {
+        return args;
     }
-    if (only !== undefined && !PARTS.some((p) => p.name === only)) {
-        throw new Error(`--only ${only}: expected one of ${PARTS.map((p) => p.name).join(", ")}`);
+    if (args.only !== undefined && !names.includes(args.only)) {
+        return { error: `--only ${args.only}: expected one of ${names.join(", ")}` };
     }
-    return { quick, only };
+    return { quick: args.quick ?? false, only: args.only };
 }
 
 async function main(): Promise<void> {
-    let args: ReturnType<typeof parseArgs>;
-    try {
-        args = parseArgs(process.argv.slice(2));
-    } catch (error) {
-        process.stderr.write(`bench: ${(error as Error).message}\n`);
+    const args = benchArgs(process.argv.slice(2));
+    if ("error" in args) {
+        process.stderr.write(`bench: ${args.error}\n`);
         process.exit(2);
     }
     // Every Nix the benchmarks run reads the project's machine settings, never /etc/nix.
@@ -78,7 +70,9 @@ async function main(): Promise<void> {
     options.log(`recorded in ${path.relative(process.cwd(), RESULTS)}`);
 }
 
-main().catch((error: unknown) => {
-    process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-});
+if (require.main === module) {
+    main().catch((error: unknown) => {
+        process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+        process.exit(1);
+    });
+}

@@ -1,31 +1,44 @@
 import * as fs from "fs";
 import * as path from "path";
+import { parseArgs } from "node:util";
 
 /** The project root (where Pulumi.yaml is). */
 export const PROJECT_ROOT = path.resolve(__dirname, "..");
 
+/** The options a command takes, in `node:util` parseArgs form (long names only). */
+export type CommandOptions = Readonly<Record<string, { readonly type: "string" | "boolean" }>>;
+
+/** What {@link parseCommandLine} found: each option's value, absent when not given. */
+export type CommandValues<T extends CommandOptions> = { [K in keyof T]?: T[K]["type"] extends "boolean" ? boolean : string };
+
 /**
- * Parses `--name value` pairs; every name in `required` must be given.
- * Returns the values, or an error with the usage line.
+ * Reads `argv` with `node:util` parseArgs, strictly: no positionals, no unknown options, a value
+ * for every string option and none for a flag. A string option's value never starts with `-`
+ * unless written `--name=VALUE`, so `--identity --stack x` is refused rather than read as an
+ * identity file named `--stack`. Every name in `required` must be given a non-empty value.
+ * Returns the values, or an error that ends with the usage line (exit 2).
  */
-export function parseArgs<K extends string>(
+export function parseCommandLine<T extends CommandOptions, R extends keyof T & string = never>(
     argv: readonly string[],
-    required: readonly K[],
+    options: T,
     usage: string,
-): (Record<K, string> & Partial<Record<string, string>>) | { error: string } {
-    const values: Partial<Record<string, string>> = {};
-    for (let i = 0; i < argv.length; i++) {
-        const match = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]);
-        if (!match) {
-            return { error: `Unexpected argument ${JSON.stringify(argv[i])}.\nUsage: ${usage}` };
-        }
-        values[match[1]] = match[2] ?? argv[++i];
+    required: readonly R[] = [],
+): (CommandValues<T> & { [K in R]: string }) | { error: string } {
+    let values: Record<string, string | boolean | undefined>;
+    try {
+        values = parseArgs({ args: [...argv], options: { ...options }, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
+    } catch (error) {
+        return { error: `${error instanceof Error ? error.message : String(error)}\nUsage: ${usage}` };
     }
-    const missing = required.filter((name) => !values[name]);
+    const empty = Object.keys(values).filter((name) => values[name] === "");
+    if (empty.length > 0) {
+        return { error: `Empty value for ${empty.map((name) => `--${name}`).join(", ")}.\nUsage: ${usage}` };
+    }
+    const missing = required.filter((name) => values[name] === undefined);
     if (missing.length > 0) {
-        return { error: `Missing ${missing.map((m) => `--${m}`).join(", ")}.\nUsage: ${usage}` };
+        return { error: `Missing ${missing.map((name) => `--${name}`).join(", ")}.\nUsage: ${usage}` };
     }
-    return values as Record<K, string> & Partial<Record<string, string>>;
+    return values as CommandValues<T> & { [K in R]: string };
 }
 
 /** `stacks/Pulumi.NAME.yaml`; fails clearly when it does not exist. */

@@ -2,7 +2,7 @@ import { loadStackModel } from "../components/config/load";
 import { rawConfigFromStackFile } from "../components/config/sources";
 import { allArtifacts } from "../components/render/allArtifacts";
 import { Artifact, secretPlaceholder } from "../components/render/artifact";
-import { parseArgs, stackFile } from "./args";
+import { parseCommandLine, stackFile } from "./args";
 import { replaceOutDir } from "./outDir";
 
 /** One line of `manifest.json`. */
@@ -34,8 +34,15 @@ export function stackWorkflows(stack: string, stacksDir?: string): Artifact[] {
     return allArtifacts(model, secretPlaceholder).filter((a) => a.kind === "workflow");
 }
 
+const USAGE = "npm run render -- --stack NAME [--out DIR] [--stacks-dir DIR]";
+
+/** The command line: the stack, the output directory (none: show the workflows) and where the stack files are. */
+export function renderArgs(argv: readonly string[]) {
+    return parseCommandLine(argv, { stack: { type: "string" }, out: { type: "string" }, "stacks-dir": { type: "string" } }, USAGE, ["stack"]);
+}
+
 function main(argv: readonly string[]): number {
-    const args = parseArgs(argv, ["stack"], "npm run render -- --stack NAME [--out DIR] [--stacks-dir DIR]");
+    const args = renderArgs(argv);
     if ("error" in args) {
         console.error(args.error);
         return 2;

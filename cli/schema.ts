@@ -4,7 +4,7 @@ import { z } from "zod";
 import { closedObjects } from "../components/config/fields";
 import { PROJECT_NAME } from "../components/config/model";
 import { secretSlot, STACK_KEYS } from "../components/config/stackSchema";
-import { PROJECT_ROOT } from "./args";
+import { parseCommandLine, PROJECT_ROOT } from "./args";
 
 /**
  * The JSON Schema of a stack settings file (`stacks/Pulumi.NAME.yaml`), generated from the
@@ -66,7 +66,18 @@ export function stackFileJsonSchemaText(): string {
 /** Where the JSON Schema of stack files is committed; stack files point editors at it. */
 export const SCHEMA_FILE = path.join(PROJECT_ROOT, "stacks", "stack.schema.json");
 
+/** The command line: it takes no arguments, and says so rather than ignore them. */
+export function schemaArgs(argv: readonly string[]) {
+    return parseCommandLine(argv, {}, "npm run schema");
+}
+
 if (require.main === module) {
-    fs.writeFileSync(SCHEMA_FILE, stackFileJsonSchemaText());
-    console.log(`Wrote ${path.relative(process.cwd(), SCHEMA_FILE)}`);
+    const args = schemaArgs(process.argv.slice(2));
+    if ("error" in args) {
+        console.error(args.error);
+        process.exitCode = 2;
+    } else {
+        fs.writeFileSync(SCHEMA_FILE, stackFileJsonSchemaText());
+        console.log(`Wrote ${path.relative(process.cwd(), SCHEMA_FILE)}`);
+    }
 }

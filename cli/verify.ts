@@ -5,7 +5,7 @@ import { hostCommands } from "../components/hosts/hostCommands";
 import { hostScripts } from "../components/hosts/hostScripts";
 import { hostPayload } from "../components/hosts/payload";
 import { parseVerifyReport } from "../components/hosts/verifyReport";
-import { parseArgs, stackFile } from "./args";
+import { parseCommandLine, stackFile } from "./args";
 import { describeSshFailure, runOverSsh, SshTarget } from "./sshClient";
 
 const USAGE = "npm run verify -- --stack NAME [--identity SSH_KEY_FILE] [--host NAME] [--stacks-dir DIR]";
@@ -100,15 +100,20 @@ export function exitCodeOf(verdicts: readonly HostVerdict[]): number {
     return verdicts.every((v) => v.status === "ok" || v.status === "pending") ? 0 : 1;
 }
 
+/** The command line: the stack, and optionally the SSH key, one host and where the stack files are. */
+export function verifyArgs(argv: readonly string[]) {
+    const options = { stack: { type: "string" }, identity: { type: "string" }, host: { type: "string" }, "stacks-dir": { type: "string" } } as const;
+    return parseCommandLine(argv, options, USAGE, ["stack"]);
+}
+
 async function main(argv: readonly string[]): Promise<number> {
-    const args = parseArgs(argv, ["stack"], USAGE);
+    const args = verifyArgs(argv);
     if ("error" in args) {
         console.error(args.error);
         return 2;
     }
-    const optional = args as Record<string, string | undefined>;
     try {
-        const verdicts = await verifyStack(args.stack, { identityFile: optional["identity"], host: optional["host"], stacksDir: optional["stacks-dir"] });
+        const verdicts = await verifyStack(args.stack, { identityFile: args.identity, host: args.host, stacksDir: args["stacks-dir"] });
         if (verdicts.length === 0) {
             console.log(`stack ${args.stack} declares no hosts`);
             return 0;

@@ -6,8 +6,8 @@
 import type { z } from "zod";
 import type { stackSchema } from "./stackSchema";
 
-/** The Pulumi project name, which is also the config namespace (`nix-cache:KEY`). */
-export const PROJECT_NAME = "nix-cache";
+// Its own module, so the schema that the types below are read off need not import this one.
+export { PROJECT_NAME } from "./projectName";
 
 /** `T` with every property and list read-only, all the way down. */
 export type Frozen<T> = T extends (infer U)[] ? readonly Frozen<U>[] : T extends object ? { readonly [K in keyof T]: Frozen<T[K]> } : T;

@@ -8,7 +8,12 @@ import { secretLikeness } from "../formats/secretLike";
 /** The running Pulumi program's configuration. */
 export function rawConfigFromPulumi(): RawStackConfig {
     const values = pulumi.runtime.allConfig();
-    // The SDK exports the secret-key lookup it uses for `Config.get` warnings, but not in its typings.
+    // Which keys the stack holds as secrets has no public API in @pulumi/pulumi 3.248: `Config`
+    // only marks what a caller asks for as secret (`getSecret*`, `requireSecret*`) and the runtime
+    // exports only allConfig/getConfig/setConfig/setAllConfig. The SDK's own lookup (the one behind
+    // `Config.get`'s "secret read as plaintext" warning) is exported but marked @internal; using it
+    // beats copying the language host's environment protocol it reads. Secret keys must be known
+    // before validation, so that messages never quote their values.
     const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
     const secretKeys = new Set(Object.keys(values).filter((key) => runtimeConfig.isConfigSecret(key)));
     return { values, secretKeys };

@@ -5,7 +5,7 @@ import { across, flag } from "./fields";
 import { githubSection } from "./githubSection";
 import { DEFAULT_PRIVATE_KEY_CONFIG, hostsSection } from "./hostsSection";
 import { mirrorSection } from "./mirrorSection";
-import { PROJECT_NAME } from "./model";
+import { PROJECT_NAME } from "./projectName";
 import { EXPRESSION_MESSAGE, expressionPaths } from "./workflowValues";
 
 /** How a secret is in the stack file (`secure: CIPHERTEXT`); the program never sees its value here. */

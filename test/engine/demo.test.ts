@@ -7,7 +7,7 @@ import { exec, ExecResult } from "../../scripts/localhost/exec";
 import { freePort } from "../../scripts/localhost/ports";
 import { requireEngine } from "./support/requirements";
 
-// The README's main command, as a user runs it (`tsx cli/demo.ts`, which `npm run demo` runs
+// The README's main command, as a user runs it (`tsx scripts/demo.ts`, which `npm run demo` runs
 // after setup): up, up again, destroy. It keeps its files in a temporary directory instead of
 // .demo/ and reads a copy of stacks/Pulumi.local.yaml with free ports, so it can run next to a
 // real demo and other tests.
@@ -19,7 +19,7 @@ let stacksDir: string;
 let stackFileText: string;
 
 async function demo(...args: string[]): Promise<ExecResult & { text: string }> {
-    const result = await exec(path.join(ROOT, "node_modules/.bin/tsx"), [path.join(ROOT, "cli/demo.ts"), "--dir", path.join(work, "demo"), "--stacks-dir", stacksDir, ...args]);
+    const result = await exec(path.join(ROOT, "node_modules/.bin/tsx"), [path.join(ROOT, "scripts/demo.ts"), "--dir", path.join(work, "demo"), "--stacks-dir", stacksDir, ...args]);
     return { ...result, text: result.stdout + result.stderr };
 }
 

@@ -4,8 +4,8 @@ import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BuilderHost, openBuilderHost } from "../../scripts/localhost/builderHost";
 import { generateSshKey } from "../../scripts/localhost/sshKeys";
-import { failureOf, recordDestroy, recordUp } from "./support/engineRun";
-import { createEngineStack, EngineConfig, engineConfig, EngineStack, hostEntry } from "./support/engineStack";
+import { failureOf, recordDestroy, recordUp } from "../../scripts/localhost/engine/engineRun";
+import { createEngineStack, EngineConfig, engineConfig, EngineStack, hostEntry } from "../../scripts/localhost/engine/engineStack";
 import { resourcesInState } from "./support/engineState";
 import { requireEngine } from "./support/requirements";
 

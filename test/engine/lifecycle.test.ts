@@ -3,10 +3,11 @@ import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BinaryCache, startBinaryCache } from "../../scripts/localhost/binaryCache";
 import { BuilderHost, startBuilderHost } from "../../scripts/localhost/builderHost";
-import { EngineRun, recordDestroy, recordPreview, recordUp } from "./support/engineRun";
-import { createEngineStack, EngineConfig, engineConfig, EngineStack, hostEntry } from "./support/engineStack";
+import { EngineRun, recordDestroy, recordPreview, recordUp } from "../../scripts/localhost/engine/engineRun";
+import { createEngineStack, EngineConfig, engineConfig, EngineStack, hostEntry } from "../../scripts/localhost/engine/engineStack";
 import { outputsInState } from "./support/engineState";
-import { hostFiles, snapshotDir, substituteOnHost, touchedFiles } from "./support/hostChecks";
+import { hostFiles, snapshotDir, touchedFiles } from "./support/hostChecks";
+import { substituteOnHost } from "../../scripts/localhost/engine/hostSubstitute";
 import { filesUnder, plaintextHits } from "./support/plaintext";
 import { requireEngine } from "./support/requirements";
 

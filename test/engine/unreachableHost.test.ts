@@ -4,10 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BinaryCache, startBinaryCache } from "../../scripts/localhost/binaryCache";
 import { BuilderHost, openBuilderHost } from "../../scripts/localhost/builderHost";
 import { generateSshKey } from "../../scripts/localhost/sshKeys";
-import { failureOf, recordDestroy, recordUp } from "./support/engineRun";
-import { createEngineStack, EngineConfig, engineConfig, EngineStack, hostEntry } from "./support/engineStack";
+import { failureOf, recordDestroy, recordUp } from "../../scripts/localhost/engine/engineRun";
+import { createEngineStack, EngineConfig, engineConfig, EngineStack, hostEntry } from "../../scripts/localhost/engine/engineStack";
 import { resourcesInState } from "./support/engineState";
-import { hostFiles, substituteOnHost } from "./support/hostChecks";
+import { hostFiles } from "./support/hostChecks";
+import { substituteOnHost } from "../../scripts/localhost/engine/hostSubstitute";
 import { plaintextHits } from "./support/plaintext";
 import { requireEngine } from "./support/requirements";
 

@@ -1,8 +1,8 @@
 import * as path from "path";
 import { describe, expect, it } from "vitest";
 import { rawConfigFromStackFile } from "../../components/config/sources";
-import { demoConfig, readDemoDeclaration } from "../../cli/demo/demoConfig";
-import { describeChanges } from "../../cli/demo/report";
+import { demoConfig, readDemoDeclaration } from "../../scripts/demo/demoConfig";
+import { describeChanges } from "../../scripts/demo/report";
 import { HOST_KEY, rawConfig } from "../support/config";
 
 const committed = () => rawConfigFromStackFile(path.resolve(__dirname, "../../stacks/Pulumi.local.yaml"));

@@ -1,5 +1,5 @@
 import { Stack } from "@pulumi/pulumi/automation";
-import { resourceName } from "./engineRun";
+import { resourceName } from "../../../scripts/localhost/engine/engineRun";
 
 /** A resource as the stack's state records it. */
 interface StateResource {

@@ -2,26 +2,21 @@ import * as fs from "fs";
 import * as path from "path";
 import { demoDestroy } from "./demo/destroy";
 import { demoLayout, DemoLayout, shown } from "./demo/layout";
-import { LOCAL_NIX_CONF_DIR, useLocalNix } from "../scripts/localhost/localNix";
+import { LOCAL_NIX_CONF_DIR, useLocalNix } from "./localhost/localNix";
+import { parseCommandLine } from "../cli/args";
 import { startDemoSession } from "./demo/session";
 import { demoUp, Say } from "./demo/up";
 
 const USAGE = "npm run demo [-- --destroy] [--dir DIR] [--stacks-dir DIR]";
 
 /** The command line: `--destroy`, and where the demo keeps its files and finds its stack file. */
-function parseDemoArgs(argv: readonly string[]): { destroy: boolean; dir?: string; stacksDir?: string } | { error: string } {
-    const parsed: { destroy: boolean; dir?: string; stacksDir?: string } = { destroy: false };
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        if (arg === "--destroy") {
-            parsed.destroy = true;
-        } else if ((arg === "--dir" || arg === "--stacks-dir") && argv[i + 1] !== undefined) {
-            parsed[arg === "--dir" ? "dir" : "stacksDir"] = path.resolve(argv[++i]);
-        } else {
-            return { error: `Unexpected argument ${JSON.stringify(arg)}.\nUsage: ${USAGE}` };
-        }
+export function demoArgs(argv: readonly string[]): { destroy: boolean; dir?: string; stacksDir?: string } | { error: string } {
+    const args = parseCommandLine(argv, { destroy: { type: "boolean" }, dir: { type: "string" }, "stacks-dir": { type: "string" } }, USAGE);
+    if ("error" in args) {
+        return args;
     }
-    return parsed;
+    const resolved = (dir: string | undefined) => (dir === undefined ? undefined : path.resolve(dir));
+    return { destroy: args.destroy ?? false, dir: resolved(args.dir), stacksDir: resolved(args["stacks-dir"]) };
 }
 
 /**
@@ -31,7 +26,7 @@ function parseDemoArgs(argv: readonly string[]): { destroy: boolean; dir?: strin
  */
 async function main(argv: readonly string[], say: Say): Promise<number> {
     const started = Date.now();
-    const args = parseDemoArgs(argv);
+    const args = demoArgs(argv);
     if ("error" in args) {
         console.error(args.error);
         return 2;

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
-import { deleteStorePath } from "../../scripts/localhost/nixStore";
-import { requireTool } from "../localStack";
+import { deleteStorePath } from "../localhost/nixStore";
+import { requireTool } from "../../cli/localStack";
 import { DemoLayout, shown } from "./layout";
 import { describeChanges, upSummary } from "./report";
 import { DemoSession } from "./session";

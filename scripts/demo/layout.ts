@@ -1,5 +1,5 @@
 import * as path from "path";
-import { PROJECT_ROOT } from "../args";
+import { PROJECT_ROOT } from "../../cli/args";
 
 /** The demo's stack, declared in stacks/Pulumi.local.yaml. */
 export const DEMO_STACK = "local";

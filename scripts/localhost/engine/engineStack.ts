@@ -3,7 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { ConfigMap, Stack } from "@pulumi/pulumi/automation";
 import { openLocalStack } from "../../../cli/localStack";
-import { BuilderHost } from "../../../scripts/localhost/builderHost";
+import { BuilderHost } from "../builderHost";
 import { Transcript } from "./engineRun";
 
 /** A stack of this project on its own workspace, state backend and plugin cache, in `root`. */

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
-import { serveCacheDir } from "../../scripts/localhost/cacheServer";
-import { buildIntoCache, generateCacheKey } from "../../scripts/localhost/nixStore";
+import { serveCacheDir } from "../localhost/cacheServer";
+import { buildIntoCache, generateCacheKey } from "../localhost/nixStore";
 
 /** The demo's binary cache: one signed store path in a `file://` cache, served over HTTP. */
 export interface DemoCache {

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { deleteStorePath } from "../../scripts/localhost/nixStore";
+import { deleteStorePath } from "../localhost/nixStore";
 import { demoStorePath } from "./demoCache";
 import { DEMO_STACK, DemoLayout, shown } from "./layout";
 import { DemoSession } from "./session";
