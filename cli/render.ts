@@ -1,34 +1,30 @@
-import * as fs from "fs";
-import * as path from "path";
 import { loadStackModel } from "../components/config/load";
 import { rawConfigFromStackFile } from "../components/config/sources";
 import { allArtifacts } from "../components/render/allArtifacts";
 import { Artifact, secretPlaceholder } from "../components/render/artifact";
 import { parseArgs, stackFile } from "./args";
+import { replaceOutDir } from "./outDir";
 
 /** One line of `manifest.json`. */
 export interface ManifestEntry {
+    /** What the file is. */
     readonly kind: Artifact["kind"];
+    /** Where `pulumi up` puts it. */
     readonly target: string;
+    /** Its path under the output directory. */
     readonly path: string;
 }
 
 /**
- * Renders every artifact of the stack `stack` into `outDir` and writes `manifest.json`.
- * Secrets are written as placeholders. Throws a ConfigValidationError on bad config,
- * before anything is written.
+ * Renders every artifact of the stack `stack` and makes them, with `manifest.json`, the whole
+ * content of `outDir` (see {@link replaceOutDir}). Secrets are written as placeholders. Throws
+ * a ConfigValidationError on bad config, before anything is written.
  */
 export function renderStack(stack: string, outDir: string, stacksDir?: string): ManifestEntry[] {
     const model = loadStackModel(rawConfigFromStackFile(stackFile(stack, stacksDir)), { mode: "render" });
     const artifacts = allArtifacts(model, secretPlaceholder);
-    for (const artifact of artifacts) {
-        const file = path.join(outDir, artifact.path);
-        fs.mkdirSync(path.dirname(file), { recursive: true });
-        fs.writeFileSync(file, artifact.content);
-    }
-    const manifest = artifacts.map(({ kind, target, path: file }) => ({ kind, target, path: file }));
-    fs.mkdirSync(outDir, { recursive: true });
-    fs.writeFileSync(path.join(outDir, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+    const manifest = artifacts.map(({ kind, target, path }) => ({ kind, target, path }));
+    replaceOutDir(outDir, artifacts, `${JSON.stringify(manifest, null, 2)}\n`);
     return manifest;
 }
 
@@ -46,7 +42,7 @@ function main(argv: readonly string[]): number {
         console.log(`Wrote ${manifest.length} file(s) and manifest.json to ${args.out}`);
         return 0;
     } catch (error) {
-        // Validation errors and a missing stack file are the user's to fix: no stack trace.
+        // Validation, stack-file and output-directory errors are the user's to fix: no stack trace.
         console.error(error instanceof Error ? error.message : String(error));
         return 1;
     }

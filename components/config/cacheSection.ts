@@ -1,82 +1,98 @@
+import { z } from "zod";
 import { cachixNameProblem, isCachixKeyNameFor, parseNixPublicKey } from "../identity/nixKeys";
-import { CacheSpec, TrustedCacheSpec } from "./model";
-import { Problems } from "./problems";
-import { ObjectReader, readList, readObject, reportDuplicates, StringRule } from "./reader";
+import { across, flag, list, noDuplicates, Rule, section, text } from "./fields";
+import { describeValue } from "./redact";
+import { urlProblem } from "./urls";
 
-/** Substituter URLs: http(s), no whitespace; `file://` is accepted for local caches. */
-export const substituterUrlRule: StringRule = (value) =>
-    /^(https?:\/\/[^\s/?#]+(\/[^\s?#]*)?|file:\/\/\/[^\s]*)$/.test(value)
-        ? undefined
-        : "an https:// (or http://, file:///) URL without query or fragment";
+/** A cache URL hosts substitute from: http(s) under any path, or a local `file:///` store. */
+export const substituterUrlRule: Rule = (value) => urlProblem(value, { schemes: ["https", "http", "file"], path: true });
 
-const publicKeyRule: StringRule = (value) => {
+const publicKeyRule: Rule = (value) => {
     const parsed = parseNixPublicKey(value);
     return "error" in parsed ? parsed.error : undefined;
 };
 
-/** Reads `nix-cache:cache`. */
-export function readCacheSection(problems: Problems, path: string, value: unknown): CacheSpec | undefined {
-    const section = readObject(problems, path, value, ["name", "url", "publicKeys", "private"]);
-    if (!section) {
-        return undefined;
-    }
-    const name = section.requiredString("name", { rule: cachixNameProblem });
-    const url = section.optionalString("url", { rule: substituterUrlRule });
-    const publicKeys = readKeys(section, name);
-    const isPrivate = section.optionalBoolean("private") ?? false;
-    if (name === undefined || publicKeys === undefined) {
-        return undefined;
-    }
-    return { name, url: url ?? cachixUrl(name), publicKeys, private: isPrivate };
-}
+/** `publicKeys`: at least one `KEYNAME:base64` Ed25519 public key, none twice. */
+const publicKeys = list(text([publicKeyRule]), { min: 1, required: "a list of KEYNAME:base64 public keys", description: "Ed25519 public keys, KEYNAME:base64" })
+    .check(noDuplicates((key) => (typeof key === "string" ? key : undefined), "public key", (key) => `named ${describeValue(key.split(":")[0])}`));
 
-/** Reads `nix-cache:extraCaches`: each item has a Cachix `name` or a `url`, plus `publicKeys`. */
-export function readExtraCaches(problems: Problems, path: string, value: unknown): TrustedCacheSpec[] {
-    const caches = readList(problems, path, value, {}, (itemPath, item) => readExtraCache(problems, itemPath, item)) ?? [];
-    reportDuplicates(problems, path, caches, (c) => normaliseUrl(c.url), "cache URL");
-    return caches;
-}
+const cachixName = (required?: string) => text([cachixNameProblem], { required, description: "Cachix cache name (a DNS label)" });
 
-function readExtraCache(problems: Problems, path: string, value: unknown): TrustedCacheSpec | undefined {
-    const item = readObject(problems, path, value, ["name", "url", "publicKeys"]);
-    if (!item) {
-        return undefined;
+/** For a Cachix cache, every key must be named `NAME.cachix.org-N`. */
+const keysMatchName = across((value, ctx) => {
+    if (typeof value.name !== "string" || cachixNameProblem(value.name) !== undefined || !Array.isArray(value.publicKeys)) {
+        return;
     }
-    const name = item.optionalString("name", { rule: cachixNameProblem });
-    const url = item.optionalString("url", { rule: substituterUrlRule });
-    if (!item.has("name") && !item.has("url")) {
-        problems.add(path, "needs a Cachix `name` or a `url`");
-    }
-    const publicKeys = readKeys(item, name);
-    if (publicKeys === undefined || (name === undefined && url === undefined)) {
-        return undefined;
-    }
-    return name !== undefined
-        ? { url: url ?? cachixUrl(name), publicKeys, cachixName: name }
-        : { url: url as string, publicKeys };
-}
-
-/** Reads `publicKeys`; for a Cachix cache, every key must be named `NAME.cachix.org-N`. */
-function readKeys(section: ObjectReader, cachixName: string | undefined): string[] | undefined {
-    if (!section.has("publicKeys")) {
-        section.problems.add(section.pathOf("publicKeys"), "is required; expected a list of KEYNAME:base64 public keys");
-        return undefined;
-    }
-    const keys = section.stringList("publicKeys", { minItems: 1, rule: publicKeyRule });
-    if (keys === undefined || cachixName === undefined) {
-        return keys;
-    }
-    keys.forEach((key, index) => {
-        const parsed = parseNixPublicKey(key);
-        if (!("error" in parsed) && !isCachixKeyNameFor(cachixName, parsed.name)) {
-            section.problems.add(
-                `${section.pathOf("publicKeys")}[${index}]`,
-                `key name "${parsed.name}" does not match the cache; expected "${cachixName}.cachix.org-N"`,
-            );
+    const name = value.name;
+    value.publicKeys.forEach((key: unknown, index) => {
+        const parsed = typeof key === "string" ? parseNixPublicKey(key) : undefined;
+        if (parsed !== undefined && !("error" in parsed) && !isCachixKeyNameFor(name, parsed.name)) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["publicKeys", index],
+                message: `key name "${parsed.name}" does not match the cache; expected "${name}.cachix.org-N"`,
+                input: undefined,
+            });
         }
     });
-    return keys;
-}
+});
+
+/** A private cache's token travels in the clear over http://, and a file:/// store has no host for a netrc line. */
+const privateOverHttps = across((value, ctx) => {
+    if (value.private === true && typeof value.url === "string" && !value.url.startsWith("https://")) {
+        const message = `${describeValue(value.url)} is not valid for a private cache; expected an https:// URL (the token must not travel in the clear)`;
+        ctx.addIssue({ code: "custom", path: ["url"], message, input: undefined });
+    }
+});
+
+/** `nix-cache:cache`: the organisation's own Cachix cache. */
+export const cacheSection = section(
+    {
+        name: cachixName("a string"),
+        url: text([substituterUrlRule], { description: "Substituter URL; https://NAME.cachix.org unless set" }).optional(),
+        publicKeys,
+        private: flag("Hosts get a netrc with cachixAuthToken; the URL must be https://").default(false),
+    },
+    { required: "an object with name and publicKeys", description: "The organisation's Cachix cache", checks: [keysMatchName, privateOverHttps] },
+).transform((cache) => ({
+        /** Cachix cache name, e.g. `atproto`. */
+        name: cache.name,
+        /** Substituter URL; `https://NAME.cachix.org` unless overridden. */
+        url: cache.url ?? cachixUrl(cache.name),
+        /** Public keys (`NAME.cachix.org-N:base64`), at least one. */
+        publicKeys: cache.publicKeys,
+        /** A private cache needs a netrc with a token on every host that reads it. */
+        private: cache.private,
+    }));
+
+/** An extra cache is a Cachix one by name, or any other by URL. */
+const nameOrUrl = across((value, ctx) => {
+    if (value.name === undefined && value.url === undefined) {
+        ctx.addIssue({ code: "custom", message: "needs a Cachix `name` or a `url`", input: undefined });
+    }
+});
+
+/** One of `nix-cache:extraCaches`: a Cachix `name` or any `url`, plus its `publicKeys`. */
+const extraCache = section(
+    {
+        name: cachixName().optional(),
+        url: text([substituterUrlRule]).optional(),
+        publicKeys,
+    },
+    { description: "Another cache to trust: {name, publicKeys} for Cachix or {url, publicKeys}", checks: [keysMatchName, nameOrUrl] },
+).transform(({ name, url, publicKeys: keys }) => ({
+        /** Substituter URL. */
+        url: url ?? cachixUrl(name as string),
+        /** Its public keys. */
+        publicKeys: keys,
+        /** Set when it is a Cachix cache (CI pulls it through cachix-action's `extraPullNames`). */
+        ...(name === undefined ? {} : { cachixName: name }),
+    }));
+
+/** `nix-cache:extraCaches`: other caches hosts and CI trust, each URL once. */
+export const extraCachesSection = list(extraCache, { description: "Other caches to trust" }).check(
+    noDuplicates((cache: z.output<typeof extraCache>) => (typeof cache?.url === "string" ? normaliseUrl(cache.url) : undefined), "cache URL"),
+);
 
 /** `https://NAME.cachix.org`. */
 export function cachixUrl(name: string): string {

@@ -1,6 +1,8 @@
-import { GithubRepositorySpec, GithubSecretSpec, GithubSpec, WorkflowActionsSpec, WorkflowSpec } from "./model";
-import { describeValue, Problems } from "./problems";
-import { ObjectReader, readObject, reportDuplicates, StringRule } from "./reader";
+import { z } from "zod";
+import { cronRule } from "./cron";
+import { across, flag, list, noDuplicates, oneOf, reportUnknownKeys, section, text } from "./fields";
+import * as names from "./names";
+import { describeValue } from "./redact";
 
 /** Defaults that follow the user's guide. */
 export const WORKFLOW_DEFAULTS = {
@@ -23,153 +25,145 @@ export const DEFAULT_SECRET_NAMES = {
     signingKey: "CACHIX_SIGNING_KEY",
 } as const;
 
-const rule = (pattern: RegExp, expected: string): StringRule => (value) => (pattern.test(value) ? undefined : expected);
-
-const ownerRule = rule(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, "a GitHub user or organisation login (letters, digits, hyphens)");
-const repositoryRule = rule(/^(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/, "a repository name without owner (letters, digits, '.', '_', '-')");
-const branchRule = rule(/^(?![-/.])(?!.*\.\.)[A-Za-z0-9._/-]+(?<![/.])$/, "a branch name such as main");
-const targetRule = rule(/^[A-Za-z0-9_][A-Za-z0-9_.+-]*$/, "a flake attribute such as microcosm-all (letters, digits, '_', '.', '+', '-')");
-const secretNameRule = rule(
-    /^(?!GITHUB_)[A-Za-z_][A-Za-z0-9_]*$/i,
-    "a secret name of letters, digits and underscores, not starting with a digit or GITHUB_",
+/** A repository whose CI builds and pushes to the cache; a bare string is shorthand for `{name}`. */
+const repository = z.preprocess(
+    (value) => (typeof value === "string" ? { name: value } : value),
+    section({
+        /** Repository name (without owner). */
+        name: text([names.githubRepository], { required: "a string" }),
+        /** Branch the workflow file is committed to and whose pushes push to the cache. */
+        branch: text([names.branchName]).default("main"),
+        /** Flake attributes to build (`nix build -L .#TARGET`); empty builds the default package. */
+        targets: list(text([names.flakeTarget])).check(noDuplicates((t) => (typeof t === "string" ? t : undefined), "target")).default([]),
+    }),
 );
-const environmentRule = rule(/^[^\s/][^/]{0,254}$/, "a GitHub environment name");
-const workflowPathRule = rule(/^\.github\/workflows\/[A-Za-z0-9._-]+\.ya?ml$/, "a path like .github/workflows/build.yml");
-const cronRule = rule(/^\S+(\s+\S+){4}$/, 'a five-field cron expression such as "51 2 * * *"');
-const actionRule = rule(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+(\/[^@\s]+)?@[^\s@]+$/, "an action reference OWNER/REPO@REF");
-const shaRule = rule(/^[0-9a-f]{40}$/, "a full 40-character lowercase commit SHA");
-const labelRule = rule(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "a runner label such as ubuntu-latest");
-// Text copied into the workflow must not open a `${{ }}` expression GitHub would evaluate.
-const workflowNameRule = rule(/^(?!.*\$\{\{)\S.{0,99}$/, "a short display name without ${{");
-const nixConfigRule: StringRule = (value) => {
-    const lines = value.split("\n").filter((line) => line.trim() !== "" && !line.trim().startsWith("#"));
-    const ok = !value.includes("${{") && lines.length > 0 && lines.every((line) => /^\s*[A-Za-z][\w-]*\s*=/.test(line));
-    return ok ? undefined : 'nix.conf lines "name = value" (without ${{)';
-};
 
-/** Reads `nix-cache:github`. */
-export function readGithubSection(problems: Problems, path: string, value: unknown): GithubSpec | undefined {
-    const section = readObject(problems, path, value, ["owner", "repositories", "secret", "workflow"]);
-    if (!section) {
-        return undefined;
-    }
-    const owner = section.requiredString("owner", { rule: ownerRule });
-    if (!section.has("repositories")) {
-        problems.add(section.pathOf("repositories"), "is required; expected a list of repositories");
-    }
-    const repositories = section.list("repositories", { minItems: 1 }, (p, item) => readRepository(problems, p, item)) ?? [];
-    reportDuplicates(problems, section.pathOf("repositories"), repositories, (r) => r.name.toLowerCase(), "repository");
-    const secret = readSecret(problems, section.pathOf("secret"), section.raw("secret") ?? {});
-    const workflow = readWorkflow(problems, section.pathOf("workflow"), section.raw("workflow") ?? {});
-    if (owner === undefined || secret === undefined || workflow === undefined) {
-        return undefined;
-    }
-    return { owner, repositories, secret, workflow };
-}
+const only = (key: string, when: string, actual: unknown, ctx: z.core.$RefinementCtx) =>
+    ctx.addIssue({ code: "custom", path: [key], message: `only applies when ${when}; scope is ${describeValue(actual)}`, input: undefined });
 
-function readRepository(problems: Problems, path: string, value: unknown): GithubRepositorySpec | undefined {
-    // A bare string is shorthand for { name }.
-    const item = readObject(problems, path, typeof value === "string" ? { name: value } : value, ["name", "branch", "targets"]);
-    if (!item) {
-        return undefined;
+/** `visibility`, `environment` and `createEnvironment` each belong to one scope. */
+const secretScopeFields = across((value, ctx) => {
+    // An invalid scope is reported by itself; the others are judged against the default.
+    const scope = ["organization", "environment"].includes(value.scope as string) ? value.scope : "repository";
+    if (value.visibility !== undefined && scope !== "organization") {
+        only("visibility", "scope is organization", scope, ctx);
     }
-    const name = item.requiredString("name", { rule: repositoryRule });
-    const branch = item.optionalString("branch", { rule: branchRule }) ?? "main";
-    const targets = item.stringList("targets", { rule: targetRule }) ?? [];
-    reportDuplicates(problems, item.pathOf("targets"), targets, (t) => t, "target");
-    return name === undefined ? undefined : { name, branch, targets };
-}
+    if (scope === "environment" && value.environment === undefined) {
+        ctx.addIssue({ code: "custom", path: ["environment"], message: "is required when scope is environment; expected an environment name", input: undefined });
+    }
+    if (value.environment !== undefined && scope !== "environment") {
+        only("environment", "scope is environment", scope, ctx);
+    }
+    if (value.createEnvironment !== undefined && scope !== "environment") {
+        only("createEnvironment", "scope is environment", scope, ctx);
+    }
+});
 
-function readSecret(problems: Problems, path: string, value: unknown): GithubSecretSpec | undefined {
-    const item = readObject(problems, path, value, ["scope", "visibility", "environment", "createEnvironment", "credential", "name"]);
-    if (!item) {
-        return undefined;
-    }
-    const scope = item.optionalEnum("scope", ["repository", "organization", "environment"] as const) ?? "repository";
-    const visibility = item.optionalEnum("visibility", ["all", "private", "selected"] as const);
-    const environment = item.optionalString("environment", { rule: environmentRule });
-    const createEnvironment = item.optionalBoolean("createEnvironment");
-    const credential = item.optionalEnum("credential", ["authToken", "signingKey"] as const) ?? "authToken";
-    const name = item.optionalString("name", { rule: secretNameRule }) ?? DEFAULT_SECRET_NAMES[credential];
-    if (visibility !== undefined && scope !== "organization") {
-        problems.add(item.pathOf("visibility"), `only applies when scope is organization; scope is ${describeValue(scope)}`);
-    }
-    if (scope === "environment" && !item.has("environment")) {
-        problems.add(item.pathOf("environment"), "is required when scope is environment; expected an environment name");
-    }
-    if (environment !== undefined && scope !== "environment") {
-        problems.add(item.pathOf("environment"), `only applies when scope is environment; scope is ${describeValue(scope)}`);
-    }
-    if (createEnvironment !== undefined && scope !== "environment") {
-        problems.add(item.pathOf("createEnvironment"), `only applies when scope is environment; scope is ${describeValue(scope)}`);
-    }
-    return { scope, visibility: visibility ?? "selected", environment, createEnvironment, credential, name };
-}
+/** Which Actions secret carries the Cachix credential, and where it lives. */
+const secret = section({
+    /** Per repository, once for the organisation, or per GitHub environment of each repository. */
+    scope: oneOf(["repository", "organization", "environment"]).default("repository"),
+    /** Organisation secrets only: which repositories may read it. */
+    visibility: oneOf(["all", "private", "selected"]).optional(),
+    /** Environment secrets only: the environment's name (the build job runs in it). */
+    environment: text([names.githubEnvironment]).optional(),
+    /**
+     * Environment secrets only: `true` creates the environment when it does not exist (it is kept
+     * on destroy). Off unless set, so an existing environment's protection rules are never touched.
+     */
+    createEnvironment: flag().optional(),
+    /** `authToken`: cachix-action pushes with `CACHIX_AUTH_TOKEN`; `signingKey`: self-signed cache. */
+    credential: oneOf(["authToken", "signingKey"]).default("authToken"),
+    /** The secret's name, `CACHIX_AUTH_TOKEN` or `CACHIX_SIGNING_KEY` unless overridden. */
+    name: text([names.githubSecretName]).optional(),
+}, { checks: [secretScopeFields] }).transform((s) => ({ ...s, visibility: s.visibility ?? "selected", name: s.name ?? DEFAULT_SECRET_NAMES[s.credential] }));
 
-function readWorkflow(problems: Problems, path: string, value: unknown): WorkflowSpec | undefined {
-    const item = readObject(problems, path, value, [
-        "path", "name", "schedule", "pullRequests", "workflowDispatch", "runsOn", "verify",
-        "concurrency", "extraNixConfig", "actions", "commitMessage", "commitAuthor", "commitEmail",
-    ]);
-    if (!item) {
-        return undefined;
+const ACTION_KEYS = ["checkout", "installNix", "cachix", "awsCredentials"] as const;
+
+/** Pins are keyed by the repositories of the references in use, and only those. */
+const pinsOfUsedActions = across((value, ctx) => {
+    const valid = (ref: unknown): ref is string => typeof ref === "string" && names.actionReference.pattern.test(ref);
+    const used = ACTION_KEYS.map((key) => actionRepository(valid(value[key]) ? value[key] : WORKFLOW_DEFAULTS.actions[key]));
+    if (typeof value.pins === "object" && value.pins !== null && !Array.isArray(value.pins)) {
+        reportUnknownKeys(value.pins, used, ctx, ["pins"]);
     }
-    const actions = readActions(problems, item.pathOf("actions"), item.raw("actions") ?? {});
-    const commitAuthor = item.optionalString("commitAuthor");
-    const commitEmail = item.optionalString("commitEmail", { rule: rule(/^[^\s@]+@[^\s@]+$/, "an email address") });
-    if ((commitAuthor === undefined) !== (commitEmail === undefined)) {
-        problems.add(item.path, "commitAuthor and commitEmail go together; set both or neither");
-    }
-    return actions === undefined
-        ? undefined
-        : {
-              path: item.optionalString("path", { rule: workflowPathRule }) ?? WORKFLOW_DEFAULTS.path,
-              name: item.optionalString("name", { rule: workflowNameRule }) ?? WORKFLOW_DEFAULTS.name,
-              schedule: readSchedule(item),
-              pullRequests: item.optionalBoolean("pullRequests") ?? true,
-              workflowDispatch: item.optionalBoolean("workflowDispatch") ?? true,
-              runsOn: item.optionalString("runsOn", { rule: labelRule }) ?? WORKFLOW_DEFAULTS.runsOn,
-              verify: item.optionalBoolean("verify") ?? true,
-              concurrency: item.optionalBoolean("concurrency") ?? true,
-              extraNixConfig: item.optionalString("extraNixConfig", { rule: nixConfigRule }),
-              actions,
-              commitMessage: item.optionalString("commitMessage", { rule: rule(/^\S/, "a non-empty commit message") }) ??
-                  WORKFLOW_DEFAULTS.commitMessage,
-              commitAuthor,
-              commitEmail,
-          };
-}
+});
+
+/** The action references the workflow uses, and optional commit SHAs to pin them to. */
+const actions = section({
+    /** e.g. `actions/checkout@v4`. */
+    checkout: text([names.actionReference]).default(WORKFLOW_DEFAULTS.actions.checkout),
+    /** e.g. `cachix/install-nix-action@v31`. */
+    installNix: text([names.actionReference]).default(WORKFLOW_DEFAULTS.actions.installNix),
+    /** e.g. `cachix/cachix-action@v16`. */
+    cachix: text([names.actionReference]).default(WORKFLOW_DEFAULTS.actions.cachix),
+    /** e.g. `aws-actions/configure-aws-credentials@v4`; used only when the S3 mirror is on. */
+    awsCredentials: text([names.actionReference]).default(WORKFLOW_DEFAULTS.actions.awsCredentials),
+    /** Optional commit SHAs to pin actions to, keyed by `owner/repo`. */
+    pins: z.preprocess((v) => v ?? undefined, z.record(z.string(), text([names.commitSha]), {
+        error: (iss) => `expected an object of owner/repo: SHA; got ${describeValue(iss.input)}`,
+    })).default({}),
+}, { checks: [pinsOfUsedActions] });
 
 /** `schedule: false` turns the nightly rebuild off; a string replaces the cron. */
-function readSchedule(item: ObjectReader): string | undefined {
-    if (item.raw("schedule") === false || item.raw("schedule") === "false") {
-        return undefined;
-    }
-    return item.optionalString("schedule", { rule: cronRule }) ?? WORKFLOW_DEFAULTS.schedule;
-}
+const schedule = z
+    .union([text([cronRule]), z.literal([false, "false"])], { error: (iss) => `expected a cron string or false; got ${describeValue(iss.input)}` })
+    .default(WORKFLOW_DEFAULTS.schedule)
+    .transform((value) => (value === false || value === "false" ? undefined : value));
 
-function readActions(problems: Problems, path: string, value: unknown): WorkflowActionsSpec | undefined {
-    const item = readObject(problems, path, value, ["checkout", "installNix", "cachix", "awsCredentials", "pins"]);
-    if (!item) {
-        return undefined;
+/** A commit author needs an email and the other way round. */
+const authorWithEmail = across((value, ctx) => {
+    if ((value.commitAuthor === undefined) !== (value.commitEmail === undefined)) {
+        ctx.addIssue({ code: "custom", message: "commitAuthor and commitEmail go together; set both or neither", input: undefined });
     }
-    const refs = {
-        checkout: item.optionalString("checkout", { rule: actionRule }) ?? WORKFLOW_DEFAULTS.actions.checkout,
-        installNix: item.optionalString("installNix", { rule: actionRule }) ?? WORKFLOW_DEFAULTS.actions.installNix,
-        cachix: item.optionalString("cachix", { rule: actionRule }) ?? WORKFLOW_DEFAULTS.actions.cachix,
-        awsCredentials: item.optionalString("awsCredentials", { rule: actionRule }) ?? WORKFLOW_DEFAULTS.actions.awsCredentials,
-    };
-    const used = Object.values(refs).map(actionRepository);
-    const pins: Record<string, string> = {};
-    const pinsReader = item.has("pins") ? readObject(problems, item.pathOf("pins"), item.raw("pins"), used) : undefined;
-    for (const name of used) {
-        const sha = pinsReader?.optionalString(name, { rule: shaRule });
-        if (sha !== undefined) {
-            pins[name] = sha;
-        }
-    }
-    return { ...refs, pins };
-}
+});
+
+/** The workflow file the project owns in each repository. */
+const workflow = section({
+    /** Path in the repository, `.github/workflows/build.yml` by default. */
+    path: text([names.workflowPath]).default(WORKFLOW_DEFAULTS.path),
+    /** The workflow's display name. */
+    name: text([names.workflowName]).default(WORKFLOW_DEFAULTS.name),
+    /** Cron for the nightly rebuild (`51 2 * * *`), or undefined for none. */
+    schedule,
+    /** Build pull requests (without pushing from forks). */
+    pullRequests: flag().default(true),
+    /** Allow manual runs. */
+    workflowDispatch: flag().default(true),
+    /** Runner label. */
+    runsOn: text([names.runnerLabel]).default(WORKFLOW_DEFAULTS.runsOn),
+    /** Fail the job when a built output is not in the cache after pushing. */
+    verify: flag().default(true),
+    /** One run per branch or pull request at a time; superseded pull-request runs are cancelled. */
+    concurrency: flag().default(true),
+    /** Extra nix.conf lines for install-nix-action's `extra_nix_config`. */
+    extraNixConfig: text([names.nixConfigLines]).optional(),
+    /** Action references. */
+    actions: actions.prefault({}),
+    /** Commit message used when the file changes. */
+    commitMessage: text([names.commitMessage]).default(WORKFLOW_DEFAULTS.commitMessage),
+    /** Commit author name, if not the token's user. */
+    commitAuthor: text([names.authorName]).optional(),
+    /** Commit author email, if not the token's user. */
+    commitEmail: text([names.emailAddress]).optional(),
+}, { checks: [authorWithEmail] }).transform(({ schedule: cron, ...rest }) => ({ ...rest, ...(cron === undefined ? {} : { schedule: cron }) }));
+
+/** `nix-cache:github`: the Cachix credential as Actions secrets and the workflow in each repository. */
+export const githubSection = section(
+    {
+        /** Organisation or user owning the repositories. */
+        owner: text([names.githubOwner], { required: "a string" }),
+        /** Repositories to manage. */
+        repositories: list(repository, { min: 1, required: "a list of repositories" }).check(
+            noDuplicates((r: { name?: unknown }) => (typeof r?.name === "string" ? r.name.toLowerCase() : undefined), "repository"),
+        ),
+        /** The Cachix credential's secret. */
+        secret: secret.prefault({}),
+        /** The workflow file. */
+        workflow: workflow.prefault({}),
+    },
+    { description: "GitHub CI: {owner, repositories, secret, workflow}; see docs/github.md" },
+);
 
 /** `owner/repo` of an action reference `owner/repo[/path]@ref`. */
 export function actionRepository(reference: string): string {

@@ -1,121 +1,112 @@
-import { HostSpec, SshAuthSpec, SshEndpointSpec } from "./model";
-import { Problems } from "./problems";
-import { ObjectReader, readList, readObject, reportDuplicates, StringRule } from "./reader";
+import { z } from "zod";
+import { addressRule } from "./addresses";
+import { across, flag, integer, list, noDuplicates, oneOf, section, text } from "./fields";
+import * as names from "./names";
+import { absolutePathRule } from "./paths";
+import { describeValue } from "./redact";
 
 /** The secret config key holding hosts' SSH private key unless a host names another. */
 export const DEFAULT_PRIVATE_KEY_CONFIG = "sshPrivateKey";
 
-const rule = (pattern: RegExp, expected: string): StringRule => (value) => (pattern.test(value) ? undefined : expected);
+const HOST_KEY_REQUIRED =
+    "is required: host keys are pinned by default; expected \"ssh-ed25519 AAAA...\" (or set insecureSkipHostKeyVerification: true to accept any key)";
 
-const hostNameRule = rule(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "lowercase letters, digits and hyphens (used in resource names and paths)");
-const addressRule = rule(
-    /^([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|[0-9A-Fa-f:]+)$/,
-    "a hostname, IPv4 or IPv6 address",
-);
-const loginRule = rule(/^[a-z_][a-z0-9_-]*\$?$/, "a Unix user name");
-const trustedUserRule = rule(/^@?[a-z_][a-z0-9_.-]*\$?$/, "a Unix user name or @group");
-const hostKeyRule = rule(
-    /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,2}$/,
-    'a public host key "TYPE BASE64", e.g. the first two fields of /etc/ssh/ssh_host_ed25519_key.pub',
-);
-const absolutePathRule = rule(/^\/[A-Za-z0-9._/-]*$/, "an absolute path of letters, digits, '.', '_', '-', '/'");
-const configKeyRule = rule(/^[A-Za-z][A-Za-z0-9_]*$/, "a config key name (without the nix-cache: prefix)");
+/** The fields of an SSH endpoint: a host or its bastion. */
+const endpointShape = {
+    /** Hostname or IP address. */
+    address: text([addressRule], { required: "a string" }),
+    /** TCP port. */
+    port: integer(1, 65535).default(22),
+    /** Login user. */
+    user: text([names.unixUser]).default("root"),
+    /** Pinned host public key (`ssh-ed25519 AAAA...`); undefined only with the opt-out. */
+    hostKey: text([names.hostKey]).optional(),
+};
 
-/** What reading the hosts section needs to know about secrets. */
-export interface HostSecretsLookup {
-    /** How the config key `nix-cache:KEY` is set. */
-    (key: string): "secret" | "plain" | "missing";
+/** The endpoint as the model has it. */
+const endpoint = (value: { address: string; port: number; user: string; hostKey?: string }) => ({
+    /** Hostname or IP address. */
+    address: value.address,
+    /** TCP port. */
+    port: value.port,
+    /** Login user. */
+    user: value.user,
+    /** Pinned host public key (`ssh-ed25519 AAAA...`); undefined only with the opt-out. */
+    ...(value.hostKey === undefined ? {} : { hostKey: value.hostKey }),
+});
+
+/** `sshAgent`: `true` for `$SSH_AUTH_SOCK`, or the agent's socket path. */
+const sshAgent = z.union([flag(), text([absolutePathRule])], {
+    error: (iss) => `expected true, false or an agent socket path; got ${describeValue(iss.input)}`,
+});
+
+/** Host keys are pinned unless opted out; some fields belong to one kind. */
+const hostFieldsAgree = across((value, ctx) => {
+    const insecure = value.insecureSkipHostKeyVerification === true;
+    if (value.hostKey === undefined && !insecure) {
+        ctx.addIssue({ code: "custom", path: ["hostKey"], message: HOST_KEY_REQUIRED, input: undefined });
+    }
+    const proxy = value.proxy as { hostKey?: unknown } | undefined;
+    if (typeof proxy === "object" && proxy !== null && proxy.hostKey === undefined && !insecure) {
+        ctx.addIssue({ code: "custom", path: ["proxy", "hostKey"], message: HOST_KEY_REQUIRED, input: undefined });
+    }
+    if (value.nixosRebuild !== undefined && value.kind !== "nixos") {
+        ctx.addIssue({ code: "custom", path: ["nixosRebuild"], message: "only applies to hosts of kind nixos", input: undefined });
+    }
+    if (value.kind === "user" && Array.isArray(value.trustedUsers) && value.trustedUsers.length > 0) {
+        ctx.addIssue({ code: "custom", path: ["trustedUsers"], message: "cannot be set on a user host: trusted-users is a daemon setting that needs root", input: undefined });
+    }
+});
+
+/** One builder host. */
+const host = section({
+    name: text([names.hostName], { required: "a string" }),
+    kind: oneOf(["nixos", "nix", "user"], { required: "nixos, nix or user" }),
+    ...endpointShape,
+    insecureSkipHostKeyVerification: flag("Explicit, loudly named opt-out of host-key pinning").default(false),
+    privateKeySecret: text([names.configKey], { description: "Secret config key holding the SSH private key" }).optional(),
+    sshAgent: sshAgent.optional(),
+    proxy: section(endpointShape).optional(),
+    trustedUsers: list(text([names.trustedUser])).check(noDuplicates((u) => (typeof u === "string" ? u : undefined), "trusted user")).default([]),
+    nixConfDir: text([absolutePathRule]).default("/etc/nix"),
+    nixosRebuild: oneOf(["switch", "test", "boot", "none"]).optional(),
+    restartDaemon: flag().default(true),
+}, { checks: [hostFieldsAgree] }).transform((h) => ({
+        /** Unique name, used in resource names and render paths. */
+        name: h.name,
+        /** `nixos`, `nix` (multi-user daemon) or `user` (the login user's own nix.conf). */
+        kind: h.kind,
+        /** Where to connect. */
+        ssh: endpoint(h),
+        /** Explicit, loudly named opt-out of host-key pinning. */
+        insecureSkipHostKeyVerification: h.insecureSkipHostKeyVerification,
+        /** Credentials: a secret config key holding the PEM/OpenSSH key, or the SSH agent (`$SSH_AUTH_SOCK` unless a socket is named). */
+        auth: authOf(h.sshAgent, h.privateKeySecret),
+        /** Optional bastion. */
+        proxy: h.proxy === undefined ? undefined : endpoint(h.proxy),
+        /** Users to add to `trusted-users` (merged with the host's own). */
+        trustedUsers: h.trustedUsers,
+        /** The Nix config dir on the host (`/etc/nix`); ignored for `user` hosts. */
+        nixConfDir: h.nixConfDir,
+        /** NixOS only: what to run after the modules change. */
+        nixosRebuild: h.nixosRebuild ?? "switch",
+        /** `nix` hosts: restart nix-daemon after a change. */
+        restartDaemon: h.restartDaemon,
+    }));
+
+function authOf(agent: boolean | string | undefined, configKey: string | undefined) {
+    if (agent === true || typeof agent === "string") {
+        return { kind: "agent" as const, socket: agent === true ? undefined : agent };
+    }
+    return { kind: "privateKey" as const, configKey: configKey ?? DEFAULT_PRIVATE_KEY_CONFIG };
 }
 
-/** Reads `nix-cache:hosts`. Returns the hosts and the secret config keys they use. */
-export function readHostsSection(
-    problems: Problems,
-    path: string,
-    value: unknown,
-    secretState: HostSecretsLookup,
-): { hosts: HostSpec[]; secretKeys: string[] } {
-    const hosts = readList(problems, path, value, {}, (p, item) => readHost(problems, p, item, secretState)) ?? [];
-    reportDuplicates(problems, path, hosts, (h) => h.name, "host name");
-    reportDuplicates(problems, path, hosts, (h) => `${h.ssh.address}:${h.ssh.port}`, "host address:port");
-    const secretKeys = hosts.flatMap((h) => (h.auth.kind === "privateKey" ? [h.auth.configKey] : []));
-    return { hosts, secretKeys: [...new Set(secretKeys)] };
-}
-
-function readHost(problems: Problems, path: string, value: unknown, secretState: HostSecretsLookup): HostSpec | undefined {
-    const item = readObject(problems, path, value, [
-        "name", "kind", "address", "port", "user", "hostKey", "insecureSkipHostKeyVerification",
-        "privateKeySecret", "sshAgent", "proxy", "trustedUsers", "nixConfDir", "nixosRebuild", "restartDaemon",
-    ]);
-    if (!item) {
-        return undefined;
-    }
-    const name = item.requiredString("name", { rule: hostNameRule });
-    if (!item.has("kind")) {
-        problems.add(item.pathOf("kind"), "is required; expected nixos, nix or user");
-    }
-    const kind = item.optionalEnum("kind", ["nixos", "nix", "user"] as const);
-    const insecure = item.optionalBoolean("insecureSkipHostKeyVerification") ?? false;
-    const ssh = readEndpoint(item, insecure);
-    const auth = readAuth(item, secretState);
-    const proxy = item.has("proxy") ? readProxy(problems, item.pathOf("proxy"), item.raw("proxy"), insecure) : undefined;
-    const trustedUsers = item.stringList("trustedUsers", { rule: trustedUserRule }) ?? [];
-    const nixConfDir = item.optionalString("nixConfDir", { rule: absolutePathRule }) ?? "/etc/nix";
-    const nixosRebuild = item.optionalEnum("nixosRebuild", ["switch", "test", "boot", "none"] as const) ?? "switch";
-    const restartDaemon = item.optionalBoolean("restartDaemon") ?? true;
-    if (item.has("nixosRebuild") && kind !== "nixos") {
-        problems.add(item.pathOf("nixosRebuild"), "only applies to hosts of kind nixos");
-    }
-    if (kind === "user" && trustedUsers.length > 0) {
-        problems.add(item.pathOf("trustedUsers"), "cannot be set on a user host: trusted-users is a daemon setting that needs root");
-    }
-    if (name === undefined || kind === undefined || ssh === undefined || auth === undefined) {
-        return undefined;
-    }
-    return { name, kind, ssh, insecureSkipHostKeyVerification: insecure, auth, proxy, trustedUsers, nixConfDir, nixosRebuild, restartDaemon };
-}
-
-function readEndpoint(item: ObjectReader, insecure: boolean): SshEndpointSpec | undefined {
-    const address = item.requiredString("address", { rule: addressRule });
-    const port = item.optionalInteger("port", { min: 1, max: 65535 }) ?? 22;
-    const user = item.optionalString("user", { rule: loginRule }) ?? "root";
-    const hostKey = item.optionalString("hostKey", { rule: hostKeyRule });
-    if (!item.has("hostKey") && !insecure) {
-        item.problems.add(
-            item.pathOf("hostKey"),
-            "is required: host keys are pinned by default; expected \"ssh-ed25519 AAAA...\" " +
-                "(or set insecureSkipHostKeyVerification: true to accept any key)",
-        );
-    }
-    return address === undefined ? undefined : { address, port, user, hostKey };
-}
-
-function readProxy(problems: Problems, path: string, value: unknown, insecure: boolean): SshEndpointSpec | undefined {
-    const item = readObject(problems, path, value, ["address", "port", "user", "hostKey"]);
-    return item ? readEndpoint(item, insecure) : undefined;
-}
-
-function readAuth(item: ObjectReader, secretState: HostSecretsLookup): SshAuthSpec | undefined {
-    const agent = item.raw("sshAgent");
-    if (agent === true || agent === "true") {
-        return { kind: "agent" };
-    }
-    if (typeof agent === "string" && agent !== "false") {
-        const socket = item.optionalString("sshAgent", { rule: absolutePathRule });
-        return socket === undefined ? undefined : { kind: "agent", socket };
-    }
-    if (agent !== undefined && agent !== false && agent !== "false") {
-        item.problems.add(item.pathOf("sshAgent"), "expected true, false or an agent socket path");
-        return undefined;
-    }
-    const configKey = item.optionalString("privateKeySecret", { rule: configKeyRule }) ?? DEFAULT_PRIVATE_KEY_CONFIG;
-    const state = secretState(configKey);
-    if (state !== "secret") {
-        const how = state === "plain" ? "is set in plain text" : "is not set";
-        item.problems.add(
-            item.pathOf("privateKeySecret"),
-            `the SSH private key nix-cache:${configKey} ${how}; expected it set with ` +
-                `\`pulumi config set --secret ${configKey} < KEYFILE\` (or sshAgent: true)`,
-        );
-    }
-    return { kind: "privateKey", configKey };
-}
+/** `nix-cache:hosts`: builder hosts managed over SSH, names and addresses each once. */
+export const hostsSection = list(host, { description: "Builder hosts managed over SSH; see docs/hosts.md" })
+    .check(noDuplicates((h: { name?: unknown }) => (typeof h?.name === "string" ? h.name : undefined), "host name"))
+    .check(
+        noDuplicates(
+            (h: { ssh?: { address: string; port: number } }) => (h?.ssh ? `${h.ssh.address}:${h.ssh.port}` : undefined),
+            "host address:port",
+        ),
+    );

@@ -1,58 +1,60 @@
-import { MirrorSpec } from "./model";
-import { Problems } from "./problems";
-import { readObject, StringRule } from "./reader";
-
-const rule = (pattern: RegExp, expected: string): StringRule => (value) => (pattern.test(value) ? undefined : expected);
-
-const bucketRule = rule(
-    /^(?!.*\.\.)(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
-    "an S3 bucket name: 3-63 lowercase letters, digits, '.' or '-'",
-);
-const regionRule = rule(/^[a-z]{2}(-[a-z]+)+-\d+$/, "an AWS region such as us-east-1");
-const endpointRule = rule(/^https?:\/\/[^\s/?#]+\/?$/, "an http(s):// endpoint URL without a path");
-const keyNameRule = rule(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "a key name such as atproto-mirror-1");
-const arnRule = rule(/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/\S+$/, "an IAM OIDC provider ARN");
+import { z } from "zod";
+import { across, flag, integer, oneOf, section, text } from "./fields";
+import * as names from "./names";
+import { urlProblem } from "./urls";
 
 /** Default `Priority` of the mirror: after cache.nixos.org (40) and Cachix (41). */
 export const DEFAULT_MIRROR_PRIORITY = 50;
 
-/**
- * Reads `nix-cache:mirror`. The section is checked for typos even when `enabled` is false;
- * it yields a mirror only when enabled.
- */
-export function readMirrorSection(
-    problems: Problems,
-    path: string,
-    value: unknown,
-    cacheName: string | undefined,
-): MirrorSpec | undefined {
-    const item = readObject(problems, path, value, [
-        "enabled", "bucket", "region", "endpoint", "public", "priority", "keyName", "retentionDays",
-        "ciCredentials", "oidcProviderArn",
-    ]);
-    if (!item) {
-        return undefined;
+/** A custom S3 endpoint: `http(s)://HOST[:PORT]`, nothing after (its parts become S3 store parameters). */
+const endpointRule = (value: string) => urlProblem(value, { schemes: ["https", "http"], path: false });
+
+/** An enabled mirror needs a bucket; CI's credentials are AWS's only. */
+const mirrorFieldsAgree = across((value, ctx) => {
+    const issue = (key: string, message: string) => ctx.addIssue({ code: "custom", path: [key], message, input: undefined });
+    if (value.enabled !== false && value.bucket === undefined) {
+        issue("bucket", "is required; expected a string");
     }
-    const enabled = item.optionalBoolean("enabled") ?? true;
-    const bucket = enabled ? item.requiredString("bucket", { rule: bucketRule }) : item.optionalString("bucket", { rule: bucketRule });
-    const spec = {
-        bucket,
-        region: item.optionalString("region", { rule: regionRule }) ?? "us-east-1",
-        endpoint: item.optionalString("endpoint", { rule: endpointRule }),
-        public: item.optionalBoolean("public") ?? true,
-        priority: item.optionalInteger("priority", { min: 0, max: 1000 }) ?? DEFAULT_MIRROR_PRIORITY,
-        keyName: item.optionalString("keyName", { rule: keyNameRule }) ?? `${cacheName ?? "cache"}-mirror-1`,
-        retentionDays: item.optionalInteger("retentionDays", { min: 1, max: 36500 }),
-        ciCredentials: item.optionalEnum("ciCredentials", ["oidc", "accessKeys"] as const) ?? "oidc",
-        oidcProviderArn: item.optionalString("oidcProviderArn", { rule: arnRule }),
-    };
-    if (spec.oidcProviderArn !== undefined && spec.ciCredentials !== "oidc") {
-        problems.add(item.pathOf("oidcProviderArn"), "only applies when ciCredentials is oidc");
+    if (value.oidcProviderArn !== undefined && (value.ciCredentials ?? "oidc") !== "oidc") {
+        issue("oidcProviderArn", "only applies when ciCredentials is oidc");
     }
-    if (spec.endpoint !== undefined && (spec.oidcProviderArn !== undefined || item.has("ciCredentials"))) {
+    if (value.endpoint !== undefined && (value.oidcProviderArn !== undefined || value.ciCredentials !== undefined)) {
         // An S3-compatible server is not AWS: no IAM role or user is made for CI there.
-        const key = spec.oidcProviderArn !== undefined ? "oidcProviderArn" : "ciCredentials";
-        problems.add(item.pathOf(key), "only applies to AWS; with endpoint set, CI's key for that server is set by hand (see docs/mirror.md)");
+        const key = value.oidcProviderArn !== undefined ? "oidcProviderArn" : "ciCredentials";
+        issue(key, "only applies to AWS; with endpoint set, CI's key for that server is set by hand (see docs/mirror.md)");
     }
-    return enabled && bucket !== undefined ? { ...spec, bucket } : undefined;
-}
+});
+
+/**
+ * `nix-cache:mirror`. The section is checked for typos even when `enabled` is false; it
+ * yields a mirror only when enabled.
+ */
+export const mirrorSection = section(
+    {
+        enabled: flag("Turn the mirror on (default) or off, keeping the section").default(true),
+        /** Bucket name. */
+        bucket: text([names.bucketName]).optional(),
+        /** AWS region. */
+        region: text([names.awsRegion]).default("us-east-1"),
+        /** Custom S3 endpoint (an S3-compatible server); AWS when undefined. */
+        endpoint: text([endpointRule]).optional(),
+        /** Anonymous reads allowed (hosts need no credentials). */
+        public: flag().default(true),
+        /** `Priority` in nix-cache-info and on hosts' substituter URL (lower wins). */
+        priority: integer(0, 1000).default(DEFAULT_MIRROR_PRIORITY),
+        /** Name of the mirror's signing key, e.g. `atproto-mirror-1`; `CACHE-mirror-1` unless set. */
+        keyName: text([names.nixKeyName]).optional(),
+        /** Expire cache objects after this many days; kept forever when undefined. */
+        retentionDays: integer(1, 36500).optional(),
+        /** How CI gets write access: GitHub OIDC (keyless) or long-lived access keys (opt-in). */
+        ciCredentials: oneOf(["oidc", "accessKeys"]).optional(),
+        /** ARN of an existing GitHub OIDC provider; one is created when undefined. */
+        oidcProviderArn: text([names.oidcProviderArn]).optional(),
+    },
+    { description: "Optional S3 mirror; see docs/mirror.md", checks: [mirrorFieldsAgree] },
+).transform(({ enabled, bucket, ciCredentials, ...rest }) =>
+    enabled && bucket !== undefined ? { ...rest, bucket, ciCredentials: ciCredentials ?? "oidc" } : undefined,
+);
+
+/** The mirror as parsed, before the stack names its key. */
+export type ParsedMirror = NonNullable<z.output<typeof mirrorSection>>;

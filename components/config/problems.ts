@@ -1,3 +1,7 @@
+import type { z } from "zod";
+import { PROJECT_NAME } from "./model";
+import { describeKey } from "./redact";
+
 /** One thing wrong with the stack configuration. */
 export interface ConfigProblem {
     /** The config key path, e.g. `nix-cache:hosts[0].address`. */
@@ -25,41 +29,20 @@ export function formatProblems(problems: readonly ConfigProblem[]): string {
     return [`Invalid stack configuration (${problems.length} ${noun}):`, ...lines].join("\n");
 }
 
-/** Collects problems while the configuration is read, so all of them are reported at once. */
-export class Problems {
-    private readonly found: ConfigProblem[] = [];
-
-    /** Records a problem at `path`. */
-    add(path: string, message: string): void {
-        this.found.push({ path, message });
-    }
-
-    /** The problems found so far. */
-    get list(): readonly ConfigProblem[] {
-        return this.found;
-    }
-
-    /** Throws a {@link ConfigValidationError} if anything was found. */
-    throwIfAny(): void {
-        if (this.found.length > 0) {
-            throw new ConfigValidationError(this.found);
-        }
-    }
+/**
+ * The problems of a failed schema parse. Every message was written by the schema's own error
+ * functions; the path is spelled as users write it: `nix-cache:hosts[0].hostKey`.
+ */
+export function problemsOfIssues(issues: readonly z.core.$ZodIssue[]): ConfigProblem[] {
+    return issues.map((issue) => ({ path: configPath(issue.path), message: issue.message }));
 }
 
-/** A short, printable rendering of a (non-secret) config value for error messages. */
-export function describeValue(value: unknown): string {
-    if (value === undefined) {
-        return "nothing";
+/** `["hosts", 0, "hostKey"]` as `nix-cache:hosts[0].hostKey`; secret-looking keys are hidden. */
+export function configPath(segments: readonly PropertyKey[]): string {
+    const [first, ...rest] = segments;
+    let path = `${PROJECT_NAME}:${describeKey(String(first ?? ""))}`;
+    for (const segment of rest) {
+        path += typeof segment === "number" ? `[${segment}]` : `.${describeKey(String(segment))}`;
     }
-    const text = typeof value === "string" ? JSON.stringify(value) : safeJson(value);
-    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-function safeJson(value: unknown): string {
-    try {
-        return JSON.stringify(value) ?? String(value);
-    } catch {
-        return String(value);
-    }
+    return path;
 }

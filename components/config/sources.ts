@@ -1,8 +1,9 @@
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
-import { parse as parseYaml } from "yaml";
-import { PROJECT_NAME } from "./model";
+import { LineCounter, parseDocument } from "yaml";
 import { RawStackConfig } from "./load";
+import { PROJECT_NAME } from "./model";
+import { secretLikeness } from "./redact";
 
 /** The running Pulumi program's configuration. */
 export function rawConfigFromPulumi(): RawStackConfig {
@@ -13,14 +14,26 @@ export function rawConfigFromPulumi(): RawStackConfig {
     return { values, secretKeys };
 }
 
+/** A stack file that cannot be read as YAML settings; the message names the file, line and column. */
+export class StackFileError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "StackFileError";
+    }
+}
+
+/** Stack files are small; a larger one is not a stack file (and would be slow to report on). */
+const MAX_STACK_FILE_BYTES = 1024 * 1024;
+/** Longest parser message shown: it may quote the stack file. */
+const MAX_MESSAGE = 120;
+
 /**
  * A stack settings file (`stacks/Pulumi.NAME.yaml`), read without the Pulumi CLI: keys without
  * a namespace belong to the project, and `secure:` values are secrets whose ciphertext is never
- * read.
+ * read. Throws a {@link StackFileError} for a file that is not YAML settings.
  */
 export function rawConfigFromStackFile(file: string): RawStackConfig {
-    const document = parseYaml(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
-    const config = document?.config ?? {};
+    const config = readStackSettings(file);
     const values: Record<string, unknown> = {};
     const secretKeys = new Set<string>();
     for (const [key, value] of Object.entries(config)) {
@@ -32,4 +45,42 @@ export function rawConfigFromStackFile(file: string): RawStackConfig {
         }
     }
     return { values, secretKeys };
+}
+
+/** The `config:` mapping of a stack file. */
+function readStackSettings(file: string): Record<string, unknown> {
+    const fail = (where: string, message: string): never => {
+        throw new StackFileError(`Cannot read stack file ${file}: ${where}${shortMessage(message)}`);
+    };
+    if (fs.statSync(file).size > MAX_STACK_FILE_BYTES) {
+        fail("", `larger than ${MAX_STACK_FILE_BYTES} bytes; expected a Pulumi stack settings file`);
+    }
+    const lineCounter = new LineCounter();
+    const document = parseDocument(fs.readFileSync(file, "utf8"), { lineCounter, prettyErrors: false, uniqueKeys: true });
+    // Warnings (an unknown tag, say) would change what a value means: treat them as errors.
+    for (const error of [...document.errors, ...document.warnings]) {
+        const { line, col } = lineCounter.linePos(error.pos[0]);
+        fail(`line ${line}, column ${col}: `, error.message);
+    }
+    let root: unknown;
+    try {
+        root = document.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+        fail("", error instanceof Error ? error.message : String(error));
+    }
+    const config = root === null || root === undefined ? {} : isMapping(root) ? (root.config ?? {}) : undefined;
+    return isMapping(config) ? config : fail("", "expected a YAML mapping with a `config:` mapping of settings");
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
+}
+
+/** A parser message as shown: one line, not too long, and never a secret it quotes. */
+function shortMessage(message: string): string {
+    const line = message.split("\n")[0];
+    if (secretLikeness(line)) {
+        return "invalid YAML (details hidden: they quote a value that looks secret)";
+    }
+    return line.length > MAX_MESSAGE ? `${line.slice(0, MAX_MESSAGE - 3)}...` : line;
 }

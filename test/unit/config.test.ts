@@ -120,7 +120,7 @@ describe("cache section", () => {
     it("accepts a custom cache URL and rejects a malformed one", () => {
         expect(problemsOf({ cache: { ...MINIMAL.cache, url: "https://cache.example.org/atproto" } })).toEqual([]);
         expect(problemsOf({ cache: { ...MINIMAL.cache, url: "ftp://x" } })).toEqual([
-            'nix-cache:cache.url: "ftp://x" is not valid; expected an https:// (or http://, file:///) URL without query or fragment',
+            'nix-cache:cache.url: "ftp://x" is not valid; expected an https://, http:// or file:/// URL without credentials, query or fragment',
         ]);
     });
 });
@@ -203,11 +203,11 @@ describe("github section", () => {
             'nix-cache:github.secret.scope: expected one of repository, organization, environment; got "org"',
             'nix-cache:github.secret.name: "GITHUB_TOKEN" is not valid; expected a secret name of letters, digits and underscores, not starting with a digit or GITHUB_',
             'nix-cache:github.secret.visibility: only applies when scope is organization; scope is "repository"',
-            'nix-cache:github.workflow.actions.cachix: "cachix-action" is not valid; expected an action reference OWNER/REPO@REF',
-            "nix-cache:github.workflow.actions.pins.other/action: unknown key; expected one of: actions/checkout, cachix/install-nix-action, cachix/cachix-action, aws-actions/configure-aws-credentials",
-            'nix-cache:github.workflow.actions.pins.cachix/cachix-action: "abc" is not valid; expected a full 40-character lowercase commit SHA',
             'nix-cache:github.workflow.path: "build.yml" is not valid; expected a path like .github/workflows/build.yml',
-            'nix-cache:github.workflow.schedule: "nightly" is not valid; expected a five-field cron expression such as "51 2 * * *"',
+            'nix-cache:github.workflow.schedule: "nightly" is not valid; expected a five-field cron expression such as "51 2 * * *" (minute 0-59, hour 0-23, day 1-31, month 1-12 or JAN-DEC, weekday 0-6 or SUN-SAT)',
+            'nix-cache:github.workflow.actions.cachix: "cachix-action" is not valid; expected an action reference OWNER/REPO@REF',
+            'nix-cache:github.workflow.actions.pins.cachix/cachix-action: "abc" is not valid; expected a full 40-character lowercase commit SHA',
+            "nix-cache:github.workflow.actions.pins.other/action: unknown key; expected one of: actions/checkout, cachix/install-nix-action, cachix/cachix-action, aws-actions/configure-aws-credentials",
         ]);
     });
 
@@ -284,12 +284,12 @@ describe("hosts section", () => {
         expect(problems).toEqual([
             'nix-cache:hosts[0].name: "Bad Name" is not valid; expected lowercase letters, digits and hyphens (used in resource names and paths)',
             'nix-cache:hosts[0].kind: expected one of nixos, nix, user; got "debian"',
-            'nix-cache:hosts[0].address: "bad address" is not valid; expected a hostname, IPv4 or IPv6 address',
+            'nix-cache:hosts[0].address: "bad address" is not valid; expected a hostname (letters, digits and inner hyphens, dot-separated), IPv4 or IPv6 address',
             "nix-cache:hosts[0].port: expected an integer from 1 to 65535; got 70000",
             'nix-cache:hosts[0].user: "Root" is not valid; expected a Unix user name',
             'nix-cache:hosts[0].hostKey: "AAAA" is not valid; expected a public host key "TYPE BASE64", e.g. the first two fields of /etc/ssh/ssh_host_ed25519_key.pub',
             'nix-cache:hosts[0].trustedUsers[1]: "not ok" is not valid; expected a Unix user name or @group',
-            'nix-cache:hosts[0].nixConfDir: "etc/nix" is not valid; expected an absolute path of letters, digits, \'.\', \'_\', \'-\', \'/\'',
+            'nix-cache:hosts[0].nixConfDir: "etc/nix" is not valid; expected an absolute path in normal form (no \'.\', \'..\', \'//\' or trailing \'/\') of letters, digits, \'.\', \'_\', \'-\', \'/\'',
             "nix-cache:hosts[0].nixosRebuild: only applies to hosts of kind nixos",
             "nix-cache:hosts[1].trustedUsers: cannot be set on a user host: trusted-users is a daemon setting that needs root",
             "nix-cache:hosts[2].name: is required; expected a string",

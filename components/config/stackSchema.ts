@@ -1,0 +1,160 @@
+import { z } from "zod";
+import { cacheSection, extraCachesSection } from "./cacheSection";
+import { across, flag } from "./fields";
+import { githubSection } from "./githubSection";
+import { DEFAULT_PRIVATE_KEY_CONFIG, hostsSection } from "./hostsSection";
+import { mirrorSection } from "./mirrorSection";
+import { PROJECT_NAME } from "./model";
+
+/** Config keys that hold secrets, besides the hosts' private-key keys. */
+export const SECRET_CONFIG_KEYS = ["cachixAuthToken", "cachixSigningKey"] as const;
+
+/** How a secret is in the stack file (`secure: CIPHERTEXT`); the program never sees its value here. */
+export function secretSlot(name: string) {
+    const error = () => `is set in plain text; set it with \`pulumi config set --secret ${name}\``;
+    return z.strictObject({ secure: z.string({ error }) }, { error }).meta({ description: `Secret, set with pulumi config set --secret ${name}` });
+}
+
+/** The top-level keys of a stack and their schemas; `nix-cache:KEY` in the stack file. */
+export const STACK_KEYS = {
+    cache: cacheSection,
+    useCacheNixosOrg: flag("Trust cache.nixos.org, first in every list").default(true),
+    extraCaches: extraCachesSection.default([]),
+    github: githubSection.optional(),
+    hosts: hostsSection.default([]),
+    mirror: mirrorSection.optional(),
+    cachixAuthToken: secretSlot("cachixAuthToken").optional(),
+    cachixSigningKey: secretSlot("cachixSigningKey").optional(),
+};
+
+/** Options of {@link stackSchema}. */
+export interface StackSchemaOptions {
+    /**
+     * Secrets the stack uses must be set (`pulumi up`); without it (`render`), placeholders
+     * stand in for missing ones.
+     */
+    readonly secretsRequired: boolean;
+}
+
+type SecretState = "secret" | "plain" | "missing";
+
+/**
+ * The whole stack: its config keys, un-namespaced (`cache` for `nix-cache:cache`), as one
+ * object, validated in one pass and turned into the model every component consumes.
+ */
+export function stackSchema(options: StackSchemaOptions) {
+    return z
+        .preprocess(
+            withoutEmptySections,
+            // The check goes on the object itself: zod skips those on a wrapper once a field failed.
+            z.looseObject(STACK_KEYS, { error: () => "expected the stack's config keys" }).check(
+                stackRules(options.secretsRequired),
+            ),
+        )
+        .transform((doc) => ({
+            /** The organisation's cache. */
+            cache: doc.cache,
+            /** Trust cache.nixos.org (first in every list). */
+            useCacheNixosOrg: doc.useCacheNixosOrg,
+            /** Other caches to trust, in config order. */
+            extraCaches: doc.extraCaches,
+            /** GitHub CI, when configured. */
+            github: doc.github,
+            /** Builder hosts. */
+            hosts: doc.hosts,
+            /** The S3 mirror, when enabled; its key is named after the cache unless set. */
+            mirror: doc.mirror === undefined ? undefined : { ...doc.mirror, keyName: doc.mirror.keyName ?? `${doc.cache.name}-mirror-1` },
+            /** Which secrets are set. */
+            secrets: {
+                /** `nix-cache:cachixAuthToken` is set (as a secret). */
+                cachixAuthToken: doc.cachixAuthToken !== undefined,
+                /** `nix-cache:cachixSigningKey` is set (as a secret). */
+                cachixSigningKey: doc.cachixSigningKey !== undefined,
+            },
+        }));
+}
+
+/** Rules across sections: unknown keys, the secrets the stack uses, what a private cache needs. */
+function stackRules(secretsRequired: boolean) {
+    const known = Object.keys(STACK_KEYS);
+    return across((doc, ctx) => {
+        const state = (key: string): SecretState => {
+            const value = doc[key];
+            if (value === undefined) {
+                return secretsRequired ? "missing" : "secret";
+            }
+            return typeof value === "object" && value !== null && "secure" in value ? "secret" : "plain";
+        };
+        const issue = (path: PropertyKey[], message: string) => ctx.addIssue({ code: "custom", path, message, input: undefined });
+        const hostKeys = hostKeyNames(doc.hosts);
+        const allowed = [...known, ...hostKeys.map((h) => h.configKey)];
+        for (const key of Object.keys(doc)) {
+            if (!allowed.includes(key)) {
+                issue([key], `unknown config key; expected one of: ${[...new Set(allowed)].map((k) => `${PROJECT_NAME}:${k}`).join(", ")}`);
+            }
+        }
+        for (const { index, configKey } of hostKeys) {
+            const how = { secret: undefined, plain: "is set in plain text", missing: "is not set" }[state(configKey)];
+            if (how !== undefined) {
+                issue(["hosts", index, "privateKeySecret"], `the SSH private key ${PROJECT_NAME}:${configKey} ${how}; expected it set with ` +
+                    `\`pulumi config set --secret ${configKey} < KEYFILE\` (or sshAgent: true)`);
+            }
+        }
+        const credential = githubCredential(doc.github);
+        const needed = credential === "signingKey" ? "cachixSigningKey" : "cachixAuthToken";
+        if (credential !== undefined && state(needed) === "missing") {
+            issue([needed], `is required by github.secret.credential ${JSON.stringify(credential)}; set it with \`pulumi config set --secret ${needed}\``);
+        }
+        const isPrivate = (doc.cache as { private?: unknown } | undefined)?.private === true;
+        if (isPrivate && credential === "signingKey") {
+            issue(["github", "secret", "credential"], '"signingKey" cannot read a private cache: CI needs the auth token to pull from it; expected "authToken"');
+        }
+        if (isPrivate && Array.isArray(doc.hosts) && doc.hosts.length > 0 && state("cachixAuthToken") === "missing") {
+            issue(["cachixAuthToken"], "is required: the cache is private and hosts need a netrc token; set it with `pulumi config set --secret cachixAuthToken`");
+        }
+    });
+}
+
+/**
+ * The secret config keys the hosts log in with, read from each host whether or not the rest
+ * of it is valid: a host whose address is wrong still needs its key.
+ */
+function hostKeyNames(hosts: unknown): { index: number; configKey: string }[] {
+    if (!Array.isArray(hosts)) {
+        return [];
+    }
+    return hosts.flatMap((host: unknown, index) => {
+        if (typeof host !== "object" || host === null) {
+            return [];
+        }
+        const parsed = (host as { auth?: { kind: string; configKey?: string } }).auth;
+        if (parsed !== undefined) {
+            return parsed.kind === "privateKey" ? [{ index, configKey: parsed.configKey as string }] : [];
+        }
+        const raw = host as { sshAgent?: unknown; privateKeySecret?: unknown };
+        const agent = raw.sshAgent !== undefined && raw.sshAgent !== null && raw.sshAgent !== false && raw.sshAgent !== "false";
+        const configKey = typeof raw.privateKeySecret === "string" && /^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(raw.privateKeySecret)
+            ? raw.privateKeySecret
+            : DEFAULT_PRIVATE_KEY_CONFIG;
+        return agent ? [] : [{ index, configKey }];
+    });
+}
+
+/** The Cachix credential CI uses, when the github section names a usable one. */
+function githubCredential(github: unknown): "authToken" | "signingKey" | undefined {
+    if (typeof github !== "object" || github === null) {
+        return undefined;
+    }
+    const credential = (github as { secret?: { credential?: unknown } }).secret?.credential ?? "authToken";
+    return credential === "authToken" || credential === "signingKey" ? credential : undefined;
+}
+
+/** Pulumi.yaml gives optional sections an empty default (`{}`), which means "not configured". */
+function withoutEmptySections(doc: unknown): unknown {
+    if (typeof doc !== "object" || doc === null) {
+        return doc;
+    }
+    const empty = (value: unknown) =>
+        value === null || value === "{}" || (typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 0);
+    return Object.fromEntries(Object.entries(doc).filter(([, value]) => !empty(value)));
+}
