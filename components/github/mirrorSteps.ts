@@ -8,11 +8,20 @@ import type { WorkflowModel } from "./workflow";
 import type { WorkflowStep } from "./workflowSteps";
 
 /**
- * When the build job copies its outputs to the S3 mirror: pushes to the branch and nightly
- * runs, the runs whose OIDC subject (`ref:refs/heads/BRANCH`) the role trusts. Pull requests
- * and manual runs never write to the mirror.
+ * The runs that copy to the S3 mirror: pushes to the branch and nightly runs, the runs whose
+ * OIDC subject (`ref:refs/heads/BRANCH`) the role trusts. Pull requests and manual runs
+ * (`workflow_dispatch`, which may run on any branch) never write to the mirror.
  */
-export const MIRROR_PUSH_CONDITION = "github.event_name == 'push' || github.event_name == 'schedule'";
+export const MIRROR_PUSH_EVENTS = "github.event_name == 'push' || github.event_name == 'schedule'";
+
+/**
+ * The `if:` of the mirror steps. `!cancelled()` replaces the implicit `success()`: the mirror
+ * is filled even when the Cachix push or verification failed, which is when a second cache is
+ * needed most. It still needs the build itself to have succeeded, or there is nothing to copy.
+ */
+export function mirrorPushCondition(buildStepId: string): string {
+    return `!cancelled() && steps.${buildStepId}.outcome == 'success' && (${MIRROR_PUSH_EVENTS})`;
+}
 
 /** Whether the job needs `id-token: write`: only to assume the mirror's role through OIDC. */
 export function needsIdToken(model: WorkflowModel): boolean {
@@ -25,7 +34,7 @@ export function needsIdToken(model: WorkflowModel): boolean {
  * then `nix copy` to the S3 store. The signing key is written to a private temporary file for
  * the copy and removed afterwards; it never appears in the script text.
  */
-export function mirrorSteps(model: WorkflowModel, outputsFile: string): WorkflowStep[] {
+export function mirrorSteps(model: WorkflowModel, outputsFile: string, buildStepId: string): WorkflowStep[] {
     const mirror = model.mirror;
     if (mirror === undefined) {
         return [];
@@ -39,27 +48,36 @@ export function mirrorSteps(model: WorkflowModel, outputsFile: string): Workflow
                   "aws-secret-access-key": secret(MIRROR_SECRET_NAMES.secretAccessKey),
               };
     const actions = model.github.workflow.actions;
+    const condition = mirrorPushCondition(buildStepId);
     return [
         {
             name: "Configure AWS credentials for the mirror",
-            if: MIRROR_PUSH_CONDITION,
+            if: condition,
             uses: resolveAction(actions.awsCredentials, actions).uses,
             with: { "aws-region": mirror.region, ...credentials },
         },
-        copyStep(mirror, outputsFile),
+        copyStep(mirror, outputsFile, condition),
     ];
 }
 
-function copyStep(mirror: MirrorSpec, outputsFile: string): WorkflowStep {
+/** The copy; a failure is reported as an error annotation and fails the job. */
+function copyStep(mirror: MirrorSpec, outputsFile: string, condition: string): WorkflowStep {
     return {
         name: "Copy build outputs to the mirror",
-        if: MIRROR_PUSH_CONDITION,
+        if: condition,
         env: { MIRROR_STORE: mirrorPushUrl(mirror), MIRROR_SIGNING_KEY: workflowExpression(`secrets.${MIRROR_SECRET_NAMES.signingKey}`) },
         run: [
+            'if [ -z "${MIRROR_SIGNING_KEY:-}" ]; then',
+            `  echo "::error::The ${MIRROR_SECRET_NAMES.signingKey} secret is empty or not visible to this run; nothing can be copied to the mirror."`,
+            "  exit 1",
+            "fi",
             'key_file="$RUNNER_TEMP/nix-mirror-signing-key"',
             'trap \'rm -f "$key_file"\' EXIT',
             '(umask 077 && printf \'%s\' "$MIRROR_SIGNING_KEY" > "$key_file")',
-            `xargs nix copy --to "$MIRROR_STORE&secret-key=$key_file" < ${outputsFile}`,
+            `if ! xargs nix copy --to "$MIRROR_STORE&secret-key=$key_file" < ${outputsFile}; then`,
+            '  echo "::error title=S3 mirror push failed::nix copy to the mirror failed; it lacks this run\'s outputs."',
+            "  exit 1",
+            "fi",
             "",
         ].join("\n"),
     };

@@ -6,6 +6,7 @@ import type { WorkflowModel } from "./workflow";
 /** One step of the build job, in the key order the file shows. */
 export interface WorkflowStep {
     readonly name: string;
+    readonly id?: string;
     readonly if?: string;
     readonly uses?: string;
     readonly with?: Readonly<Record<string, string | boolean>>;
@@ -15,6 +16,9 @@ export interface WorkflowStep {
 
 /** The environment variable the cachix CLI reads each credential from. */
 const CLI_VARIABLE = { authToken: "CACHIX_AUTH_TOKEN", signingKey: "CACHIX_SIGNING_KEY" } as const;
+
+/** The build step's id, so later steps can ask whether the build itself succeeded. */
+const BUILD_STEP_ID = "build";
 
 /** Output paths of the build, one a line, for the push and verify steps. */
 const OUTPUTS_FILE = '"$RUNNER_TEMP/nix-cache-outputs"';
@@ -65,13 +69,14 @@ export function buildSteps(model: WorkflowModel, target: string | undefined): Wo
     if (github.workflow.verify) {
         steps.push(pushStep(model, secretValue), verifyStep(model));
     }
-    return [...steps, ...mirrorSteps(model, OUTPUTS_FILE)];
+    return [...steps, ...mirrorSteps(model, OUTPUTS_FILE, BUILD_STEP_ID)];
 }
 
 function buildStep(target: string | undefined): WorkflowStep {
     const installable = target === undefined ? "." : '".#$TARGET"';
     return {
         name: "Build",
+        id: BUILD_STEP_ID,
         ...(target === undefined ? {} : { env: { TARGET: target } }),
         run: [`nix build -L --print-out-paths ${installable} > ${OUTPUTS_FILE}`, `cat ${OUTPUTS_FILE}`, ""].join("\n"),
     };

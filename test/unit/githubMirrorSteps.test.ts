@@ -1,13 +1,13 @@
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { renderWorkflow } from "../../components/github/workflow";
-import { MIRROR_PUSH_CONDITION } from "../../components/github/mirrorSteps";
-import { bool, evaluate } from "../support/expressions";
+import { mirrorPushCondition } from "../../components/github/mirrorSteps";
+import { evaluateStepIf, JobStatus } from "../support/expressions";
 import { ATPROTO_GITHUB, githubModel } from "../support/githubModels";
 
 interface Job {
     permissions?: Record<string, string>;
-    steps: { name: string; if?: string; uses?: string; with?: Record<string, string>; env?: Record<string, string>; run?: string }[];
+    steps: { name: string; id?: string; if?: string; uses?: string; with?: Record<string, string>; env?: Record<string, string>; run?: string }[];
 }
 const buildJob = (extra: Record<string, unknown>): { workflow: { permissions: unknown }; job: Job } => {
     const model = githubModel(ATPROTO_GITHUB, extra);
@@ -30,11 +30,12 @@ describe("the workflow's S3 mirror push", () => {
         const [configure, copy] = job.steps.slice(-2);
         expect(configure).toEqual({
             name: "Configure AWS credentials for the mirror",
-            if: MIRROR_PUSH_CONDITION,
+            if: mirrorPushCondition("build"),
             uses: "aws-actions/configure-aws-credentials@v4",
             with: { "aws-region": "eu-west-1", "role-to-assume": "${{ secrets.NIX_MIRROR_AWS_ROLE_ARN }}" },
         });
-        expect(copy.if).toBe("github.event_name == 'push' || github.event_name == 'schedule'");
+        expect(copy.if).toBe("!cancelled() && steps.build.outcome == 'success' && (github.event_name == 'push' || github.event_name == 'schedule')");
+        expect(job.steps.find((s) => s.name === "Build")?.id).toBe("build");
         expect(copy.env).toEqual({
             MIRROR_STORE: "s3://atproto-nix-cache?region=eu-west-1&compression=zstd",
             MIRROR_SIGNING_KEY: "${{ secrets.NIX_MIRROR_SIGNING_KEY }}",
@@ -61,14 +62,36 @@ describe("the workflow's S3 mirror push", () => {
         expect(names.indexOf("Verify build outputs are in the cache")).toBeLessThan(names.indexOf("Copy build outputs to the mirror"));
     });
 
+    const copyIf = () => buildJob({ mirror: { bucket: "atproto-nix-cache" } }).job.steps.find((s) => s.name === "Copy build outputs to the mirror")!.if!;
+    const configureIf = () => buildJob({ mirror: { bucket: "atproto-nix-cache" } }).job.steps.find((s) => s.name === "Configure AWS credentials for the mirror")!.if!;
+    const runs = (condition: string, event: string, status: JobStatus, build: string) =>
+        evaluateStepIf(condition, { github: { event_name: event, repository: "atproto-nix/nur" }, steps: { build: { outcome: build, conclusion: build } } }, status);
+
     it.each([
         ["push", true],
         ["schedule", true],
         ["pull_request", false],
         ["workflow_dispatch", false],
     ])("GitHub's expression engine: a %s run copies to the mirror: %s", (event, copies) => {
-        const { job } = buildJob({ mirror: { bucket: "atproto-nix-cache" } });
-        const copy = job.steps.find((s) => s.name === "Copy build outputs to the mirror");
-        expect(bool(evaluate(copy!.if!, { github: { event_name: event, repository: "atproto-nix/nur" } }))).toBe(copies);
+        expect(runs(copyIf(), event, "success", "success")).toBe(copies);
+        expect(runs(configureIf(), event, "success", "success")).toBe(copies);
+    });
+
+    it("still copies when the Cachix push or verification failed (the job is failing), not when the build failed or the run was cancelled", () => {
+        for (const condition of [copyIf(), configureIf()]) {
+            expect(runs(condition, "push", "failure", "success")).toBe(true);
+            expect(runs(condition, "schedule", "failure", "success")).toBe(true);
+            expect(runs(condition, "push", "failure", "failure")).toBe(false);
+            expect(runs(condition, "push", "cancelled", "success")).toBe(false);
+        }
+        // Without a status function GitHub would have applied success(): the old behaviour skipped it.
+        expect(runs("github.event_name == 'push'", "push", "failure", "success")).toBe(false);
+    });
+
+    it("fails the job with an error annotation when the copy fails or the signing key is missing", () => {
+        const copy = buildJob({ mirror: { bucket: "atproto-nix-cache" } }).job.steps.find((s) => s.name === "Copy build outputs to the mirror")!;
+        expect(copy.run).toMatch(/if ! xargs nix copy [^\n]*; then\n\s+echo "::error title=S3 mirror push failed::[^"]*"\n\s+exit 1\n/);
+        expect(copy.run).toMatch(/if \[ -z "\$\{MIRROR_SIGNING_KEY:-\}" \]; then\n\s+echo "::error::[^"]*NIX_MIRROR_SIGNING_KEY[^"]*"\n\s+exit 1\n/);
+        expect(copy).not.toHaveProperty("continue-on-error");
     });
 });
