@@ -9,7 +9,15 @@ import { ConfigValidationError } from "../../components/config/problems";
 import { mirrorCiSecrets, mirrorSecretPlacements } from "../../components/mirror/ciSecrets";
 import { mirrorLifecycleRules, RETENTION_MIN_OBJECT_BYTES } from "../../components/mirror/lifecycle";
 import { MIRROR_ARTIFACT_PATHS, mirrorArtifacts } from "../../components/mirror/mirrorArtifacts";
-import { mirrorTrustedCache } from "../../components/mirror/mirrorCache";
+import { mirrorPublicKeyPlaceholder, mirrorTrustedCache } from "../../components/mirror/mirrorCache";
+import { generateNixSigningKey } from "../../components/mirror/signingKey";
+import { rawConfigFromStackFile } from "../../components/config/sources";
+import { hostScripts } from "../../components/hosts/hostScripts";
+import { hostPayload } from "../../components/hosts/payload";
+import { trustedCaches } from "../../components/identity/trustedCaches";
+import { renderNixConfLines } from "../../components/render/nixConf";
+import { renderNixosModule } from "../../components/render/nixosModule";
+import { stackFile } from "../../cli/args";
 import { NIX_CACHE_INFO_CONTENT_TYPE, renderNixCacheInfo } from "../../components/mirror/nixCacheInfo";
 import { mirrorProviderArgs } from "../../components/mirror/providerArgs";
 import { mirrorHttpUrl, mirrorPushUrl, mirrorSubstituterUrl } from "../../components/mirror/urls";
@@ -154,5 +162,46 @@ describe("mirror config", () => {
         const load = () => loadStackModel(rawConfig({ ...MINIMAL, mirror: { bucket: "b-1-c", endpoint: "http://127.0.0.1:9000", ciCredentials: "accessKeys" } }), { mode: "apply" });
         expect(load).toThrow(ConfigValidationError);
         expect(load).toThrow(/nix-cache:mirror\.ciCredentials: only applies to AWS/);
+    });
+});
+
+describe("render = apply: the mirror in every rendered file apply writes", () => {
+    const atproto = loadStackModel(rawConfigFromStackFile(stackFile("atproto")), { mode: "render" });
+    const withMirror: StackModel = { ...atproto, mirror: MIRROR };
+    const generated = generateNixSigningKey(MIRROR.keyName).publicKey;
+    // What apply passes to the identity and every host once the key exists.
+    const applied = [mirrorTrustedCache(MIRROR, generated)];
+    const placeholder = mirrorPublicKeyPlaceholder(MIRROR);
+    const withKey = (text: string) => text.split(placeholder).join(generated);
+    const files = (m: StackModel) => Object.fromEntries(allArtifacts(m, secretPlaceholder).map((a) => [a.path, a.content]));
+
+    it("identity/nix.conf and the NixOS module list the mirror last, as the applied outputs do, its key a placeholder", () => {
+        const rendered = files(withMirror);
+        const trusted = trustedCaches(withMirror, applied);
+        expect(trusted.substituters).toHaveLength(3);
+        expect(rendered["identity/nix.conf"]).toContain(mirrorSubstituterUrl(MIRROR));
+        expect(rendered["identity/nix.conf"]).toContain(placeholder);
+        expect(withKey(rendered["identity/nix.conf"])).toBe(renderNixConfLines(trusted));
+        expect(withKey(rendered["identity/nixos-module.nix"])).toBe(renderNixosModule(trusted));
+        // The placeholder is one token: the rendered file lists exactly as many keys as the applied one.
+        expect(placeholder).toMatch(/^atproto-mirror-1:\S+$/);
+    });
+
+    it("every host's files and scripts are the applied ones with the key in place", () => {
+        const rendered = files(withMirror);
+        const hostFiles = Object.entries(rendered).filter(([p]) => p.startsWith("hosts/"));
+        expect(hostFiles.length).toBeGreaterThan(0);
+        for (const host of withMirror.hosts) {
+            const payload = hostPayload(withMirror, host, applied);
+            const scripts = hostScripts(payload);
+            expect(withKey(rendered[`hosts/${host.name}/apply.sh`]), host.name).toBe(scripts.apply);
+            expect(withKey(rendered[`hosts/${host.name}/verify.sh`]), host.name).toBe(scripts.verify);
+            const settings = payload.managedConf ?? payload.nixosFiles!.map((f) => f.content).join("");
+            const renderedSettings = hostFiles.filter(([p]) => p.startsWith(`hosts/${host.name}/`) && !p.endsWith(".sh")).map(([, c]) => c).join("");
+            expect(withKey(renderedSettings), host.name).toBe(settings);
+            expect(renderedSettings, host.name).toContain(mirrorHttpUrl(MIRROR));
+        }
+        // Without a mirror nothing changes.
+        expect(JSON.stringify(files(atproto))).not.toContain("public-key-generated-by-pulumi-up");
     });
 });
