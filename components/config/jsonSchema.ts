@@ -25,7 +25,9 @@ export function stackFileJsonSchema(): Record<string, unknown> {
             },
         });
         delete json.$schema; // one at the top
-        defs[key] = json;
+        // Pulumi.yaml's empty default (`{}`) for an optional section means "not configured".
+        const optional = (schema as z.ZodType).safeParse(undefined).success && json.type === "object";
+        defs[key] = optional ? { anyOf: [json, { type: "object", maxProperties: 0 }] } : json;
     }
     const slot = z.toJSONSchema(secretSlot("KEY"));
     delete slot.$schema;

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
-import { LineCounter, parseDocument } from "yaml";
+import { isAlias, LineCounter, parseDocument, visit } from "yaml";
 import { RawStackConfig } from "./load";
 import { PROJECT_NAME } from "./model";
 import { secretLikeness } from "./redact";
@@ -62,11 +62,23 @@ function readStackSettings(file: string): Record<string, unknown> {
         const { line, col } = lineCounter.linePos(error.pos[0]);
         fail(`line ${line}, column ${col}: `, error.message);
     }
+    // An alias is where a value can go wrong after parsing (one to nothing, or a bomb of them).
+    let firstAlias: number | undefined;
+    visit(document, (_, node) => {
+        if (isAlias(node)) {
+            firstAlias ??= node.range?.[0];
+            if (node.resolve(document) === undefined) {
+                const { line, col } = lineCounter.linePos(node.range?.[0] ?? 0);
+                fail(`line ${line}, column ${col}: `, `alias *${node.source} refers to no anchor before it`);
+            }
+        }
+    });
     let root: unknown;
     try {
         root = document.toJS({ maxAliasCount: 100 });
     } catch (error) {
-        fail("", error instanceof Error ? error.message : String(error));
+        const { line, col } = lineCounter.linePos(firstAlias ?? 0);
+        fail(`line ${line}, column ${col}: `, error instanceof Error ? error.message : String(error));
     }
     const config = root === null || root === undefined ? {} : isMapping(root) ? (root.config ?? {}) : undefined;
     return isMapping(config) ? config : fail("", "expected a YAML mapping with a `config:` mapping of settings");

@@ -25,6 +25,8 @@ export const STACK_KEYS = {
     mirror: mirrorSection.optional(),
     cachixAuthToken: secretSlot("cachixAuthToken").optional(),
     cachixSigningKey: secretSlot("cachixSigningKey").optional(),
+    // Known even with no host using it, so that removing the hosts does not make it a typo.
+    [DEFAULT_PRIVATE_KEY_CONFIG]: secretSlot(DEFAULT_PRIVATE_KEY_CONFIG).optional(),
 };
 
 /** Options of {@link stackSchema}. */

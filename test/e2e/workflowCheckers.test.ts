@@ -7,8 +7,8 @@ import { parse } from "yaml";
 import { renderStack } from "../../cli/render";
 import { renderWorkflow } from "../../components/github/workflow";
 import { CONFIG_SPACE, variantModel } from "../support/githubModels";
+import { workflowParser } from "../support/parseWorkflows";
 import { findTool, requireTools } from "../support/tools";
-import type { ParserInput, ParserReport } from "../support/workflowParser";
 
 /**
  * Every rendered workflow goes through the real checkers: actionlint (built from its Go module
@@ -16,7 +16,6 @@ import type { ParserInput, ParserReport } from "../support/workflowParser";
  * first, so a checker that silently accepts everything cannot make this file pass.
  */
 
-const ROOT = path.resolve(__dirname, "../..");
 const tools = requireTools(
     ["actionlint"],
     "build it with `bash scripts/toolchain.sh actionlint`, or " +
@@ -47,19 +46,6 @@ function actionlint(files: readonly string[]): LintError[] {
     const errors = JSON.parse(result.stdout || "[]") as LintError[];
     expect(result.status === 1).toBe(errors.length > 0);
     return errors;
-}
-
-/** GitHub's workflow parser (in its own process: see workflowParser.ts). */
-function workflowParser(files: readonly ParserInput[]): ParserReport[] {
-    const result = spawnSync(path.join(ROOT, "node_modules/.bin/tsx"), [path.join(ROOT, "test/support/workflowParser.ts")], {
-        encoding: "utf8",
-        input: JSON.stringify(files),
-        cwd: ROOT,
-    });
-    if (result.status !== 0) {
-        throw new Error(`workflow parser failed to run: ${result.stderr}`);
-    }
-    return JSON.parse(result.stdout) as ParserReport[];
 }
 
 /** Writes a workflow where actionlint expects workflows, returning its path. */
