@@ -9,11 +9,36 @@ export const DEFAULT_MIRROR_PRIORITY = 50;
 /** A custom S3 endpoint: `http(s)://HOST[:PORT]`, nothing after (its parts become S3 store parameters). */
 const endpointRule = (value: string) => urlProblem(value, { schemes: ["https", "http"], path: false });
 
-/** An enabled mirror needs a bucket; CI's credentials are AWS's only. */
+/** Where hosts read a public mirror anonymously: `http(s)://HOST[:PORT][/PATH]`. */
+const publicUrlRule = (value: string) => urlProblem(value, { schemes: ["https", "http"], path: true });
+
+/** An AWS region, or `auto`: R2's one region (checked against `endpoint` below). */
+const regionRule = { pattern: new RegExp(`^(auto|${names.awsRegion.pattern.source.replace(/^\^|\$$/g, "")})$`), expected: `${names.awsRegion.expected}, or auto (R2)` };
+
+/** An enabled mirror needs a bucket; CI's credentials are AWS's only; each server kind gets what it supports. */
 const mirrorFieldsAgree = across((value, ctx) => {
     const issue = (key: string, message: string) => ctx.addIssue({ code: "custom", path: [key], message, input: undefined });
     if (value.enabled !== false && value.bucket === undefined) {
         issue("bucket", "is required; expected a string");
+    }
+    if (value.endpoint === undefined) {
+        if (value.server !== undefined) {
+            issue("server", "only applies with endpoint set; without it the mirror is on AWS");
+        }
+        if (value.region === "auto") {
+            issue("region", "auto is R2's region; on AWS expected a region such as us-east-1");
+        }
+    }
+    const kind = value.endpoint === undefined ? "aws" : value.server ?? "generic";
+    if ((kind === "r2" || kind === "generic") && value.retentionDays !== undefined) {
+        // R2's lifecycle rules filter by prefix only: no rule can expire narinfos and NARs and spare nix-cache-info.
+        issue("retentionDays", `is not supported with server ${kind} (no lifecycle rule there can spare nix-cache-info); expected AWS or server minio`);
+    }
+    if (value.server === "r2" && value.public !== false && value.publicUrl === undefined) {
+        issue("publicUrl", "is required for a public mirror on R2: its S3 API serves no anonymous reads; expected the bucket's r2.dev or custom-domain URL");
+    }
+    if (value.publicUrl !== undefined && value.public === false) {
+        issue("publicUrl", "only applies to a public mirror; a private one is read through Nix's S3 store");
     }
     if (value.oidcProviderArn !== undefined && (value.ciCredentials ?? "oidc") !== "oidc") {
         issue("oidcProviderArn", "only applies when ciCredentials is oidc");
@@ -34,10 +59,14 @@ export const mirrorSection = section(
         enabled: flag("Turn the mirror on (default) or off, keeping the section").default(true),
         /** Bucket name. */
         bucket: text([names.bucketName]).optional(),
-        /** AWS region. */
-        region: text([names.awsRegion]).default("us-east-1"),
+        /** AWS region; `auto` for R2. */
+        region: text([regionRule]).default("us-east-1"),
         /** Custom S3 endpoint (an S3-compatible server); AWS when undefined. */
         endpoint: text([endpointRule]).optional(),
+        /** With endpoint: which server it is, so only what it supports is created (see docs/mirror.md); `generic` unless set. */
+        server: oneOf(["minio", "r2", "generic"]).optional(),
+        /** A public mirror's anonymous read address when it is not ENDPOINT/BUCKET (R2: the r2.dev or custom-domain URL). */
+        publicUrl: text([publicUrlRule]).optional(),
         /** Anonymous reads allowed (hosts need no credentials). */
         public: flag().default(true),
         /** `Priority` in nix-cache-info and on hosts' substituter URL (lower wins). */

@@ -29,10 +29,12 @@ export function needsIdToken(model: WorkflowModel): boolean {
 }
 
 /**
- * The steps that sign the build's outputs with the mirror key and copy them to the bucket:
- * AWS credentials first (a short-lived role session through OIDC, or the opt-in access key),
- * then `nix copy` to the S3 store. The signing key is written to a private temporary file for
- * the copy and removed afterwards; it never appears in the script text.
+ * The steps that sign the build's outputs with the mirror key and copy them to the bucket.
+ * On AWS, credentials come first from configure-aws-credentials (a short-lived role session
+ * through OIDC, or the opt-in access key). An S3-compatible server's static key is handed to
+ * `nix copy` as the plain `AWS_*` variables instead: that action checks every key against AWS
+ * STS, which refuses a MinIO or R2 key. The signing key is written to a private temporary file
+ * for the copy and removed afterwards; it never appears in the script text.
  */
 export function mirrorSteps(model: WorkflowModel, outputsFile: string, buildStepId: string): WorkflowStep[] {
     const mirror = model.mirror;
@@ -40,15 +42,20 @@ export function mirrorSteps(model: WorkflowModel, outputsFile: string, buildStep
         return [];
     }
     const secret = (name: string) => workflowExpression(`secrets.${name}`);
+    const condition = mirrorPushCondition(buildStepId);
+    const access = mirrorCiAccess(mirror, model.github).kind;
+    if (mirror.endpoint !== undefined) {
+        const staticKey = { AWS_ACCESS_KEY_ID: secret(MIRROR_SECRET_NAMES.accessKeyId), AWS_SECRET_ACCESS_KEY: secret(MIRROR_SECRET_NAMES.secretAccessKey) };
+        return [copyStep(mirror, outputsFile, condition, staticKey)];
+    }
     const credentials: Record<string, string> =
-        mirrorCiAccess(mirror, model.github).kind === "oidc"
+        access === "oidc"
             ? { "role-to-assume": secret(MIRROR_SECRET_NAMES.roleArn) }
             : {
                   "aws-access-key-id": secret(MIRROR_SECRET_NAMES.accessKeyId),
                   "aws-secret-access-key": secret(MIRROR_SECRET_NAMES.secretAccessKey),
               };
     const actions = model.github.workflow.actions;
-    const condition = mirrorPushCondition(buildStepId);
     return [
         {
             name: "Configure AWS credentials for the mirror",
@@ -56,21 +63,29 @@ export function mirrorSteps(model: WorkflowModel, outputsFile: string, buildStep
             uses: resolveAction(actions.awsCredentials, actions).uses,
             with: { "aws-region": mirror.region, ...credentials },
         },
-        copyStep(mirror, outputsFile, condition),
+        copyStep(mirror, outputsFile, condition, {}),
     ];
 }
 
 /** The copy; a failure is reported as an error annotation and fails the job. */
-function copyStep(mirror: MirrorSpec, outputsFile: string, condition: string): WorkflowStep {
+function copyStep(mirror: MirrorSpec, outputsFile: string, condition: string, staticKey: Record<string, string>): WorkflowStep {
+    const required: [string, string][] = [
+        ["MIRROR_SIGNING_KEY", MIRROR_SECRET_NAMES.signingKey],
+        ...(Object.keys(staticKey).length === 0
+            ? []
+            : ([["AWS_ACCESS_KEY_ID", MIRROR_SECRET_NAMES.accessKeyId], ["AWS_SECRET_ACCESS_KEY", MIRROR_SECRET_NAMES.secretAccessKey]] as [string, string][])),
+    ];
     return {
         name: "Copy build outputs to the mirror",
         if: condition,
-        env: { MIRROR_STORE: mirrorPushUrl(mirror), MIRROR_SIGNING_KEY: workflowExpression(`secrets.${MIRROR_SECRET_NAMES.signingKey}`) },
+        env: { MIRROR_STORE: mirrorPushUrl(mirror), MIRROR_SIGNING_KEY: workflowExpression(`secrets.${MIRROR_SECRET_NAMES.signingKey}`), ...staticKey },
         run: [
-            'if [ -z "${MIRROR_SIGNING_KEY:-}" ]; then',
-            `  echo "::error::The ${MIRROR_SECRET_NAMES.signingKey} secret is empty or not visible to this run; nothing can be copied to the mirror."`,
-            "  exit 1",
-            "fi",
+            ...required.flatMap(([variable, secretName]) => [
+                `if [ -z "\${${variable}:-}" ]; then`,
+                `  echo "::error::The ${secretName} secret is empty or not visible to this run; nothing can be copied to the mirror."`,
+                "  exit 1",
+                "fi",
+            ]),
             'key_file="$RUNNER_TEMP/nix-mirror-signing-key"',
             'trap \'rm -f "$key_file"\' EXIT',
             '(umask 077 && printf \'%s\' "$MIRROR_SIGNING_KEY" > "$key_file")',

@@ -1,15 +1,18 @@
 import { MirrorSpec } from "../config/model";
 import { awsPartition } from "./awsNames";
 
-type UrlInput = Pick<MirrorSpec, "bucket" | "region" | "endpoint">;
+type UrlInput = Pick<MirrorSpec, "bucket" | "region" | "endpoint"> & Partial<Pick<MirrorSpec, "publicUrl">>;
 
 /**
- * The bucket's plain HTTP(S) address, as Nix's HTTP binary-cache store reads it:
- * `ENDPOINT/BUCKET` (path style) for a custom endpoint; on AWS the virtual-hosted
+ * The bucket's plain HTTP(S) address, as Nix's HTTP binary-cache store reads it: `publicUrl`
+ * when set (R2's r2.dev or custom domain); `ENDPOINT/BUCKET` (path style) for a custom endpoint; on AWS the virtual-hosted
  * `https://BUCKET.s3.REGION.amazonaws.com`, or path style when the bucket name has a dot
  * (a dotted name breaks the wildcard TLS certificate).
  */
 export function mirrorHttpUrl(mirror: UrlInput): string {
+    if (mirror.publicUrl !== undefined) {
+        return mirror.publicUrl.replace(/\/+$/, "");
+    }
     if (mirror.endpoint !== undefined) {
         return `${mirror.endpoint.replace(/\/+$/, "")}/${mirror.bucket}`;
     }
@@ -56,14 +59,16 @@ export function mirrorPushUrl(mirror: UrlInput, options: PushUrlOptions = {}): s
 }
 
 /**
- * `s3://BUCKET?region=R`, plus `endpoint=HOST[:PORT]&scheme=http|https` for an S3-compatible
- * server (Nix then addresses the bucket path style).
+ * `s3://BUCKET?region=R`, plus `endpoint=SCHEME://HOST[:PORT]` for an S3-compatible server.
+ * Current Nix (2.33 and later) takes the endpoint as a URL: a bare `HOST:PORT` there is read
+ * as a URL whose scheme is the host, and `scheme=` is no longer consulted. `:` and `/` are
+ * plain query characters (RFC 3986), so the value needs no escaping; the endpoint was checked
+ * to have no path, query or credentials.
  */
 function s3Url(mirror: UrlInput): string {
     const params = [`region=${mirror.region}`];
     if (mirror.endpoint !== undefined) {
-        const endpoint = new URL(mirror.endpoint);
-        params.push(`endpoint=${endpoint.host}`, `scheme=${endpoint.protocol.replace(":", "")}`);
+        params.push(`endpoint=${new URL(mirror.endpoint).origin}`);
     }
     return `s3://${mirror.bucket}?${params.join("&")}`;
 }

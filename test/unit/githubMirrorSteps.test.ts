@@ -94,4 +94,22 @@ describe("the workflow's S3 mirror push", () => {
         expect(copy.run).toMatch(/if \[ -z "\$\{MIRROR_SIGNING_KEY:-\}" \]; then\n\s+echo "::error::[^"]*NIX_MIRROR_SIGNING_KEY[^"]*"\n\s+exit 1\n/);
         expect(copy).not.toHaveProperty("continue-on-error");
     });
+
+    it("an S3-compatible server: no configure-aws-credentials (it checks keys against AWS STS); the static key as plain AWS_* variables of the copy", () => {
+        const { job } = buildJob({ mirror: { bucket: "nix-cache", endpoint: "https://0123abcd.r2.cloudflarestorage.com", server: "r2", region: "auto", publicUrl: "https://pub-0123.r2.dev" } });
+        expect(job.permissions).toBeUndefined();
+        expect(job.steps.some((s) => s.uses?.startsWith("aws-actions/"))).toBe(false);
+        const copy = job.steps.find((s) => s.name === "Copy build outputs to the mirror")!;
+        expect(copy.env).toEqual({
+            MIRROR_STORE: expect.stringMatching(/^s3:\/\/nix-cache\?region=auto&endpoint=https:\/\/0123abcd\.r2\.cloudflarestorage\.com&/),
+            MIRROR_SIGNING_KEY: "${{ secrets.NIX_MIRROR_SIGNING_KEY }}",
+            AWS_ACCESS_KEY_ID: "${{ secrets.NIX_MIRROR_AWS_ACCESS_KEY_ID }}",
+            AWS_SECRET_ACCESS_KEY: "${{ secrets.NIX_MIRROR_AWS_SECRET_ACCESS_KEY }}",
+        });
+        expect(copy.if).toBe(mirrorPushCondition("build"));
+        for (const name of ["NIX_MIRROR_AWS_ACCESS_KEY_ID", "NIX_MIRROR_AWS_SECRET_ACCESS_KEY", "NIX_MIRROR_SIGNING_KEY"]) {
+            expect(copy.run).toContain(`::error::The ${name} secret is empty`);
+        }
+        expect(copy.run).not.toContain("${{");
+    });
 });

@@ -73,14 +73,14 @@ describe("URLs", () => {
         expect(mirrorSubstituterUrl(MIRROR)).toBe("https://atproto-nix-cache.s3.eu-west-1.amazonaws.com?priority=50");
         expect(mirrorSubstituterUrl({ ...MIRROR, public: false })).toBe("s3://atproto-nix-cache?region=eu-west-1&priority=50");
         expect(mirrorSubstituterUrl({ ...MIRROR, public: false, endpoint: "https://s3.example.org" })).toBe(
-            "s3://atproto-nix-cache?region=eu-west-1&endpoint=s3.example.org&scheme=https&priority=50",
+            "s3://atproto-nix-cache?region=eu-west-1&endpoint=https://s3.example.org&priority=50",
         );
     });
 
     it("push: Nix's S3 store, zstd, signing with a key file when given", () => {
         expect(mirrorPushUrl(MIRROR)).toBe("s3://atproto-nix-cache?region=eu-west-1&compression=zstd");
         expect(mirrorPushUrl({ ...MIRROR, endpoint: "http://127.0.0.1:9000" }, { secretKeyFile: "$RUNNER_TEMP/mirror-key" })).toBe(
-            "s3://atproto-nix-cache?region=eu-west-1&endpoint=127.0.0.1:9000&scheme=http&compression=zstd&secret-key=$RUNNER_TEMP/mirror-key",
+            "s3://atproto-nix-cache?region=eu-west-1&endpoint=http://127.0.0.1:9000&compression=zstd&secret-key=$RUNNER_TEMP/mirror-key",
         );
         expect(() => mirrorPushUrl(MIRROR, { secretKeyFile: "/tmp/a&b" })).toThrow(/secretKeyFile/);
     });
@@ -158,6 +158,33 @@ describe("mirrorArtifacts", () => {
 });
 
 describe("mirror config", () => {
+    const problems = (mirror: Record<string, unknown>) => {
+        try {
+            loadStackModel(rawConfig({ ...MINIMAL, mirror }), { mode: "render" });
+            return "";
+        } catch (error) {
+            return String((error as Error).message);
+        }
+    };
+    const R2 = { bucket: "nix-cache", endpoint: "https://0123abcd.r2.cloudflarestorage.com", server: "r2", region: "auto", publicUrl: "https://pub-0123.r2.dev" };
+
+    it("accepts R2 with region auto and its public URL; refuses auto on AWS and a server kind without an endpoint", () => {
+        expect(problems(R2)).toBe("");
+        expect(problems({ bucket: "nix-cache", region: "auto" })).toMatch(/nix-cache:mirror\.region: auto is R2's region; on AWS expected a region such as us-east-1/);
+        expect(problems({ bucket: "nix-cache", server: "minio" })).toMatch(/nix-cache:mirror\.server: only applies with endpoint set/);
+        expect(problems({ bucket: "nix-cache", region: "Auto" })).toMatch(/nix-cache:mirror\.region: "Auto" is not valid; expected an AWS region such as us-east-1, or auto \(R2\)/);
+    });
+
+    it("refuses what a server kind cannot do, naming the key", () => {
+        expect(problems({ ...R2, retentionDays: 30 })).toMatch(/nix-cache:mirror\.retentionDays: is not supported with server r2/);
+        expect(problems({ bucket: "nix-cache", endpoint: "https://s3.example.org", retentionDays: 30 })).toMatch(/retentionDays: is not supported with server generic/);
+        expect(problems({ bucket: "nix-cache", endpoint: "http://127.0.0.1:9000", server: "minio", retentionDays: 30 })).toBe("");
+        expect(problems({ ...R2, publicUrl: undefined })).toMatch(/nix-cache:mirror\.publicUrl: is required for a public mirror on R2/);
+        expect(problems({ ...R2, public: false })).toMatch(/nix-cache:mirror\.publicUrl: only applies to a public mirror/);
+        expect(problems({ ...R2, public: false, publicUrl: undefined })).toBe("");
+        expect(problems({ ...R2, publicUrl: "https://pub-0123.r2.dev/?x=1" })).toMatch(/nix-cache:mirror\.publicUrl: .* is not valid/);
+    });
+
     it("refuses AWS-only CI settings with a custom endpoint", () => {
         const load = () => loadStackModel(rawConfig({ ...MINIMAL, mirror: { bucket: "b-1-c", endpoint: "http://127.0.0.1:9000", ciCredentials: "accessKeys" } }), { mode: "apply" });
         expect(load).toThrow(ConfigValidationError);

@@ -247,7 +247,7 @@ describe("private mirrors and S3-compatible servers", () => {
     });
 
     it("a custom endpoint: S3 calls go there path style, no IAM; CI gets the key, the server's credentials are set by hand", async () => {
-        const mirror = { bucket: "nix-cache", region: "us-east-1", endpoint: "http://127.0.0.1:9000" };
+        const mirror = { bucket: "nix-cache", region: "us-east-1", endpoint: "http://127.0.0.1:9000", server: "minio" };
         const { setup, resources } = await deploy("minio", model({ github: GITHUB, mirror }));
         // Provider inputs reach the engine as strings.
         expect(one(resources, "pulumi:providers:aws").inputs).toMatchObject({
@@ -265,6 +265,34 @@ describe("private mirrors and S3-compatible servers", () => {
         const policy = JSON.parse(String(one(resources, "aws:s3/bucketPolicy:BucketPolicy").inputs.policy));
         expect(policy.Statement.map((s: { Sid: string }) => s.Sid)).toEqual(["AnonymousReadCacheObjects", "AnonymousListSoMissingObjectsAre404"]);
         expect(await valueOf(setup.mirror!.substituterUrl)).toBe("http://127.0.0.1:9000/nix-cache?priority=50");
-        expect(await valueOf(setup.mirror!.pushUrl)).toBe("s3://nix-cache?region=us-east-1&endpoint=127.0.0.1:9000&scheme=http&compression=zstd");
+        expect(await valueOf(setup.mirror!.pushUrl)).toMatch(/^s3:\/\/nix-cache\?region=us-east-1&endpoint=http:\/\/127\.0\.0\.1:9000&/);
+    });
+
+    const S3_TYPES = {
+        bucket: "aws:s3/bucket:Bucket",
+        ownership: "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+        encryption: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        publicAccess: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+        policy: "aws:s3/bucketPolicy:BucketPolicy",
+        lifecycle: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+        object: "aws:s3/bucketObjectv2:BucketObjectv2",
+    } as const;
+
+    it.each([
+        ["aws", { bucket: "kind-aws", retentionDays: 30 }, ["bucket", "ownership", "encryption", "publicAccess", "policy", "lifecycle", "object"]],
+        ["minio", { bucket: "kind-minio", endpoint: "http://127.0.0.1:9000", server: "minio" }, ["bucket", "policy", "object"]],
+        ["minio-retention", { bucket: "kind-minio-r", endpoint: "http://127.0.0.1:9000", server: "minio", retentionDays: 30 }, ["bucket", "policy", "lifecycle", "object"]],
+        ["r2", { bucket: "kind-r2", endpoint: "https://0123abcd.r2.cloudflarestorage.com", server: "r2", region: "auto", publicUrl: "https://pub-0123.r2.dev" }, ["bucket", "lifecycle", "object"]],
+        ["generic", { bucket: "kind-generic", endpoint: "https://s3.example.org" }, ["bucket", "object"]],
+    ] as const)("server kind %s gets only the bucket resources it implements", async (name, mirror, expected) => {
+        const { setup, resources } = await deploy(`kind-${name}`, model({ mirror }));
+        const s3 = new Set(types(resources).filter((t) => t.startsWith("aws:s3/")));
+        expect([...s3].sort()).toEqual(expected.map((k) => S3_TYPES[k]).sort());
+        if (name === "r2") {
+            const lifecycle = one(resources, S3_TYPES.lifecycle).inputs.rules as { id: string }[];
+            expect(lifecycle.map((r) => r.id)).toEqual(["abort-incomplete-multipart-uploads"]);
+            expect(await valueOf(setup.mirror!.substituterUrl)).toBe("https://pub-0123.r2.dev?priority=50");
+            expect(await valueOf(setup.mirror!.pushUrl)).toMatch(/^s3:\/\/kind-r2\?region=auto&endpoint=https:\/\/0123abcd\.r2\.cloudflarestorage\.com&/);
+        }
     });
 });
