@@ -9,6 +9,7 @@ import { MirrorSecretValue } from "./mirror/ciSecrets";
 import { mirrorTrustedCache } from "./mirror/mirrorCache";
 import { renderPolicy } from "./mirror/policyDocument";
 import { mirrorProviderArgs } from "./mirror/providerArgs";
+import { mirrorKeyResourceName, mirrorKeySlots } from "./mirror/keyRotation";
 import { NixSigningKey } from "./mirror/signingKeyResource";
 import { mirrorPushUrl, mirrorSubstituterUrl } from "./mirror/urls";
 
@@ -44,6 +45,8 @@ export class S3Mirror extends pulumi.ComponentResource {
     readonly pushUrl: pulumi.Output<string>;
     /** The mirror's public key, `NAME:base64`. */
     readonly publicKey: pulumi.Output<string>;
+    /** During a rotation, the previous key's public key, still trusted until every path is re-signed. */
+    readonly previousPublicKey?: pulumi.Output<string>;
     /** The mirror's secret key, `NAME:base64` (a secret). */
     readonly secretKey: pulumi.Output<string>;
     /** The mirror as a cache to trust: its substituter URL and public key. */
@@ -66,7 +69,8 @@ export class S3Mirror extends pulumi.ComponentResource {
         const plan = mirrorBucketPlan(mirror);
         // A cache that took hours of CI to fill is not deleted with its objects: destroy stops
         // at a non-empty bucket.
-        const bucket = new aws.s3.Bucket(`${name}-bucket`, { ...plan.bucket, forceDestroy: false }, awsOpts);
+        // Protected too: `enabled: false` or a renamed bucket then stops before anything is deleted.
+        const bucket = new aws.s3.Bucket(`${name}-bucket`, { ...plan.bucket, forceDestroy: false }, { ...awsOpts, protect: true });
         const ownership = plan.ownershipControls === undefined
             ? undefined
             : new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.id, rule: { ...plan.ownershipControls } }, awsOpts);
@@ -94,7 +98,16 @@ export class S3Mirror extends pulumi.ComponentResource {
             { ...awsOpts, dependsOn: present(ownership, encryption) },
         );
 
-        const key = new NixSigningKey(`${name}-signing-key`, { keyName: mirror.keyName }, { parent: this });
+        const keys = mirrorKeySlots(mirror).map((slot) => ({
+            slot,
+            resource: new NixSigningKey(
+                mirrorKeyResourceName(name, slot),
+                { keyName: slot.keyName },
+                { parent: this, protect: slot.protect, ...(slot.legacyAlias ? { aliases: [{ name: `${name}-signing-key` }] } : {}) },
+            ),
+        }));
+        const key = keys[0].resource;
+        const previous = keys.find((k) => k.slot.role === "previous")?.resource;
 
         // Hosts are pointed at the mirror only once it can answer them.
         const ready = pulumi.all([bucket.bucket, cacheInfo.key, policy?.id ?? ""]);
@@ -103,7 +116,10 @@ export class S3Mirror extends pulumi.ComponentResource {
         this.pushUrl = bucket.bucket.apply(() => mirrorPushUrl(mirror));
         this.publicKey = key.publicKey;
         this.secretKey = pulumi.secret(key.secretKey);
-        this.trustedCache = pulumi.all([this.substituterUrl, key.publicKey]).apply(([, publicKey]) => mirrorTrustedCache(mirror, publicKey));
+        this.previousPublicKey = previous?.publicKey;
+        this.trustedCache = pulumi
+            .all([this.substituterUrl, ...keys.map((k) => k.resource.publicKey)])
+            .apply(([, ...publicKeys]) => mirrorTrustedCache(mirror, publicKeys));
 
         const access = mirrorCiAccess(mirror, args.github);
         if (access.kind === "oidc") {
@@ -128,6 +144,7 @@ export class S3Mirror extends pulumi.ComponentResource {
             substituterUrl: this.substituterUrl,
             pushUrl: this.pushUrl,
             publicKey: this.publicKey,
+            previousPublicKey: this.previousPublicKey,
             secretKey: this.secretKey,
             trustedCache: this.trustedCache,
             roleArn: this.roleArn,

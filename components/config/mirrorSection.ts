@@ -1,7 +1,13 @@
 import { z } from "zod";
-import { across, flag, integer, oneOf, section, text } from "./fields";
+import { across, flag, integer, list, noDuplicates, oneOf, section, text } from "./fields";
 import * as names from "./names";
 import { urlProblem } from "./urls";
+
+/**
+ * Claims GitHub can put in an OIDC token's `sub` (its "include_claim_keys") whose values the
+ * stack knows for a build job. `repo` and `context` are GitHub's default template.
+ */
+export const OIDC_SUBJECT_CLAIMS = ["repo", "context", "job_workflow_ref", "ref", "repository_owner", "workflow"] as const;
 
 /** Default `Priority` of the mirror: after cache.nixos.org (40) and Cachix (41). */
 export const DEFAULT_MIRROR_PRIORITY = 50;
@@ -43,6 +49,16 @@ const mirrorFieldsAgree = across((value, ctx) => {
     if (value.oidcProviderArn !== undefined && (value.ciCredentials ?? "oidc") !== "oidc") {
         issue("oidcProviderArn", "only applies when ciCredentials is oidc");
     }
+    if (value.previousKeyName !== undefined && (value.keyName === undefined || value.keyName === value.previousKeyName)) {
+        issue("previousKeyName", "is the key being replaced; expected keyName set to the new key's name, different from it");
+    }
+    if (value.oidcSubjectClaims !== undefined && (value.endpoint !== undefined || (value.ciCredentials ?? "oidc") !== "oidc")) {
+        issue("oidcSubjectClaims", "only applies to GitHub OIDC on AWS (ciCredentials oidc, no endpoint)");
+    }
+    if (Array.isArray(value.oidcSubjectClaims) && !value.oidcSubjectClaims.includes("repo") && !value.oidcSubjectClaims.includes("job_workflow_ref")) {
+        // Without either, a token of any repository could match the subject.
+        issue("oidcSubjectClaims", "must include repo or job_workflow_ref, or tokens of any repository could match");
+    }
     if (value.endpoint !== undefined && (value.oidcProviderArn !== undefined || value.ciCredentials !== undefined)) {
         // An S3-compatible server is not AWS: no IAM role or user is made for CI there.
         const key = value.oidcProviderArn !== undefined ? "oidcProviderArn" : "ciCredentials";
@@ -73,10 +89,23 @@ export const mirrorSection = section(
         priority: integer(0, 1000).default(DEFAULT_MIRROR_PRIORITY),
         /** Name of the mirror's signing key, e.g. `atproto-mirror-1`; `CACHE-mirror-1` unless set. */
         keyName: text([names.nixKeyName]).optional(),
+        /**
+         * Rotation: the key being replaced. While set, hosts trust it and `keyName` together and
+         * CI re-signs every path in the bucket with `keyName`; remove it to drop the old key.
+         */
+        previousKeyName: text([names.nixKeyName]).optional(),
         /** Expire cache objects after this many days; kept forever when undefined. */
         retentionDays: integer(1, 36500).optional(),
         /** How CI gets write access: GitHub OIDC (keyless) or long-lived access keys (opt-in). */
         ciCredentials: oneOf(["oidc", "accessKeys"]).optional(),
+        /** Let anyone list the bucket's keys. Off: Nix reads a 403 for a missing object as "not in this cache". */
+        anonymousList: flag("Let anyone list the bucket's keys (off by default: Nix needs no listing, and it lets anyone enumerate the bucket at the owner's cost)").default(false),
+        /**
+         * The claims of the OIDC subject the role trusts, in order (GitHub's include_claim_keys);
+         * when set, the stack also sets each repository's subject template to them. Include
+         * `job_workflow_ref` to trust only the stack's workflow file. GitHub's default when undefined.
+         */
+        oidcSubjectClaims: list(oneOf(OIDC_SUBJECT_CLAIMS), { min: 1 }).check(noDuplicates((c) => (typeof c === "string" ? c : undefined), "claim")).optional(),
         /** ARN of an existing GitHub OIDC provider; one is created when undefined. */
         oidcProviderArn: text([names.oidcProviderArn]).optional(),
     },

@@ -1,6 +1,8 @@
 import { MirrorSpec } from "../config/model";
 import { mirrorCiAccess } from "../mirror/ciAccess";
 import { MIRROR_SECRET_NAMES } from "../mirror/ciSecrets";
+import { isRotating } from "../mirror/keyRotation";
+import { resignScript } from "../mirror/resignScript";
 import { mirrorPushUrl } from "../mirror/urls";
 import { resolveAction } from "./actionRefs";
 import { workflowExpression } from "./pushGate";
@@ -46,7 +48,7 @@ export function mirrorSteps(model: WorkflowModel, outputsFile: string, buildStep
     const access = mirrorCiAccess(mirror, model.github).kind;
     if (mirror.endpoint !== undefined) {
         const staticKey = { AWS_ACCESS_KEY_ID: secret(MIRROR_SECRET_NAMES.accessKeyId), AWS_SECRET_ACCESS_KEY: secret(MIRROR_SECRET_NAMES.secretAccessKey) };
-        return [copyStep(mirror, outputsFile, condition, staticKey)];
+        return [copyStep(mirror, outputsFile, condition, staticKey), ...resignSteps(mirror, condition, staticKey)];
     }
     const credentials: Record<string, string> =
         access === "oidc"
@@ -64,6 +66,32 @@ export function mirrorSteps(model: WorkflowModel, outputsFile: string, buildStep
             with: { "aws-region": mirror.region, ...credentials },
         },
         copyStep(mirror, outputsFile, condition, {}),
+        ...resignSteps(mirror, condition, {}),
+    ];
+}
+
+/**
+ * During a key rotation only: after the copy, every path in the bucket is signed with the
+ * current key (see `resignScript`), so the old key can then be dropped.
+ */
+function resignSteps(mirror: MirrorSpec, condition: string, staticKey: Record<string, string>): WorkflowStep[] {
+    if (!isRotating(mirror)) {
+        return [];
+    }
+    return [
+        {
+            name: "Re-sign the mirror with the current key",
+            if: condition,
+            env: {
+                MIRROR_STORE: mirrorPushUrl(mirror),
+                MIRROR_BUCKET: mirror.bucket,
+                ...(mirror.endpoint === undefined ? {} : { MIRROR_ENDPOINT: mirror.endpoint }),
+                AWS_DEFAULT_REGION: mirror.region,
+                MIRROR_SIGNING_KEY: workflowExpression(`secrets.${MIRROR_SECRET_NAMES.signingKey}`),
+                ...staticKey,
+            },
+            run: resignScript(),
+        },
     ];
 }
 

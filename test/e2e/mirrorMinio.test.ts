@@ -141,6 +141,14 @@ describe.skipIf(tools.skip)("the rendered mirror on a real S3-compatible server 
             expect((await fetch(url(publicMirror, "0000000000000000000000000000000a.narinfo"))).status).toBe(404);
         });
 
+        it("refuses anonymous listing by default, and allows it with anonymousList", async () => {
+            expect((await fetch(`${server.endpoint}/${publicMirror.bucket}?list-type=2`)).status).toBe(403);
+            const listed = await applyStack("nix-mirror-listed", true, { anonymousList: true });
+            const listing = await fetch(`${server.endpoint}/${listed.bucket}?list-type=2`);
+            expect(listing.status).toBe(200);
+            expect(await listing.text()).toContain(`<Key>${NIX_CACHE_INFO_KEY}</Key>`);
+        });
+
         it("refuses anonymous writes, overwrites, multipart uploads, deletes and policy changes", async () => {
             const put = await fetch(url(publicMirror, "injected.narinfo"), { method: "PUT", body: "StorePath: /nix/store/evil\n" });
             expect(put.status).toBe(403);
@@ -179,6 +187,20 @@ describe.skipIf(tools.skip)("the rendered mirror on a real S3-compatible server 
             await denied(writer.send(new DeleteObjectCommand({ Bucket: publicMirror.bucket, Key: pushed.narinfo })));
             await denied(writer.send(new PutBucketPolicyCommand({ Bucket: publicMirror.bucket, Policy: "{}" })));
             await denied(writer.send(new PutObjectCommand({ Bucket: "nix-mirror-elsewhere", Key: "x", Body: "x" })));
+            writer.destroy();
+        });
+
+        it("writes only the keys Nix writes: never nix-cache-info, nor any other key", async () => {
+            const writer = await ciCredentials(publicMirror.bucket);
+            const Bucket = publicMirror.bucket;
+            for (const Key of ["0000000000000000000000000000000b.narinfo", "nar/0000.nar.zst", "realisations/sha256:00!out.doi", "log/0000-x.drv"]) {
+                await writer.send(new PutObjectCommand({ Bucket, Key, Body: "x" }));
+            }
+            for (const Key of [NIX_CACHE_INFO_KEY, "index.html", "x.narinfo.bak"]) {
+                await expect(writer.send(new PutObjectCommand({ Bucket, Key, Body: "Priority: 0\n" })), Key).rejects.toMatchObject({ name: "AccessDenied" });
+            }
+            await expect(writer.send(new CreateMultipartUploadCommand({ Bucket, Key: NIX_CACHE_INFO_KEY }))).rejects.toMatchObject({ name: "AccessDenied" });
+            expect(await (await fetch(url(publicMirror, NIX_CACHE_INFO_KEY))).text()).toContain("Priority: 50");
             writer.destroy();
         });
 

@@ -112,4 +112,15 @@ describe("the workflow's S3 mirror push", () => {
         }
         expect(copy.run).not.toContain("${{");
     });
+
+    it("re-signs the bucket after the copy only during a key rotation, with the same condition", () => {
+        const names = (mirror: Record<string, unknown>) => buildJob({ mirror: { bucket: "atproto-nix-cache", ...mirror } }).job.steps.map((s) => s.name);
+        expect(names({})).not.toContain("Re-sign the mirror with the current key");
+        const rotating = buildJob({ mirror: { bucket: "atproto-nix-cache", keyName: "atproto-mirror-2", previousKeyName: "atproto-mirror-1" } }).job.steps;
+        expect(rotating.slice(-2).map((s) => s.name)).toEqual(["Copy build outputs to the mirror", "Re-sign the mirror with the current key"]);
+        const resign = rotating.at(-1)!;
+        expect(resign.if).toBe(mirrorPushCondition("build"));
+        expect(resign.env).toMatchObject({ MIRROR_BUCKET: "atproto-nix-cache", MIRROR_SIGNING_KEY: "${{ secrets.NIX_MIRROR_SIGNING_KEY }}" });
+        expect(resign.run).not.toContain("${{");
+    });
 });

@@ -25,7 +25,7 @@ import { allArtifacts } from "../../components/render/allArtifacts";
 import { secretPlaceholder } from "../../components/render/artifact";
 import { MINIMAL, rawConfig } from "../support/config";
 
-const MIRROR: MirrorSpec = { bucket: "atproto-nix-cache", region: "eu-west-1", public: true, priority: 50, keyName: "atproto-mirror-1", ciCredentials: "oidc" };
+const MIRROR: MirrorSpec = { bucket: "atproto-nix-cache", region: "eu-west-1", public: true, priority: 50, keyName: "atproto-mirror-1", ciCredentials: "oidc", anonymousList: false };
 const GITHUB = { owner: "atproto-nix", repositories: [{ name: "nur" }, { name: "tangled" }] };
 const out = fs.mkdtempSync(path.join(os.tmpdir(), "mirror-render-"));
 afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
@@ -86,7 +86,7 @@ describe("URLs", () => {
     });
 
     it("the trusted cache is the substituter with the mirror's own key", () => {
-        expect(mirrorTrustedCache(MIRROR, "atproto-mirror-1:abc=")).toEqual({ url: mirrorSubstituterUrl(MIRROR), publicKeys: ["atproto-mirror-1:abc="] });
+        expect(mirrorTrustedCache(MIRROR, ["atproto-mirror-1:abc="])).toEqual({ url: mirrorSubstituterUrl(MIRROR), publicKeys: ["atproto-mirror-1:abc="] });
     });
 
     it("the provider is pinned to the mirror's region; a custom endpoint skips AWS-only checks", () => {
@@ -175,6 +175,15 @@ describe("mirror config", () => {
         expect(problems({ bucket: "nix-cache", region: "Auto" })).toMatch(/nix-cache:mirror\.region: "Auto" is not valid; expected an AWS region such as us-east-1, or auto \(R2\)/);
     });
 
+    it("anonymous listing is off unless asked; subject claims are checked", () => {
+        expect(model({ mirror: { bucket: "nix-cache" } }).mirror!.anonymousList).toBe(false);
+        expect(model({ mirror: { bucket: "nix-cache", anonymousList: true } }).mirror!.anonymousList).toBe(true);
+        expect(problems({ bucket: "nix-cache", oidcSubjectClaims: ["repo", "context", "job_workflow_ref"] })).toBe("");
+        expect(problems({ bucket: "nix-cache", oidcSubjectClaims: ["context"] })).toMatch(/nix-cache:mirror\.oidcSubjectClaims: must include repo or job_workflow_ref/);
+        expect(problems({ bucket: "nix-cache", oidcSubjectClaims: ["repo", "actor"] })).toMatch(/nix-cache:mirror\.oidcSubjectClaims\[1\]: expected one of repo, context/);
+        expect(problems({ bucket: "nix-cache", oidcSubjectClaims: ["repo"], ciCredentials: "accessKeys" })).toMatch(/oidcSubjectClaims: only applies to GitHub OIDC/);
+    });
+
     it("refuses what a server kind cannot do, naming the key", () => {
         expect(problems({ ...R2, retentionDays: 30 })).toMatch(/nix-cache:mirror\.retentionDays: is not supported with server r2/);
         expect(problems({ bucket: "nix-cache", endpoint: "https://s3.example.org", retentionDays: 30 })).toMatch(/retentionDays: is not supported with server generic/);
@@ -197,7 +206,7 @@ describe("render = apply: the mirror in every rendered file apply writes", () =>
     const withMirror: StackModel = { ...atproto, mirror: MIRROR };
     const generated = generateNixSigningKey(MIRROR.keyName).publicKey;
     // What apply passes to the identity and every host once the key exists.
-    const applied = [mirrorTrustedCache(MIRROR, generated)];
+    const applied = [mirrorTrustedCache(MIRROR, [generated])];
     const placeholder = mirrorPublicKeyPlaceholder(MIRROR);
     const withKey = (text: string) => text.split(placeholder).join(generated);
     const files = (m: StackModel) => Object.fromEntries(allArtifacts(m, secretPlaceholder).map((a) => [a.path, a.content]));
@@ -212,6 +221,14 @@ describe("render = apply: the mirror in every rendered file apply writes", () =>
         expect(withKey(rendered["identity/nixos-module.nix"])).toBe(renderNixosModule(trusted));
         // The placeholder is one token: the rendered file lists exactly as many keys as the applied one.
         expect(placeholder).toMatch(/^atproto-mirror-1:\S+$/);
+    });
+
+    it("during a rotation every rendered file lists both keys' placeholders, the new one first", () => {
+        const rotating: StackModel = { ...atproto, mirror: { ...MIRROR, keyName: "atproto-mirror-2", previousKeyName: "atproto-mirror-1" } };
+        const conf = files(rotating)["identity/nix.conf"];
+        const order = ["atproto-mirror-2", "atproto-mirror-1"].map((keyName) => conf.indexOf(mirrorPublicKeyPlaceholder({ keyName })));
+        expect(order.every((i) => i > 0)).toBe(true);
+        expect(order[0]).toBeLessThan(order[1]);
     });
 
     it("every host's files and scripts are the applied ones with the key in place", () => {

@@ -6,6 +6,7 @@ import { MirrorSpec, StackModel } from "../../components/config/model";
 import { renderBucketPolicy } from "../../components/mirror/bucketPolicy";
 import { githubOidcSubjects } from "../../components/mirror/ciAccess";
 import { ciTrustPolicy, ciWritePolicy } from "../../components/mirror/ciPolicies";
+import { mirrorKeySlots } from "../../components/mirror/keyRotation";
 import { mirrorLifecycleRules } from "../../components/mirror/lifecycle";
 import { MIRROR_ARTIFACT_PATHS, mirrorArtifacts } from "../../components/mirror/mirrorArtifacts";
 import { renderNixCacheInfo } from "../../components/mirror/nixCacheInfo";
@@ -137,7 +138,7 @@ describe("with a public mirror and GitHub OIDC", () => {
 
     it("generates the signing key in the stack, once, named by keyName", () => {
         const key = one(resources, "pulumi-nodejs:dynamic:NixSigningKey");
-        expect(key.name).toBe("org-mirror-signing-key");
+        expect(key.name).toBe("org-mirror-signing-key-atproto-mirror-1");
         expect(key.inputs.keyName).toBe("atproto-mirror-1");
         expect(typeof key.inputs.__provider).toBe("string");
     });
@@ -263,7 +264,7 @@ describe("private mirrors and S3-compatible servers", () => {
         expect(new Set(mirrorSecrets.map((r) => r.inputs.secretName))).toEqual(new Set(["NIX_MIRROR_SIGNING_KEY"]));
         // Plain HTTP: no TLS-only statement, and a public mirror's policy only reads.
         const policy = JSON.parse(String(one(resources, "aws:s3/bucketPolicy:BucketPolicy").inputs.policy));
-        expect(policy.Statement.map((s: { Sid: string }) => s.Sid)).toEqual(["AnonymousReadCacheObjects", "AnonymousListSoMissingObjectsAre404"]);
+        expect(policy.Statement.map((s: { Sid: string }) => s.Sid)).toEqual(["AnonymousReadCacheObjects"]);
         expect(await valueOf(setup.mirror!.substituterUrl)).toBe("http://127.0.0.1:9000/nix-cache?priority=50");
         expect(await valueOf(setup.mirror!.pushUrl)).toMatch(/^s3:\/\/nix-cache\?region=us-east-1&endpoint=http:\/\/127\.0\.0\.1:9000&/);
     });
@@ -294,5 +295,36 @@ describe("private mirrors and S3-compatible servers", () => {
             expect(await valueOf(setup.mirror!.substituterUrl)).toBe("https://pub-0123.r2.dev?priority=50");
             expect(await valueOf(setup.mirror!.pushUrl)).toMatch(/^s3:\/\/kind-r2\?region=auto&endpoint=https:\/\/0123abcd\.r2\.cloudflarestorage\.com&/);
         }
+    });
+
+    it("oidcSubjectClaims: each repository's subject template is set, and the role trusts exactly the subjects it yields", async () => {
+        const claims = ["repo", "context", "job_workflow_ref"];
+        const { resources } = await deploy("subject", model({ github: GITHUB, mirror: { ...MIRROR, bucket: "subject-bucket", oidcSubjectClaims: claims } }));
+        const templates = resources.filter((r) => r.type === "github:index/actionsRepositoryOidcSubjectClaimCustomizationTemplate:ActionsRepositoryOidcSubjectClaimCustomizationTemplate");
+        expect(templates.map((t) => [t.inputs.repository, t.inputs.useDefault, t.inputs.includeClaimKeys])).toEqual([
+            ["nur", false, claims],
+            ["tangled", false, claims],
+        ]);
+        const trust = JSON.parse(String(one(resources, "aws:iam/role:Role").inputs.assumeRolePolicy));
+        expect(trust.Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"]).toEqual([
+            "repo:atproto-nix/nur:ref:refs/heads/main:job_workflow_ref:atproto-nix/nur/.github/workflows/build.yml@refs/heads/main",
+            "repo:atproto-nix/tangled:ref:refs/heads/trunk:job_workflow_ref:atproto-nix/tangled/.github/workflows/build.yml@refs/heads/trunk",
+        ]);
+    });
+
+    it("a rotation: both keys held, the new one current and protected, hosts trust both; the old key keeps its old resource name as an alias", async () => {
+        const { setup, resources } = await deploy("rotate", model({ mirror: { ...MIRROR, bucket: "rotate-bucket", keyName: "atproto-mirror-2", previousKeyName: "atproto-mirror-1" } }));
+        const keys = resources.filter((r) => r.type === "pulumi-nodejs:dynamic:NixSigningKey");
+        expect(keys.map((k) => [k.name, k.inputs.keyName])).toEqual([
+            ["rotate-mirror-signing-key-atproto-mirror-2", "atproto-mirror-2"],
+            ["rotate-mirror-signing-key-atproto-mirror-1", "atproto-mirror-1"],
+        ]);
+        expect(mirrorKeySlots({ keyName: "atproto-mirror-2", previousKeyName: "atproto-mirror-1" })).toEqual([
+            { keyName: "atproto-mirror-2", role: "current", protect: true, legacyAlias: false },
+            { keyName: "atproto-mirror-1", role: "previous", protect: false, legacyAlias: true },
+        ]);
+        // The mocks answer every key with the same pair; what matters is that both are listed.
+        expect((await valueOf(setup.mirror!.trustedCache)).publicKeys).toHaveLength(2);
+        expect(await valueOf(setup.mirror!.previousPublicKey!)).toBe(MOCK_MIRROR_KEY.publicKey);
     });
 });

@@ -49,10 +49,14 @@ describe("the program (index.ts) with a mirror section", () => {
         expect(withKey(rendered["identity/nixos-module.nix"])).toBe(await valueOf(program.nixosModule));
     });
 
-    it("exports no secret key material", async () => {
+    it("exports the secret key only as a secret output, and no key material elsewhere", async () => {
         const secretHalf = MOCK_MIRROR_KEY.secretKey.split(":")[1];
+        expect(await pulumi.isSecret(program.mirrorSecretKey!)).toBe(true);
+        expect(await valueOf(program.mirrorSecretKey!)).toBe(MOCK_MIRROR_KEY.secretKey);
         const exported = await Promise.all(
-            Object.values(program)
+            Object.entries(program)
+                .filter(([name]) => name !== "mirrorSecretKey")
+                .map(([, value]) => value)
                 .filter((value): value is pulumi.Output<unknown> => pulumi.Output.isInstance(value))
                 .map((output) => valueOf(output)),
         );
