@@ -94,6 +94,11 @@ export const mirrorSection = section(
          * CI re-signs every path in the bucket with `keyName`; remove it to drop the old key.
          */
         previousKeyName: text([names.nixKeyName]).optional(),
+        /**
+         * Copy only the paths cache.nixos.org does not serve (those without its signature): hosts
+         * get the rest from it. Defaults to useCacheNixosOrg; needs it.
+         */
+        skipUpstreamPaths: flag("Copy only the paths cache.nixos.org does not serve (default: when hosts trust cache.nixos.org)").optional(),
         /** Expire cache objects after this many days; kept forever when undefined. */
         retentionDays: integer(1, 36500).optional(),
         /** How CI gets write access: GitHub OIDC (keyless) or long-lived access keys (opt-in). */
@@ -116,3 +121,21 @@ export const mirrorSection = section(
 
 /** The mirror as parsed, before the stack names its key. */
 export type ParsedMirror = NonNullable<z.output<typeof mirrorSection>>;
+
+/**
+ * Rules between the mirror and the rest of the stack, on the raw document: a private mirror
+ * cannot serve the stack's hosts (they would get an `s3://` substituter and no credentials to
+ * read it with), and skipping upstream paths needs hosts that trust upstream.
+ */
+export function mirrorStackRules(doc: Readonly<Record<string, unknown>>, issue: (path: PropertyKey[], message: string) => void): void {
+    const mirror = doc.mirror as Record<string, unknown> | undefined;
+    if (mirror === undefined || mirror === null || typeof mirror !== "object" || mirror.enabled === false) {
+        return;
+    }
+    if (mirror.public === false && Array.isArray(doc.hosts) && doc.hosts.length > 0) {
+        issue(["mirror", "public"], "a private mirror cannot serve the stack's hosts: they would get an s3:// substituter without credentials; expected public: true, or no hosts");
+    }
+    if (mirror.skipUpstreamPaths === true && doc.useCacheNixosOrg === false) {
+        issue(["mirror", "skipUpstreamPaths"], "needs useCacheNixosOrg: hosts that do not trust cache.nixos.org must find its paths in the mirror; expected false");
+    }
+}

@@ -3,6 +3,8 @@ import { mirrorCiAccess } from "../mirror/ciAccess";
 import { MIRROR_SECRET_NAMES } from "../mirror/ciSecrets";
 import { isRotating } from "../mirror/keyRotation";
 import { resignScript } from "../mirror/resignScript";
+import { shQuote } from "../hosts/shell";
+import { NOT_UPSTREAM_JQ } from "../mirror/upstreamPaths";
 import { mirrorPushUrl } from "../mirror/urls";
 import { resolveAction } from "./actionRefs";
 import { workflowExpression } from "./pushGate";
@@ -117,7 +119,16 @@ function copyStep(mirror: MirrorSpec, outputsFile: string, condition: string, st
             'key_file="$RUNNER_TEMP/nix-mirror-signing-key"',
             'trap \'rm -f "$key_file"\' EXIT',
             '(umask 077 && printf \'%s\' "$MIRROR_SIGNING_KEY" > "$key_file")',
-            `if ! xargs nix copy --to "$MIRROR_STORE&secret-key=$key_file" < ${outputsFile}; then`,
+            'trap \'echo "::error title=S3 mirror push failed::listing the paths to copy failed; the mirror lacks the outputs of this run."\' ERR',
+            ...(mirror.skipUpstreamPaths
+                ? [
+                      // The outputs' closure minus what cache.nixos.org serves; each path copied alone.
+                      'paths="$RUNNER_TEMP/nix-mirror-paths"',
+                      `xargs nix path-info --recursive --json < ${outputsFile} | jq -r ${shQuote(NOT_UPSTREAM_JQ)} > "$paths"`,
+                      'echo "copying $(wc -l < "$paths") paths that cache.nixos.org does not serve"',
+                      'if [ -s "$paths" ] && ! xargs nix copy --no-recursive --to "$MIRROR_STORE&secret-key=$key_file" < "$paths"; then',
+                  ]
+                : [`if ! xargs nix copy --to "$MIRROR_STORE&secret-key=$key_file" < ${outputsFile}; then`]),
             '  echo "::error title=S3 mirror push failed::nix copy to the mirror failed; it lacks this run\'s outputs."',
             "  exit 1",
             "fi",
@@ -125,3 +136,4 @@ function copyStep(mirror: MirrorSpec, outputsFile: string, condition: string, st
         ].join("\n"),
     };
 }
+

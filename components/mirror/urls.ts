@@ -45,10 +45,11 @@ export interface PushUrlOptions {
 
 /**
  * The store URL CI pushes to with `nix copy --to URL`: Nix's S3 store, zstd-compressed NARs
- * (fast to write and to unpack), signed with the mirror key when `secretKeyFile` is given.
+ * (fast to write and to unpack), uploaded in parts (a single PUT stops at 5 GiB, and a failed
+ * part is retried alone), signed with the mirror key when `secretKeyFile` is given.
  */
 export function mirrorPushUrl(mirror: UrlInput, options: PushUrlOptions = {}): string {
-    const url = `${s3Url(mirror)}&compression=zstd`;
+    const url = `${s3Url(mirror)}&compression=zstd&multipart-upload=true`;
     if (options.secretKeyFile === undefined) {
         return url;
     }

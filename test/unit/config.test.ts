@@ -302,7 +302,7 @@ describe("mirror section", () => {
     it("is off without the section or when disabled, yet still checked for typos", () => {
         expect(loadStackModel(rawConfig({ ...MINIMAL, mirror: { enabled: false } }), { mode: "apply" }).mirror).toBeUndefined();
         expect(problemsOf({ ...MINIMAL, mirror: { enabled: false, buket: "x" } })).toEqual([
-            'nix-cache:mirror.buket: unknown key; did you mean "bucket"? expected one of: enabled, bucket, region, endpoint, server, publicUrl, public, priority, keyName, previousKeyName, retentionDays, ciCredentials, anonymousList, oidcSubjectClaims, oidcProviderArn',
+            'nix-cache:mirror.buket: unknown key; did you mean "bucket"? expected one of: enabled, bucket, region, endpoint, server, publicUrl, public, priority, keyName, previousKeyName, skipUpstreamPaths, retentionDays, ciCredentials, anonymousList, oidcSubjectClaims, oidcProviderArn',
         ]);
     });
 
@@ -310,7 +310,7 @@ describe("mirror section", () => {
         const model = loadStackModel(rawConfig({ ...MINIMAL, mirror: { bucket: "atproto-nix-cache" } }), { mode: "apply" });
         expect(model.mirror).toEqual({
             bucket: "atproto-nix-cache", region: "us-east-1", endpoint: undefined, public: true, priority: 50,
-            keyName: "atproto-mirror-1", retentionDays: undefined, ciCredentials: "oidc", oidcProviderArn: undefined, anonymousList: false,
+            keyName: "atproto-mirror-1", retentionDays: undefined, ciCredentials: "oidc", oidcProviderArn: undefined, anonymousList: false, skipUpstreamPaths: true,
         });
     });
 

@@ -37,10 +37,11 @@ describe("the workflow's S3 mirror push", () => {
         expect(copy.if).toBe("!cancelled() && steps.build.outcome == 'success' && (github.event_name == 'push' || github.event_name == 'schedule')");
         expect(job.steps.find((s) => s.name === "Build")?.id).toBe("build");
         expect(copy.env).toEqual({
-            MIRROR_STORE: "s3://atproto-nix-cache?region=eu-west-1&compression=zstd",
+            MIRROR_STORE: "s3://atproto-nix-cache?region=eu-west-1&compression=zstd&multipart-upload=true",
             MIRROR_SIGNING_KEY: "${{ secrets.NIX_MIRROR_SIGNING_KEY }}",
         });
-        expect(copy.run).toContain('nix copy --to "$MIRROR_STORE&secret-key=$key_file"');
+        expect(copy.run).toContain('xargs nix copy --no-recursive --to "$MIRROR_STORE&secret-key=$key_file" < "$paths"');
+        expect(copy.run).toContain("xargs nix path-info --recursive --json");
         expect(copy.run).toContain("umask 077");
         expect(copy.run).not.toContain("${{");
     });
@@ -90,7 +91,7 @@ describe("the workflow's S3 mirror push", () => {
 
     it("fails the job with an error annotation when the copy fails or the signing key is missing", () => {
         const copy = buildJob({ mirror: { bucket: "atproto-nix-cache" } }).job.steps.find((s) => s.name === "Copy build outputs to the mirror")!;
-        expect(copy.run).toMatch(/if ! xargs nix copy [^\n]*; then\n\s+echo "::error title=S3 mirror push failed::[^"]*"\n\s+exit 1\n/);
+        expect(copy.run).toMatch(/! xargs nix copy [^\n]*; then\n\s+echo "::error title=S3 mirror push failed::[^"]*"\n\s+exit 1\n/);
         expect(copy.run).toMatch(/if \[ -z "\$\{MIRROR_SIGNING_KEY:-\}" \]; then\n\s+echo "::error::[^"]*NIX_MIRROR_SIGNING_KEY[^"]*"\n\s+exit 1\n/);
         expect(copy).not.toHaveProperty("continue-on-error");
     });
@@ -122,5 +123,12 @@ describe("the workflow's S3 mirror push", () => {
         expect(resign.if).toBe(mirrorPushCondition("build"));
         expect(resign.env).toMatchObject({ MIRROR_BUCKET: "atproto-nix-cache", MIRROR_SIGNING_KEY: "${{ secrets.NIX_MIRROR_SIGNING_KEY }}" });
         expect(resign.run).not.toContain("${{");
+    });
+
+    it("copies the whole closure when hosts do not trust cache.nixos.org", () => {
+        const model = githubModel(ATPROTO_GITHUB, { useCacheNixosOrg: false, mirror: { bucket: "atproto-nix-cache" } });
+        const copy = parse(renderWorkflow(model, model.github.repositories[0])).jobs.build.steps.find((s: { name: string }) => s.name === "Copy build outputs to the mirror");
+        expect(copy.run).toContain('if ! xargs nix copy --to "$MIRROR_STORE&secret-key=$key_file" < "$RUNNER_TEMP/nix-cache-outputs"; then');
+        expect(copy.run).not.toContain("path-info");
     });
 });

@@ -15,6 +15,7 @@ const MIRROR: MirrorSpec = {
     keyName: "atproto-mirror-1",
     ciCredentials: "oidc",
     anonymousList: false,
+    skipUpstreamPaths: true,
 };
 
 const GITHUB: GithubSpec = {

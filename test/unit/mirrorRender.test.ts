@@ -23,9 +23,9 @@ import { mirrorProviderArgs } from "../../components/mirror/providerArgs";
 import { mirrorHttpUrl, mirrorPushUrl, mirrorSubstituterUrl } from "../../components/mirror/urls";
 import { allArtifacts } from "../../components/render/allArtifacts";
 import { secretPlaceholder } from "../../components/render/artifact";
-import { MINIMAL, rawConfig } from "../support/config";
+import { HOST_KEY, MINIMAL, rawConfig } from "../support/config";
 
-const MIRROR: MirrorSpec = { bucket: "atproto-nix-cache", region: "eu-west-1", public: true, priority: 50, keyName: "atproto-mirror-1", ciCredentials: "oidc", anonymousList: false };
+const MIRROR: MirrorSpec = { bucket: "atproto-nix-cache", region: "eu-west-1", public: true, priority: 50, keyName: "atproto-mirror-1", ciCredentials: "oidc", anonymousList: false, skipUpstreamPaths: true };
 const GITHUB = { owner: "atproto-nix", repositories: [{ name: "nur" }, { name: "tangled" }] };
 const out = fs.mkdtempSync(path.join(os.tmpdir(), "mirror-render-"));
 afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
@@ -78,9 +78,9 @@ describe("URLs", () => {
     });
 
     it("push: Nix's S3 store, zstd, signing with a key file when given", () => {
-        expect(mirrorPushUrl(MIRROR)).toBe("s3://atproto-nix-cache?region=eu-west-1&compression=zstd");
+        expect(mirrorPushUrl(MIRROR)).toBe("s3://atproto-nix-cache?region=eu-west-1&compression=zstd&multipart-upload=true");
         expect(mirrorPushUrl({ ...MIRROR, endpoint: "http://127.0.0.1:9000" }, { secretKeyFile: "$RUNNER_TEMP/mirror-key" })).toBe(
-            "s3://atproto-nix-cache?region=eu-west-1&endpoint=http://127.0.0.1:9000&compression=zstd&secret-key=$RUNNER_TEMP/mirror-key",
+            "s3://atproto-nix-cache?region=eu-west-1&endpoint=http://127.0.0.1:9000&compression=zstd&multipart-upload=true&secret-key=$RUNNER_TEMP/mirror-key",
         );
         expect(() => mirrorPushUrl(MIRROR, { secretKeyFile: "/tmp/a&b" })).toThrow(/secretKeyFile/);
     });
@@ -182,6 +182,17 @@ describe("mirror config", () => {
         expect(problems({ bucket: "nix-cache", oidcSubjectClaims: ["context"] })).toMatch(/nix-cache:mirror\.oidcSubjectClaims: must include repo or job_workflow_ref/);
         expect(problems({ bucket: "nix-cache", oidcSubjectClaims: ["repo", "actor"] })).toMatch(/nix-cache:mirror\.oidcSubjectClaims\[1\]: expected one of repo, context/);
         expect(problems({ bucket: "nix-cache", oidcSubjectClaims: ["repo"], ciCredentials: "accessKeys" })).toMatch(/oidcSubjectClaims: only applies to GitHub OIDC/);
+    });
+
+    it("a private mirror is refused with hosts (they would have no credentials); skipping upstream paths needs cache.nixos.org", () => {
+        const host = { name: "laptop", kind: "user", user: "dev", address: "192.0.2.9", hostKey: HOST_KEY, sshAgent: true };
+        const load = (values: Record<string, unknown>) => () => loadStackModel(rawConfig({ ...MINIMAL, ...values }), { mode: "render" });
+        expect(load({ hosts: [host], mirror: { bucket: "nix-cache", public: false } })).toThrow(/nix-cache:mirror\.public: a private mirror cannot serve the stack's hosts/);
+        expect(load({ hosts: [host], mirror: { bucket: "nix-cache" } })).not.toThrow();
+        expect(load({ mirror: { bucket: "nix-cache", public: false } })).not.toThrow();
+        expect(load({ useCacheNixosOrg: false, mirror: { bucket: "nix-cache", skipUpstreamPaths: true } })).toThrow(/nix-cache:mirror\.skipUpstreamPaths: needs useCacheNixosOrg/);
+        expect(load({ useCacheNixosOrg: false, mirror: { bucket: "nix-cache" } })().mirror!.skipUpstreamPaths).toBe(false);
+        expect(model({ mirror: { bucket: "nix-cache" } }).mirror!.skipUpstreamPaths).toBe(true);
     });
 
     it("refuses what a server kind cannot do, naming the key", () => {

@@ -147,7 +147,7 @@ describe("with a public mirror and GitHub OIDC", () => {
         const url = mirrorSubstituterUrl(mirror);
         expect(url).toBe("https://atproto-nix-cache.s3.eu-west-1.amazonaws.com?priority=50");
         expect(await valueOf(setup.mirror!.substituterUrl)).toBe(url);
-        expect(await valueOf(setup.mirror!.pushUrl)).toBe("s3://atproto-nix-cache?region=eu-west-1&compression=zstd");
+        expect(await valueOf(setup.mirror!.pushUrl)).toBe("s3://atproto-nix-cache?region=eu-west-1&compression=zstd&multipart-upload=true");
         expect(await valueOf(setup.mirror!.publicKey)).toBe(MOCK_MIRROR_KEY.publicKey);
         expect(await valueOf(setup.identity.substituters)).toEqual(["https://cache.nixos.org", "https://atproto.cachix.org", url]);
         expect((await valueOf(setup.identity.trustedPublicKeys)).at(-1)).toBe(MOCK_MIRROR_KEY.publicKey);
