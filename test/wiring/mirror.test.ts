@@ -327,4 +327,20 @@ describe("private mirrors and S3-compatible servers", () => {
         expect((await valueOf(setup.mirror!.trustedCache)).publicKeys).toHaveLength(2);
         expect(await valueOf(setup.mirror!.previousPublicKey!)).toBe(MOCK_MIRROR_KEY.publicKey);
     });
+
+    it("protects the bucket and the current key, not a previous key, and aliases the oldest key to its former name", async () => {
+        const { S3Mirror } = await import("../../components/s3Mirror");
+        const seen: Record<string, { protect?: boolean; aliases?: unknown[] }> = {};
+        const record: pulumi.ResourceTransformation = (args) => {
+            seen[args.name] = { protect: args.opts.protect, aliases: args.opts.aliases as unknown[] | undefined };
+            return undefined;
+        };
+        const rotating = model({ mirror: { ...MIRROR, bucket: "protect-bucket", keyName: "atproto-mirror-2", previousKeyName: "atproto-mirror-1" } }).mirror!;
+        const mirror = new S3Mirror("protect", { mirror: rotating }, { transformations: [record] });
+        await valueOf(mirror.trustedCache);
+        expect(seen["protect-bucket"].protect).toBe(true);
+        expect(seen["protect-signing-key-atproto-mirror-2"]).toEqual({ protect: true, aliases: undefined });
+        expect(seen["protect-signing-key-atproto-mirror-1"]).toEqual({ protect: false, aliases: [{ name: "protect-signing-key" }] });
+        expect(seen["protect-policy"].protect).toBeFalsy();
+    });
 });
