@@ -1,7 +1,67 @@
 import * as fs from "fs";
 import * as path from "path";
-import { stackFileJsonSchemaText } from "../components/config/jsonSchema";
+import { z } from "zod";
+import { closedObjects } from "../components/config/fields";
+import { PROJECT_NAME } from "../components/config/model";
+import { secretSlot, STACK_KEYS } from "../components/config/stackSchema";
 import { PROJECT_ROOT } from "./args";
+
+/**
+ * The JSON Schema of a stack settings file (`stacks/Pulumi.NAME.yaml`), generated from the
+ * stack schema, so that editors check a stack file as it is typed. It describes the shape of
+ * each key (types, enums, patterns, unknown keys); rules that span fields, parse URLs or need
+ * the Pulumi config (are the secrets set?) are the program's and `render`'s to check.
+ */
+export function stackFileJsonSchema(): Record<string, unknown> {
+    const keys = Object.keys(STACK_KEYS);
+    const defs: Record<string, unknown> = {};
+    for (const [key, schema] of Object.entries(STACK_KEYS)) {
+        const json = z.toJSONSchema(schema as z.ZodType, {
+            io: "input",
+            unrepresentable: "any",
+            target: "draft-2020-12",
+            // Unknown keys are errors in the program; say so to editors too.
+            override: (ctx) => {
+                if (closedObjects.has(ctx.zodSchema as unknown as z.ZodType)) {
+                    ctx.jsonSchema.additionalProperties = false;
+                }
+            },
+        });
+        delete json.$schema; // one at the top
+        // Pulumi.yaml's empty default (`{}`) for an optional section means "not configured".
+        const optional = (schema as z.ZodType).safeParse(undefined).success && json.type === "object";
+        defs[key] = optional ? { anyOf: [json, { type: "object", maxProperties: 0 }] } : json;
+    }
+    const slot = z.toJSONSchema(secretSlot("KEY"));
+    delete slot.$schema;
+    const ref = (key: string) => ({ $ref: `#/$defs/${key}` });
+    const properties = Object.fromEntries(keys.flatMap((key) => [[`${PROJECT_NAME}:${key}`, ref(key)], [key, ref(key)]]));
+    return {
+        $schema: "https://json-schema.org/draft/2020-12/schema",
+        title: `${PROJECT_NAME} stack settings (stacks/Pulumi.NAME.yaml)`,
+        description: "Generated from components/config/stackSchema.ts by `npm run schema`; do not edit by hand.",
+        type: "object",
+        properties: {
+            config: {
+                type: "object",
+                properties,
+                patternProperties: {
+                    // The secret config key a host names in privateKeySecret.
+                    [`^(${PROJECT_NAME}:)?(?!(${keys.join("|")})$)[A-Za-z][A-Za-z0-9_]{0,63}$`]: slot,
+                    // Other namespaces' keys (aws:region, github:owner, ...) are theirs.
+                    [`^(?!${PROJECT_NAME}:)[^:]+:.+$`]: {},
+                },
+                additionalProperties: false,
+            },
+        },
+        $defs: defs,
+    };
+}
+
+/** The schema file's text, as committed. */
+export function stackFileJsonSchemaText(): string {
+    return `${JSON.stringify(stackFileJsonSchema(), null, 2)}\n`;
+}
 
 /** Where the JSON Schema of stack files is committed; stack files point editors at it. */
 export const SCHEMA_FILE = path.join(PROJECT_ROOT, "stacks", "stack.schema.json");

@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { cachixNameProblem, isCachixKeyNameFor, parseNixPublicKey } from "../identity/nixKeys";
-import { across, flag, list, noDuplicates, Rule, section, text } from "./fields";
+import { Rule } from "../formats/rule";
+import { across, flag, list, noDuplicates, section, text } from "./fields";
 import { describeValue } from "./redact";
-import { urlProblem } from "./urls";
+import { urlProblem } from "../formats/urls";
 
 /** A cache URL hosts substitute from: http(s) under any path, or a local `file:///` store. */
 export const substituterUrlRule: Rule = (value) => urlProblem(value, { schemes: ["https", "http", "file"], path: true });
@@ -55,15 +56,15 @@ export const cacheSection = section(
     },
     { required: "an object with name and publicKeys", description: "The organisation's Cachix cache", checks: [keysMatchName, privateOverHttps] },
 ).transform((cache) => ({
-        /** Cachix cache name, e.g. `atproto`. */
-        name: cache.name,
-        /** Substituter URL; `https://NAME.cachix.org` unless overridden. */
-        url: cache.url ?? cachixUrl(cache.name),
-        /** Public keys (`NAME.cachix.org-N:base64`), at least one. */
-        publicKeys: cache.publicKeys,
-        /** A private cache needs a netrc with a token on every host that reads it. */
-        private: cache.private,
-    }));
+    /** Cachix cache name, e.g. `atproto`. */
+    name: cache.name,
+    /** Substituter URL; `https://NAME.cachix.org` unless overridden. */
+    url: cache.url ?? cachixUrl(cache.name),
+    /** Public keys (`NAME.cachix.org-N:base64`), at least one. */
+    publicKeys: cache.publicKeys,
+    /** A private cache needs a netrc with a token on every host that reads it. */
+    private: cache.private,
+}));
 
 /** An extra cache is a Cachix one by name, or any other by URL. */
 const nameOrUrl = across((value, ctx) => {
@@ -81,13 +82,13 @@ const extraCache = section(
     },
     { description: "Another cache to trust: {name, publicKeys} for Cachix or {url, publicKeys}", checks: [keysMatchName, nameOrUrl] },
 ).transform(({ name, url, publicKeys: keys }) => ({
-        /** Substituter URL. */
-        url: url ?? cachixUrl(name as string),
-        /** Its public keys. */
-        publicKeys: keys,
-        /** Set when it is a Cachix cache (CI pulls it through cachix-action's `extraPullNames`). */
-        ...(name === undefined ? {} : { cachixName: name }),
-    }));
+    /** Substituter URL. */
+    url: url ?? cachixUrl(name as string),
+    /** Its public keys. */
+    publicKeys: keys,
+    /** Set when it is a Cachix cache (CI pulls it through cachix-action's `extraPullNames`). */
+    ...(name === undefined ? {} : { cachixName: name }),
+}));
 
 /** `nix-cache:extraCaches`: other caches hosts and CI trust, each URL once. */
 export const extraCachesSection = list(extraCache, { description: "Other caches to trust" }).check(

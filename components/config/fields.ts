@@ -4,32 +4,20 @@
  * `unknown key; did you mean ...`), so every field of every section reads the same way.
  */
 import { z } from "zod";
+import { PatternRule, Rule } from "../formats/rule";
 import { describeValue } from "./redact";
-
-/** A check on a string: returns what was expected when the value is wrong, else undefined. */
-export type Rule = (value: string) => string | undefined;
-
-/** A rule from a pattern; the pattern also goes into the JSON Schema. */
-export interface PatternRule {
-    readonly pattern: RegExp;
-    readonly expected: string;
-}
 
 /** Options of {@link text}. */
 export interface TextOptions {
     /** What to say when the field is missing; the field is optional without it. */
     readonly required?: string;
-    /** The field holds a secret: its value never appears in a message. */
-    readonly secret?: boolean;
     /** Human description for the JSON Schema (and editors' hover text). */
     readonly description?: string;
 }
 
-const shown = (secret: boolean | undefined) => (value: unknown) => (secret ? "a secret value (hidden)" : describeValue(value));
-
 /** A string that passes `rules` (patterns first, then functions, the first failure reported). */
 export function text(rules: readonly (PatternRule | Rule)[], options: TextOptions = {}) {
-    const show = shown(options.secret);
+    const show = describeValue;
     let schema = z.string({
         error: (iss) =>
             iss.input === undefined ? `is required; expected ${options.required ?? "a string"}` : `expected a string; got ${show(iss.input)}`,

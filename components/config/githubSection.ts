@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { cronRule } from "./cron";
+import { cronRule } from "../formats/cron";
 import { across, flag, list, noDuplicates, oneOf, reportUnknownKeys, section, text } from "./fields";
-import * as names from "./names";
+import * as names from "../formats/names";
 import { describeValue } from "./redact";
 
 /** Defaults that follow the user's guide. */

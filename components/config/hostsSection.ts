@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { addressRule } from "./addresses";
+import { addressRule } from "../formats/addresses";
 import { across, flag, integer, list, noDuplicates, oneOf, section, text } from "./fields";
-import * as names from "./names";
-import { absolutePathRule } from "./paths";
+import * as names from "../formats/names";
+import { absolutePathRule } from "../formats/paths";
 import { describeValue } from "./redact";
 
 /** The secret config key holding hosts' SSH private key unless a host names another. */
@@ -11,15 +11,11 @@ export const DEFAULT_PRIVATE_KEY_CONFIG = "sshPrivateKey";
 const HOST_KEY_REQUIRED =
     "is required: host keys are pinned by default; expected \"ssh-ed25519 AAAA...\" (or set insecureSkipHostKeyVerification: true to accept any key)";
 
-/** The fields of an SSH endpoint: a host or its bastion. */
+/** The fields of an SSH endpoint: a host or its bastion (documented in {@link endpoint}). */
 const endpointShape = {
-    /** Hostname or IP address. */
     address: text([addressRule], { required: "a string" }),
-    /** TCP port. */
     port: integer(1, 65535).default(22),
-    /** Login user. */
     user: text([names.unixUser]).default("root"),
-    /** Pinned host public key (`ssh-ed25519 AAAA...`); undefined only with the opt-out. */
     hostKey: text([names.hostKey]).optional(),
 };
 
@@ -72,28 +68,29 @@ const host = section({
     nixosRebuild: oneOf(["switch", "test", "boot", "none"]).optional(),
     restartDaemon: flag().default(true),
 }, { checks: [hostFieldsAgree] }).transform((h) => ({
-        /** Unique name, used in resource names and render paths. */
-        name: h.name,
-        /** `nixos`, `nix` (multi-user daemon) or `user` (the login user's own nix.conf). */
-        kind: h.kind,
-        /** Where to connect. */
-        ssh: endpoint(h),
-        /** Explicit, loudly named opt-out of host-key pinning. */
-        insecureSkipHostKeyVerification: h.insecureSkipHostKeyVerification,
-        /** Credentials: a secret config key holding the PEM/OpenSSH key, or the SSH agent (`$SSH_AUTH_SOCK` unless a socket is named). */
-        auth: authOf(h.sshAgent, h.privateKeySecret),
-        /** Optional bastion. */
-        proxy: h.proxy === undefined ? undefined : endpoint(h.proxy),
-        /** Users to add to `trusted-users` (merged with the host's own). */
-        trustedUsers: h.trustedUsers,
-        /** The Nix config dir on the host (`/etc/nix`); ignored for `user` hosts. */
-        nixConfDir: h.nixConfDir,
-        /** NixOS only: what to run after the modules change. */
-        nixosRebuild: h.nixosRebuild ?? "switch",
-        /** `nix` hosts: restart nix-daemon after a change. */
-        restartDaemon: h.restartDaemon,
-    }));
+    /** Unique name, used in resource names and render paths. */
+    name: h.name,
+    /** `nixos`, `nix` (multi-user daemon) or `user` (the login user's own nix.conf). */
+    kind: h.kind,
+    /** Where to connect. */
+    ssh: endpoint(h),
+    /** Explicit, loudly named opt-out of host-key pinning. */
+    insecureSkipHostKeyVerification: h.insecureSkipHostKeyVerification,
+    /** Credentials: a secret config key holding the PEM/OpenSSH key, or the SSH agent (`$SSH_AUTH_SOCK` unless a socket is named). */
+    auth: authOf(h.sshAgent, h.privateKeySecret),
+    /** Optional bastion. */
+    proxy: h.proxy === undefined ? undefined : endpoint(h.proxy),
+    /** Users to add to `trusted-users` (merged with the host's own). */
+    trustedUsers: h.trustedUsers,
+    /** The Nix config dir on the host (`/etc/nix`); ignored for `user` hosts. */
+    nixConfDir: h.nixConfDir,
+    /** NixOS only: what to run after the modules change. */
+    nixosRebuild: h.nixosRebuild ?? "switch",
+    /** `nix` hosts: restart nix-daemon after a change. */
+    restartDaemon: h.restartDaemon,
+}));
 
+/** A secret key by default; the agent when `sshAgent` is true or a socket path. */
 function authOf(agent: boolean | string | undefined, configKey: string | undefined) {
     if (agent === true || typeof agent === "string") {
         return { kind: "agent" as const, socket: agent === true ? undefined : agent };

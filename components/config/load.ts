@@ -1,8 +1,6 @@
 import { PROJECT_NAME, StackModel } from "./model";
 import { ConfigValidationError, problemsOfIssues } from "./problems";
-import { SECRET_CONFIG_KEYS, stackSchema } from "./stackSchema";
-
-export { SECRET_CONFIG_KEYS };
+import { stackSchema } from "./stackSchema";
 
 /** Stack configuration as it arrives, before validation. */
 export interface RawStackConfig {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { across, flag, integer, list, noDuplicates, oneOf, section, text } from "./fields";
-import * as names from "./names";
-import { urlProblem } from "./urls";
+import * as names from "../formats/names";
+import { urlProblem } from "../formats/urls";
 
 /**
  * Claims GitHub can put in an OIDC token's `sub` (its "include_claim_keys") whose values the

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { isAlias, LineCounter, parseDocument, visit } from "yaml";
 import { RawStackConfig } from "./load";
 import { PROJECT_NAME } from "./model";
-import { secretLikeness } from "./redact";
+import { secretLikeness } from "../formats/secretLike";
 
 /** The running Pulumi program's configuration. */
 export function rawConfigFromPulumi(): RawStackConfig {

@@ -1,13 +1,11 @@
 import { z } from "zod";
+import * as names from "../formats/names";
 import { cacheSection, extraCachesSection } from "./cacheSection";
 import { across, flag } from "./fields";
 import { githubSection } from "./githubSection";
 import { DEFAULT_PRIVATE_KEY_CONFIG, hostsSection } from "./hostsSection";
 import { mirrorSection, mirrorStackRules } from "./mirrorSection";
 import { PROJECT_NAME } from "./model";
-
-/** Config keys that hold secrets, besides the hosts' private-key keys. */
-export const SECRET_CONFIG_KEYS = ["cachixAuthToken", "cachixSigningKey"] as const;
 
 /** How a secret is in the stack file (`secure: CIPHERTEXT`); the program never sees its value here. */
 export function secretSlot(name: string) {
@@ -98,7 +96,9 @@ function stackRules(secretsRequired: boolean) {
             }
         }
         for (const { index, configKey } of hostKeys) {
-            const how = { secret: undefined, plain: "is set in plain text", missing: "is not set" }[state(configKey)];
+            // A known key's own schema already says when it is in plain text.
+        const plain = configKey in STACK_KEYS ? undefined : "is set in plain text";
+        const how = { secret: undefined, plain, missing: "is not set" }[state(configKey)];
             if (how !== undefined) {
                 issue(["hosts", index, "privateKeySecret"], `the SSH private key ${PROJECT_NAME}:${configKey} ${how}; expected it set with ` +
                     `\`pulumi config set --secret ${configKey} < KEYFILE\` (or sshAgent: true)`);
@@ -138,7 +138,7 @@ function hostKeyNames(hosts: unknown): { index: number; configKey: string }[] {
         }
         const raw = host as { sshAgent?: unknown; privateKeySecret?: unknown };
         const agent = raw.sshAgent !== undefined && raw.sshAgent !== null && raw.sshAgent !== false && raw.sshAgent !== "false";
-        const configKey = typeof raw.privateKeySecret === "string" && /^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(raw.privateKeySecret)
+        const configKey = typeof raw.privateKeySecret === "string" && names.configKey.pattern.test(raw.privateKeySecret)
             ? raw.privateKeySecret
             : DEFAULT_PRIVATE_KEY_CONFIG;
         return agent ? [] : [{ index, configKey }];

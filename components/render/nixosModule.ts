@@ -33,14 +33,27 @@ export interface NixosModuleFile {
 export function renderCachixLayout(trusted: Pick<TrustedCaches, "caches">): NixosModuleFile[] {
     const perCache = trusted.caches
         .filter((cache) => cache.url !== CACHE_NIXOS_ORG.url)
-        .map((cache) => ({ path: `cachix/${cacheFileName(cache)}.nix`, content: renderCacheFile(cache) }));
+        .map((cache, _, all) => {
+            // Two caches on one host would otherwise write one file: those are named with their path.
+            const shared = all.filter((other) => cacheFileName(other) === cacheFileName(cache)).length > 1;
+            return { path: `cachix/${cacheFileName(cache, shared)}.nix`, content: renderCacheFile(cache) };
+        });
     const withNixosOrg = trusted.caches.some((cache) => cache.url === CACHE_NIXOS_ORG.url);
     return [{ path: "cachix.nix", content: renderGlue(withNixosOrg) }, ...perCache];
 }
 
-/** The file name `cachix use` would give a cache: its Cachix name, or its URL's host. */
-export function cacheFileName(cache: TrustedCacheSpec): string {
-    return cache.cachixName ?? new URL(cache.url).host.replace(/[^A-Za-z0-9-]/g, "-");
+/**
+ * The file name `cachix use` would give a cache: its Cachix name, or its URL's host (`file:///`
+ * stores, which have none, are named by their path). `withPath` adds the path, for caches that
+ * share a host.
+ */
+export function cacheFileName(cache: TrustedCacheSpec, withPath = false): string {
+    if (cache.cachixName !== undefined) {
+        return cache.cachixName;
+    }
+    const url = new URL(cache.url);
+    const name = url.host === "" ? `file${url.pathname}` : withPath ? `${url.host}${url.pathname}` : url.host;
+    return name.replace(/[^A-Za-z0-9-]/g, "-").replace(/-+$/, "");
 }
 
 function renderCacheFile(cache: TrustedCacheSpec): string {

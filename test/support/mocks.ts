@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { MOCK_MIRROR_KEY } from "./mirrorMocks";
 
 /** One resource the program registered under mocks. */
 export interface Registered {
@@ -44,6 +45,9 @@ export async function installMocks(
 function stateFor(type: string, inputs: Record<string, unknown>): Record<string, unknown> {
     if (type === "command:remote:Command") {
         return { stdout: "", stderr: "" };
+    }
+    if (type === "pulumi-nodejs:dynamic:NixSigningKey") {
+        return { ...MOCK_MIRROR_KEY };
     }
     return type.startsWith("aws:") ? { arn: `arn:aws:mock:::${String(inputs.bucket ?? inputs.name ?? "x")}` } : {};
 }

@@ -3,8 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { SCHEMA_FILE } from "../../cli/schema";
-import { stackFileJsonSchemaText } from "../../components/config/jsonSchema";
+import { SCHEMA_FILE, stackFileJsonSchemaText } from "../../cli/schema";
 
 const STACKS = path.resolve(__dirname, "../../stacks");
 const committed = JSON.parse(fs.readFileSync(SCHEMA_FILE, "utf8")) as Record<string, unknown>;

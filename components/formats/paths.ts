@@ -1,4 +1,4 @@
-import { Rule } from "./fields";
+import { Rule } from "./rule";
 
 /**
  * An absolute POSIX path in normal form: no `.` or `..` segment, no `//`, no trailing `/`,

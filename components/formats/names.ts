@@ -2,7 +2,7 @@
  * Names as the system that uses each one accepts them: S3, GitHub, Unix, git, Nix. A name that
  * passes here is one that system takes, and one that is safe to copy into the files rendered.
  */
-import { PatternRule, Rule } from "./fields";
+import { PatternRule, Rule } from "./rule";
 
 const pattern = (re: RegExp, expected: string): PatternRule => ({ pattern: re, expected });
 

@@ -1,5 +1,5 @@
 import { isIPv4, isIPv6 } from "net";
-import { Rule } from "./fields";
+import { Rule } from "./rule";
 
 /** What a host address is, once parsed. */
 export type ParsedAddress = { readonly kind: "dns" | "ipv4" | "ipv6"; readonly address: string };

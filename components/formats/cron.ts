@@ -1,4 +1,4 @@
-import { Rule } from "./fields";
+import { Rule } from "./rule";
 
 /** One cron field's range and the names it accepts. */
 interface CronField {

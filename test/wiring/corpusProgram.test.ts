@@ -1,0 +1,53 @@
+import * as pulumi from "@pulumi/pulumi";
+import { describe, expect, it } from "vitest";
+import { corpusCases, engineConfig, missingProblems } from "../support/corpus";
+import { installMocks } from "../support/mocks";
+
+// YAML errors are the engine's to report: it never hands the program a file it cannot parse.
+const cases = corpusCases().filter((c) => !c.expect.some((e) => e.path === "yaml"));
+
+/**
+ * Waits until every registration the program started has reached the mocks, so that absence
+ * can be asserted and the next case's mocks see none of this one's. The SDK exports its RPC
+ * queue's drain, but not in its typings.
+ */
+const settle = () => (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
+
+describe("the hostile-input corpus through the program under mocks", () => {
+    it("covers the corpus", () => {
+        expect(cases.length).toBeGreaterThanOrEqual(150);
+    });
+
+    it.each(cases.map((c) => [c.name, c] as const))("%s", async (_name, c) => {
+        const { config, secrets } = engineConfig(c.file);
+        const registered = await installMocks(config, secrets);
+        const { nixCacheProgram } = await import("../../program");
+        const expected = [...c.expect, ...c.expectProgram];
+        let outputs: ReturnType<typeof nixCacheProgram> | undefined;
+        let failure: Error | undefined;
+        try {
+            outputs = nixCacheProgram();
+        } catch (error) {
+            failure = error as Error;
+        }
+        if (expected.length === 0) {
+            expect(failure?.message).toBeUndefined();
+            // Every output resolves: nothing after validation fails on a value's shape.
+            const resolved = await new Promise((resolve) => pulumi.output(outputs).apply(resolve));
+            expect(resolved).toHaveProperty("cacheUrl");
+            await settle();
+            expect(registered.length).toBeGreaterThan(0);
+            c.hidden.forEach((h) => expect(JSON.stringify(registered.map((r) => r.inputs))).not.toContain(h));
+            return;
+        }
+        expect(failure).toBeInstanceOf(pulumi.RunError);
+        const message = failure?.message ?? "";
+        expect(message).toMatch(/^Invalid stack configuration \(\d+ problems?\):\n/);
+        const lines = message.split("\n").slice(1).map((l) => l.replace(/^ {2}- /, ""));
+        expect(missingProblems(lines, expected), message).toEqual([]);
+        c.hidden.forEach((h) => expect(message).not.toContain(h));
+        Object.values(secrets).forEach((s) => expect(message).not.toContain(s));
+        await settle();
+        expect(registered).toEqual([]);
+    });
+});
