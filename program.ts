@@ -51,6 +51,10 @@ export function nixCacheProgram() {
             mirrorSubstituterUrl: setup.mirror?.substituterUrl,
             mirrorPushUrl: setup.mirror?.pushUrl,
             mirrorPublicKey: setup.mirror?.publicKey,
+            mirrorPreviousPublicKey: setup.mirror?.previousPublicKey,
+            // A secret output (encrypted in state; `pulumi stack output --show-secrets` reveals it),
+            // for signing by hand or moving the key elsewhere.
+            mirrorSecretKey: setup.mirror?.secretKey,
             mirrorRoleArn: setup.mirror?.roleArn,
         }),
     };

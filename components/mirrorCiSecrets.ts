@@ -4,6 +4,7 @@ import { GithubSpec, MirrorSpec } from "./config/model";
 import { SecretPlacement } from "./github/secretPlacements";
 import { githubProvider } from "./github/provider";
 import { placeSecret } from "./github/secretResources";
+import { mirrorSubjectTemplates } from "./mirror/ciAccess";
 import { MirrorSecretValue, mirrorCiSecrets, mirrorSecretPlacements } from "./mirror/ciSecrets";
 
 /** Arguments of {@link MirrorCiSecrets}. */
@@ -24,7 +25,7 @@ export interface MirrorCiSecretsArgs {
 /**
  * The GitHub Actions secrets of the mirror's CI push: the mirror's signing key and CI's AWS
  * credential (the role's ARN, or an access key). Secrets set by hand (the key of a non-AWS
- * server) are left alone.
+ * server) are left alone. With `oidcSubjectClaims`, each repository's OIDC subject template too.
  */
 export class MirrorCiSecrets extends pulumi.ComponentResource {
     /** Names and places of the secrets set, without values. */
@@ -46,6 +47,14 @@ export class MirrorCiSecrets extends pulumi.ComponentResource {
                 placeSecret(mirrorSecretResourceName(name, placement), placement, pulumi.secret(value), context);
             }
             listed.push({ name: secret.name, placements });
+        }
+        // The role trusts the subjects of this template; GitHub mints them only once it is set.
+        for (const template of mirrorSubjectTemplates(args.mirror, spec)) {
+            new github.ActionsRepositoryOidcSubjectClaimCustomizationTemplate(
+                `${name}-oidc-subject-${template.repository}`,
+                { repository: template.repository, useDefault: false, includeClaimKeys: [...template.includeClaimKeys] },
+                { parent: this, provider },
+            );
         }
         this.secrets = pulumi.output(listed);
         this.registerOutputs({ secrets: this.secrets });

@@ -2,16 +2,14 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { GithubSpec, MirrorSpec, TrustedCacheSpec } from "./config/model";
 import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from "./mirror/awsNames";
-import { renderBucketPolicy } from "./mirror/bucketPolicy";
+import { mirrorBucketPlan } from "./mirror/bucketPlan";
 import { mirrorCiAccess } from "./mirror/ciAccess";
 import { ciTrustPolicy, ciWritePolicy } from "./mirror/ciPolicies";
 import { MirrorSecretValue } from "./mirror/ciSecrets";
-import { mirrorLifecycleRules } from "./mirror/lifecycle";
 import { mirrorTrustedCache } from "./mirror/mirrorCache";
-import { NIX_CACHE_INFO_CONTENT_TYPE, NIX_CACHE_INFO_KEY, renderNixCacheInfo } from "./mirror/nixCacheInfo";
 import { renderPolicy } from "./mirror/policyDocument";
 import { mirrorProviderArgs } from "./mirror/providerArgs";
-import { publicAccessBlockSettings } from "./mirror/publicAccess";
+import { mirrorKeyResourceName, mirrorKeySlots } from "./mirror/keyRotation";
 import { NixSigningKey } from "./mirror/signingKeyResource";
 import { mirrorPushUrl, mirrorSubstituterUrl } from "./mirror/urls";
 
@@ -33,9 +31,10 @@ export interface S3MirrorArgs {
 }
 
 /**
- * A second binary cache in an S3 bucket: the bucket (no ACLs, encrypted, public only through
- * its policy), its `nix-cache-info`, lifecycle rules, the mirror's own signing key, and write
- * access for CI (a GitHub OIDC role, or an opt-in IAM user with an access key).
+ * A second binary cache in an S3 bucket: the bucket (on AWS: no ACLs, encrypted, public only
+ * through its policy), its `nix-cache-info`, lifecycle rules, the mirror's own signing key, and
+ * write access for CI (a GitHub OIDC role, or an opt-in IAM user with an access key). On an
+ * S3-compatible server only what that kind of server implements is created (`mirrorBucketPlan`).
  */
 export class S3Mirror extends pulumi.ComponentResource {
     /** The bucket's name. */
@@ -46,6 +45,8 @@ export class S3Mirror extends pulumi.ComponentResource {
     readonly pushUrl: pulumi.Output<string>;
     /** The mirror's public key, `NAME:base64`. */
     readonly publicKey: pulumi.Output<string>;
+    /** During a rotation, the previous key's public key, still trusted until every path is re-signed. */
+    readonly previousPublicKey?: pulumi.Output<string>;
     /** The mirror's secret key, `NAME:base64` (a secret). */
     readonly secretKey: pulumi.Output<string>;
     /** The mirror as a cache to trust: its substituter URL and public key. */
@@ -65,46 +66,48 @@ export class S3Mirror extends pulumi.ComponentResource {
         const provider = args.provider ?? new aws.Provider(`${name}-aws`, mirrorProviderArgs(mirror), { parent: this });
         const awsOpts: pulumi.CustomResourceOptions = { parent: this, provider };
 
+        const plan = mirrorBucketPlan(mirror);
         // A cache that took hours of CI to fill is not deleted with its objects: destroy stops
         // at a non-empty bucket.
-        const bucket = new aws.s3.Bucket(`${name}-bucket`, { bucket: mirror.bucket, forceDestroy: false }, awsOpts);
-        const ownership = new aws.s3.BucketOwnershipControls(
-            `${name}-ownership`,
-            { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
-            awsOpts,
-        );
-        const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
-            `${name}-encryption`,
-            { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
-            awsOpts,
-        );
-        const publicAccess = new aws.s3.BucketPublicAccessBlock(
-            `${name}-public-access`,
-            { bucket: bucket.id, ...publicAccessBlockSettings(mirror) },
-            awsOpts,
-        );
-        const policyText = renderBucketPolicy(mirror);
-        // S3 refuses a public policy while the access block still blocks public policies.
-        const policy = policyText === undefined
+        // Protected too: `enabled: false` or a renamed bucket then stops before anything is deleted.
+        const bucket = new aws.s3.Bucket(`${name}-bucket`, { ...plan.bucket, forceDestroy: false }, { ...awsOpts, protect: true });
+        const ownership = plan.ownershipControls === undefined
             ? undefined
-            : new aws.s3.BucketPolicy(`${name}-policy`, { bucket: bucket.id, policy: policyText }, { ...awsOpts, dependsOn: [publicAccess, ownership] });
-        new aws.s3.BucketLifecycleConfiguration(
-            `${name}-lifecycle`,
-            { bucket: bucket.id, rules: mirrorLifecycleRules(mirror).map((rule) => ({ ...rule })) },
-            awsOpts,
-        );
+            : new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.id, rule: { ...plan.ownershipControls } }, awsOpts);
+        const encryption = plan.encryption === undefined
+            ? undefined
+            : new aws.s3.BucketServerSideEncryptionConfiguration(
+                  `${name}-encryption`,
+                  { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { ...plan.encryption } }] },
+                  awsOpts,
+              );
+        const publicAccess = plan.publicAccessBlock === undefined
+            ? undefined
+            : new aws.s3.BucketPublicAccessBlock(`${name}-public-access`, { bucket: bucket.id, ...plan.publicAccessBlock }, awsOpts);
+        const present = (...resources: (pulumi.Resource | undefined)[]) => resources.filter((r): r is pulumi.Resource => r !== undefined);
+        // S3 refuses a public policy while the access block still blocks public policies.
+        const policy = plan.policy === undefined
+            ? undefined
+            : new aws.s3.BucketPolicy(`${name}-policy`, { bucket: bucket.id, policy: plan.policy }, { ...awsOpts, dependsOn: present(publicAccess, ownership) });
+        if (plan.lifecycleRules.length > 0) {
+            new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, { bucket: bucket.id, rules: plan.lifecycleRules.map((rule) => ({ ...rule })) }, awsOpts);
+        }
         const cacheInfo = new aws.s3.BucketObjectv2(
             `${name}-nix-cache-info`,
-            {
-                bucket: bucket.id,
-                key: NIX_CACHE_INFO_KEY,
-                content: renderNixCacheInfo({ priority: mirror.priority }),
-                contentType: NIX_CACHE_INFO_CONTENT_TYPE,
-            },
-            { ...awsOpts, dependsOn: [ownership, encryption] },
+            { bucket: bucket.id, ...plan.cacheInfo },
+            { ...awsOpts, dependsOn: present(ownership, encryption) },
         );
 
-        const key = new NixSigningKey(`${name}-signing-key`, { keyName: mirror.keyName }, { parent: this });
+        const keys = mirrorKeySlots(mirror).map((slot) => ({
+            slot,
+            resource: new NixSigningKey(
+                mirrorKeyResourceName(name, slot),
+                { keyName: slot.keyName },
+                { parent: this, protect: slot.protect, ...(slot.legacyAlias ? { aliases: [{ name: `${name}-signing-key` }] } : {}) },
+            ),
+        }));
+        const key = keys[0].resource;
+        const previous = keys.find((k) => k.slot.role === "previous")?.resource;
 
         // Hosts are pointed at the mirror only once it can answer them.
         const ready = pulumi.all([bucket.bucket, cacheInfo.key, policy?.id ?? ""]);
@@ -113,7 +116,10 @@ export class S3Mirror extends pulumi.ComponentResource {
         this.pushUrl = bucket.bucket.apply(() => mirrorPushUrl(mirror));
         this.publicKey = key.publicKey;
         this.secretKey = pulumi.secret(key.secretKey);
-        this.trustedCache = pulumi.all([this.substituterUrl, key.publicKey]).apply(([, publicKey]) => mirrorTrustedCache(mirror, publicKey));
+        this.previousPublicKey = previous?.publicKey;
+        this.trustedCache = pulumi
+            .all([this.substituterUrl, ...keys.map((k) => k.resource.publicKey)])
+            .apply(([, ...publicKeys]) => mirrorTrustedCache(mirror, publicKeys));
 
         const access = mirrorCiAccess(mirror, args.github);
         if (access.kind === "oidc") {
@@ -138,6 +144,7 @@ export class S3Mirror extends pulumi.ComponentResource {
             substituterUrl: this.substituterUrl,
             pushUrl: this.pushUrl,
             publicKey: this.publicKey,
+            previousPublicKey: this.previousPublicKey,
             secretKey: this.secretKey,
             trustedCache: this.trustedCache,
             roleArn: this.roleArn,

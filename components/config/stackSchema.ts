@@ -4,7 +4,7 @@ import { cacheSection, extraCachesSection } from "./cacheSection";
 import { across, flag } from "./fields";
 import { githubSection } from "./githubSection";
 import { DEFAULT_PRIVATE_KEY_CONFIG, hostsSection } from "./hostsSection";
-import { mirrorSection } from "./mirrorSection";
+import { mirrorSection, mirrorStackRules } from "./mirrorSection";
 import { PROJECT_NAME } from "./projectName";
 import { EXPRESSION_MESSAGE, expressionPaths } from "./workflowValues";
 
@@ -64,7 +64,9 @@ export function stackSchema(options: StackSchemaOptions) {
             /** Builder hosts. */
             hosts: doc.hosts,
             /** The S3 mirror, when enabled; its key is named after the cache unless set. */
-            mirror: doc.mirror === undefined ? undefined : { ...doc.mirror, keyName: doc.mirror.keyName ?? `${doc.cache.name}-mirror-1` },
+            mirror: doc.mirror === undefined
+                ? undefined
+                : { ...doc.mirror, keyName: doc.mirror.keyName ?? `${doc.cache.name}-mirror-1`, skipUpstreamPaths: doc.mirror.skipUpstreamPaths ?? doc.useCacheNixosOrg },
             /** Which secrets are set. */
             secrets: {
                 /** `nix-cache:cachixAuthToken` is set (as a secret). */
@@ -120,6 +122,7 @@ function stackRules(secretsRequired: boolean) {
         if (isPrivate && Array.isArray(doc.hosts) && doc.hosts.length > 0 && state("cachixAuthToken") === "missing") {
             issue(["cachixAuthToken"], "is required: the cache is private and hosts need a netrc token; set it with `pulumi config set --secret cachixAuthToken`");
         }
+        mirrorStackRules(doc, issue);
     });
 }
 

@@ -10,6 +10,9 @@ export type { WorkflowStep };
 /** The environment variable the cachix CLI reads each credential from. */
 const CLI_VARIABLE = { authToken: "CACHIX_AUTH_TOKEN", signingKey: "CACHIX_SIGNING_KEY" } as const;
 
+/** The build step's id, so later steps can ask whether the build itself succeeded. */
+export const BUILD_STEP_ID = "build";
+
 /** Output paths of the build, one a line, for the push and verify steps. */
 export const OUTPUTS_FILE = '"$RUNNER_TEMP/nix-cache-outputs"';
 
@@ -62,6 +65,7 @@ export function buildStep(target: string | undefined): WorkflowStep {
     const installable = target === undefined ? "." : '".#$TARGET"';
     return {
         name: "Build",
+        id: BUILD_STEP_ID,
         ...(target === undefined ? {} : { env: { TARGET: target } }),
         run: [`nix build -L --print-out-paths ${installable} > ${OUTPUTS_FILE}`, `cat ${OUTPUTS_FILE}`, ""].join("\n"),
     };

@@ -6,6 +6,8 @@ export type WorkflowModel = Pick<StackModel, "cache" | "extraCaches" | "mirror">
 /** One step of a job, in the key order the file shows. */
 export interface WorkflowStep {
     readonly name: string;
+    /** Lets later steps ask for this step's outcome (`steps.ID.outcome`). */
+    readonly id?: string;
     readonly if?: string;
     readonly uses?: string;
     readonly with?: Readonly<Record<string, string | boolean>>;

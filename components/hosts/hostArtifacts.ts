@@ -1,4 +1,5 @@
 import { HostSpec, StackModel } from "../config/model";
+import { renderedAddedCaches } from "../mirror/mirrorCache";
 import { Artifact, SecretText } from "../render/artifact";
 import { renderNetrc } from "../render/netrc";
 import { hostScripts, HostScripts } from "./hostScripts";
@@ -7,14 +8,15 @@ import { hostPayload, HostPayload } from "./payload";
 
 /**
  * Each host's managed files and scripts, as `render` writes them: the same functions NixHost
- * uses, so what is reviewed is what runs. The netrc holds a placeholder instead of the token.
+ * uses, so what is reviewed is what runs. The netrc holds a placeholder instead of the token, and
+ * the mirror's generated public key is a placeholder too.
  */
 export function hostArtifacts(model: StackModel, secret: SecretText): Artifact[] {
     return model.hosts.flatMap((host) => oneHost(model, host, secret));
 }
 
 function oneHost(model: StackModel, host: HostSpec, secret: SecretText): Artifact[] {
-    const payload = hostPayload(model, host);
+    const payload = hostPayload(model, host, renderedAddedCaches(model));
     return [...settingsFiles(payload), ...netrcFile(model, payload, secret), ...scriptFiles(host, hostScripts(payload))];
 }
 

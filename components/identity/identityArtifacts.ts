@@ -1,13 +1,17 @@
 import { StackModel } from "../config/model";
+import { renderedAddedCaches } from "../mirror/mirrorCache";
 import { Artifact, SecretText } from "../render/artifact";
 import { renderNetrc } from "../render/netrc";
 import { renderNixConfLines } from "../render/nixConf";
 import { renderNixosModule } from "../render/nixosModule";
 import { trustedCaches } from "./trustedCaches";
 
-/** What a user pastes by hand: the same text as the stack outputs of the same names. */
+/**
+ * What a user pastes by hand: the same text as the stack outputs of the same names (the
+ * mirror's generated key as a placeholder).
+ */
 export function identityArtifacts(model: StackModel, secret: SecretText): Artifact[] {
-    const trusted = trustedCaches(model);
+    const trusted = trustedCaches(model, renderedAddedCaches(model));
     const artifacts: Artifact[] = [
         { kind: "nix-conf", target: "stack-output:nixConf", path: "identity/nix.conf", content: renderNixConfLines(trusted) },
         { kind: "nixos-module", target: "stack-output:nixosModule", path: "identity/nixos-module.nix", content: renderNixosModule(trusted) },

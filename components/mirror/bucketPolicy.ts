@@ -5,14 +5,15 @@ import { POLICY_VERSION, PolicyDocument, PolicyStatement, renderPolicy } from ".
 /** The only actions the bucket policy ever grants to anyone: reading, never writing or deleting. */
 export const ANONYMOUS_READ_ACTIONS = ["s3:GetObject", "s3:ListBucket"] as const;
 
-type BucketPolicyInput = Pick<MirrorSpec, "bucket" | "region" | "endpoint" | "public">;
+type BucketPolicyInput = Pick<MirrorSpec, "bucket" | "region" | "endpoint" | "public"> & Partial<Pick<MirrorSpec, "anonymousList">>;
 
 /**
  * The mirror's bucket policy, or `undefined` when it needs none.
  *
- * - A public mirror lets anyone read objects (`s3:GetObject`), and list the bucket: without the
- *   list permission S3 answers 403 for a missing object, which Nix treats as an error instead of
- *   "not in this cache" (404).
+ * - A public mirror lets anyone read objects (`s3:GetObject`). Listing is off unless
+ *   `anonymousList`: without it S3 answers 403 rather than 404 for a missing object, and Nix's
+ *   HTTP binary cache reads 403 like 404, "not in this cache"; listing would only let anyone
+ *   enumerate the bucket, and page through it at the owner's request cost.
  * - A private mirror grants nothing: readers get access through IAM, never through this policy.
  * - Served over HTTPS (AWS, or an `https://` endpoint), every plain-HTTP request is refused, so
  *   credentials and uploads never travel in clear.
@@ -22,10 +23,10 @@ type BucketPolicyInput = Pick<MirrorSpec, "bucket" | "region" | "endpoint" | "pu
 export function bucketPolicy(mirror: BucketPolicyInput): PolicyDocument | undefined {
     const statements: PolicyStatement[] = [];
     if (mirror.public) {
-        statements.push(
-            { Sid: "AnonymousReadCacheObjects", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: objectsArn(mirror) },
-            { Sid: "AnonymousListSoMissingObjectsAre404", Effect: "Allow", Principal: "*", Action: "s3:ListBucket", Resource: bucketArn(mirror) },
-        );
+        statements.push({ Sid: "AnonymousReadCacheObjects", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: objectsArn(mirror) });
+        if (mirror.anonymousList === true) {
+            statements.push({ Sid: "AnonymousListBucket", Effect: "Allow", Principal: "*", Action: "s3:ListBucket", Resource: bucketArn(mirror) });
+        }
     }
     if (servedOverHttps(mirror)) {
         statements.push({

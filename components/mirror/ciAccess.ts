@@ -42,21 +42,55 @@ export function mirrorCiAccess(mirror: MirrorSpec, github: GithubSpec | undefine
     if (mirror.ciCredentials === "accessKeys") {
         return { kind: "accessKeys", principalName };
     }
-    return { kind: "oidc", principalName, subjects: githubOidcSubjects(github), existingProviderArn: mirror.oidcProviderArn };
+    return { kind: "oidc", principalName, subjects: githubOidcSubjects(github, mirror.oidcSubjectClaims), existingProviderArn: mirror.oidcProviderArn };
+}
+
+/** A claim GitHub can put in the OIDC subject. */
+export type OidcSubjectClaim = NonNullable<MirrorSpec["oidcSubjectClaims"]>[number];
+
+/**
+ * The `sub` claims of the build jobs that may push, one per repository. GitHub's default
+ * template (`claims` undefined) is `repo:OWNER/REPO:ref:refs/heads/BRANCH`, or
+ * `repo:OWNER/REPO:environment:NAME` when the job runs in a GitHub environment (GitHub then puts
+ * the environment, not the branch, in `sub`; the environment's deployment-branch rule restricts
+ * the branch). With `claims`, the subject GitHub writes for that template: each claim as
+ * `KEY:VALUE`, `context` as its value alone, in the given order; `job_workflow_ref` binds it to
+ * the stack's workflow file on the branch. Never a pattern.
+ */
+export function githubOidcSubjects(github: GithubSpec, claims: readonly OidcSubjectClaim[] = ["repo", "context"]): string[] {
+    const subjects = github.repositories.map((repo) => {
+        const branch = workflowBranch(repo);
+        const context = github.secret.scope === "environment" ? `environment:${github.secret.environment ?? ""}` : `ref:refs/heads/${branch}`;
+        const values: Record<OidcSubjectClaim, string> = {
+            repo: `${github.owner}/${repo.name}`,
+            context,
+            job_workflow_ref: `${github.owner}/${repo.name}/${github.workflow.path}@refs/heads/${branch}`,
+            ref: `refs/heads/${branch}`,
+            repository_owner: github.owner,
+            workflow: github.workflow.name,
+        };
+        return claims.map((claim) => (claim === "context" ? context : `${claim}:${values[claim]}`)).join(":");
+    });
+    return [...new Set(subjects)];
+}
+
+/** A repository's OIDC subject template, as `github.ActionsRepositoryOidcSubjectClaimCustomizationTemplate` takes it. */
+export interface OidcSubjectTemplate {
+    /** The repository's name. */
+    readonly repository: string;
+    /** The claims of `sub`, in order. */
+    readonly includeClaimKeys: readonly OidcSubjectClaim[];
 }
 
 /**
- * The `sub` claims of the build jobs that may push, one per repository:
- * `repo:OWNER/REPO:ref:refs/heads/BRANCH`, or `repo:OWNER/REPO:environment:NAME` when the job
- * runs in a GitHub environment (GitHub then puts the environment, not the branch, in `sub`; the
- * environment's deployment-branch rule restricts the branch). Never a pattern.
+ * The subject templates the stack sets so GitHub mints the subjects the role trusts: one per
+ * repository when `oidcSubjectClaims` is set and CI uses OIDC; none otherwise (GitHub's
+ * default, or the organisation's own template, stays).
  */
-export function githubOidcSubjects(github: GithubSpec): string[] {
-    const subjects = github.repositories.map((repo) => {
-        const prefix = `repo:${github.owner}/${repo.name}`;
-        return github.secret.scope === "environment"
-            ? `${prefix}:environment:${github.secret.environment ?? ""}`
-            : `${prefix}:ref:refs/heads/${workflowBranch(repo)}`;
-    });
-    return [...new Set(subjects)];
+export function mirrorSubjectTemplates(mirror: MirrorSpec, github: GithubSpec | undefined): OidcSubjectTemplate[] {
+    const claims = mirror.oidcSubjectClaims;
+    if (github === undefined || claims === undefined || mirrorCiAccess(mirror, github).kind !== "oidc") {
+        return [];
+    }
+    return [...new Set(github.repositories.map((r) => r.name))].map((repository) => ({ repository, includeClaimKeys: claims }));
 }

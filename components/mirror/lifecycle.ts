@@ -1,4 +1,5 @@
 import { MirrorSpec } from "../config/model";
+import { MIRROR_SERVER_FEATURES, MirrorServerFeatures } from "./serverKind";
 
 /** One bucket lifecycle rule, in the shape `aws.s3.BucketLifecycleConfiguration` takes. */
 export interface MirrorLifecycleRule {
@@ -26,19 +27,24 @@ export const RETENTION_MIN_OBJECT_BYTES = 256;
 export const ABORT_MULTIPART_AFTER_DAYS = 1;
 
 /**
- * The mirror's lifecycle: interrupted uploads are always cleaned up (their parts are billed but
- * invisible); with `retentionDays`, cache objects expire that many days after upload.
+ * The mirror's lifecycle: interrupted uploads are cleaned up (their parts are billed but
+ * invisible) where the server has the rule; with `retentionDays`, cache objects expire that
+ * many days after upload. `features` are the server's (AWS's unless given).
  */
-export function mirrorLifecycleRules(mirror: Pick<MirrorSpec, "retentionDays">): MirrorLifecycleRule[] {
-    const rules: MirrorLifecycleRule[] = [
-        {
+export function mirrorLifecycleRules(
+    mirror: Pick<MirrorSpec, "retentionDays">,
+    features: Pick<MirrorServerFeatures, "abortMultipartRule" | "expiryBySize"> = MIRROR_SERVER_FEATURES.aws,
+): MirrorLifecycleRule[] {
+    const rules: MirrorLifecycleRule[] = [];
+    if (features.abortMultipartRule) {
+        rules.push({
             id: "abort-incomplete-multipart-uploads",
             status: "Enabled",
             filter: {},
             abortIncompleteMultipartUpload: { daysAfterInitiation: ABORT_MULTIPART_AFTER_DAYS },
-        },
-    ];
-    if (mirror.retentionDays !== undefined) {
+        });
+    }
+    if (mirror.retentionDays !== undefined && features.expiryBySize) {
         rules.push({
             id: "expire-cache-objects",
             status: "Enabled",

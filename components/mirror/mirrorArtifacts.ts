@@ -1,11 +1,10 @@
 import { StackModel } from "../config/model";
 import { Artifact, SecretText } from "../render/artifact";
 import { githubOidcProviderArnPlaceholder } from "./awsNames";
-import { renderBucketPolicy } from "./bucketPolicy";
+import { mirrorBucketPlan } from "./bucketPlan";
 import { mirrorCiAccess } from "./ciAccess";
 import { ciTrustPolicy, ciWritePolicy } from "./ciPolicies";
 import { mirrorCiSecrets, mirrorSecretPlacements } from "./ciSecrets";
-import { NIX_CACHE_INFO_KEY, renderNixCacheInfo } from "./nixCacheInfo";
 import { renderPolicy } from "./policyDocument";
 import { mirrorPushUrl, mirrorSubstituterUrl } from "./urls";
 
@@ -28,15 +27,11 @@ export function mirrorArtifacts(model: StackModel, _secret: SecretText): Artifac
     if (mirror === undefined) {
         return [];
     }
+    const plan = mirrorBucketPlan(mirror);
     const artifacts: Artifact[] = [
-        {
-            kind: "nix-cache-info",
-            target: `s3:${mirror.bucket}:${NIX_CACHE_INFO_KEY}`,
-            path: MIRROR_ARTIFACT_PATHS.nixCacheInfo,
-            content: renderNixCacheInfo({ priority: mirror.priority }),
-        },
+        { kind: "nix-cache-info", target: `s3:${mirror.bucket}:${plan.cacheInfo.key}`, path: MIRROR_ARTIFACT_PATHS.nixCacheInfo, content: plan.cacheInfo.content },
     ];
-    const bucketPolicy = renderBucketPolicy(mirror);
+    const bucketPolicy = plan.policy;
     if (bucketPolicy !== undefined) {
         artifacts.push({ kind: "bucket-policy", target: `s3:${mirror.bucket}:bucket-policy`, path: MIRROR_ARTIFACT_PATHS.bucketPolicy, content: bucketPolicy });
     }

@@ -1,15 +1,18 @@
 import { MirrorSpec } from "../config/model";
 import { awsPartition } from "./awsNames";
 
-type UrlInput = Pick<MirrorSpec, "bucket" | "region" | "endpoint">;
+type UrlInput = Pick<MirrorSpec, "bucket" | "region" | "endpoint"> & Partial<Pick<MirrorSpec, "publicUrl">>;
 
 /**
- * The bucket's plain HTTP(S) address, as Nix's HTTP binary-cache store reads it:
- * `ENDPOINT/BUCKET` (path style) for a custom endpoint; on AWS the virtual-hosted
+ * The bucket's plain HTTP(S) address, as Nix's HTTP binary-cache store reads it: `publicUrl`
+ * when set (R2's r2.dev or custom domain); `ENDPOINT/BUCKET` (path style) for a custom endpoint; on AWS the virtual-hosted
  * `https://BUCKET.s3.REGION.amazonaws.com`, or path style when the bucket name has a dot
  * (a dotted name breaks the wildcard TLS certificate).
  */
 export function mirrorHttpUrl(mirror: UrlInput): string {
+    if (mirror.publicUrl !== undefined) {
+        return mirror.publicUrl.replace(/\/+$/, "");
+    }
     if (mirror.endpoint !== undefined) {
         return `${mirror.endpoint.replace(/\/+$/, "")}/${mirror.bucket}`;
     }
@@ -42,10 +45,11 @@ export interface PushUrlOptions {
 
 /**
  * The store URL CI pushes to with `nix copy --to URL`: Nix's S3 store, zstd-compressed NARs
- * (fast to write and to unpack), signed with the mirror key when `secretKeyFile` is given.
+ * (fast to write and to unpack), uploaded in parts (a single PUT stops at 5 GiB, and a failed
+ * part is retried alone), signed with the mirror key when `secretKeyFile` is given.
  */
 export function mirrorPushUrl(mirror: UrlInput, options: PushUrlOptions = {}): string {
-    const url = `${s3Url(mirror)}&compression=zstd`;
+    const url = `${s3Url(mirror)}&compression=zstd&multipart-upload=true`;
     if (options.secretKeyFile === undefined) {
         return url;
     }
@@ -56,14 +60,16 @@ export function mirrorPushUrl(mirror: UrlInput, options: PushUrlOptions = {}): s
 }
 
 /**
- * `s3://BUCKET?region=R`, plus `endpoint=HOST[:PORT]&scheme=http|https` for an S3-compatible
- * server (Nix then addresses the bucket path style).
+ * `s3://BUCKET?region=R`, plus `endpoint=SCHEME://HOST[:PORT]` for an S3-compatible server.
+ * Current Nix (2.33 and later) takes the endpoint as a URL: a bare `HOST:PORT` there is read
+ * as a URL whose scheme is the host, and `scheme=` is no longer consulted. `:` and `/` are
+ * plain query characters (RFC 3986), so the value needs no escaping; the endpoint was checked
+ * to have no path, query or credentials.
  */
 function s3Url(mirror: UrlInput): string {
     const params = [`region=${mirror.region}`];
     if (mirror.endpoint !== undefined) {
-        const endpoint = new URL(mirror.endpoint);
-        params.push(`endpoint=${endpoint.host}`, `scheme=${endpoint.protocol.replace(":", "")}`);
+        params.push(`endpoint=${new URL(mirror.endpoint).origin}`);
     }
     return `s3://${mirror.bucket}?${params.join("&")}`;
 }

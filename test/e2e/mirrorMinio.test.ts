@@ -2,6 +2,8 @@ import {
     AbortMultipartUploadCommand,
     CreateMultipartUploadCommand,
     DeleteObjectCommand,
+    GetBucketLifecycleConfigurationCommand,
+    GetBucketPolicyCommand,
     HeadObjectCommand,
     ListMultipartUploadsCommand,
     ListPartsCommand,
@@ -16,13 +18,15 @@ import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadStackModel } from "../../components/config/load";
 import { MirrorSpec, StackModel } from "../../components/config/model";
+import { mirrorBucketPlan } from "../../components/mirror/bucketPlan";
 import { MIRROR_ARTIFACT_PATHS, mirrorArtifacts } from "../../components/mirror/mirrorArtifacts";
 import { NIX_CACHE_INFO_CONTENT_TYPE, NIX_CACHE_INFO_KEY } from "../../components/mirror/nixCacheInfo";
 import { generateNixSigningKey, NixSigningKeyPair } from "../../components/mirror/signingKey";
 import { mirrorPushUrl, mirrorSubstituterUrl } from "../../components/mirror/urls";
 import { secretPlaceholder } from "../../components/render/artifact";
 import { MINIMAL, rawConfig } from "../support/config";
-import { MINIO_REGION, MinioServer, startMinio } from "../support/minio";
+import { applyBucketPlan, lifecycleRule, MINIO_REGION, MinioServer, startMinio } from "../support/minio";
+import { parseNixS3Url } from "../support/nixS3Url";
 import { IsolatedNix, isolatedNix } from "../support/nixStorePaths";
 import { requireTools } from "../support/tools";
 
@@ -46,16 +50,17 @@ describe.skipIf(tools.skip)("the rendered mirror on a real S3-compatible server 
     let publicMirror: MirrorSpec;
     let pushed: { storePath: string; narinfo: string; nar: string };
 
-    /** Creates the bucket as `pulumi up` would: the rendered policy, then the rendered nix-cache-info. */
-    async function applyRendered(bucket: string, isPublic: boolean): Promise<MirrorSpec> {
-        const { model, files } = rendered({ bucket, endpoint: server.endpoint, region: MINIO_REGION, public: isPublic });
-        await server.createBucket(bucket);
-        if (files[MIRROR_ARTIFACT_PATHS.bucketPolicy] !== undefined) {
-            await server.s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: files[MIRROR_ARTIFACT_PATHS.bucketPolicy] }));
-        }
-        await server.s3.send(
-            new PutObjectCommand({ Bucket: bucket, Key: NIX_CACHE_INFO_KEY, Body: files[MIRROR_ARTIFACT_PATHS.nixCacheInfo], ContentType: NIX_CACHE_INFO_CONTENT_TYPE }),
-        );
+    /**
+     * Creates the bucket as `pulumi up` would on MinIO: the requests of the stack's resources
+     * (`mirrorBucketPlan`, which `S3Mirror` registers), whose policy and nix-cache-info are the
+     * rendered files.
+     */
+    async function applyStack(bucket: string, isPublic: boolean, extra: Record<string, unknown> = {}): Promise<MirrorSpec> {
+        const { model, files } = rendered({ bucket, endpoint: server.endpoint, server: "minio", region: MINIO_REGION, public: isPublic, ...extra });
+        const plan = mirrorBucketPlan(model.mirror!);
+        expect(plan.policy).toBe(files[MIRROR_ARTIFACT_PATHS.bucketPolicy]);
+        expect(plan.cacheInfo.content).toBe(files[MIRROR_ARTIFACT_PATHS.nixCacheInfo]);
+        await applyBucketPlan(server.s3, plan);
         return model.mirror!;
     }
 
@@ -104,7 +109,7 @@ describe.skipIf(tools.skip)("the rendered mirror on a real S3-compatible server 
         server = await startMinio(tools.paths.minio);
         nix = isolatedNix();
         key = generateNixSigningKey("atproto-mirror-1");
-        publicMirror = await applyRendered("nix-mirror-public", true);
+        publicMirror = await applyStack("nix-mirror-public", true);
         const storePath = nix.buildTinyPath("mirror-minio");
         const writer = await ciCredentials(publicMirror.bucket);
         pushed = { storePath, ...(await push(publicMirror, storePath, writer)) };
@@ -120,7 +125,7 @@ describe.skipIf(tools.skip)("the rendered mirror on a real S3-compatible server 
             const info = await fetch(url(publicMirror, NIX_CACHE_INFO_KEY));
             expect(info.status).toBe(200);
             expect(info.headers.get("content-type")).toBe("text/x-nix-cache-info");
-            expect(await info.text()).toBe(rendered({ bucket: publicMirror.bucket, endpoint: server.endpoint }).files[MIRROR_ARTIFACT_PATHS.nixCacheInfo]);
+            expect(await info.text()).toBe(rendered({ bucket: publicMirror.bucket, endpoint: server.endpoint, server: "minio" }).files[MIRROR_ARTIFACT_PATHS.nixCacheInfo]);
             const narinfo = await fetch(url(publicMirror, pushed.narinfo));
             expect(narinfo.status).toBe(200);
             const text = await narinfo.text();
@@ -134,6 +139,14 @@ describe.skipIf(tools.skip)("the rendered mirror on a real S3-compatible server 
         // statement); MinIO answers 404 either way, so this checks the outcome, not the reason.
         it("answers 404, not 403, for an object that is not there", async () => {
             expect((await fetch(url(publicMirror, "0000000000000000000000000000000a.narinfo"))).status).toBe(404);
+        });
+
+        it("refuses anonymous listing by default, and allows it with anonymousList", async () => {
+            expect((await fetch(`${server.endpoint}/${publicMirror.bucket}?list-type=2`)).status).toBe(403);
+            const listed = await applyStack("nix-mirror-listed", true, { anonymousList: true });
+            const listing = await fetch(`${server.endpoint}/${listed.bucket}?list-type=2`);
+            expect(listing.status).toBe(200);
+            expect(await listing.text()).toContain(`<Key>${NIX_CACHE_INFO_KEY}</Key>`);
         });
 
         it("refuses anonymous writes, overwrites, multipart uploads, deletes and policy changes", async () => {
@@ -177,6 +190,20 @@ describe.skipIf(tools.skip)("the rendered mirror on a real S3-compatible server 
             writer.destroy();
         });
 
+        it("writes only the keys Nix writes: never nix-cache-info, nor any other key", async () => {
+            const writer = await ciCredentials(publicMirror.bucket);
+            const Bucket = publicMirror.bucket;
+            for (const Key of ["0000000000000000000000000000000b.narinfo", "nar/0000.nar.zst", "realisations/sha256:00!out.doi", "log/0000-x.drv"]) {
+                await writer.send(new PutObjectCommand({ Bucket, Key, Body: "x" }));
+            }
+            for (const Key of [NIX_CACHE_INFO_KEY, "index.html", "x.narinfo.bak"]) {
+                await expect(writer.send(new PutObjectCommand({ Bucket, Key, Body: "Priority: 0\n" })), Key).rejects.toMatchObject({ name: "AccessDenied" });
+            }
+            await expect(writer.send(new CreateMultipartUploadCommand({ Bucket, Key: NIX_CACHE_INFO_KEY }))).rejects.toMatchObject({ name: "AccessDenied" });
+            expect(await (await fetch(url(publicMirror, NIX_CACHE_INFO_KEY))).text()).toContain("Priority: 50");
+            writer.destroy();
+        });
+
         it("covers multipart uploads, which large NARs use: start, upload, list and abort", async () => {
             const writer = await ciCredentials(publicMirror.bucket);
             const Bucket = publicMirror.bucket;
@@ -190,10 +217,50 @@ describe.skipIf(tools.skip)("the rendered mirror on a real S3-compatible server 
         });
     });
 
+    describe("the stack's requests for MinIO (server: minio)", () => {
+        it("all succeed, retention included, and the server holds what was sent", async () => {
+            const mirror = await applyStack("nix-mirror-retained", true, { retentionDays: 30 });
+            const plan = mirrorBucketPlan(mirror);
+            expect(Object.keys(plan).sort()).toEqual(["bucket", "cacheInfo", "lifecycleRules", "policy"]);
+            const lifecycle = await server.s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: mirror.bucket }));
+            expect(lifecycle.Rules?.map((r) => ({ ID: r.ID, Filter: r.Filter, Expiration: r.Expiration }))).toEqual(
+                plan.lifecycleRules.map(lifecycleRule).map((r) => ({ ID: r.ID, Filter: r.Filter, Expiration: r.Expiration })),
+            );
+            expect(JSON.parse((await server.s3.send(new GetBucketPolicyCommand({ Bucket: mirror.bucket }))).Policy!).Statement.length).toBeGreaterThan(0);
+            const info = await fetch(url(mirror, NIX_CACHE_INFO_KEY));
+            expect([info.status, info.headers.get("content-type"), await info.text()]).toEqual([200, NIX_CACHE_INFO_CONTENT_TYPE, plan.cacheInfo.content]);
+        });
+
+        it("leaves out exactly the AWS requests MinIO refuses: each one fails there when sent", async () => {
+            const aws = mirrorBucketPlan(rendered({ bucket: "nix-mirror-aws-only" }).model.mirror!);
+            const minio = mirrorBucketPlan(rendered({ bucket: "nix-mirror-aws-only", endpoint: server.endpoint, server: "minio" }).model.mirror!);
+            const omitted = (["ownershipControls", "encryption", "publicAccessBlock"] as const).filter((k) => aws[k] !== undefined && minio[k] === undefined);
+            expect(omitted).toEqual(["ownershipControls", "encryption", "publicAccessBlock"]);
+            expect(aws.lifecycleRules.map((r) => r.id)).toContain("abort-incomplete-multipart-uploads");
+            expect(minio.lifecycleRules.map((r) => r.id)).not.toContain("abort-incomplete-multipart-uploads");
+            for (const key of [...omitted, "abortRule"] as const) {
+                const bucket = `nix-mirror-refused-${key.toLowerCase()}`;
+                // Only the one request: it must fail on its own, not because of an earlier one.
+                const single = { ...minio, bucket: { bucket }, policy: undefined, lifecycleRules: key === "abortRule" ? aws.lifecycleRules.slice(0, 1) : [] };
+                const withOne = key === "abortRule" ? single : { ...single, [key]: aws[key] };
+                // 400 (malformed or invalid) or 501 (not implemented), never a conflict with an earlier request.
+                await expect(applyBucketPlan(server.s3, withOne), key).rejects.toMatchObject({ $metadata: { httpStatusCode: key === "encryption" ? 501 : 400 } });
+            }
+        });
+
+        it("the push URL is Nix's S3 store URL with the endpoint as a URL, the server's own address", () => {
+            const parsed = parseNixS3Url(mirrorPushUrl(publicMirror, { secretKeyFile: "/run/key" }));
+            expect(parsed).toEqual({ bucket: publicMirror.bucket, params: expect.objectContaining({ endpoint: server.endpoint, region: MINIO_REGION }) });
+            // The SDK, like Nix, finds the bucket at that endpoint path style.
+            const client = new S3Client({ endpoint: parsed.params.endpoint, region: parsed.params.region, forcePathStyle: true, credentials: server.credentials });
+            return expect(client.send(new HeadObjectCommand({ Bucket: parsed.bucket, Key: NIX_CACHE_INFO_KEY })).finally(() => client.destroy())).resolves.toBeDefined();
+        });
+    });
+
     describe("a private mirror", () => {
         it("gets no bucket policy over plain HTTP and refuses every anonymous read", async () => {
-            const mirror = await applyRendered("nix-mirror-private", false);
-            expect(rendered({ bucket: mirror.bucket, endpoint: server.endpoint, public: false }).files[MIRROR_ARTIFACT_PATHS.bucketPolicy]).toBeUndefined();
+            const mirror = await applyStack("nix-mirror-private", false);
+            expect(rendered({ bucket: mirror.bucket, endpoint: server.endpoint, server: "minio", public: false }).files[MIRROR_ARTIFACT_PATHS.bucketPolicy]).toBeUndefined();
             expect((await fetch(url(mirror, NIX_CACHE_INFO_KEY))).status).toBe(403);
             expect((await fetch(url(mirror, "0000000000000000000000000000000a.narinfo"))).status).toBe(403);
             expect((await fetch(url(mirror, "x.narinfo"), { method: "PUT", body: "x" })).status).toBe(403);

@@ -152,6 +152,21 @@ export const CONFIG_SPACE: readonly Variant[] = [
         extra: { mirror: { bucket: "atproto-nix-cache", ciCredentials: "accessKeys" } },
     },
     { name: "mirror-custom-endpoint", github: ATPROTO_GITHUB, extra: { mirror: { bucket: "nix-cache", endpoint: "https://s3.example.org" } } },
+    {
+        name: "mirror-rotating-bound-to-workflow",
+        github: { ...ATPROTO_GITHUB, repositories: repos },
+        extra: { mirror: { bucket: "atproto-nix-cache", keyName: "atproto-mirror-2", previousKeyName: "atproto-mirror-1", oidcSubjectClaims: ["repo", "context", "job_workflow_ref"] } },
+    },
+    {
+        name: "mirror-r2-rotating",
+        github: ATPROTO_GITHUB,
+        extra: {
+            mirror: {
+                bucket: "nix-cache", endpoint: "https://0123abcd.r2.cloudflarestorage.com", server: "r2", region: "auto", publicUrl: "https://pub-0123.r2.dev",
+                keyName: "atproto-mirror-2", previousKeyName: "atproto-mirror-1",
+            },
+        },
+    },
 ];
 
 /** The model of a variant. */

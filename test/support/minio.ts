@@ -1,9 +1,21 @@
-import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import {
+    CreateBucketCommand,
+    LifecycleRule,
+    PutBucketEncryptionCommand,
+    PutBucketLifecycleConfigurationCommand,
+    PutBucketOwnershipControlsCommand,
+    PutBucketPolicyCommand,
+    PutObjectCommand,
+    PutPublicAccessBlockCommand,
+    S3Client,
+} from "@aws-sdk/client-s3";
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
+import type { MirrorBucketPlan } from "../../components/mirror/bucketPlan";
+import type { MirrorLifecycleRule } from "../../components/mirror/lifecycle";
 
 /** A MinIO server this test file started, on 127.0.0.1, with its own data directory. */
 export interface MinioServer {
@@ -107,4 +119,48 @@ function stopProcess(child: ChildProcess): Promise<void> {
         });
         child.kill("SIGTERM");
     });
+}
+
+/**
+ * Sends the requests the stack's bucket resources make (`mirrorBucketPlan`), in the order the
+ * resources depend on each other, with the SDK calls the AWS provider makes for each.
+ */
+export async function applyBucketPlan(s3: S3Client, plan: MirrorBucketPlan): Promise<void> {
+    const Bucket = plan.bucket.bucket;
+    await s3.send(new CreateBucketCommand({ Bucket }));
+    if (plan.ownershipControls !== undefined) {
+        await s3.send(new PutBucketOwnershipControlsCommand({ Bucket, OwnershipControls: { Rules: [{ ObjectOwnership: plan.ownershipControls.objectOwnership }] } }));
+    }
+    if (plan.encryption !== undefined) {
+        await s3.send(
+            new PutBucketEncryptionCommand({ Bucket, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: plan.encryption.sseAlgorithm } }] } }),
+        );
+    }
+    if (plan.publicAccessBlock !== undefined) {
+        const p = plan.publicAccessBlock;
+        await s3.send(
+            new PutPublicAccessBlockCommand({
+                Bucket,
+                PublicAccessBlockConfiguration: { BlockPublicAcls: p.blockPublicAcls, IgnorePublicAcls: p.ignorePublicAcls, BlockPublicPolicy: p.blockPublicPolicy, RestrictPublicBuckets: p.restrictPublicBuckets },
+            }),
+        );
+    }
+    if (plan.policy !== undefined) {
+        await s3.send(new PutBucketPolicyCommand({ Bucket, Policy: plan.policy }));
+    }
+    if (plan.lifecycleRules.length > 0) {
+        await s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket, LifecycleConfiguration: { Rules: plan.lifecycleRules.map(lifecycleRule) } }));
+    }
+    await s3.send(new PutObjectCommand({ Bucket, Key: plan.cacheInfo.key, Body: plan.cacheInfo.content, ContentType: plan.cacheInfo.contentType }));
+}
+
+/** A lifecycle rule as the S3 API takes it. */
+export function lifecycleRule(rule: MirrorLifecycleRule): LifecycleRule {
+    return {
+        ID: rule.id,
+        Status: rule.status,
+        Filter: rule.filter.objectSizeGreaterThan === undefined ? {} : { ObjectSizeGreaterThan: rule.filter.objectSizeGreaterThan },
+        ...(rule.abortIncompleteMultipartUpload === undefined ? {} : { AbortIncompleteMultipartUpload: { DaysAfterInitiation: rule.abortIncompleteMultipartUpload.daysAfterInitiation } }),
+        ...(rule.expiration === undefined ? {} : { Expiration: { Days: rule.expiration.days } }),
+    };
 }

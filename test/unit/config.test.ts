@@ -321,7 +321,7 @@ describe("mirror section", () => {
     it("is off without the section or when disabled, yet still checked for typos", () => {
         expect(loadStackModel(rawConfig({ ...MINIMAL, mirror: { enabled: false } }), { mode: "apply" }).mirror).toBeUndefined();
         expect(problemsOf({ ...MINIMAL, mirror: { enabled: false, buket: "x" } })).toEqual([
-            'nix-cache:mirror.buket: unknown key; did you mean "bucket"? expected one of: enabled, bucket, region, endpoint, public, priority, keyName, retentionDays, ciCredentials, oidcProviderArn',
+            'nix-cache:mirror.buket: unknown key; did you mean "bucket"? expected one of: enabled, bucket, region, endpoint, server, publicUrl, public, priority, keyName, previousKeyName, skipUpstreamPaths, retentionDays, ciCredentials, anonymousList, oidcSubjectClaims, oidcProviderArn',
         ]);
     });
 
@@ -329,14 +329,14 @@ describe("mirror section", () => {
         const model = loadStackModel(rawConfig({ ...MINIMAL, mirror: { bucket: "atproto-nix-cache" } }), { mode: "apply" });
         expect(model.mirror).toEqual({
             bucket: "atproto-nix-cache", region: "us-east-1", endpoint: undefined, public: true, priority: 50,
-            keyName: "atproto-mirror-1", retentionDays: undefined, ciCredentials: "oidc", oidcProviderArn: undefined,
+            keyName: "atproto-mirror-1", retentionDays: undefined, ciCredentials: "oidc", oidcProviderArn: undefined, anonymousList: false, skipUpstreamPaths: true,
         });
     });
 
     it("validates bucket, region and priority", () => {
         expect(problemsOf({ ...MINIMAL, mirror: { bucket: "Bad_Bucket", region: "mars", priority: -1 } })).toEqual([
             'nix-cache:mirror.bucket: "Bad_Bucket" is not valid; expected an S3 bucket name: 3-63 lowercase letters, digits, \'.\' or \'-\'',
-            'nix-cache:mirror.region: "mars" is not valid; expected an AWS region such as us-east-1',
+            'nix-cache:mirror.region: "mars" is not valid; expected an AWS region such as us-east-1, or auto (R2)',
             "nix-cache:mirror.priority: expected an integer from 0 to 1000; got -1",
         ]);
     });

@@ -71,6 +71,7 @@ describe("renderWorkflow: the guide's defaults", () => {
         expect(job["runs-on"]).toBe("ubuntu-latest");
         expect(stepNamed(workflow, "Build")).toEqual({
             name: "Build",
+            id: "build",
             env: { TARGET: "${{ matrix.target }}" },
             run: expect.stringContaining('nix build -L --print-out-paths ".#$TARGET"'),
         });
@@ -194,7 +195,7 @@ describe("renderWorkflow over the configuration space", () => {
         const workflow = parsed(render({ ...ATPROTO_GITHUB, repositories: ["nur"] }));
         expect(workflow.jobs.build.strategy).toBeUndefined();
         expect(workflow.jobs.build.name).toBe("Build");
-        expect(stepNamed(workflow, "Build")).toEqual({ name: "Build", run: expect.stringContaining("nix build -L --print-out-paths . >") });
+        expect(stepNamed(workflow, "Build")).toEqual({ name: "Build", id: "build", run: expect.stringContaining("nix build -L --print-out-paths . >") });
     });
 
     it("each repository gets its own branch and targets", () => {

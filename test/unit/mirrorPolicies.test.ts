@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { GithubSpec, MirrorSpec } from "../../components/config/model";
 import { awsPartition, bucketArn, ciPrincipalName, githubOidcProviderArnPlaceholder } from "../../components/mirror/awsNames";
 import { ANONYMOUS_READ_ACTIONS, bucketPolicy, renderBucketPolicy } from "../../components/mirror/bucketPolicy";
-import { githubOidcSubjects, mirrorCiAccess } from "../../components/mirror/ciAccess";
+import { githubOidcSubjects, mirrorCiAccess, mirrorSubjectTemplates } from "../../components/mirror/ciAccess";
 import { ciTrustPolicy, ciWritePolicy } from "../../components/mirror/ciPolicies";
 import { PolicyDocument, PolicyStatement, renderPolicy } from "../../components/mirror/policyDocument";
 import { publicAccessBlockSettings } from "../../components/mirror/publicAccess";
@@ -14,6 +14,8 @@ const MIRROR: MirrorSpec = {
     priority: 50,
     keyName: "atproto-mirror-1",
     ciCredentials: "oidc",
+    anonymousList: false,
+    skipUpstreamPaths: true,
 };
 
 const GITHUB: GithubSpec = {
@@ -51,12 +53,16 @@ const VARIANTS: MirrorSpec[] = [true, false].flatMap((isPublic) =>
 );
 
 describe("bucketPolicy", () => {
-    it("a public mirror on AWS: anonymous GetObject on objects, ListBucket on the bucket, nothing over plain HTTP", () => {
+    it("a public mirror on AWS: anonymous GetObject on objects, no listing by default, nothing over plain HTTP", () => {
+        expect(bucketPolicy({ ...MIRROR, anonymousList: true })!.Statement.map((s) => [s.Sid, s.Action, s.Resource])).toContainEqual([
+            "AnonymousListBucket",
+            "s3:ListBucket",
+            "arn:aws:s3:::atproto-nix-cache",
+        ]);
         expect(bucketPolicy(MIRROR)).toEqual({
             Version: "2012-10-17",
             Statement: [
                 { Sid: "AnonymousReadCacheObjects", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::atproto-nix-cache/*" },
-                { Sid: "AnonymousListSoMissingObjectsAre404", Effect: "Allow", Principal: "*", Action: "s3:ListBucket", Resource: "arn:aws:s3:::atproto-nix-cache" },
                 {
                     Sid: "DenyInsecureTransport",
                     Effect: "Deny",
@@ -140,6 +146,25 @@ describe("CI trust policy", () => {
         expect(githubOidcSubjects(github)).toEqual(["repo:atproto-nix/nur:environment:cache", "repo:atproto-nix/tangled:environment:cache"]);
     });
 
+    it("with a subject template: the claims GitHub writes, in order; job_workflow_ref binds the stack's workflow file on the branch", () => {
+        expect(githubOidcSubjects(GITHUB, ["repo", "context", "job_workflow_ref"])).toEqual([
+            "repo:atproto-nix/nur:ref:refs/heads/main:job_workflow_ref:atproto-nix/nur/.github/workflows/build.yml@refs/heads/main",
+            "repo:atproto-nix/tangled:ref:refs/heads/release/2:job_workflow_ref:atproto-nix/tangled/.github/workflows/build.yml@refs/heads/release/2",
+        ]);
+        expect(githubOidcSubjects(GITHUB, ["repository_owner", "job_workflow_ref"])[0]).toBe(
+            "repository_owner:atproto-nix:job_workflow_ref:atproto-nix/nur/.github/workflows/build.yml@refs/heads/main",
+        );
+        expect(githubOidcSubjects(GITHUB, ["repo", "workflow", "ref"])[0]).toBe("repo:atproto-nix/nur:workflow:Build:ref:refs/heads/main");
+        expect(mirrorSubjectTemplates({ ...MIRROR, oidcSubjectClaims: ["repo", "context", "job_workflow_ref"] }, GITHUB)).toEqual([
+            { repository: "nur", includeClaimKeys: ["repo", "context", "job_workflow_ref"] },
+            { repository: "tangled", includeClaimKeys: ["repo", "context", "job_workflow_ref"] },
+        ]);
+        expect(mirrorSubjectTemplates(MIRROR, GITHUB)).toEqual([]);
+        expect(mirrorCiAccess({ ...MIRROR, oidcSubjectClaims: ["repo", "job_workflow_ref"] }, GITHUB)).toMatchObject({
+            subjects: ["repo:atproto-nix/nur:job_workflow_ref:atproto-nix/nur/.github/workflows/build.yml@refs/heads/main", expect.any(String)],
+        });
+    });
+
     it("never compares with a pattern, and refuses an empty subject list", () => {
         const text = renderPolicy(ciTrustPolicy("arn:aws:iam::1:oidc-provider/x", githubOidcSubjects(GITHUB)));
         expect(text).not.toContain("StringLike");
@@ -156,14 +181,20 @@ describe("CI trust policy", () => {
 describe("CI write policy", () => {
     const policy: PolicyDocument = ciWritePolicy(MIRROR);
 
-    it("uploads, reads and lists on this bucket only, multipart included", () => {
+    it("uploads only the keys Nix writes, reads and lists on this bucket only, multipart included", () => {
         expect(policy.Statement).toEqual([
             {
-                Sid: "WriteCacheObjects",
+                Sid: "WriteNixCacheObjects",
                 Effect: "Allow",
-                Action: ["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
-                Resource: "arn:aws:s3:::atproto-nix-cache/*",
+                Action: ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+                Resource: [
+                    "arn:aws:s3:::atproto-nix-cache/*.narinfo",
+                    "arn:aws:s3:::atproto-nix-cache/nar/*",
+                    "arn:aws:s3:::atproto-nix-cache/realisations/*",
+                    "arn:aws:s3:::atproto-nix-cache/log/*",
+                ],
             },
+            { Sid: "ReadCacheObjects", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::atproto-nix-cache/*" },
             {
                 Sid: "ListCacheBucket",
                 Effect: "Allow",
@@ -171,6 +202,18 @@ describe("CI write policy", () => {
                 Resource: "arn:aws:s3:::atproto-nix-cache",
             },
         ]);
+    });
+
+    it("matches the keys Nix writes and never nix-cache-info or another key (IAM's wildcard matching)", () => {
+        const put = policy.Statement.find((s) => actionsOf(s).includes("s3:PutObject"))!;
+        const resources = [put.Resource].flat() as string[];
+        const matches = (key: string) => resources.some((r) => iamWildcard(r).test(`arn:aws:s3:::atproto-nix-cache/${key}`));
+        for (const key of ["0123456789abcdfghijklmnpqrsvwxyz.narinfo", "nar/1b9ah1q6dd7ck3gxjxzdaav8x6kxdsw3q1cnx1a0qacy7z8h7an2.nar.zst", "realisations/sha256:abc!out.doi", "log/0123-hello.drv"]) {
+            expect(matches(key), key).toBe(true);
+        }
+        for (const key of ["nix-cache-info", "index.html", "narx/evil", "debuginfo/abc"]) {
+            expect(matches(key), key).toBe(false);
+        }
     });
 
     it("grants no delete, no wildcard action and no configuration change", () => {
@@ -209,3 +252,8 @@ describe("mirrorCiAccess", () => {
         expect(ciPrincipalName({ bucket: "a.b.c" })).toBe("nix-mirror-push-a.b.c");
     });
 });
+
+/** IAM's ARN wildcards: `*` any run of characters (slashes included), `?` one character. */
+function iamWildcard(pattern: string): RegExp {
+    return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+}

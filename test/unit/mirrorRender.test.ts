@@ -9,15 +9,23 @@ import { ConfigValidationError } from "../../components/config/problems";
 import { mirrorCiSecrets, mirrorSecretPlacements } from "../../components/mirror/ciSecrets";
 import { mirrorLifecycleRules, RETENTION_MIN_OBJECT_BYTES } from "../../components/mirror/lifecycle";
 import { MIRROR_ARTIFACT_PATHS, mirrorArtifacts } from "../../components/mirror/mirrorArtifacts";
-import { mirrorTrustedCache } from "../../components/mirror/mirrorCache";
+import { mirrorPublicKeyPlaceholder, mirrorTrustedCache } from "../../components/mirror/mirrorCache";
+import { generateNixSigningKey } from "../../components/mirror/signingKey";
+import { rawConfigFromStackFile } from "../../components/config/sources";
+import { hostScripts } from "../../components/hosts/hostScripts";
+import { hostPayload } from "../../components/hosts/payload";
+import { trustedCaches } from "../../components/identity/trustedCaches";
+import { renderNixConfLines } from "../../components/render/nixConf";
+import { renderNixosModule } from "../../components/render/nixosModule";
+import { stackFile } from "../../cli/args";
 import { NIX_CACHE_INFO_CONTENT_TYPE, renderNixCacheInfo } from "../../components/mirror/nixCacheInfo";
 import { mirrorProviderArgs } from "../../components/mirror/providerArgs";
 import { mirrorHttpUrl, mirrorPushUrl, mirrorSubstituterUrl } from "../../components/mirror/urls";
 import { allArtifacts } from "../../components/render/allArtifacts";
 import { secretPlaceholder } from "../../components/render/artifact";
-import { MINIMAL, rawConfig } from "../support/config";
+import { HOST_KEY, MINIMAL, rawConfig } from "../support/config";
 
-const MIRROR: MirrorSpec = { bucket: "atproto-nix-cache", region: "eu-west-1", public: true, priority: 50, keyName: "atproto-mirror-1", ciCredentials: "oidc" };
+const MIRROR: MirrorSpec = { bucket: "atproto-nix-cache", region: "eu-west-1", public: true, priority: 50, keyName: "atproto-mirror-1", ciCredentials: "oidc", anonymousList: false, skipUpstreamPaths: true };
 const GITHUB = { owner: "atproto-nix", repositories: [{ name: "nur" }, { name: "tangled" }] };
 const out = fs.mkdtempSync(path.join(os.tmpdir(), "mirror-render-"));
 afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
@@ -65,20 +73,20 @@ describe("URLs", () => {
         expect(mirrorSubstituterUrl(MIRROR)).toBe("https://atproto-nix-cache.s3.eu-west-1.amazonaws.com?priority=50");
         expect(mirrorSubstituterUrl({ ...MIRROR, public: false })).toBe("s3://atproto-nix-cache?region=eu-west-1&priority=50");
         expect(mirrorSubstituterUrl({ ...MIRROR, public: false, endpoint: "https://s3.example.org" })).toBe(
-            "s3://atproto-nix-cache?region=eu-west-1&endpoint=s3.example.org&scheme=https&priority=50",
+            "s3://atproto-nix-cache?region=eu-west-1&endpoint=https://s3.example.org&priority=50",
         );
     });
 
     it("push: Nix's S3 store, zstd, signing with a key file when given", () => {
-        expect(mirrorPushUrl(MIRROR)).toBe("s3://atproto-nix-cache?region=eu-west-1&compression=zstd");
+        expect(mirrorPushUrl(MIRROR)).toBe("s3://atproto-nix-cache?region=eu-west-1&compression=zstd&multipart-upload=true");
         expect(mirrorPushUrl({ ...MIRROR, endpoint: "http://127.0.0.1:9000" }, { secretKeyFile: "$RUNNER_TEMP/mirror-key" })).toBe(
-            "s3://atproto-nix-cache?region=eu-west-1&endpoint=127.0.0.1:9000&scheme=http&compression=zstd&secret-key=$RUNNER_TEMP/mirror-key",
+            "s3://atproto-nix-cache?region=eu-west-1&endpoint=http://127.0.0.1:9000&compression=zstd&multipart-upload=true&secret-key=$RUNNER_TEMP/mirror-key",
         );
         expect(() => mirrorPushUrl(MIRROR, { secretKeyFile: "/tmp/a&b" })).toThrow(/secretKeyFile/);
     });
 
     it("the trusted cache is the substituter with the mirror's own key", () => {
-        expect(mirrorTrustedCache(MIRROR, "atproto-mirror-1:abc=")).toEqual({ url: mirrorSubstituterUrl(MIRROR), publicKeys: ["atproto-mirror-1:abc="] });
+        expect(mirrorTrustedCache(MIRROR, ["atproto-mirror-1:abc="])).toEqual({ url: mirrorSubstituterUrl(MIRROR), publicKeys: ["atproto-mirror-1:abc="] });
     });
 
     it("the provider is pinned to the mirror's region; a custom endpoint skips AWS-only checks", () => {
@@ -150,9 +158,105 @@ describe("mirrorArtifacts", () => {
 });
 
 describe("mirror config", () => {
+    const problems = (mirror: Record<string, unknown>) => {
+        try {
+            loadStackModel(rawConfig({ ...MINIMAL, mirror }), { mode: "render" });
+            return "";
+        } catch (error) {
+            return String((error as Error).message);
+        }
+    };
+    const R2 = { bucket: "nix-cache", endpoint: "https://0123abcd.r2.cloudflarestorage.com", server: "r2", region: "auto", publicUrl: "https://pub-0123.r2.dev" };
+
+    it("accepts R2 with region auto and its public URL; refuses auto on AWS and a server kind without an endpoint", () => {
+        expect(problems(R2)).toBe("");
+        expect(problems({ bucket: "nix-cache", region: "auto" })).toMatch(/nix-cache:mirror\.region: auto is R2's region; on AWS expected a region such as us-east-1/);
+        expect(problems({ bucket: "nix-cache", server: "minio" })).toMatch(/nix-cache:mirror\.server: only applies with endpoint set/);
+        expect(problems({ bucket: "nix-cache", region: "Auto" })).toMatch(/nix-cache:mirror\.region: "Auto" is not valid; expected an AWS region such as us-east-1, or auto \(R2\)/);
+    });
+
+    it("anonymous listing is off unless asked; subject claims are checked", () => {
+        expect(model({ mirror: { bucket: "nix-cache" } }).mirror!.anonymousList).toBe(false);
+        expect(model({ mirror: { bucket: "nix-cache", anonymousList: true } }).mirror!.anonymousList).toBe(true);
+        expect(problems({ bucket: "nix-cache", oidcSubjectClaims: ["repo", "context", "job_workflow_ref"] })).toBe("");
+        expect(problems({ bucket: "nix-cache", oidcSubjectClaims: ["context"] })).toMatch(/nix-cache:mirror\.oidcSubjectClaims: must include repo or job_workflow_ref/);
+        expect(problems({ bucket: "nix-cache", oidcSubjectClaims: ["repo", "actor"] })).toMatch(/nix-cache:mirror\.oidcSubjectClaims\[1\]: expected one of repo, context/);
+        expect(problems({ bucket: "nix-cache", oidcSubjectClaims: ["repo"], ciCredentials: "accessKeys" })).toMatch(/oidcSubjectClaims: only applies to GitHub OIDC/);
+    });
+
+    it("a private mirror is refused with hosts (they would have no credentials); skipping upstream paths needs cache.nixos.org", () => {
+        const host = { name: "laptop", kind: "user", user: "dev", address: "192.0.2.9", hostKey: HOST_KEY, sshAgent: true };
+        const load = (values: Record<string, unknown>) => () => loadStackModel(rawConfig({ ...MINIMAL, ...values }), { mode: "render" });
+        expect(load({ hosts: [host], mirror: { bucket: "nix-cache", public: false } })).toThrow(/nix-cache:mirror\.public: a private mirror cannot serve the stack's hosts/);
+        expect(load({ hosts: [host], mirror: { bucket: "nix-cache" } })).not.toThrow();
+        expect(load({ mirror: { bucket: "nix-cache", public: false } })).not.toThrow();
+        expect(load({ useCacheNixosOrg: false, mirror: { bucket: "nix-cache", skipUpstreamPaths: true } })).toThrow(/nix-cache:mirror\.skipUpstreamPaths: needs useCacheNixosOrg/);
+        expect(load({ useCacheNixosOrg: false, mirror: { bucket: "nix-cache" } })().mirror!.skipUpstreamPaths).toBe(false);
+        expect(model({ mirror: { bucket: "nix-cache" } }).mirror!.skipUpstreamPaths).toBe(true);
+    });
+
+    it("refuses what a server kind cannot do, naming the key", () => {
+        expect(problems({ ...R2, retentionDays: 30 })).toMatch(/nix-cache:mirror\.retentionDays: is not supported with server r2/);
+        expect(problems({ bucket: "nix-cache", endpoint: "https://s3.example.org", retentionDays: 30 })).toMatch(/retentionDays: is not supported with server generic/);
+        expect(problems({ bucket: "nix-cache", endpoint: "http://127.0.0.1:9000", server: "minio", retentionDays: 30 })).toBe("");
+        expect(problems({ ...R2, publicUrl: undefined })).toMatch(/nix-cache:mirror\.publicUrl: is required for a public mirror on R2/);
+        expect(problems({ ...R2, public: false })).toMatch(/nix-cache:mirror\.publicUrl: only applies to a public mirror/);
+        expect(problems({ ...R2, public: false, publicUrl: undefined })).toBe("");
+        expect(problems({ ...R2, publicUrl: "https://pub-0123.r2.dev/?x=1" })).toMatch(/nix-cache:mirror\.publicUrl: .* is not valid/);
+    });
+
     it("refuses AWS-only CI settings with a custom endpoint", () => {
         const load = () => loadStackModel(rawConfig({ ...MINIMAL, mirror: { bucket: "b-1-c", endpoint: "http://127.0.0.1:9000", ciCredentials: "accessKeys" } }), { mode: "apply" });
         expect(load).toThrow(ConfigValidationError);
         expect(load).toThrow(/nix-cache:mirror\.ciCredentials: only applies to AWS/);
+    });
+});
+
+describe("render = apply: the mirror in every rendered file apply writes", () => {
+    const atproto = loadStackModel(rawConfigFromStackFile(stackFile("atproto")), { mode: "render" });
+    const withMirror: StackModel = { ...atproto, mirror: MIRROR };
+    const generated = generateNixSigningKey(MIRROR.keyName).publicKey;
+    // What apply passes to the identity and every host once the key exists.
+    const applied = [mirrorTrustedCache(MIRROR, [generated])];
+    const placeholder = mirrorPublicKeyPlaceholder(MIRROR);
+    const withKey = (text: string) => text.split(placeholder).join(generated);
+    const files = (m: StackModel) => Object.fromEntries(allArtifacts(m, secretPlaceholder).map((a) => [a.path, a.content]));
+
+    it("identity/nix.conf and the NixOS module list the mirror last, as the applied outputs do, its key a placeholder", () => {
+        const rendered = files(withMirror);
+        const trusted = trustedCaches(withMirror, applied);
+        expect(trusted.substituters).toHaveLength(3);
+        expect(rendered["identity/nix.conf"]).toContain(mirrorSubstituterUrl(MIRROR));
+        expect(rendered["identity/nix.conf"]).toContain(placeholder);
+        expect(withKey(rendered["identity/nix.conf"])).toBe(renderNixConfLines(trusted));
+        expect(withKey(rendered["identity/nixos-module.nix"])).toBe(renderNixosModule(trusted));
+        // The placeholder is one token: the rendered file lists exactly as many keys as the applied one.
+        expect(placeholder).toMatch(/^atproto-mirror-1:\S+$/);
+    });
+
+    it("during a rotation every rendered file lists both keys' placeholders, the new one first", () => {
+        const rotating: StackModel = { ...atproto, mirror: { ...MIRROR, keyName: "atproto-mirror-2", previousKeyName: "atproto-mirror-1" } };
+        const conf = files(rotating)["identity/nix.conf"];
+        const order = ["atproto-mirror-2", "atproto-mirror-1"].map((keyName) => conf.indexOf(mirrorPublicKeyPlaceholder({ keyName })));
+        expect(order.every((i) => i > 0)).toBe(true);
+        expect(order[0]).toBeLessThan(order[1]);
+    });
+
+    it("every host's files and scripts are the applied ones with the key in place", () => {
+        const rendered = files(withMirror);
+        const hostFiles = Object.entries(rendered).filter(([p]) => p.startsWith("hosts/"));
+        expect(hostFiles.length).toBeGreaterThan(0);
+        for (const host of withMirror.hosts) {
+            const payload = hostPayload(withMirror, host, applied);
+            const scripts = hostScripts(payload);
+            expect(withKey(rendered[`hosts/${host.name}/apply.sh`]), host.name).toBe(scripts.apply);
+            expect(withKey(rendered[`hosts/${host.name}/verify.sh`]), host.name).toBe(scripts.verify);
+            const settings = payload.managedConf ?? payload.nixosFiles!.map((f) => f.content).join("");
+            const renderedSettings = hostFiles.filter(([p]) => p.startsWith(`hosts/${host.name}/`) && !p.endsWith(".sh")).map(([, c]) => c).join("");
+            expect(withKey(renderedSettings), host.name).toBe(settings);
+            expect(renderedSettings, host.name).toContain(mirrorHttpUrl(MIRROR));
+        }
+        // Without a mirror nothing changes.
+        expect(JSON.stringify(files(atproto))).not.toContain("public-key-generated-by-pulumi-up");
     });
 });

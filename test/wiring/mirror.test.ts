@@ -6,6 +6,7 @@ import { MirrorSpec, StackModel } from "../../components/config/model";
 import { renderBucketPolicy } from "../../components/mirror/bucketPolicy";
 import { githubOidcSubjects } from "../../components/mirror/ciAccess";
 import { ciTrustPolicy, ciWritePolicy } from "../../components/mirror/ciPolicies";
+import { mirrorKeySlots } from "../../components/mirror/keyRotation";
 import { mirrorLifecycleRules } from "../../components/mirror/lifecycle";
 import { MIRROR_ARTIFACT_PATHS, mirrorArtifacts } from "../../components/mirror/mirrorArtifacts";
 import { renderNixCacheInfo } from "../../components/mirror/nixCacheInfo";
@@ -137,7 +138,7 @@ describe("with a public mirror and GitHub OIDC", () => {
 
     it("generates the signing key in the stack, once, named by keyName", () => {
         const key = one(resources, "pulumi-nodejs:dynamic:NixSigningKey");
-        expect(key.name).toBe("org-mirror-signing-key");
+        expect(key.name).toBe("org-mirror-signing-key-atproto-mirror-1");
         expect(key.inputs.keyName).toBe("atproto-mirror-1");
         expect(typeof key.inputs.__provider).toBe("string");
     });
@@ -146,7 +147,7 @@ describe("with a public mirror and GitHub OIDC", () => {
         const url = mirrorSubstituterUrl(mirror);
         expect(url).toBe("https://atproto-nix-cache.s3.eu-west-1.amazonaws.com?priority=50");
         expect(await valueOf(setup.mirror!.substituterUrl)).toBe(url);
-        expect(await valueOf(setup.mirror!.pushUrl)).toBe("s3://atproto-nix-cache?region=eu-west-1&compression=zstd");
+        expect(await valueOf(setup.mirror!.pushUrl)).toBe("s3://atproto-nix-cache?region=eu-west-1&compression=zstd&multipart-upload=true");
         expect(await valueOf(setup.mirror!.publicKey)).toBe(MOCK_MIRROR_KEY.publicKey);
         expect(await valueOf(setup.identity.substituters)).toEqual(["https://cache.nixos.org", "https://atproto.cachix.org", url]);
         expect((await valueOf(setup.identity.trustedPublicKeys)).at(-1)).toBe(MOCK_MIRROR_KEY.publicKey);
@@ -247,7 +248,7 @@ describe("private mirrors and S3-compatible servers", () => {
     });
 
     it("a custom endpoint: S3 calls go there path style, no IAM; CI gets the key, the server's credentials are set by hand", async () => {
-        const mirror = { bucket: "nix-cache", region: "us-east-1", endpoint: "http://127.0.0.1:9000" };
+        const mirror = { bucket: "nix-cache", region: "us-east-1", endpoint: "http://127.0.0.1:9000", server: "minio" };
         const { setup, resources } = await deploy("minio", model({ github: GITHUB, mirror }));
         // Provider inputs reach the engine as strings.
         expect(one(resources, "pulumi:providers:aws").inputs).toMatchObject({
@@ -263,8 +264,83 @@ describe("private mirrors and S3-compatible servers", () => {
         expect(new Set(mirrorSecrets.map((r) => r.inputs.secretName))).toEqual(new Set(["NIX_MIRROR_SIGNING_KEY"]));
         // Plain HTTP: no TLS-only statement, and a public mirror's policy only reads.
         const policy = JSON.parse(String(one(resources, "aws:s3/bucketPolicy:BucketPolicy").inputs.policy));
-        expect(policy.Statement.map((s: { Sid: string }) => s.Sid)).toEqual(["AnonymousReadCacheObjects", "AnonymousListSoMissingObjectsAre404"]);
+        expect(policy.Statement.map((s: { Sid: string }) => s.Sid)).toEqual(["AnonymousReadCacheObjects"]);
         expect(await valueOf(setup.mirror!.substituterUrl)).toBe("http://127.0.0.1:9000/nix-cache?priority=50");
-        expect(await valueOf(setup.mirror!.pushUrl)).toBe("s3://nix-cache?region=us-east-1&endpoint=127.0.0.1:9000&scheme=http&compression=zstd");
+        expect(await valueOf(setup.mirror!.pushUrl)).toMatch(/^s3:\/\/nix-cache\?region=us-east-1&endpoint=http:\/\/127\.0\.0\.1:9000&/);
+    });
+
+    const S3_TYPES = {
+        bucket: "aws:s3/bucket:Bucket",
+        ownership: "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+        encryption: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        publicAccess: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+        policy: "aws:s3/bucketPolicy:BucketPolicy",
+        lifecycle: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+        object: "aws:s3/bucketObjectv2:BucketObjectv2",
+    } as const;
+
+    it.each([
+        ["aws", { bucket: "kind-aws", retentionDays: 30 }, ["bucket", "ownership", "encryption", "publicAccess", "policy", "lifecycle", "object"]],
+        ["minio", { bucket: "kind-minio", endpoint: "http://127.0.0.1:9000", server: "minio" }, ["bucket", "policy", "object"]],
+        ["minio-retention", { bucket: "kind-minio-r", endpoint: "http://127.0.0.1:9000", server: "minio", retentionDays: 30 }, ["bucket", "policy", "lifecycle", "object"]],
+        ["r2", { bucket: "kind-r2", endpoint: "https://0123abcd.r2.cloudflarestorage.com", server: "r2", region: "auto", publicUrl: "https://pub-0123.r2.dev" }, ["bucket", "lifecycle", "object"]],
+        ["generic", { bucket: "kind-generic", endpoint: "https://s3.example.org" }, ["bucket", "object"]],
+    ] as const)("server kind %s gets only the bucket resources it implements", async (name, mirror, expected) => {
+        const { setup, resources } = await deploy(`kind-${name}`, model({ mirror }));
+        const s3 = new Set(types(resources).filter((t) => t.startsWith("aws:s3/")));
+        expect([...s3].sort()).toEqual(expected.map((k) => S3_TYPES[k]).sort());
+        if (name === "r2") {
+            const lifecycle = one(resources, S3_TYPES.lifecycle).inputs.rules as { id: string }[];
+            expect(lifecycle.map((r) => r.id)).toEqual(["abort-incomplete-multipart-uploads"]);
+            expect(await valueOf(setup.mirror!.substituterUrl)).toBe("https://pub-0123.r2.dev?priority=50");
+            expect(await valueOf(setup.mirror!.pushUrl)).toMatch(/^s3:\/\/kind-r2\?region=auto&endpoint=https:\/\/0123abcd\.r2\.cloudflarestorage\.com&/);
+        }
+    });
+
+    it("oidcSubjectClaims: each repository's subject template is set, and the role trusts exactly the subjects it yields", async () => {
+        const claims = ["repo", "context", "job_workflow_ref"];
+        const { resources } = await deploy("subject", model({ github: GITHUB, mirror: { ...MIRROR, bucket: "subject-bucket", oidcSubjectClaims: claims } }));
+        const templates = resources.filter((r) => r.type === "github:index/actionsRepositoryOidcSubjectClaimCustomizationTemplate:ActionsRepositoryOidcSubjectClaimCustomizationTemplate");
+        expect(templates.map((t) => [t.inputs.repository, t.inputs.useDefault, t.inputs.includeClaimKeys])).toEqual([
+            ["nur", false, claims],
+            ["tangled", false, claims],
+        ]);
+        const trust = JSON.parse(String(one(resources, "aws:iam/role:Role").inputs.assumeRolePolicy));
+        expect(trust.Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"]).toEqual([
+            "repo:atproto-nix/nur:ref:refs/heads/main:job_workflow_ref:atproto-nix/nur/.github/workflows/build.yml@refs/heads/main",
+            "repo:atproto-nix/tangled:ref:refs/heads/trunk:job_workflow_ref:atproto-nix/tangled/.github/workflows/build.yml@refs/heads/trunk",
+        ]);
+    });
+
+    it("a rotation: both keys held, the new one current and protected, hosts trust both; the old key keeps its old resource name as an alias", async () => {
+        const { setup, resources } = await deploy("rotate", model({ mirror: { ...MIRROR, bucket: "rotate-bucket", keyName: "atproto-mirror-2", previousKeyName: "atproto-mirror-1" } }));
+        const keys = resources.filter((r) => r.type === "pulumi-nodejs:dynamic:NixSigningKey");
+        expect(keys.map((k) => [k.name, k.inputs.keyName])).toEqual([
+            ["rotate-mirror-signing-key-atproto-mirror-2", "atproto-mirror-2"],
+            ["rotate-mirror-signing-key-atproto-mirror-1", "atproto-mirror-1"],
+        ]);
+        expect(mirrorKeySlots({ keyName: "atproto-mirror-2", previousKeyName: "atproto-mirror-1" })).toEqual([
+            { keyName: "atproto-mirror-2", role: "current", protect: true, legacyAlias: false },
+            { keyName: "atproto-mirror-1", role: "previous", protect: false, legacyAlias: true },
+        ]);
+        // The mocks answer every key with the same pair; what matters is that both are listed.
+        expect((await valueOf(setup.mirror!.trustedCache)).publicKeys).toHaveLength(2);
+        expect(await valueOf(setup.mirror!.previousPublicKey!)).toBe(MOCK_MIRROR_KEY.publicKey);
+    });
+
+    it("protects the bucket and the current key, not a previous key, and aliases the oldest key to its former name", async () => {
+        const { S3Mirror } = await import("../../components/s3Mirror");
+        const seen: Record<string, { protect?: boolean; aliases?: unknown[] }> = {};
+        const record: pulumi.ResourceTransformation = (args) => {
+            seen[args.name] = { protect: args.opts.protect, aliases: args.opts.aliases as unknown[] | undefined };
+            return undefined;
+        };
+        const rotating = model({ mirror: { ...MIRROR, bucket: "protect-bucket", keyName: "atproto-mirror-2", previousKeyName: "atproto-mirror-1" } }).mirror!;
+        const mirror = new S3Mirror("protect", { mirror: rotating }, { transformations: [record] });
+        await valueOf(mirror.trustedCache);
+        expect(seen["protect-bucket"].protect).toBe(true);
+        expect(seen["protect-signing-key-atproto-mirror-2"]).toEqual({ protect: true, aliases: undefined });
+        expect(seen["protect-signing-key-atproto-mirror-1"]).toEqual({ protect: false, aliases: [{ name: "protect-signing-key" }] });
+        expect(seen["protect-policy"].protect).toBeFalsy();
     });
 });
