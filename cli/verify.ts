@@ -3,7 +3,7 @@ import { HostSpec } from "../components/config/model";
 import { rawConfigFromStackFile } from "../components/config/sources";
 import { hostCommands } from "../components/hosts/hostCommands";
 import { hostScripts } from "../components/hosts/hostScripts";
-import { hostPayload } from "../components/hosts/payload";
+import { hostOwner, hostPayload } from "../components/hosts/payload";
 import { parseVerifyReport } from "../components/hosts/verifyReport";
 import { parseArgs, stackFile } from "./args";
 import { describeSshFailure, runOverSsh, SshTarget } from "./sshClient";
@@ -43,7 +43,7 @@ export async function verifyStack(stack: string, options: VerifyOptions = {}): P
     if (options.host !== undefined && hosts.length === 0) {
         throw new Error(`stack ${stack} has no host ${JSON.stringify(options.host)}; hosts: ${model.hosts.map((h) => h.name).join(", ") || "none"}`);
     }
-    return Promise.all(hosts.map((host) => verifyHost(host, hostCommands(hostScripts(hostPayload(model, host)), host.kind), options)));
+    return Promise.all(hosts.map((host) => verifyHost(host, hostCommands(hostScripts(hostPayload(model, host, [], hostOwner(stack, host))), host.kind), options)));
 }
 
 async function verifyHost(host: HostSpec, commands: { verify: string; detect: string }, options: VerifyOptions): Promise<HostVerdict> {

@@ -5,7 +5,7 @@ import { hostCommands, HostCommands } from "./hosts/hostCommands";
 import { agentSocketProblem } from "./hosts/agentSocket";
 import { commandTimeouts, hostConnection } from "./hosts/connection";
 import { hostScripts } from "./hosts/hostScripts";
-import { HostModel, hostPayload } from "./hosts/payload";
+import { HostModel, hostOwner, hostPayload } from "./hosts/payload";
 import { parseVerifyReport, VerifyCheck, VerifyReport } from "./hosts/verifyReport";
 
 /** Arguments of {@link NixHost}. Content is decided from the plain model, before any resource. */
@@ -62,9 +62,11 @@ export class NixHost extends pulumi.ComponentResource {
         if (host.insecureSkipHostKeyVerification) {
             pulumi.log.warn(`host ${host.name}: insecureSkipHostKeyVerification is set, so its SSH host key is NOT verified`, this);
         }
+        // The host's files are stamped with this owner; another stack's runs are refused there.
+        const owner = hostOwner(pulumi.getStack(), host);
         const commands: pulumi.Output<HostCommands> = pulumi
             .output(args.addedCaches ?? [])
-            .apply((added) => hostCommands(hostScripts(hostPayload(args.model, host, added)), host.kind));
+            .apply((added) => hostCommands(hostScripts(hostPayload(args.model, host, added, owner)), host.kind));
         // A new address, port, kind or config dir may be other files, so the commands are
         // replaced rather than updated. Delete first: old and new may be the same files on the
         // same machine, and undoing after applying would leave the host unconfigured.
@@ -82,7 +84,7 @@ export class NixHost extends pulumi.ComponentResource {
         if (isPrivate) {
             // The netrc scripts read no cache list, so the deploy-time caches are left out: the
             // commands are then plain strings, known even in a preview that adds the mirror.
-            const plain = hostCommands(hostScripts(hostPayload(args.model, host)), host.kind);
+            const plain = hostCommands(hostScripts(hostPayload(args.model, host, [], owner)), host.kind);
             netrc = new command.remote.Command(
                 `${name}-netrc`,
                 {

@@ -42,7 +42,8 @@ beforeAll(async () => {
         },
     };
     fs.writeFileSync(path.join(stacksDir, "Pulumi.e2e.yaml"), stringify(stackYaml));
-    const { commands } = commandsFor(testStack(CACHE, host, { kind: "nix", trustedUsers: ["ci"] }));
+    // Applied as the stack file declares it: host "good" of stack e2e, so the owner stamps match.
+    const { commands } = commandsFor(testStack(CACHE, host, { name: "good", kind: "nix", trustedUsers: ["ci"] }));
     expect((await host.run("root", commands.apply)).code).toBe(0);
 });
 

@@ -5,7 +5,7 @@ import { StackModel } from "../../components/config/model";
 import { hostArtifacts } from "../../components/hosts/hostArtifacts";
 import { hostCommands } from "../../components/hosts/hostCommands";
 import { hostScripts } from "../../components/hosts/hostScripts";
-import { hostPayload } from "../../components/hosts/payload";
+import { hostOwner, hostPayload } from "../../components/hosts/payload";
 import { remoteCommand } from "../../components/hosts/remoteCommand";
 import { secretPlaceholder } from "../../components/render/artifact";
 import { ATPROTO_KEY, HOST_KEY, rawConfig } from "../support/config";
@@ -96,9 +96,9 @@ describe("NixHost under mocks", () => {
 
     it("runs exactly the rendered scripts, wrapped as remoteCommand: what render shows is what runs", async () => {
         const { recorded, model: m } = await run(true);
-        const artifacts = hostArtifacts(m, secretPlaceholder);
+        const artifacts = hostArtifacts(m, secretPlaceholder, pulumi.getStack());
         for (const host of m.hosts) {
-            const expected = hostCommands(hostScripts(hostPayload(m, host)), host.kind);
+            const expected = hostCommands(hostScripts(hostPayload(m, host, [], hostOwner(pulumi.getStack(), host))), host.kind);
             const [settings, netrc, verify] = commandsOf(recorded, host.name).map((r) => r.inputs);
             expect(settings).toMatchObject({ create: expected.apply, update: expected.apply, delete: expected.destroy });
             expect(netrc).toMatchObject({ create: expected.netrcApply, update: expected.netrcApply, delete: expected.netrcDestroy, logging: "none" });

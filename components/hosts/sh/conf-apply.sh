@@ -4,6 +4,7 @@ nc_resolve_conf_dir "${1:-}"
 nc_lock "$nc_conf_dir" create
 nc_conf="$nc_conf_dir/nix.conf"
 nc_managed="$nc_conf_dir/$NC_MANAGED_NAME"
+nc_check_owner "$nc_backup"
 if [ -L "$nc_conf" ]; then
     die "$nc_conf is a symbolic link (to $(readlink "$nc_conf")): something else manages it (NixOS, home-manager, nix-darwin); declare the caches there, or use kind nixos"
 fi
@@ -55,6 +56,7 @@ if [ ! -d "$nc_backup" ]; then
     if [ -n "$nc_new_dir" ]; then : > "$nc_backup/conf-dir.created"; fi
 fi
 nc_backup_once "$nc_conf" "$nc_backup" nix.conf
+nc_claim "$nc_backup"
 nc_write "$nc_work/managed" "$nc_managed" 644 || :
 nc_write "$nc_work/nix.conf" "$nc_conf" 644 || :
 

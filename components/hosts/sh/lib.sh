@@ -298,6 +298,33 @@ nc_unlock() {
     return 0
 }
 
+# Who, other than this run's owner, manages the files backed up in dir $1 (empty: nobody else).
+# Files applied before owners were stamped carry none, and are taken on by the next apply.
+nc_other_owner() {
+    [ -n "$NC_OWNER" ] && [ -f "$1/$NC_OWNER_FILE" ] || return 0
+    nc_o=$(cat "$1/$NC_OWNER_FILE")
+    [ "$nc_o" = "$NC_OWNER" ] || printf '%s' "$nc_o"
+}
+
+# Refuses, before anything changes, to touch files another owner manages (backup dir $1).
+nc_check_owner() {
+    nc_o=$(nc_other_owner "$1")
+    [ -z "$nc_o" ] || die "the files here are managed by $nc_o (project/stack/host), not $NC_OWNER, so nothing was changed: remove the host from that stack first (\`pulumi destroy\` there, or drop its hosts entry and \`pulumi up\`), then apply again"
+}
+
+# Stamps this run's owner in backup dir $1.
+nc_claim() {
+    if [ -z "$NC_OWNER" ] || [ "$(cat "$1/$NC_OWNER_FILE" 2>/dev/null)" = "$NC_OWNER" ]; then return 0; fi
+    printf '%s\n' "$NC_OWNER" > "$1/$NC_OWNER_FILE" || die "cannot write $1/$NC_OWNER_FILE"
+}
+
+# Removes backup dir $1 once it holds nothing but the owner stamp; says what kept it otherwise.
+nc_release_backup() {
+    [ -d "$1" ] || return 0
+    if [ "$(ls -A "$1")" = "$NC_OWNER_FILE" ]; then rm -f "$1/$NC_OWNER_FILE"; fi
+    rmdir "$1" 2>/dev/null || say "kept $1: it still holds originals of other nix-cache files (removed with them)"
+}
+
 # Restarts nix-daemon so it reads the new nix.conf: systemd, launchd (Determinate's label or
 # the official installer's), or neither. Returns 0 when it restarted or no daemon runs, 1 when
 # a restart failed, 2 when a daemon listens but no known service manager runs it.

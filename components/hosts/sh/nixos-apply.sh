@@ -4,6 +4,7 @@ nc_dir=$NC_NIXOS_DIR
 nc_backup="$nc_dir/$NC_NIXOS_BACKUP_NAME"
 [ -d "$nc_dir" ] || die "$nc_dir does not exist"
 nc_lock "$nc_dir"
+nc_check_owner "$nc_backup"
 
 # The system configuration must import the glue, or nothing written here would take effect.
 nc_importers=$(find "$nc_dir" -maxdepth 1 -name '*.nix' ! -name cachix.nix -exec grep -l -F 'cachix.nix' {} + 2>/dev/null)
@@ -59,6 +60,7 @@ if [ ! -d "$nc_backup" ]; then
     mkdir -m 700 "$nc_backup" || die "cannot create $nc_backup"
     nc_new_backup=yes
 fi
+nc_claim "$nc_backup"
 if [ ! -d "$nc_dir/cachix" ]; then
     mkdir "$nc_dir/cachix" || die "cannot create $nc_dir/cachix"
     nc_new_cachix_dir=yes
