@@ -8,6 +8,11 @@ import { hostScripts } from "./hosts/hostScripts";
 import { HostModel, hostOwner, hostPayload } from "./hosts/payload";
 import { parseVerifyReport, VerifyCheck, VerifyReport } from "./hosts/verifyReport";
 
+/** A value no earlier run had: what makes each `up` re-check a host (see NixHost's settings). */
+function convergeToken(): string {
+    return `converge ${new Date().toISOString()} ${Math.random().toString(36).slice(2)}`;
+}
+
 /** Arguments of {@link NixHost}. Content is decided from the plain model, before any resource. */
 export interface NixHostArgs {
     /** The caches the host trusts (the stack model's cache, cache.nixos.org switch, extra caches). */
@@ -70,14 +75,26 @@ export class NixHost extends pulumi.ComponentResource {
         // A new address, port, kind or config dir may be other files, so the commands are
         // replaced rather than updated. Delete first: old and new may be the same files on the
         // same machine, and undoing after applying would leave the host unconfigured.
-        const triggers = [host.ssh.address, host.ssh.port, host.kind, host.nixConfDir];
+        // A `user` host's files are its login user's: another user is other files, and the old
+        // user's must be undone with the old user's login.
+        const triggers = [host.ssh.address, host.ssh.port, host.kind, host.nixConfDir, ...(host.kind === "user" ? [host.ssh.user] : [])];
         const common = { connection, triggers, addPreviousOutputInEnv: false };
         // A host that accepts the connection and never speaks SSH would otherwise hold `up` forever.
         const customTimeouts = commandTimeouts(host);
 
         const settings = new command.remote.Command(
             `${name}-settings`,
-            { ...common, create: commands.apply((c) => c.apply), update: commands.apply((c) => c.apply), delete: commands.apply((c) => c.destroy) },
+            {
+                ...common,
+                create: commands.apply((c) => c.apply),
+                update: commands.apply((c) => c.apply),
+                delete: commands.apply((c) => c.destroy),
+                // New on every run, so every `up` runs apply again in place (never a replace): it
+                // compares the host with what is declared and repairs what another tool changed
+                // (`cachix use` reordering nix.conf, an edited managed file, a daemon not
+                // restarted), changing nothing when all is in effect. The script ignores stdin.
+                stdin: convergeToken(),
+            },
             { parent: this, deleteBeforeReplace: true, customTimeouts },
         );
         let netrc: command.remote.Command | undefined;
@@ -105,9 +122,10 @@ export class NixHost extends pulumi.ComponentResource {
                 connection,
                 addPreviousOutputInEnv: false,
                 create: commands.apply((c) => c.verify),
+                // Runs again when anything it checks is declared differently (its script carries all
+                // of it). Not on every up: apply itself fails when what it leaves is not in effect,
+                // and a trigger on apply's output would show as a replace in every preview.
                 update: commands.apply((c) => c.verify),
-                // Read the host back whenever the settings command ran again.
-                triggers: [settings.stdout],
             },
             { parent: this, dependsOn: netrc === undefined ? [settings] : [settings, netrc], customTimeouts },
         );
