@@ -5,6 +5,9 @@
 # The first lines of a log, for an error message.
 nc_head() { sed -n '1,20p' "$1" 2>/dev/null; }
 
+# The last lines of a log, where nixos-rebuild and Nix put the error that stopped them.
+nc_tail() { tail -n 20 "$1" 2>/dev/null; }
+
 nc_is_nixos() { [ -e /run/current-system/nixos-version ] || [ -e /etc/NIXOS ]; }
 
 # Why this host cannot be managed as NC_KIND (empty when it can).

@@ -45,13 +45,15 @@ nc_rollback() {
     if [ -n "$nc_new_backup" ]; then rm -rf "$nc_backup"; fi
     if [ -n "$nc_new_cachix_dir" ]; then rmdir "$nc_dir/cachix" 2>/dev/null; fi
     warn "put the previous files under $nc_dir back"
+    # The new configuration built, so the failure came with or after its activation: the previous
+    # generation goes back (no second evaluation), and with it the record of what is in effect.
     if [ -n "$nc_rebuilt" ]; then
-        # The record of what is in effect is true again only once the previous files are.
-        if nixos-rebuild "$NC_NIXOS_ACTION" > "$nc_work/rebuild-back.log" 2>&1; then
+        if nixos-rebuild "$NC_NIXOS_ACTION" --rollback > "$nc_work/rebuild-back.log" 2>&1; then
             nc_put_back "$nc_backup/$NC_DAEMON_RECORD" record
+            warn "nixos-rebuild $NC_NIXOS_ACTION --rollback: the previous generation is active again"
         else
             rm -f "$nc_backup/$NC_DAEMON_RECORD"
-            warn "nixos-rebuild $NC_NIXOS_ACTION with the previous files failed too: $(nc_head "$nc_work/rebuild-back.log")"
+            warn "nixos-rebuild $NC_NIXOS_ACTION --rollback failed too: $(nc_tail "$nc_work/rebuild-back.log")"
         fi
     fi
 }
@@ -100,9 +102,13 @@ if [ -n "$nc_why" ]; then
         *)
             command -v nixos-rebuild > /dev/null 2>&1 || die "nixos-rebuild is not on PATH"
             say "running nixos-rebuild $NC_NIXOS_ACTION: $nc_why"
+            # Built first (its result link in the work dir): a configuration that does not build
+            # gets its files put back with nothing activated and nothing to roll back.
+            (cd "$nc_work" && nixos-rebuild build) > "$nc_work/rebuild.log" 2>&1 ||
+                die "nixos-rebuild build failed, so nothing was activated: $(nc_tail "$nc_work/rebuild.log")"
             nc_rebuilt=yes
             nixos-rebuild "$NC_NIXOS_ACTION" > "$nc_work/rebuild.log" 2>&1 ||
-                die "nixos-rebuild $NC_NIXOS_ACTION failed: $(nc_head "$nc_work/rebuild.log")"
+                die "nixos-rebuild $NC_NIXOS_ACTION failed: $(nc_tail "$nc_work/rebuild.log")"
             printf '%s\n' "$nc_built_for" > "$nc_backup/$NC_DAEMON_RECORD" || die "cannot write $nc_backup/$NC_DAEMON_RECORD"
             nc_show_system /etc/nix > "$nc_work/effective" 2> "$nc_work/errors" ||
                 die "Nix cannot read its configuration: $(nc_head "$nc_work/errors")"

@@ -35,7 +35,7 @@ if [ -f "$nc_backup/cachix-dir.absent" ] && [ -z "$nc_keep_glue" ]; then rmdir "
 if [ -n "$nc_changed" ] && [ "$NC_NIXOS_ACTION" != none ]; then
     say "running nixos-rebuild $NC_NIXOS_ACTION"
     nixos-rebuild "$NC_NIXOS_ACTION" > "$nc_work/rebuild.log" 2>&1 ||
-        die "nixos-rebuild $NC_NIXOS_ACTION failed: $(nc_head "$nc_work/rebuild.log")"
+        die "nixos-rebuild $NC_NIXOS_ACTION failed: $(nc_tail "$nc_work/rebuild.log")"
 fi
 nc_in_commit=
 for nc_f in $nc_files; do rm -f "$nc_backup/$(nc_flat "$nc_f")" "$nc_backup/$(nc_flat "$nc_f").absent"; done
