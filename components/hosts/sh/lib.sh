@@ -328,6 +328,20 @@ nc_release_backup() {
     rmdir "$1" 2>/dev/null || say "kept $1: it still holds originals of other nix-cache files (removed with them)"
 }
 
+# nc_conf: the file nix-cache appends its include to. nix.conf, except where nix.conf includes
+# nix.custom.conf (Determinate's layout: its tooling owns nix.conf, custom settings go there).
+# Once chosen it is kept in the backup dir, so destroy undoes the file apply changed.
+nc_resolve_conf_file() {
+    if [ -f "$nc_backup/conf-file" ]; then
+        nc_conf=$(cat "$nc_backup/conf-file")
+        return 0
+    fi
+    nc_conf="$nc_conf_dir/nix.conf"
+    if [ "$NC_KIND" = nix ] && grep -q -x -E '!?include[[:space:]]+nix\.custom\.conf' "$nc_conf" 2>/dev/null; then
+        nc_conf="$nc_conf_dir/nix.custom.conf"
+    fi
+}
+
 # Restarts nix-daemon so it reads the new nix.conf: systemd, launchd (Determinate's label or
 # the official installer's), or neither. Returns 0 when it restarted or no daemon runs, 1 when
 # a restart failed, 2 when a daemon listens but no known service manager runs it.

@@ -51,7 +51,7 @@ case $NC_KIND in
         fi
         ;;
     *)
-        nc_conf="$nc_conf_dir/nix.conf"
+        nc_resolve_conf_file
         nc_managed="$nc_conf_dir/$NC_MANAGED_NAME"
         nc_write_managed_conf "$nc_work/managed" "$nc_conf_dir" || die "cannot write to $nc_work"
         nc_check_file "$nc_work/managed" "$nc_managed"
