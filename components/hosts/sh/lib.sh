@@ -10,6 +10,24 @@ nc_tail() { tail -n 20 "$1" 2>/dev/null; }
 
 nc_is_nixos() { [ -e /run/current-system/nixos-version ] || [ -e /etc/NIXOS ]; }
 
+# Which installer set up Nix here, judged by what each leaves ($1: the Nix config dir): nixos,
+# determinate (its receipt, its daemon, or nix.conf including nix.custom.conf), debian (the
+# nix-bin package), official (a default profile in /nix without those), or unknown.
+nc_installer() {
+    if nc_is_nixos; then
+        echo nixos
+    elif [ -e /nix/receipt.json ] || command -v determinate-nixd > /dev/null 2>&1 ||
+        grep -q -x -E '!?include[[:space:]]+nix\.custom\.conf' "$1/nix.conf" 2>/dev/null; then
+        echo determinate
+    elif command -v dpkg-query > /dev/null 2>&1 && dpkg-query -W -f '${Status}' nix-bin 2>/dev/null | grep -q 'ok installed'; then
+        echo debian
+    elif [ -d /nix/var/nix/profiles/default ]; then
+        echo official
+    else
+        echo unknown
+    fi
+}
+
 # Why this host cannot be managed as NC_KIND (empty when it can).
 nc_kind_problem() {
     case $NC_KIND in
