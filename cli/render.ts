@@ -22,7 +22,7 @@ export interface ManifestEntry {
  */
 export function renderStack(stack: string, outDir: string, stacksDir?: string): ManifestEntry[] {
     const model = loadStackModel(rawConfigFromStackFile(stackFile(stack, stacksDir)), { mode: "render" });
-    const artifacts = allArtifacts(model, secretPlaceholder);
+    const artifacts = allArtifacts(model, secretPlaceholder, stack);
     const manifest = artifacts.map(({ kind, target, path }) => ({ kind, target, path }));
     replaceOutDir(outDir, artifacts, `${JSON.stringify(manifest, null, 2)}\n`);
     return manifest;

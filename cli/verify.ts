@@ -3,7 +3,7 @@ import { HostSpec } from "../components/config/model";
 import { rawConfigFromStackFile } from "../components/config/sources";
 import { hostCommands } from "../components/hosts/hostCommands";
 import { hostScripts } from "../components/hosts/hostScripts";
-import { hostPayload } from "../components/hosts/payload";
+import { hostOwner, hostPayload } from "../components/hosts/payload";
 import { parseVerifyReport } from "../components/hosts/verifyReport";
 import { parseCommandLine, stackFile } from "./args";
 import { describeSshFailure, runOverSsh, SshTarget } from "./sshClient";
@@ -18,6 +18,8 @@ export interface HostVerdict {
     readonly status: "ok" | "pending" | "drift" | "unreachable" | "error";
     /** The kind the host looks like (from the detect script), when it could be asked. */
     readonly detected?: string;
+    /** Which installer set Nix up there (nixos, official, determinate, debian, unknown). */
+    readonly installer?: string;
     /** One line per problem (or the pending items). */
     readonly details: string[];
 }
@@ -43,7 +45,7 @@ export async function verifyStack(stack: string, options: VerifyOptions = {}): P
     if (options.host !== undefined && hosts.length === 0) {
         throw new Error(`stack ${stack} has no host ${JSON.stringify(options.host)}; hosts: ${model.hosts.map((h) => h.name).join(", ") || "none"}`);
     }
-    return Promise.all(hosts.map((host) => verifyHost(host, hostCommands(hostScripts(hostPayload(model, host)), host.kind), options)));
+    return Promise.all(hosts.map((host) => verifyHost(host, hostCommands(hostScripts(hostPayload(model, host, [], hostOwner(stack, host))), host.kind), options)));
 }
 
 async function verifyHost(host: HostSpec, commands: { verify: string; detect: string }, options: VerifyOptions): Promise<HostVerdict> {
@@ -54,21 +56,22 @@ async function verifyHost(host: HostSpec, commands: { verify: string; detect: st
         return { ...base, status: "unreachable", details: [describeSshFailure(detect)] };
     }
     const detected = /^nix-cache-detect suggested = (\S+)$/m.exec(detect.stdout)?.[1];
+    const installer = /^nix-cache-detect installer = (\S+)$/m.exec(detect.stdout)?.[1];
     const verify = await runOverSsh(target, commands.verify);
     if (verify.code === 255) {
-        return { ...base, status: "unreachable", detected, details: [describeSshFailure(verify)] };
+        return { ...base, status: "unreachable", detected, installer, details: [describeSshFailure(verify)] };
     }
     const report = parseVerifyReport(verify.stdout);
     if (report.checks.length === 0 || (verify.code !== 0 && verify.code !== 3)) {
         const why = verify.stderr.trim().split("\n").pop() ?? `exit code ${verify.code}`;
-        return { ...base, status: "error", detected, details: [why] };
+        return { ...base, status: "error", detected, installer, details: [why] };
     }
     const drift = report.checks.filter((check) => check.status === "drift").map((check) => `${check.item}: ${check.detail}`);
     const pending = report.checks.filter((check) => check.status === "pending").map((check) => `${check.item}: ${check.detail}`);
     if (drift.length > 0) {
-        return { ...base, status: "drift", detected, details: drift };
+        return { ...base, status: "drift", detected, installer, details: drift };
     }
-    return { ...base, status: pending.length > 0 ? "pending" : "ok", detected, details: pending };
+    return { ...base, status: pending.length > 0 ? "pending" : "ok", detected, installer, details: pending };
 }
 
 function sshTarget(host: HostSpec, options: VerifyOptions): SshTarget {
@@ -87,9 +90,10 @@ function sshTarget(host: HostSpec, options: VerifyOptions): SshTarget {
 /** The report as a table: one line per host, then one indented line per detail. */
 export function formatVerdicts(verdicts: readonly HostVerdict[]): string {
     const width = Math.max(4, ...verdicts.map((v) => v.host.length));
-    const lines = [`${"HOST".padEnd(width)}  KIND   DETECTED  STATUS`];
+    const lines = [`${"HOST".padEnd(width)}  KIND   DETECTED  INSTALLER    STATUS`];
     for (const verdict of verdicts) {
-        lines.push(`${verdict.host.padEnd(width)}  ${verdict.kind.padEnd(5)}  ${(verdict.detected ?? "-").padEnd(8)}  ${verdict.status}`);
+        const columns = [verdict.host.padEnd(width), verdict.kind.padEnd(5), (verdict.detected ?? "-").padEnd(8), (verdict.installer ?? "-").padEnd(11), verdict.status];
+        lines.push(columns.join("  "));
         lines.push(...verdict.details.map((detail) => `${" ".repeat(width)}    - ${detail}`));
     }
     return `${lines.join("\n")}\n`;

@@ -3,6 +3,7 @@ import { CacheIdentity } from "./cacheIdentity";
 import { StackModel } from "./config/model";
 import { GithubCi } from "./githubCi";
 import { MirrorCiSecrets } from "./mirrorCiSecrets";
+import { systemHostOf } from "./hosts/hostOrder";
 import { NixHost } from "./nixHost";
 import { S3Mirror } from "./s3Mirror";
 
@@ -73,8 +74,14 @@ export class CacheSetup extends pulumi.ComponentResource {
                 { parent: this },
             );
         }
-        this.hosts = model.hosts.map(
-            (host) =>
+        // Machines' system entries first: a `user` entry on the same machine runs after its
+        // system entry, which gives the user the daemon's trust the user's apply checks for.
+        const made = new Map<string, NixHost>();
+        const ordered = [...model.hosts.filter((h) => h.kind !== "user"), ...model.hosts.filter((h) => h.kind === "user")];
+        for (const host of ordered) {
+            const system = systemHostOf(host, model.hosts);
+            made.set(
+                host.name,
                 new NixHost(
                     `${name}-host-${host.name}`,
                     {
@@ -84,9 +91,11 @@ export class CacheSetup extends pulumi.ComponentResource {
                         privateKey: host.auth.kind === "privateKey" ? secrets.sshPrivateKeys?.[host.auth.configKey] : undefined,
                         netrcToken: model.cache.private ? secrets.cachixAuthToken : undefined,
                     },
-                    { parent: this },
+                    { parent: this, dependsOn: system === undefined ? [] : [made.get(system.name)!] },
                 ),
-        );
+            );
+        }
+        this.hosts = model.hosts.map((host) => made.get(host.name)!);
         if (this.mirror !== undefined && model.mirror !== undefined && model.github !== undefined) {
             this.mirrorCiSecrets = new MirrorCiSecrets(
                 `${name}-mirror-ci`,

@@ -5,8 +5,13 @@ import { hostCommands, HostCommands } from "./hosts/hostCommands";
 import { agentSocketProblem } from "./hosts/agentSocket";
 import { commandTimeouts, hostConnection } from "./hosts/connection";
 import { hostScripts } from "./hosts/hostScripts";
-import { HostModel, hostPayload } from "./hosts/payload";
+import { HostModel, hostOwner, hostPayload } from "./hosts/payload";
 import { parseVerifyReport, VerifyCheck, VerifyReport } from "./hosts/verifyReport";
+
+/** A value no earlier run had: what makes each `up` re-check a host (see NixHost's settings). */
+function convergeToken(): string {
+    return `converge ${new Date().toISOString()} ${Math.random().toString(36).slice(2)}`;
+}
 
 /** Arguments of {@link NixHost}. Content is decided from the plain model, before any resource. */
 export interface NixHostArgs {
@@ -62,27 +67,41 @@ export class NixHost extends pulumi.ComponentResource {
         if (host.insecureSkipHostKeyVerification) {
             pulumi.log.warn(`host ${host.name}: insecureSkipHostKeyVerification is set, so its SSH host key is NOT verified`, this);
         }
+        // The host's files are stamped with this owner; another stack's runs are refused there.
+        const owner = hostOwner(pulumi.getStack(), host);
         const commands: pulumi.Output<HostCommands> = pulumi
             .output(args.addedCaches ?? [])
-            .apply((added) => hostCommands(hostScripts(hostPayload(args.model, host, added)), host.kind));
+            .apply((added) => hostCommands(hostScripts(hostPayload(args.model, host, added, owner)), host.kind));
         // A new address, port, kind or config dir may be other files, so the commands are
         // replaced rather than updated. Delete first: old and new may be the same files on the
         // same machine, and undoing after applying would leave the host unconfigured.
-        const triggers = [host.ssh.address, host.ssh.port, host.kind, host.nixConfDir];
+        // A `user` host's files are its login user's: another user is other files, and the old
+        // user's must be undone with the old user's login.
+        const triggers = [host.ssh.address, host.ssh.port, host.kind, host.nixConfDir, ...(host.kind === "user" ? [host.ssh.user] : [])];
         const common = { connection, triggers, addPreviousOutputInEnv: false };
         // A host that accepts the connection and never speaks SSH would otherwise hold `up` forever.
         const customTimeouts = commandTimeouts(host);
 
         const settings = new command.remote.Command(
             `${name}-settings`,
-            { ...common, create: commands.apply((c) => c.apply), update: commands.apply((c) => c.apply), delete: commands.apply((c) => c.destroy) },
+            {
+                ...common,
+                create: commands.apply((c) => c.apply),
+                update: commands.apply((c) => c.apply),
+                delete: commands.apply((c) => c.destroy),
+                // New on every run, so every `up` runs apply again in place (never a replace): it
+                // compares the host with what is declared and repairs what another tool changed
+                // (`cachix use` reordering nix.conf, an edited managed file, a daemon not
+                // restarted), changing nothing when all is in effect. The script ignores stdin.
+                stdin: convergeToken(),
+            },
             { parent: this, deleteBeforeReplace: true, customTimeouts },
         );
         let netrc: command.remote.Command | undefined;
         if (isPrivate) {
             // The netrc scripts read no cache list, so the deploy-time caches are left out: the
             // commands are then plain strings, known even in a preview that adds the mirror.
-            const plain = hostCommands(hostScripts(hostPayload(args.model, host)), host.kind);
+            const plain = hostCommands(hostScripts(hostPayload(args.model, host, [], owner)), host.kind);
             netrc = new command.remote.Command(
                 `${name}-netrc`,
                 {
@@ -103,9 +122,10 @@ export class NixHost extends pulumi.ComponentResource {
                 connection,
                 addPreviousOutputInEnv: false,
                 create: commands.apply((c) => c.verify),
+                // Runs again when anything it checks is declared differently (its script carries all
+                // of it). Not on every up: apply itself fails when what it leaves is not in effect,
+                // and a trigger on apply's output would show as a replace in every preview.
                 update: commands.apply((c) => c.verify),
-                // Read the host back whenever the settings command ran again.
-                triggers: [settings.stdout],
             },
             { parent: this, dependsOn: netrc === undefined ? [settings] : [settings, netrc], customTimeouts },
         );

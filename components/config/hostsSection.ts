@@ -116,12 +116,17 @@ function authOf(agent: boolean | string | undefined, configKey: string | undefin
     return { kind: "privateKey" as const, configKey: configKey ?? DEFAULT_PRIVATE_KEY_CONFIG };
 }
 
-/** `nix-cache:hosts`: builder hosts managed over SSH, names and addresses each once. */
+/**
+ * `nix-cache:hosts`: builder hosts managed over SSH, names each once. A machine (address and
+ * port) has at most one `nix` or `nixos` entry, which manages its system files, and any number of
+ * `user` entries, one per login user, whose files are that user's.
+ */
 export const hostsSection = list(host, { description: "Builder hosts managed over SSH; see docs/hosts.md" })
     .check(noDuplicates((h: { name?: unknown }) => (typeof h?.name === "string" ? h.name : undefined), "host name"))
     .check(
         noDuplicates(
-            (h: { ssh?: { address: string; port: number } }) => (h?.ssh ? `${h.ssh.address}:${h.ssh.port}` : undefined),
+            (h: { kind?: string; ssh?: { address: string; port: number; user: string } }) =>
+                h?.ssh ? `${h.ssh.address}:${h.ssh.port}${h.kind === "user" ? ` (kind user, login ${h.ssh.user})` : ""}` : undefined,
             "host address:port",
         ),
     );

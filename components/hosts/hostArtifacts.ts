@@ -4,19 +4,20 @@ import { Artifact, SecretText } from "../render/artifact";
 import { renderNetrc } from "../render/netrc";
 import { hostScripts, HostScripts } from "./hostScripts";
 import { hostConfDir, MANAGED_CONF_NAME, NIXOS_CONFIG_DIR } from "./layout";
-import { hostPayload, HostPayload } from "./payload";
+import { hostOwner, hostPayload, HostPayload } from "./payload";
 
 /**
  * Each host's managed files and scripts, as `render` writes them: the same functions NixHost
  * uses, so what is reviewed is what runs. The netrc holds a placeholder instead of the token, and
  * the mirror's generated public key is a placeholder too.
  */
-export function hostArtifacts(model: StackModel, secret: SecretText): Artifact[] {
-    return model.hosts.flatMap((host) => oneHost(model, host, secret));
+export function hostArtifacts(model: StackModel, secret: SecretText, stack?: string): Artifact[] {
+    return model.hosts.flatMap((host) => oneHost(model, host, secret, stack));
 }
 
-function oneHost(model: StackModel, host: HostSpec, secret: SecretText): Artifact[] {
-    const payload = hostPayload(model, host, renderedAddedCaches(model));
+// With the stack's name, the scripts carry its owner stamp, as the ones NixHost runs do.
+function oneHost(model: StackModel, host: HostSpec, secret: SecretText, stack: string | undefined): Artifact[] {
+    const payload = hostPayload(model, host, renderedAddedCaches(model), stack === undefined ? "" : hostOwner(stack, host));
     return [...settingsFiles(payload), ...netrcFile(model, payload, secret), ...scriptFiles(host, hostScripts(payload))];
 }
 

@@ -5,6 +5,7 @@ import {
     INCLUDE_LINES,
     LOCK_NAME,
     LOCK_WAIT_SECONDS,
+    OWNER_FILE_NAME,
     MANAGED_CONF_NAME,
     NIXOS_BACKUP_DIR_NAME,
     NIXOS_CONFIG_DIR,
@@ -120,6 +121,8 @@ function declaredValues(payload: HostPayload): Map<string, string> {
         ["NC_WANT_KEYS", expected.trustedPublicKeys.join(" ")],
         ["NC_WANT_USERS", expected.trustedUsers.join(" ")],
         ["NC_NETRC_MACHINE", payload.netrcMachine ?? ""],
+        ["NC_OWNER", payload.owner],
+        ["NC_OWNER_FILE", OWNER_FILE_NAME],
     ]);
 }
 

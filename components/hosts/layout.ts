@@ -38,6 +38,9 @@ export const LOCK_WAIT_SECONDS = 300;
  */
 export const DAEMON_RECORD_NAME = "in-effect";
 
+/** In the backup dir: the owner stamp (`PROJECT/STACK/HOST`) of the files it backs up. */
+export const OWNER_FILE_NAME = "owner";
+
 /** NixOS: the `cachix use` layout lives here. */
 export const NIXOS_CONFIG_DIR = "/etc/nixos";
 

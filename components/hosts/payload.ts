@@ -1,4 +1,4 @@
-import { HostSpec, StackModel, TrustedCacheSpec } from "../config/model";
+import { HostSpec, PROJECT_NAME, StackModel, TrustedCacheSpec } from "../config/model";
 import { trustedCaches } from "../identity/trustedCaches";
 import { NixosModuleFile } from "../render/nixosModule";
 import { hostSubstituterUrl, renderManagedNixConf } from "./nixConfFragment";
@@ -26,13 +26,26 @@ export interface HostPayload {
     readonly expected: ExpectedSettings;
     /** Private caches: the netrc `machine` (the cache URL's host name); undefined when public. */
     readonly netrcMachine?: string;
+    /**
+     * Who manages the host's files, `PROJECT/STACK/HOST`: stamped on the host by apply, and a run
+     * of any other owner is refused there. Empty: not stamped, not checked (read-only tools).
+     */
+    readonly owner: string;
+}
+
+/** The owner stamp of `host` in stack `stack` of this project. */
+export function hostOwner(stack: string, host: Pick<HostSpec, "name">): string {
+    return `${PROJECT_NAME}/${stack}/${host.name}`;
 }
 
 /** The stack parts a host's settings come from. */
 export type HostModel = Pick<StackModel, "cache" | "useCacheNixosOrg" | "extraCaches">;
 
-/** The payload of `host`: the caches of `model` (and `added` ones, such as the S3 mirror). */
-export function hostPayload(model: HostModel, host: HostSpec, added: readonly TrustedCacheSpec[] = []): HostPayload {
+/**
+ * The payload of `host`: the caches of `model` (and `added` ones, such as the S3 mirror), owned
+ * by `owner` (see {@link hostOwner}).
+ */
+export function hostPayload(model: HostModel, host: HostSpec, added: readonly TrustedCacheSpec[] = [], owner = ""): HostPayload {
     const trusted = trustedCaches(model, added);
     const netrcMachine = model.cache.private ? new URL(model.cache.url).hostname : undefined;
     const substituters = trusted.substituters.map(hostSubstituterUrl);
@@ -43,6 +56,7 @@ export function hostPayload(model: HostModel, host: HostSpec, added: readonly Tr
             nixosFiles: nixosHostFiles(trusted, host.trustedUsers),
             expected: { substituters, trustedPublicKeys: trusted.trustedPublicKeys, trustedUsers },
             netrcMachine,
+            owner,
         };
     }
     const trustedUsers = host.kind === "nix" ? host.trustedUsers : [];
@@ -52,5 +66,5 @@ export function hostPayload(model: HostModel, host: HostSpec, added: readonly Tr
         trustedUsers,
         userNetrc: host.kind === "user" && netrcMachine !== undefined,
     });
-    return { host, managedConf, expected: { substituters, trustedPublicKeys: trusted.trustedPublicKeys, trustedUsers }, netrcMachine };
+    return { host, managedConf, expected: { substituters, trustedPublicKeys: trusted.trustedPublicKeys, trustedUsers }, netrcMachine, owner };
 }

@@ -2,7 +2,7 @@
 export interface VerifyCheck {
     /** `ok`, `drift`, or `pending` (declared, waiting for a NixOS rebuild or reboot). */
     readonly status: "ok" | "drift" | "pending";
-    /** What was checked: kind, nix, file, include, trust, effective, daemon, netrc, import. */
+    /** What was checked: kind, owner, nix, file, include, trust, effective, daemon, netrc, import. */
     readonly item: string;
     /** What was found. */
     readonly detail: string;

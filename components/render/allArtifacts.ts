@@ -9,6 +9,6 @@ import { Artifact, SecretText } from "./artifact";
  * Every artifact a stack applies, from the same functions the components use.
  * Each concern contributes its own list.
  */
-export function allArtifacts(model: StackModel, secret: SecretText): Artifact[] {
-    return [...identityArtifacts(model, secret), ...githubArtifacts(model, secret), ...mirrorArtifacts(model, secret), ...hostArtifacts(model, secret)];
+export function allArtifacts(model: StackModel, secret: SecretText, stack?: string): Artifact[] {
+    return [...identityArtifacts(model, secret), ...githubArtifacts(model, secret), ...mirrorArtifacts(model, secret), ...hostArtifacts(model, secret, stack)];
 }

@@ -33,27 +33,36 @@ export interface NixosModuleFile {
 export function renderCachixLayout(trusted: Pick<TrustedCaches, "caches">): NixosModuleFile[] {
     const perCache = trusted.caches
         .filter((cache) => cache.url !== CACHE_NIXOS_ORG.url)
-        .map((cache, _, all) => {
-            // Two caches on one host would otherwise write one file: those are named with their path.
-            const shared = all.filter((other) => cacheFileName(other) === cacheFileName(cache)).length > 1;
-            return { path: `cachix/${cacheFileName(cache, shared)}.nix`, content: renderCacheFile(cache) };
-        });
+        .map((cache) => ({ path: `cachix/${cacheFileName(cache)}.nix`, content: renderCacheFile(cache), url: cache.url }));
+    // One file per cache: two caches under one name would overwrite each other's settings.
+    const byPath = new Map<string, string>();
+    for (const file of perCache) {
+        const other = byPath.get(file.path);
+        if (other !== undefined) {
+            throw new Error(`caches ${other} and ${file.url} would both be written to /etc/nixos/${file.path} on NixOS hosts; give one of them another URL (or Cachix name)`);
+        }
+        byPath.set(file.path, file.url);
+    }
     const withNixosOrg = trusted.caches.some((cache) => cache.url === CACHE_NIXOS_ORG.url);
-    return [{ path: "cachix.nix", content: renderGlue(withNixosOrg) }, ...perCache];
+    return [{ path: "cachix.nix", content: renderGlue(withNixosOrg) }, ...perCache.map(({ path, content }) => ({ path, content }))];
 }
 
 /**
- * The file name `cachix use` would give a cache: its Cachix name, or its URL's host (`file:///`
- * stores, which have none, are named by their path). `withPath` adds the path, for caches that
- * share a host.
+ * The file name of a cache's module, stable as long as its URL is: the name `cachix use` gives
+ * it (its Cachix name), else its URL's host, port and path as one lowercase word
+ * (`https://cache.example.org/a` is `cache-example-org-a`, `file:///srv/cache` is
+ * `file-srv-cache`). Never empty, and never with a dot, which the trusted-users file has.
  */
-export function cacheFileName(cache: TrustedCacheSpec, withPath = false): string {
+export function cacheFileName(cache: TrustedCacheSpec): string {
     if (cache.cachixName !== undefined) {
         return cache.cachixName;
     }
     const url = new URL(cache.url);
-    const name = url.host === "" ? `file${url.pathname}` : withPath ? `${url.host}${url.pathname}` : url.host;
-    return name.replace(/[^A-Za-z0-9-]/g, "-").replace(/-+$/, "");
+    const word = `${url.protocol === "file:" ? "file" : ""} ${url.host} ${url.pathname}`
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, "-")
+        .replace(/^-+|-+$/g, "");
+    return word === "" ? "cache" : word;
 }
 
 function renderCacheFile(cache: TrustedCacheSpec): string {

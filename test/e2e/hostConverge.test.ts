@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MANAGED_CONF_NAME } from "../../components/hosts/layout";
+import { INCLUDE_LINES, MANAGED_CONF_NAME } from "../../components/hosts/layout";
 import { parseVerifyReport } from "../../components/hosts/verifyReport";
 import { BuilderHost, startBuilderHost } from "../../scripts/localhost/builderHost";
 import { commandsFor, testStack } from "./support/hostStack";
@@ -85,10 +85,33 @@ describe.skipIf(skip)("apply converges on what is in effect (real sshd + Nix, sy
         expect(parseVerifyReport(verify.stdout).drift).toBe(false);
     });
 
+    it("after `cachix use` rewrote nix.conf with its lines after the include, the same apply repairs the order", async () => {
+        const { commands } = commandsFor(stack(1, true));
+        const conf = path.join(host.nixConfDir, "nix.conf");
+        // As `cachix use` leaves it: its own settings appended after everything, the include included.
+        const cachixLines = "substituters = https://other.cachix.org\ntrusted-public-keys = other.cachix.org-1:mB9FSh9qf2dCimDSUo8Zy7bkq5CX+/rkCWyvRCYg3Fs=\n";
+        fs.appendFileSync(conf, cachixLines);
+        const drifted = parseVerifyReport((await host.run("root", commands.verify)).stdout);
+        expect(drifted.checks).toContainEqual({ status: "drift", item: "effective", detail: expect.stringContaining("substituter http://127.0.0.1:10") });
+
+        const before = await restarts();
+        const apply = await host.run("root", commands.apply);
+        expect(apply.code, apply.stderr).toBe(0);
+        expect(apply.stdout).toContain(`changed: ${conf}`);
+        expect(fs.readFileSync(conf, "utf8")).toBe(`${host.ownNixConf}${cachixLines}${INCLUDE_LINES.join("\n")}\n`);
+        expect(await restarts()).toBe(before + 1);
+        const verify = await host.run("root", commands.verify);
+        expect(verify.code, verify.stdout).toBe(0);
+        expect(parseVerifyReport(verify.stdout).effective.substituters).toEqual(["https://other.cachix.org", "http://127.0.0.1:10"]);
+    });
+
     it("destroy restores the host and restarts the daemon", async () => {
         const before = await restarts();
         expect((await host.run("root", commandsFor(stack(1, true)).commands.destroy)).code).toBe(0);
-        expect(fs.readFileSync(path.join(host.nixConfDir, "nix.conf"), "utf8")).toBe(host.ownNixConf);
+        // `cachix use` edited nix.conf after the first apply: its lines stay, only nix-cache's go.
+        const restored = fs.readFileSync(path.join(host.nixConfDir, "nix.conf"), "utf8");
+        expect(restored.startsWith(`${host.ownNixConf}substituters = https://other.cachix.org\n`)).toBe(true);
+        expect(restored).not.toContain("nix-cache.conf");
         expect(fs.readdirSync(host.nixConfDir)).toEqual(["nix.conf"]);
         expect(await restarts()).toBe(before + 1);
     });

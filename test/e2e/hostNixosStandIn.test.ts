@@ -48,8 +48,14 @@ async function remoteTree(): Promise<string> {
     return (await host.run("root", "cd /etc/nixos && find . -type f | sort | xargs -r sha256sum")).stdout;
 }
 
-async function rebuildCalls(): Promise<string[]> {
+/** Every nixos-rebuild call, in order (`build`, `switch`, `switch --rollback`, ...). */
+async function allRebuildCalls(): Promise<string[]> {
     return ((await remoteFile("/run/nixos-rebuild.calls")) ?? "").split("\n").filter((l) => l.length > 0);
+}
+
+/** The calls that activate (or roll back); apply builds before each. */
+async function rebuildCalls(): Promise<string[]> {
+    return (await allRebuildCalls()).filter((call) => call !== "build");
 }
 
 describe.skipIf(skip)("nixos host (NixOS stand-in: prepared root + stand-in nixos-rebuild, not a real NixOS)", () => {
@@ -91,20 +97,32 @@ describe.skipIf(skip)("nixos host (NixOS stand-in: prepared root + stand-in nixo
         expect(await rebuildCalls()).toEqual(["switch"]);
     });
 
-    it("stand-in: when nixos-rebuild fails, the previous files go back", async () => {
+    it("stand-in: a configuration that does not build gets the previous files back, with nothing activated", async () => {
         const before = await remoteTree();
+        const calls = await allRebuildCalls();
         await host.run("root", "touch /run/nixos-rebuild.fail");
         const apply = await host.run("root", commandsFor(stack({ trustedUsers: ["ci", "bob"] })).commands.apply);
         await host.run("root", "rm /run/nixos-rebuild.fail");
         expect(apply.code).toBe(1);
-        expect(apply.stderr).toMatch(/nixos-rebuild switch failed: stand-in nixos-rebuild: failing as the test asked/);
+        expect(apply.stderr).toMatch(/nixos-rebuild build failed, so nothing was activated: stand-in nixos-rebuild: failing as the test asked/);
         expect(apply.stderr).toMatch(/put the previous files under \/etc\/nixos back/);
-        // The rebuild with the previous files failed too (the stand-in fails every rebuild now), so
-        // what is in effect is unknown: the record of it goes, and the next apply rebuilds.
-        expect(apply.stderr).toMatch(/with the previous files failed too/);
-        const record = (tree: string) => tree.split("\n").filter((line) => !line.endsWith("/.nix-cache.backup/in-effect")).join("\n");
-        expect(before).toMatch(/\.\/\.nix-cache\.backup\/in-effect$/m);
-        expect(await remoteTree()).toBe(record(before));
+        expect(await remoteTree()).toBe(before);
+        expect((await allRebuildCalls()).slice(calls.length)).toEqual(["build"]);
+    });
+
+    it("stand-in: when activation fails, the files go back and the previous generation is rolled back to, with the log's last lines", async () => {
+        const before = await remoteTree();
+        const nixConf = await remoteFile("/etc/nix/nix.conf");
+        const calls = await allRebuildCalls();
+        await host.run("root", "touch /run/nixos-rebuild.fail-activation");
+        const apply = await host.run("root", commandsFor(stack({ trustedUsers: ["ci", "bob"] })).commands.apply);
+        await host.run("root", "rm /run/nixos-rebuild.fail-activation");
+        expect(apply.code).toBe(1);
+        expect(apply.stderr).toMatch(/nixos-rebuild switch failed: .*stand-in activation: failing as the test asked/s);
+        expect(apply.stderr).toMatch(/nixos-rebuild switch --rollback: the previous generation is active again/);
+        expect((await allRebuildCalls()).slice(calls.length)).toEqual(["build", "switch", "switch --rollback"]);
+        expect(await remoteTree()).toBe(before);
+        expect(await remoteFile("/etc/nix/nix.conf")).toBe(nixConf);
     });
 
     it("stand-in: with nixosRebuild none the files change, nothing rebuilds, and verify reports the settings as pending", async () => {

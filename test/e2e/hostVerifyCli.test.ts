@@ -42,7 +42,8 @@ beforeAll(async () => {
         },
     };
     fs.writeFileSync(path.join(stacksDir, "Pulumi.e2e.yaml"), stringify(stackYaml));
-    const { commands } = commandsFor(testStack(CACHE, host, { kind: "nix", trustedUsers: ["ci"] }));
+    // Applied as the stack file declares it: host "good" of stack e2e, so the owner stamps match.
+    const { commands } = commandsFor(testStack(CACHE, host, { name: "good", kind: "nix", trustedUsers: ["ci"] }));
     expect((await host.run("root", commands.apply)).code).toBe(0);
 });
 
@@ -59,12 +60,13 @@ describe.skipIf(requirements.skip)("npm run verify (real sshd + Debian nix-bin)"
         const verdicts = await verifyStack("e2e", { stacksDir, identityFile: host.privateKeyFile });
         expect(snapshotDir(host.nixConfDir)).toEqual(before);
         const byHost = Object.fromEntries(verdicts.map((v) => [v.host, v]));
-        expect(byHost["good"]).toMatchObject({ status: "ok", detected: "nix", details: [] });
+        // This machine's Nix is Debian's nix-bin.
+        expect(byHost["good"]).toMatchObject({ status: "ok", detected: "nix", installer: "debian", details: [] });
         expect(byHost["gone"]).toMatchObject({ status: "unreachable", details: ["unreachable: connection refused"] });
         expect(byHost["impostor"].status).toBe("unreachable");
         expect(byHost["impostor"].details[0]).toMatch(/^host key mismatch/);
         expect(exitCodeOf(verdicts)).toBe(1);
-        expect(formatVerdicts(verdicts)).toMatch(/^good\s+nix\s+nix\s+ok$/m);
+        expect(formatVerdicts(verdicts)).toMatch(/^good\s+nix\s+nix\s+debian\s+ok$/m);
     });
 
     it("reports drift when a managed file was changed on the host, naming what is missing", async () => {
@@ -86,7 +88,7 @@ describe.skipIf(requirements.skip)("npm run verify (real sshd + Debian nix-bin)"
         const cli = path.resolve(__dirname, "../../cli/verify.ts");
         const all = await exec(tsx, [cli, "--stack", "e2e", "--stacks-dir", stacksDir, "--identity", host.privateKeyFile]);
         expect(all.code).toBe(1);
-        expect(all.stdout).toMatch(/^gone\s+nix\s+-\s+unreachable$/m);
+        expect(all.stdout).toMatch(/^gone\s+nix\s+-\s+-\s+unreachable$/m);
         const good = await exec(tsx, [cli, "--stack", "e2e", "--stacks-dir", stacksDir, "--identity", host.privateKeyFile, "--host", "good"]);
         expect(good.code, good.stdout + good.stderr).toBe(0);
         const usage = await exec(tsx, [cli]);

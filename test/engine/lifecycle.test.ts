@@ -94,15 +94,29 @@ describe.skipIf(requirements.skip)("engine lifecycle on a real host (pulumi CLI,
         expect(fetched.code).toBe(0);
     }, 120_000);
 
-    it("an up with nothing changed reports zero changes, runs no remote command and touches no file", async () => {
+    it("an up with nothing changed only re-checks the host (the settings command, in place), and touches no file", async () => {
         const before = snapshotDir(host.nixConfDir);
         const logins = host.logins();
         const run = await recordUp(engine.stack, engine.transcript);
         expect(run.error).toBeUndefined();
-        expect(run.summary.resourceChanges).toEqual({ same: RESOURCES });
-        expect(run.changed).toEqual({});
-        expect(host.logins() - logins).toBe(0);
+        expect(run.summary.resourceChanges).toEqual({ update: 1, same: RESOURCES - 1 });
+        expect(run.changed).toEqual({ [settings]: ["update"] });
+        expect(host.logins() - logins).toBe(1);
         expect(touchedFiles(before, snapshotDir(host.nixConfDir))).toEqual([]);
+    }, 120_000);
+
+    it("after `cachix use` appended its lines below the include, the next up repairs the order, without --replace", async () => {
+        const conf = path.join(host.nixConfDir, "nix.conf");
+        const cachixLines = "substituters = https://other.cachix.org\n";
+        fs.appendFileSync(conf, cachixLines);
+        const run = await recordUp(engine.stack, engine.transcript);
+        expect(run.error).toBeUndefined();
+        // In place: only the settings command runs, apply again, which repairs the file.
+        expect(run.changed).toEqual({ [settings]: ["update"] });
+        expect(fs.readFileSync(conf, "utf8")).toBe(`${host.ownNixConf}\n${cachixLines}# Added by nix-cache: the settings in nix-cache.conf extend those above. Removed on destroy.\n!include nix-cache.conf\n`);
+        // Back to the host as the test began, for the byte-for-byte checks that follow.
+        fs.writeFileSync(conf, fs.readFileSync(conf, "utf8").replace(cachixLines, ""));
+        expect((await recordUp(engine.stack, engine.transcript)).error).toBeUndefined();
     }, 120_000);
 
     it("adding an extra cache updates only the host's commands; only the managed file changes, and the host substitutes from it", async () => {
@@ -132,7 +146,7 @@ describe.skipIf(requirements.skip)("engine lifecycle on a real host (pulumi CLI,
 
     // The netrc scripts carry no cache list: running them again would send the token again.
     it("adding an extra cache leaves the netrc command alone", () => {
-        expect(Object.keys(extraCacheRun?.changed ?? {}).sort()).toEqual([settings, verify]);
+        expect(Object.keys(extraCacheRun?.changed ?? {}).sort()).toEqual([settings, verify].sort());
     });
 
     it("rotating the token updates only the netrc command: only the netrc changes, and the new token is the one that works", async () => {
@@ -140,14 +154,15 @@ describe.skipIf(requirements.skip)("engine lifecycle on a real host (pulumi CLI,
         await engine.stack.setAllConfig(engineConfig(config({ extraCaches: [{ url: extra.url, publicKey: extra.publicKey }], cachixAuthToken: ROTATED })));
         const before = snapshotDir(host.nixConfDir);
         const logins = host.logins();
-        expect(await recordPreview(engine.stack, engine.transcript)).toEqual({ update: 1, same: RESOURCES - 1 });
+        // The netrc command, and the settings command's re-check of every up (which changes nothing).
+        expect(await recordPreview(engine.stack, engine.transcript)).toEqual({ update: 2, same: RESOURCES - 2 });
         expect(host.logins() - logins, "a preview connects to nothing").toBe(0);
 
         const run = await recordUp(engine.stack, engine.transcript);
         expect(run.error).toBeUndefined();
-        expect(run.changed).toEqual({ [netrc]: ["update"] });
-        expect(run.summary.resourceChanges).toEqual({ update: 1, same: RESOURCES - 1 });
-        expect(host.logins() - logins).toBe(1);
+        expect(run.changed).toEqual({ [settings]: ["update"], [netrc]: ["update"] });
+        expect(run.summary.resourceChanges).toEqual({ update: 2, same: RESOURCES - 2 });
+        expect(host.logins() - logins).toBe(2);
         expect(touchedFiles(before, snapshotDir(host.nixConfDir))).toEqual(["netrc"]);
         expect(fs.readFileSync(path.join(host.nixConfDir, "netrc"), "utf8")).toBe(`machine 127.0.0.1 password ${ROTATED}\n`);
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { systemHostOf } from "../../components/hosts/hostOrder";
 import { loadStackModel } from "../../components/config/load";
 import { ConfigValidationError } from "../../components/config/problems";
 import { ATPROTO_KEY, HOST_KEY, MINIMAL, rawConfig } from "../support/config";
@@ -271,6 +272,20 @@ describe("hosts section", () => {
         const problems = problemsOf({ ...MINIMAL, hosts: [host(), host({ address: "203.0.113.11" }), host({ name: "other" })] }, withSsh);
         expect(problems).toEqual([
             'nix-cache:hosts: duplicate host name "builder"; each must appear once',
+            'nix-cache:hosts: duplicate host address:port "203.0.113.10:22"; each must appear once',
+        ]);
+    });
+
+    it("lets user entries share a machine with its nix or nixos entry, one per login user", () => {
+        const user = (name: string, login: string) => host({ name, kind: "user", user: login });
+        const model = loadStackModel(rawConfig({ ...MINIMAL, hosts: [host(), user("dev", "dev"), user("ops", "ops")] }, withSsh), { mode: "apply" });
+        expect(model.hosts.map((h) => h.name)).toEqual(["builder", "dev", "ops"]);
+        expect(systemHostOf(model.hosts[1], model.hosts)?.name).toBe("builder");
+        expect(systemHostOf(model.hosts[0], model.hosts)).toBeUndefined();
+        expect(problemsOf({ ...MINIMAL, hosts: [host(), user("dev", "dev"), user("dev2", "dev")] }, withSsh)).toEqual([
+            'nix-cache:hosts: duplicate host address:port "203.0.113.10:22 (kind user, login dev)"; each must appear once',
+        ]);
+        expect(problemsOf({ ...MINIMAL, hosts: [host(), host({ name: "other", kind: "nixos" })] }, withSsh)).toEqual([
             'nix-cache:hosts: duplicate host address:port "203.0.113.10:22"; each must appear once',
         ]);
     });

@@ -30,16 +30,16 @@ describe("verify report", () => {
 
 describe("verify command output", () => {
     const verdicts: HostVerdict[] = [
-        { host: "builder-debian", kind: "nix", status: "ok", detected: "nix", details: [] },
-        { host: "b", kind: "nixos", status: "drift", detected: "nixos", details: ["effective: missing trusted-user ci"] },
+        { host: "builder-debian", kind: "nix", status: "ok", detected: "nix", installer: "debian", details: [] },
+        { host: "b", kind: "nixos", status: "drift", detected: "nixos", installer: "nixos", details: ["effective: missing trusted-user ci"] },
     ];
 
     it("is one row per host and one indented line per problem", () => {
         expect(formatVerdicts(verdicts)).toBe(
             [
-                "HOST            KIND   DETECTED  STATUS",
-                "builder-debian  nix    nix       ok",
-                "b               nixos  nixos     drift",
+                "HOST            KIND   DETECTED  INSTALLER    STATUS",
+                "builder-debian  nix    nix       debian       ok",
+                "b               nixos  nixos     nixos        drift",
                 "                  - effective: missing trusted-user ci",
                 "",
             ].join("\n"),

@@ -69,11 +69,34 @@ describe("NixOS module", () => {
 
     it("uses the `cachix use` layout: a glue file and one file per cache, named as cachix names them", () => {
         const files = renderCachixLayout(trustedCaches(model({ extraCaches: [{ url: "https://cache.example.org:8443/x", publicKeys: [COMMUNITY_KEY.replace("nix-community.cachix.org", "example")] }] })));
-        expect(files.map((f) => f.path)).toEqual(["cachix.nix", "cachix/atproto.nix", "cachix/cache-example-org-8443.nix"]);
+        expect(files.map((f) => f.path)).toEqual(["cachix.nix", "cachix/atproto.nix", "cachix/cache-example-org-8443-x.nix"]);
         expect(files[0].content).toContain("builtins.readDir dir");
         expect(files[0].content).toContain('nix.settings.substituters = [ "https://cache.nixos.org" ];');
         expect(files[1].content).toContain('nix.settings.substituters = [ "https://atproto.cachix.org" ];');
         expect(files[1].content).toContain(`"${ATPROTO_KEY}"`);
+    });
+
+    it("names each cache's file uniquely and stably: host, port and path; a file:// store by its path", () => {
+        const key = (name: string) => COMMUNITY_KEY.replace("nix-community.cachix.org", name);
+        const extraCaches = [
+            { url: "https://cache.example.org/a", publicKeys: [key("a")] },
+            { url: "https://cache.example.org/b", publicKeys: [key("b")] },
+            { url: "file:///srv/nix-cache", publicKeys: [key("c")] },
+        ];
+        const files = renderCachixLayout(trustedCaches(model({ useCacheNixosOrg: false, extraCaches })));
+        expect(files.map((f) => f.path)).toEqual(["cachix.nix", "cachix/atproto.nix", "cachix/cache-example-org-a.nix", "cachix/cache-example-org-b.nix", "cachix/file-srv-nix-cache.nix"]);
+        expect(renderCachixLayout(trustedCaches(model({ useCacheNixosOrg: false, extraCaches })))).toEqual(files);
+    });
+
+    it("refuses two caches that would share a file, naming both", () => {
+        const key = COMMUNITY_KEY.replace("nix-community.cachix.org", "x");
+        const extraCaches = [
+            { url: "https://cache.example.org/a-b", publicKeys: [key] },
+            { url: "https://cache.example.org/a/b", publicKeys: [key] },
+        ];
+        expect(() => renderCachixLayout(trustedCaches(model({ extraCaches })))).toThrow(
+            "caches https://cache.example.org/a-b and https://cache.example.org/a/b would both be written to /etc/nixos/cachix/cache-example-org-a-b.nix on NixOS hosts; give one of them another URL (or Cachix name)",
+        );
     });
 
     it("leaves cache.nixos.org out of the glue when it is not trusted", () => {

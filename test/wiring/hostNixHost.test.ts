@@ -5,7 +5,7 @@ import { StackModel } from "../../components/config/model";
 import { hostArtifacts } from "../../components/hosts/hostArtifacts";
 import { hostCommands } from "../../components/hosts/hostCommands";
 import { hostScripts } from "../../components/hosts/hostScripts";
-import { hostPayload } from "../../components/hosts/payload";
+import { hostOwner, hostPayload } from "../../components/hosts/payload";
 import { remoteCommand } from "../../components/hosts/remoteCommand";
 import { secretPlaceholder } from "../../components/render/artifact";
 import { ATPROTO_KEY, HOST_KEY, rawConfig } from "../support/config";
@@ -96,9 +96,9 @@ describe("NixHost under mocks", () => {
 
     it("runs exactly the rendered scripts, wrapped as remoteCommand: what render shows is what runs", async () => {
         const { recorded, model: m } = await run(true);
-        const artifacts = hostArtifacts(m, secretPlaceholder);
+        const artifacts = hostArtifacts(m, secretPlaceholder, pulumi.getStack());
         for (const host of m.hosts) {
-            const expected = hostCommands(hostScripts(hostPayload(m, host)), host.kind);
+            const expected = hostCommands(hostScripts(hostPayload(m, host, [], hostOwner(pulumi.getStack(), host))), host.kind);
             const [settings, netrc, verify] = commandsOf(recorded, host.name).map((r) => r.inputs);
             expect(settings).toMatchObject({ create: expected.apply, update: expected.apply, delete: expected.destroy });
             expect(netrc).toMatchObject({ create: expected.netrcApply, update: expected.netrcApply, delete: expected.netrcDestroy, logging: "none" });
@@ -130,7 +130,10 @@ describe("NixHost under mocks", () => {
         expect(isSecret(debian) || isSecret(connection["privateKey"])).toBe(true);
         expect(JSON.stringify(connection)).toContain("never-in-a-command");
         for (const resource of recorded.filter((r) => r.type === COMMAND)) {
-            expect(resource.inputs["stdin"] === undefined || isSecret(resource.inputs["stdin"])).toBe(true);
+            const stdin = resource.inputs["stdin"];
+            // The settings command's stdin is only the per-run token that makes every up re-check the host.
+            const converge = resource.name.endsWith("-settings") && /^converge \S+ \S+$/.test(String(stdin));
+            expect(stdin === undefined || isSecret(stdin) || converge).toBe(true);
         }
     });
 
@@ -155,7 +158,9 @@ describe("NixHost under mocks", () => {
     it("rotating the token changes only each netrc command's stdin", async () => {
         const before = (await run(true, TOKEN)).recorded;
         const after = (await run(true, ROTATED)).recorded;
-        const show = (r: Recorded) => JSON.stringify(r.inputs, (_, v: unknown) => (isSecret(v) ? { secret: unwrap(v) } : v));
+        // Leaving out the settings command's per-run token, which differs on every run by design.
+        const show = (r: Recorded) =>
+            JSON.stringify({ ...r.inputs, stdin: r.name.endsWith("-settings") ? undefined : r.inputs["stdin"] }, (_, v: unknown) => (isSecret(v) ? { secret: unwrap(v) } : v));
         const previous = new Map(before.map((r) => [r.name, r]));
         const changed = after.filter((r) => show(r) !== show(previous.get(r.name)!)).map((r) => r.name).sort();
         expect(changed).toEqual(HOSTS.map((h) => `nix-cache-host-${h.name}-netrc`).sort());
@@ -163,6 +168,23 @@ describe("NixHost under mocks", () => {
             const [b, a] = [before, after].map((list) => list.find((r) => r.name === name)!.inputs);
             expect(Object.keys(a).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]))).toEqual(["stdin"]);
         }
+    });
+
+    it("gives each run's settings command a new stdin, so every up re-checks and repairs the host in place", async () => {
+        const first = (await run(false)).recorded.filter((r) => r.name.endsWith("-settings"));
+        const second = (await run(false)).recorded.filter((r) => r.name.endsWith("-settings"));
+        for (const [a, b] of first.map((r, i) => [r, second[i]])) {
+            expect(a.inputs["stdin"]).not.toEqual(b.inputs["stdin"]);
+            expect(a.inputs["triggers"]).toEqual(b.inputs["triggers"]);
+        }
+    });
+
+    it("replaces a host's settings when what names its files changes: a user host's login user among them", async () => {
+        const { recorded } = await run(false);
+        const triggers = (host: string) => unwrap(commandsOf(recorded, host)[0].inputs["triggers"]);
+        expect(triggers("laptop")).toEqual(["203.0.113.12", 22, "user", "/etc/nix", "dev"]);
+        // Another login of a nix or nixos host reaches the same system files.
+        expect(triggers("builder-debian")).toHaveLength(4);
     });
 
     it("exposes the effective settings read back by the verify command", async () => {

@@ -2,8 +2,9 @@
 nc_check_kind
 nc_resolve_conf_dir "${1:-}"
 nc_lock "$nc_conf_dir" create
-nc_conf="$nc_conf_dir/nix.conf"
+nc_resolve_conf_file
 nc_managed="$nc_conf_dir/$NC_MANAGED_NAME"
+nc_check_owner "$nc_backup"
 if [ -L "$nc_conf" ]; then
     die "$nc_conf is a symbolic link (to $(readlink "$nc_conf")): something else manages it (NixOS, home-manager, nix-darwin); declare the caches there, or use kind nixos"
 fi
@@ -24,7 +25,7 @@ if [ -d "$nc_conf_dir" ]; then
     cp -pR "$nc_conf_dir/." "$nc_work/candidate/" || die "cannot copy $nc_conf_dir"
     rm -rf "$nc_work/candidate/$NC_BACKUP_NAME" "$nc_work/candidate/$NC_LOCK_NAME"
 fi
-if ! cp "$nc_work/nix.conf" "$nc_work/candidate/nix.conf" || ! cp "$nc_work/managed" "$nc_work/candidate/$NC_MANAGED_NAME"; then
+if ! cp "$nc_work/nix.conf" "$nc_work/candidate/${nc_conf##*/}" || ! cp "$nc_work/managed" "$nc_work/candidate/$NC_MANAGED_NAME"; then
     die "cannot write to $nc_work"
 fi
 if ! nc_show "$nc_work/candidate" > "$nc_work/effective" 2> "$nc_work/errors"; then
@@ -55,6 +56,8 @@ if [ ! -d "$nc_backup" ]; then
     if [ -n "$nc_new_dir" ]; then : > "$nc_backup/conf-dir.created"; fi
 fi
 nc_backup_once "$nc_conf" "$nc_backup" nix.conf
+[ -f "$nc_backup/conf-file" ] || printf '%s\n' "$nc_conf" > "$nc_backup/conf-file" || die "cannot write $nc_backup/conf-file"
+nc_claim "$nc_backup"
 nc_write "$nc_work/managed" "$nc_managed" 644 || :
 nc_write "$nc_work/nix.conf" "$nc_conf" 644 || :
 

@@ -1,10 +1,15 @@
 # ---- destroy (kinds nix and user): nix.conf as it was, the managed file and backups gone ----
 nc_resolve_conf_dir "${1:-}"
 nc_lock "$nc_conf_dir"
-nc_conf="$nc_conf_dir/nix.conf"
+nc_resolve_conf_file
 nc_managed="$nc_conf_dir/$NC_MANAGED_NAME"
 if [ ! -d "$nc_backup" ] && [ ! -e "$nc_managed" ] && ! grep -q -x -F "$NC_INCLUDE_2" "$nc_conf" 2>/dev/null; then
     say "nothing to undo: nix-cache has not changed $nc_conf_dir"
+    exit 0
+fi
+nc_o=$(nc_other_owner "$nc_backup")
+if [ -n "$nc_o" ]; then
+    say "nothing to undo for $NC_OWNER: $nc_conf_dir is managed by $nc_o, whose files stay as they are"
     exit 0
 fi
 if [ -L "$nc_conf" ]; then die "$nc_conf is now a symbolic link (to $(readlink "$nc_conf")): not touching it"; fi
@@ -24,10 +29,8 @@ nc_in_commit=
 
 nc_created=
 [ -f "$nc_backup/conf-dir.created" ] && nc_created=yes
-rm -f "$nc_backup/nix.conf" "$nc_backup/nix.conf.absent" "$nc_backup/conf-dir.created" "$nc_backup/$NC_DAEMON_RECORD"
-if [ -d "$nc_backup" ] && ! rmdir "$nc_backup" 2>/dev/null; then
-    say "kept $nc_backup: it still holds other originals (the netrc's, removed with it)"
-fi
+rm -f "$nc_backup/nix.conf" "$nc_backup/nix.conf.absent" "$nc_backup/conf-file" "$nc_backup/conf-dir.created" "$nc_backup/$NC_DAEMON_RECORD"
+nc_release_backup "$nc_backup"
 # Removed at exit, once the lock is gone, if nothing else is in it.
 if [ -n "$nc_created" ]; then nc_lock_made_dir=$nc_conf_dir; fi
 

@@ -4,6 +4,7 @@ nc_fact() { printf 'nix-cache-detect %s = %s\n' "$1" "$2"; }
 if nc_is_nixos; then nc_os=nixos; else nc_os=$(uname -s | tr '[:upper:]' '[:lower:]'); fi
 nc_fact os "$nc_os"
 nc_fact nix "$(nix --version 2>/dev/null || echo missing)"
+nc_fact installer "$(nc_installer "${1:-$NC_DEFAULT_CONF_DIR}")"
 if [ -S "${NIX_DAEMON_SOCKET_PATH:-/nix/var/nix/daemon-socket/socket}" ]; then nc_fact daemon yes; else nc_fact daemon no; fi
 nc_fact user "$(id -un)"
 if [ "$(id -u)" -eq 0 ]; then

@@ -5,7 +5,28 @@
 # The first lines of a log, for an error message.
 nc_head() { sed -n '1,20p' "$1" 2>/dev/null; }
 
+# The last lines of a log, where nixos-rebuild and Nix put the error that stopped them.
+nc_tail() { tail -n 20 "$1" 2>/dev/null; }
+
 nc_is_nixos() { [ -e /run/current-system/nixos-version ] || [ -e /etc/NIXOS ]; }
+
+# Which installer set up Nix here, judged by what each leaves ($1: the Nix config dir): nixos,
+# determinate (its receipt, its daemon, or nix.conf including nix.custom.conf), debian (the
+# nix-bin package), official (a default profile in /nix without those), or unknown.
+nc_installer() {
+    if nc_is_nixos; then
+        echo nixos
+    elif [ -e /nix/receipt.json ] || command -v determinate-nixd > /dev/null 2>&1 ||
+        grep -q -x -E '!?include[[:space:]]+nix\.custom\.conf' "$1/nix.conf" 2>/dev/null; then
+        echo determinate
+    elif command -v dpkg-query > /dev/null 2>&1 && dpkg-query -W -f '${Status}' nix-bin 2>/dev/null | grep -q 'ok installed'; then
+        echo debian
+    elif [ -d /nix/var/nix/profiles/default ]; then
+        echo official
+    else
+        echo unknown
+    fi
+}
 
 # Why this host cannot be managed as NC_KIND (empty when it can).
 nc_kind_problem() {
@@ -296,6 +317,47 @@ nc_unlock() {
     nc_locked=
     if [ -n "$nc_lock_made_dir" ]; then rmdir "$nc_lock_made_dir" 2>/dev/null; fi
     return 0
+}
+
+# Who, other than this run's owner, manages the files backed up in dir $1 (empty: nobody else).
+# Files applied before owners were stamped carry none, and are taken on by the next apply.
+nc_other_owner() {
+    [ -n "$NC_OWNER" ] && [ -f "$1/$NC_OWNER_FILE" ] || return 0
+    nc_o=$(cat "$1/$NC_OWNER_FILE")
+    [ "$nc_o" = "$NC_OWNER" ] || printf '%s' "$nc_o"
+}
+
+# Refuses, before anything changes, to touch files another owner manages (backup dir $1).
+nc_check_owner() {
+    nc_o=$(nc_other_owner "$1")
+    [ -z "$nc_o" ] || die "the files here are managed by $nc_o (project/stack/host), not $NC_OWNER, so nothing was changed: remove the host from that stack first (\`pulumi destroy\` there, or drop its hosts entry and \`pulumi up\`), then apply again"
+}
+
+# Stamps this run's owner in backup dir $1.
+nc_claim() {
+    if [ -z "$NC_OWNER" ] || [ "$(cat "$1/$NC_OWNER_FILE" 2>/dev/null)" = "$NC_OWNER" ]; then return 0; fi
+    printf '%s\n' "$NC_OWNER" > "$1/$NC_OWNER_FILE" || die "cannot write $1/$NC_OWNER_FILE"
+}
+
+# Removes backup dir $1 once it holds nothing but the owner stamp; says what kept it otherwise.
+nc_release_backup() {
+    [ -d "$1" ] || return 0
+    if [ "$(ls -A "$1")" = "$NC_OWNER_FILE" ]; then rm -f "$1/$NC_OWNER_FILE"; fi
+    rmdir "$1" 2>/dev/null || say "kept $1: it still holds originals of other nix-cache files (removed with them)"
+}
+
+# nc_conf: the file nix-cache appends its include to. nix.conf, except where nix.conf includes
+# nix.custom.conf (Determinate's layout: its tooling owns nix.conf, custom settings go there).
+# Once chosen it is kept in the backup dir, so destroy undoes the file apply changed.
+nc_resolve_conf_file() {
+    if [ -f "$nc_backup/conf-file" ]; then
+        nc_conf=$(cat "$nc_backup/conf-file")
+        return 0
+    fi
+    nc_conf="$nc_conf_dir/nix.conf"
+    if [ "$NC_KIND" = nix ] && grep -q -x -E '!?include[[:space:]]+nix\.custom\.conf' "$nc_conf" 2>/dev/null; then
+        nc_conf="$nc_conf_dir/nix.custom.conf"
+    fi
 }
 
 # Restarts nix-daemon so it reads the new nix.conf: systemd, launchd (Determinate's label or

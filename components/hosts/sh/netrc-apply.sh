@@ -4,6 +4,7 @@
 nc_check_kind
 nc_resolve_conf_dir "${1:-}"
 nc_lock "$nc_conf_dir"
+nc_check_owner "$nc_backup"
 nc_token=$(cat)
 [ -n "$nc_token" ] || die "no token arrived on stdin"
 case $nc_token in
@@ -40,6 +41,7 @@ nc_rollback() {
 }
 nc_in_commit=yes
 if [ ! -d "$nc_backup" ] && ! { mkdir -p "$nc_backup" && chmod 700 "$nc_backup"; }; then die "cannot create $nc_backup"; fi
+nc_claim "$nc_backup"
 if [ ! -f "$nc_backup/netrc.path" ]; then
     nc_new_backup=yes
     nc_backup_once "$nc_netrc" "$nc_backup" netrc

@@ -5,6 +5,11 @@ if [ ! -f "$nc_backup/netrc.path" ]; then
     say "nothing to undo: nix-cache wrote no netrc here"
     exit 0
 fi
+nc_o=$(nc_other_owner "$nc_backup")
+if [ -n "$nc_o" ]; then
+    say "nothing to undo for $NC_OWNER: the netrc is managed by $nc_o, which keeps it"
+    exit 0
+fi
 nc_netrc=$(cat "$nc_backup/netrc.path")
 umask 077
 nc_strip_machine "$nc_netrc" > "$nc_work/own" || die "cannot read $nc_netrc"
@@ -17,5 +22,5 @@ nc_in_commit=yes
 nc_restore_edited "$nc_netrc" "$nc_backup" netrc "$nc_work/own" 600
 nc_in_commit=
 rm -f "$nc_backup/netrc" "$nc_backup/netrc.absent" "$nc_backup/netrc.path"
-rmdir "$nc_backup" 2>/dev/null || :
+nc_release_backup "$nc_backup" > /dev/null
 if [ -n "$nc_changed" ]; then say "undone:$nc_changed"; else say "nothing to undo: $nc_netrc was already as before"; fi

@@ -4,6 +4,7 @@ nc_dir=$NC_NIXOS_DIR
 nc_backup="$nc_dir/$NC_NIXOS_BACKUP_NAME"
 [ -d "$nc_dir" ] || die "$nc_dir does not exist"
 nc_lock "$nc_dir"
+nc_check_owner "$nc_backup"
 
 # The system configuration must import the glue, or nothing written here would take effect.
 nc_importers=$(find "$nc_dir" -maxdepth 1 -name '*.nix' ! -name cachix.nix -exec grep -l -F 'cachix.nix' {} + 2>/dev/null)
@@ -44,13 +45,15 @@ nc_rollback() {
     if [ -n "$nc_new_backup" ]; then rm -rf "$nc_backup"; fi
     if [ -n "$nc_new_cachix_dir" ]; then rmdir "$nc_dir/cachix" 2>/dev/null; fi
     warn "put the previous files under $nc_dir back"
+    # The new configuration built, so the failure came with or after its activation: the previous
+    # generation goes back (no second evaluation), and with it the record of what is in effect.
     if [ -n "$nc_rebuilt" ]; then
-        # The record of what is in effect is true again only once the previous files are.
-        if nixos-rebuild "$NC_NIXOS_ACTION" > "$nc_work/rebuild-back.log" 2>&1; then
+        if nixos-rebuild "$NC_NIXOS_ACTION" --rollback > "$nc_work/rebuild-back.log" 2>&1; then
             nc_put_back "$nc_backup/$NC_DAEMON_RECORD" record
+            warn "nixos-rebuild $NC_NIXOS_ACTION --rollback: the previous generation is active again"
         else
             rm -f "$nc_backup/$NC_DAEMON_RECORD"
-            warn "nixos-rebuild $NC_NIXOS_ACTION with the previous files failed too: $(nc_head "$nc_work/rebuild-back.log")"
+            warn "nixos-rebuild $NC_NIXOS_ACTION --rollback failed too: $(nc_tail "$nc_work/rebuild-back.log")"
         fi
     fi
 }
@@ -59,6 +62,7 @@ if [ ! -d "$nc_backup" ]; then
     mkdir -m 700 "$nc_backup" || die "cannot create $nc_backup"
     nc_new_backup=yes
 fi
+nc_claim "$nc_backup"
 if [ ! -d "$nc_dir/cachix" ]; then
     mkdir "$nc_dir/cachix" || die "cannot create $nc_dir/cachix"
     nc_new_cachix_dir=yes
@@ -98,9 +102,13 @@ if [ -n "$nc_why" ]; then
         *)
             command -v nixos-rebuild > /dev/null 2>&1 || die "nixos-rebuild is not on PATH"
             say "running nixos-rebuild $NC_NIXOS_ACTION: $nc_why"
+            # Built first (its result link in the work dir): a configuration that does not build
+            # gets its files put back with nothing activated and nothing to roll back.
+            (cd "$nc_work" && nixos-rebuild build) > "$nc_work/rebuild.log" 2>&1 ||
+                die "nixos-rebuild build failed, so nothing was activated: $(nc_tail "$nc_work/rebuild.log")"
             nc_rebuilt=yes
             nixos-rebuild "$NC_NIXOS_ACTION" > "$nc_work/rebuild.log" 2>&1 ||
-                die "nixos-rebuild $NC_NIXOS_ACTION failed: $(nc_head "$nc_work/rebuild.log")"
+                die "nixos-rebuild $NC_NIXOS_ACTION failed: $(nc_tail "$nc_work/rebuild.log")"
             printf '%s\n' "$nc_built_for" > "$nc_backup/$NC_DAEMON_RECORD" || die "cannot write $nc_backup/$NC_DAEMON_RECORD"
             nc_show_system /etc/nix > "$nc_work/effective" 2> "$nc_work/errors" ||
                 die "Nix cannot read its configuration: $(nc_head "$nc_work/errors")"

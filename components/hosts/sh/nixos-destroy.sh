@@ -6,6 +6,11 @@ if [ ! -f "$nc_backup/managed-files" ]; then
     say "nothing to undo: nix-cache has not changed $nc_dir"
     exit 0
 fi
+nc_o=$(nc_other_owner "$nc_backup")
+if [ -n "$nc_o" ]; then
+    say "nothing to undo for $NC_OWNER: $nc_dir is managed by $nc_o, whose files stay as they are"
+    exit 0
+fi
 nc_files=$(cat "$nc_backup/managed-files")
 nc_flat() { printf '%s' "$1" | tr '/' '%'; }
 
@@ -30,11 +35,12 @@ if [ -f "$nc_backup/cachix-dir.absent" ] && [ -z "$nc_keep_glue" ]; then rmdir "
 if [ -n "$nc_changed" ] && [ "$NC_NIXOS_ACTION" != none ]; then
     say "running nixos-rebuild $NC_NIXOS_ACTION"
     nixos-rebuild "$NC_NIXOS_ACTION" > "$nc_work/rebuild.log" 2>&1 ||
-        die "nixos-rebuild $NC_NIXOS_ACTION failed: $(nc_head "$nc_work/rebuild.log")"
+        die "nixos-rebuild $NC_NIXOS_ACTION failed: $(nc_tail "$nc_work/rebuild.log")"
 fi
 nc_in_commit=
 for nc_f in $nc_files; do rm -f "$nc_backup/$(nc_flat "$nc_f")" "$nc_backup/$(nc_flat "$nc_f").absent"; done
 rm -f "$nc_backup/managed-files" "$nc_backup/cachix-dir.absent" "$nc_backup/$NC_DAEMON_RECORD"
+rm -f "$nc_backup/$NC_OWNER_FILE"
 rmdir "$nc_backup" 2>/dev/null || say "kept $nc_backup: it holds files nix-cache did not write"
 if [ -n "$nc_keep_glue" ]; then
     say "kept $nc_dir/cachix.nix (now importing no nix-cache caches): the system configuration imports it; remove that import, then the file"

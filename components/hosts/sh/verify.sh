@@ -34,6 +34,9 @@ fi
 nc_resolve_conf_dir "${1:-}"
 # Read while no apply or destroy is half-way through.
 if [ "$NC_KIND" = nixos ]; then nc_lock "$NC_NIXOS_DIR"; else nc_lock "$nc_conf_dir"; fi
+if [ "$NC_KIND" = nixos ]; then nc_o=$(nc_other_owner "$NC_NIXOS_DIR/$NC_NIXOS_BACKUP_NAME"); else nc_o=; fi
+[ -n "$nc_o" ] || nc_o=$(nc_other_owner "$nc_backup")
+if [ -n "$nc_o" ]; then nc_check drift owner "the files are managed by $nc_o, not $NC_OWNER"; fi
 
 case $NC_KIND in
     nixos)
@@ -48,7 +51,7 @@ case $NC_KIND in
         fi
         ;;
     *)
-        nc_conf="$nc_conf_dir/nix.conf"
+        nc_resolve_conf_file
         nc_managed="$nc_conf_dir/$NC_MANAGED_NAME"
         nc_write_managed_conf "$nc_work/managed" "$nc_conf_dir" || die "cannot write to $nc_work"
         nc_check_file "$nc_work/managed" "$nc_managed"

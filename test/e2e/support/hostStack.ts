@@ -4,7 +4,7 @@ import { loadStackModel } from "../../../components/config/load";
 import { HostSpec, StackModel } from "../../../components/config/model";
 import { hostCommands, HostCommands } from "../../../components/hosts/hostCommands";
 import { hostScripts } from "../../../components/hosts/hostScripts";
-import { hostPayload, HostPayload } from "../../../components/hosts/payload";
+import { hostOwner, hostPayload, HostPayload } from "../../../components/hosts/payload";
 import { BuilderHost } from "../../../scripts/localhost/builderHost";
 import { rawConfig } from "../../support/config";
 
@@ -34,10 +34,13 @@ export function testStack(cache: TestCache, builder: Pick<BuilderHost, "port" | 
     );
 }
 
-/** The model's one host, its payload, and the exact command lines NixHost hands to remote.Command. */
-export function commandsFor(model: StackModel): { host: HostSpec; payload: HostPayload; commands: HostCommands } {
+/**
+ * The model's one host, its payload, and the exact command lines NixHost hands to remote.Command
+ * in stack `stack` of this project.
+ */
+export function commandsFor(model: StackModel, stack = "e2e"): { host: HostSpec; payload: HostPayload; commands: HostCommands } {
     const host = model.hosts[0];
-    const payload = hostPayload(model, host);
+    const payload = hostPayload(model, host, [], hostOwner(stack, host));
     return { host, payload, commands: hostCommands(hostScripts(payload), host.kind) };
 }
 

@@ -75,14 +75,22 @@ builtins.toFile "nix.conf" (${nixString(machineNixSettings())} + line "substitut
 
 const REBUILD = `#!/bin/sh
 # Stand-in for nixos-rebuild (this host is not NixOS); see test/e2e/support/nixosStandIn.ts.
+# build: evaluates only. switch, test: evaluate, keep the active nix.conf as the previous
+# generation, activate. ACTION --rollback: the previous generation's nix.conf back.
 set -eu
-echo "$1" >> /run/nixos-rebuild.calls
+echo "$*" >> /run/nixos-rebuild.calls
 # Cut short like a dropped SSH session: kill the apply that called us, once.
 if [ -e /run/nixos-rebuild.kill ]; then rm -f /run/nixos-rebuild.kill; kill -9 "$PPID"; exit 1; fi
 if [ -e /run/nixos-rebuild.fail ]; then echo "stand-in nixos-rebuild: failing as the test asked" >&2; exit 1; fi
-case $1 in switch | test | boot) ;; *) echo "stand-in nixos-rebuild: unsupported action $1" >&2; exit 2 ;; esac
+if [ "\${2:-}" = --rollback ]; then cp /run/nixos-previous.conf /etc/nix/nix.conf; exit 0; fi
+if [ -e /run/nixos-rebuild.fail-activation ] && [ "$1" != build ]; then
+    cp /etc/nix/nix.conf /run/nixos-previous.conf
+    echo "first lines of the activation" >&2; echo "stand-in activation: failing as the test asked" >&2; exit 1
+fi
+case $1 in switch | test | boot | build) ;; *) echo "stand-in nixos-rebuild: unsupported action $1" >&2; exit 2 ;; esac
 built=$(nix-instantiate --eval --read-write-mode /run/current-system/evaluate.nix | tr -d '"')
-[ "$1" = boot ] && exit 0
+case $1 in boot | build) exit 0 ;; esac
+cp /etc/nix/nix.conf /run/nixos-previous.conf
 cp "$built" /etc/nix/nix.conf.new && chmod 644 /etc/nix/nix.conf.new && mv -f /etc/nix/nix.conf.new /etc/nix/nix.conf
 `;
 
