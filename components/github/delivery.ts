@@ -2,6 +2,7 @@ import { createHash } from "crypto";
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { WorkflowSpec } from "../config/model";
+import { fileOwnership, RemoteWorkflowFile } from "./fileOwnership";
 
 /** The resources that put one repository's workflow in place. */
 export interface WorkflowDelivery {
@@ -41,14 +42,14 @@ export function deliverWorkflow(
         repository,
         file: workflow.path,
         content,
-        commitMessage: workflow.commitMessage,
         commitAuthor: workflow.commitAuthor,
         commitEmail: workflow.commitEmail,
-        // The stack owns the file: an existing hand-written workflow is replaced.
+        // The stack owns the file: a create writes over whatever is there, with its current SHA.
         overwriteOnCreate: true,
     };
     if (workflow.delivery === "commit") {
-        return { file: new github.RepositoryFile(`${prefix}-workflow`, { ...fileArgs, branch: target }, opts) };
+        const commitMessage = ownedCommitMessage(repository, target, content, workflow, opts);
+        return { file: new github.RepositoryFile(`${prefix}-workflow`, { ...fileArgs, branch: target, commitMessage }, { ...opts, ...OWNED_FILE_OPTIONS }) };
     }
     const revision = content.apply((text) => createHash("sha256").update(text).digest("hex"));
     const branch = new github.Branch(
@@ -58,8 +59,15 @@ export function deliverWorkflow(
     );
     const file = new github.RepositoryFile(
         `${prefix}-workflow`,
-        { ...fileArgs, branch: branch.branch },
-        { ...opts, deleteBeforeReplace: true, replaceWith: [branch] },
+        { ...fileArgs, branch: branch.branch, commitMessage: workflow.commitMessage },
+        {
+            ...opts,
+            ...OWNED_FILE_OPTIONS,
+            deleteBeforeReplace: true,
+            replaceWith: [branch],
+            // Deleting the branch takes the file with it; deleting the file first would send a possibly stale SHA.
+            deletedWith: branch,
+        },
     );
     const pullRequest = new github.RepositoryPullRequest(
         `${prefix}-pull-request`,
@@ -74,4 +82,45 @@ export function deliverWorkflow(
         { ...opts, deleteBeforeReplace: true, replaceWith: [file], dependsOn: [file] },
     );
     return { file, branch, pullRequest };
+}
+
+/**
+ * Every change of the file is a create, which reads the file's current SHA (the provider's
+ * update would send the SHA from state and get 409 after an outside commit), and the replaced
+ * instance is forgotten rather than deleted: deleting it would send that stale SHA, or delete
+ * the file just written.
+ */
+const OWNED_FILE_OPTIONS: pulumi.CustomResourceOptions = { replaceOnChanges: ["*"], retainOnDelete: true };
+
+/**
+ * Reads the file on `branch` before writing and decides the commit message (see
+ * {@link fileOwnership}); warns when an outside commit is written over, so the preview says why
+ * the file is replaced. A missing file's message names the branch's head at that time.
+ */
+function ownedCommitMessage(
+    repository: string,
+    branch: pulumi.Output<string>,
+    content: pulumi.Output<string>,
+    workflow: WorkflowSpec,
+    opts: pulumi.CustomResourceOptions,
+): pulumi.Output<string> {
+    const invokeOpts = { parent: opts.parent, provider: opts.provider };
+    const remote = github.getRepositoryFileOutput({ repository, branch, file: workflow.path }, invokeOpts);
+    return pulumi.all([remote, branch, content]).apply(async ([found, branchName, rendered]) => {
+        const file = remoteFile(found);
+        const head = file === undefined ? ((await github.getBranch({ repository, branch: branchName }, invokeOpts)).sha ?? "") : "";
+        const decision = fileOwnership(file, rendered, workflow.commitMessage, head);
+        if (decision.state === "changedOutside" && file !== undefined) {
+            void pulumi.log.warn(`${repository}:${workflow.path} on ${branchName}: commit ${file.commitSha} changed the file outside the stack; this run writes over it`, opts.parent);
+        }
+        return decision.commitMessage;
+    });
+}
+
+/** The invoke's answer as a file, or `undefined` when the file is not on the branch (the data source answers without a SHA). */
+export function remoteFile(found: { readonly sha?: string; readonly content?: string; readonly commitSha?: string; readonly commitMessage?: string }): RemoteWorkflowFile | undefined {
+    if (!found.sha) {
+        return undefined;
+    }
+    return { content: found.content ?? "", commitSha: found.commitSha ?? "", commitMessage: found.commitMessage ?? "" };
 }

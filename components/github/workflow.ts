@@ -11,7 +11,7 @@ export { BUILD_JOB_ID };
 
 /** The first lines of every rendered workflow: who owns the file and where to change it. */
 export const WORKFLOW_HEADER = [
-    " Managed by nix-cache: `pulumi up --refresh` overwrites any change made to this file.",
+    " Managed by nix-cache: `pulumi up` writes over any change made to this file.",
     " To change it, edit the stack's `github` configuration and run `pulumi up` (or `render` to preview).",
 ].join("\n");
 

@@ -1,3 +1,4 @@
+import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 
 /** One resource registered under mocks. */
@@ -22,6 +23,18 @@ export interface ReplacementOptions {
     readonly dependencies: string[];
     readonly retainOnDelete: boolean;
     readonly ignoreChanges: string[];
+    /** `replaceOnChanges` paths. */
+    readonly replaceOnChanges: string[];
+    /** The URN of `deletedWith`, or "". */
+    readonly deletedWith: string;
+}
+
+/** A file as the mocked GitHub has it on a branch. */
+export interface MockedFile {
+    readonly content: string;
+    /** The commit that last changed the file. */
+    readonly commitSha: string;
+    readonly commitMessage: string;
 }
 
 /** What the mocked GitHub has, per repository name. */
@@ -30,6 +43,15 @@ export interface MockedGithub {
     readonly environments?: Readonly<Record<string, string[]>>;
     /** Default branches (`main` unless given). */
     readonly defaultBranches?: Readonly<Record<string, string>>;
+    /** Files per `repository:branch:path`; any other file is absent. */
+    readonly files?: Readonly<Record<string, MockedFile>>;
+    /** Head commits per `repository:branch` (else {@link branchHead}). */
+    readonly branchHeads?: Readonly<Record<string, string>>;
+}
+
+/** The head commit the mocked `getBranch` answers for a branch (40 hex digits, stable). */
+export function branchHead(repository: string, branch: string): string {
+    return createHash("sha1").update(`${repository}:${branch}`).digest("hex");
 }
 
 interface RegisterRequest {
@@ -41,6 +63,8 @@ interface RegisterRequest {
     getDependenciesList(): string[];
     getRetainondelete(): boolean;
     getIgnorechangesList(): string[];
+    getReplaceonchangesList(): string[];
+    getDeletedwith(): string;
 }
 
 /** One invoke made under mocks. */
@@ -75,7 +99,7 @@ export async function recordGithub(stack = "test", github: MockedGithub = {}): P
         {
             newResource(args) {
                 const options = pending.get(`${args.type} ${args.name}`) ?? {
-                    deleteBeforeReplace: false, replaceWith: [], dependencies: [], retainOnDelete: false, ignoreChanges: [],
+                    deleteBeforeReplace: false, replaceWith: [], dependencies: [], retainOnDelete: false, ignoreChanges: [], replaceOnChanges: [], deletedWith: "",
                 };
                 recording.resources.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider ?? "", options });
                 return { id: `${args.name}_id`, state: args.inputs };
@@ -90,6 +114,15 @@ export async function recordGithub(stack = "test", github: MockedGithub = {}): P
                 if (args.token === "github:index/getRepositoryEnvironments:getRepositoryEnvironments") {
                     const names = github.environments?.[String(args.inputs.repository)] ?? [];
                     return { ...args.inputs, environments: names.map((name) => ({ name, nodeId: `env-${name}` })) };
+                }
+                if (args.token === "github:index/getRepositoryFile:getRepositoryFile") {
+                    const file = github.files?.[`${String(args.inputs.repository)}:${String(args.inputs.branch)}:${String(args.inputs.file)}`];
+                    // As the data source answers for a missing file: no id, no SHA.
+                    return file === undefined ? { ...args.inputs, id: "" } : { ...args.inputs, ...file, id: "x", sha: createHash("sha1").update(file.content).digest("hex") };
+                }
+                if (args.token === "github:index/getBranch:getBranch") {
+                    const [repository, branch] = [String(args.inputs.repository), String(args.inputs.branch)];
+                    return { ...args.inputs, sha: github.branchHeads?.[`${repository}:${branch}`] ?? branchHead(repository, branch) };
                 }
                 return args.inputs;
             },
@@ -109,6 +142,8 @@ export async function recordGithub(stack = "test", github: MockedGithub = {}): P
             dependencies: req.getDependenciesList(),
             retainOnDelete: req.getRetainondelete(),
             ignoreChanges: req.getIgnorechangesList(),
+            replaceOnChanges: req.getReplaceonchangesList(),
+            deletedWith: req.getDeletedwith(),
         });
         register(req, cb);
     };

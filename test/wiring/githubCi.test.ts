@@ -1,7 +1,8 @@
 import type * as pulumiType from "@pulumi/pulumi";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { ATPROTO_GITHUB, githubModel, NIX_COMMUNITY } from "../support/githubModels";
-import { allRegistered, isSecretInput, Recording, recordGithub, RegisteredResource, repositoryId, settled } from "../support/githubMocks";
+import { ABSENT_NOTE, noteMessage } from "../../components/github/fileOwnership";
+import { allRegistered, branchHead, isSecretInput, Recording, recordGithub, RegisteredResource, repositoryId, settled } from "../support/githubMocks";
 
 const TOKEN = "cachix-auth-token-value-must-not-leak";
 const SIGNING_KEY = "cachix-signing-key-value-must-not-leak";
@@ -58,7 +59,8 @@ describe("GithubCi under mocks: resources per secret scope", () => {
             branch: "trunk",
             file: ".github/workflows/build.yml",
             content: renderWorkflow(model, model.github.repositories[1]),
-            commitMessage: "ci: update Nix cache workflow (managed by nix-cache)",
+            // The file is not there yet: the message names the branch's head (see githubFileOwnership.test.ts).
+            commitMessage: noteMessage("ci: update Nix cache workflow (managed by nix-cache)", ABSENT_NOTE, branchHead("infra", "trunk")),
             overwriteOnCreate: true,
         });
 
@@ -297,7 +299,7 @@ describe("GithubCi under mocks: options", () => {
         );
         expect(ofType("github:index/repositoryFile:RepositoryFile")[0].inputs).toMatchObject({
             file: ".github/workflows/nix.yml",
-            commitMessage: "chore: cache workflow",
+            commitMessage: expect.stringMatching(/^chore: cache workflow\n\n/),
             commitAuthor: "Cache Bot",
             commitEmail: "bot@example.org",
         });

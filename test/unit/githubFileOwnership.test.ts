@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { ABSENT_NOTE, fileOwnership, isStackMessage, noteMessage, OVERWRITE_NOTE } from "../../components/github/fileOwnership";
+import { remoteFile } from "../../components/github/delivery";
+
+const BASE = "ci: update Nix cache workflow (managed by nix-cache)";
+const RENDERED = "name: Build\n";
+const HEAD = "0123456789abcdef0123456789abcdef01234567";
+const OUTSIDE = "fedcba9876543210fedcba9876543210fedcba98";
+
+describe("fileOwnership: what a run declares for the workflow file", () => {
+    it("a missing file is written, its message naming the branch's head (a later deletion, at another head, is a change again)", () => {
+        expect(fileOwnership(undefined, RENDERED, BASE, HEAD)).toEqual({ state: "absent", commitMessage: noteMessage(BASE, ABSENT_NOTE, HEAD) });
+        expect(fileOwnership(undefined, RENDERED, BASE, OUTSIDE).commitMessage).not.toBe(fileOwnership(undefined, RENDERED, BASE, HEAD).commitMessage);
+        // Head unknown: the configured message.
+        expect(fileOwnership(undefined, RENDERED, BASE, "")).toEqual({ state: "absent", commitMessage: BASE });
+    });
+
+    it("in sync with the stack's commit on top: declares that commit's message, so a second run changes nothing", () => {
+        for (const message of [BASE, noteMessage(BASE, OVERWRITE_NOTE, OUTSIDE), noteMessage(BASE, ABSENT_NOTE, HEAD)]) {
+            expect(fileOwnership({ content: RENDERED, commitSha: HEAD, commitMessage: message }, RENDERED, BASE, "")).toEqual({ state: "inSync", commitMessage: message });
+        }
+    });
+
+    it("in sync after someone else's commit (identical text): the configured message", () => {
+        expect(fileOwnership({ content: RENDERED, commitSha: OUTSIDE, commitMessage: "Revert the bump" }, RENDERED, BASE, "")).toEqual({ state: "inSync", commitMessage: BASE });
+    });
+
+    it("the stack's commit on top and a new rendering: a configuration change, the configured message", () => {
+        expect(fileOwnership({ content: "name: Old\n", commitSha: HEAD, commitMessage: BASE }, RENDERED, BASE, "")).toEqual({ state: "changedByStack", commitMessage: BASE });
+        expect(fileOwnership({ content: "name: Old\n", commitSha: HEAD, commitMessage: noteMessage(BASE, OVERWRITE_NOTE, OUTSIDE) }, RENDERED, BASE, "").state).toBe("changedByStack");
+    });
+
+    it("an outside commit changed the text: written over, the message naming that commit (so the same bump made twice is seen twice)", () => {
+        const bump = { content: RENDERED.replace("Build", "Bumped"), commitSha: OUTSIDE, commitMessage: "Bump actions/checkout from 6 to 7" };
+        expect(fileOwnership(bump, RENDERED, BASE, "")).toEqual({ state: "changedOutside", commitMessage: noteMessage(BASE, OVERWRITE_NOTE, OUTSIDE) });
+        expect(fileOwnership({ ...bump, commitSha: HEAD }, RENDERED, BASE, "").commitMessage).toBe(noteMessage(BASE, OVERWRITE_NOTE, HEAD));
+        // A commit merely reusing the configured message as a prefix is not the stack's.
+        expect(fileOwnership({ ...bump, commitMessage: `${BASE}\n\nbumped by hand` }, RENDERED, BASE, "").state).toBe("changedOutside");
+    });
+
+    it("isStackMessage: the configured message, alone or with one of the stack's notes and a commit SHA", () => {
+        expect(isStackMessage(BASE, BASE)).toBe(true);
+        expect(isStackMessage(noteMessage(BASE, OVERWRITE_NOTE, OUTSIDE), BASE)).toBe(true);
+        expect(isStackMessage(noteMessage(BASE, OVERWRITE_NOTE, "not-a-sha"), BASE)).toBe(false);
+        expect(isStackMessage(noteMessage(BASE, OVERWRITE_NOTE, OUTSIDE), "another message")).toBe(false);
+        expect(isStackMessage(`${BASE} (#12)`, BASE)).toBe(false);
+    });
+
+    it("remoteFile: the data source's answer for a missing file (no SHA) is no file; an empty file is a file", () => {
+        expect(remoteFile({})).toBeUndefined();
+        expect(remoteFile({ sha: "", content: "" })).toBeUndefined();
+        expect(remoteFile({ sha: "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391", content: "", commitSha: HEAD, commitMessage: BASE })).toEqual({ content: "", commitSha: HEAD, commitMessage: BASE });
+    });
+});

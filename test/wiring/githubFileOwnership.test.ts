@@ -1,0 +1,123 @@
+import { describe, expect, it, vi } from "vitest";
+import { ABSENT_NOTE, noteMessage, OVERWRITE_NOTE } from "../../components/github/fileOwnership";
+import { ATPROTO_GITHUB, githubModel } from "../support/githubModels";
+import { allRegistered, MockedFile, recordGithub, RegisteredResource } from "../support/githubMocks";
+
+/**
+ * Owning the workflow file without a refresh: each run reads the file first (mocked GitHub
+ * below) and declares the file resource from what it finds. Between two runs, the engine
+ * replaces the resource (every change is a create, `replaceOnChanges: ["*"]`) exactly when its
+ * inputs differ, and leaves it alone when they are equal.
+ */
+
+const FILE_TYPE = "github:index/repositoryFile:RepositoryFile";
+const KEY = "nur:main:.github/workflows/build.yml";
+const OUTSIDE_COMMIT = "fedcba9876543210fedcba9876543210fedcba98";
+const STACK_COMMIT = "00112233445566778899aabbccddeeff00112233";
+const MESSAGE = "ci: update Nix cache workflow (managed by nix-cache)";
+
+let runs = 0;
+/** One run of a stack with a `github` section against a mocked GitHub holding `files`. */
+async function run(files: Record<string, MockedFile>, github: Record<string, unknown> = ATPROTO_GITHUB, branchHeads: Record<string, string> = {}) {
+    runs += 1;
+    const recording = await recordGithub(`ownership-${runs}`, { files, branchHeads });
+    const pulumi = await import("@pulumi/pulumi");
+    const { GithubCi } = await import("../../components/githubCi");
+    const ci = new GithubCi("ci", { ...githubModel(github), credentials: { authToken: pulumi.secret("token") } });
+    await allRegistered([...ci.secretResources, ...ci.files]);
+    await vi.waitFor(() => expect(recording.resources.filter((r) => r.type === FILE_TYPE)).toHaveLength(1));
+    return { file: recording.resources.find((r) => r.type === FILE_TYPE)!, recording };
+}
+
+/** The file as GitHub holds it after the stack's create of `file` wrote it. */
+function written(file: RegisteredResource, commitSha = STACK_COMMIT): MockedFile {
+    return { content: String(file.inputs.content), commitSha, commitMessage: String(file.inputs.commitMessage) };
+}
+
+/** The input keys that differ between two runs' registrations of the file. */
+function changedKeys(before: RegisteredResource, after: RegisteredResource): string[] {
+    const keys = new Set([...Object.keys(before.inputs), ...Object.keys(after.inputs)]);
+    return [...keys].filter((k) => JSON.stringify(before.inputs[k]) !== JSON.stringify(after.inputs[k])).sort();
+}
+
+describe("the workflow file under mocks: read before writing, every write a create", () => {
+    it("is declared so that any change is a create (which reads the current SHA) and a replaced instance is forgotten, not deleted", async () => {
+        const { file, recording } = await run({});
+        expect(file.options).toMatchObject({ replaceOnChanges: ["*"], retainOnDelete: true, deleteBeforeReplace: false, deletedWith: "" });
+        expect(file.inputs.overwriteOnCreate).toBe(true);
+        // Read on the branch it is committed to, through the component's provider.
+        const read = recording.calls.filter((c) => c.token === "github:index/getRepositoryFile:getRepositoryFile");
+        expect(read.map((c) => c.inputs)).toEqual([{ repository: "nur", branch: "main", file: ".github/workflows/build.yml" }]);
+    });
+
+    it("in sync: a second run after a clean one declares the same inputs (no change)", async () => {
+        const first = (await run({})).file;
+        const second = (await run({ [KEY]: written(first) })).file;
+        expect(changedKeys(first, second)).toEqual([]);
+        const third = (await run({ [KEY]: written(second) })).file;
+        expect(changedKeys(second, third)).toEqual([]);
+    });
+
+    it("drift: an outside commit (a bot's bump) makes a replacement that writes over it, and the run after that changes nothing", async () => {
+        const clean = (await run({})).file;
+        const bumped = { content: String(clean.inputs.content).replace(/actions\/checkout@\S+/, "actions/checkout@v8"), commitSha: OUTSIDE_COMMIT, commitMessage: "Bump actions/checkout from 7 to 8" };
+        expect(bumped.content).not.toBe(clean.inputs.content);
+        const fix = (await run({ [KEY]: bumped })).file;
+        // Same text to write, a message naming the bump: a diff, so the engine replaces (creates) the file.
+        expect(changedKeys(clean, fix)).toEqual(["commitMessage"]);
+        expect(fix.inputs.content).toBe(clean.inputs.content);
+        expect(fix.inputs.commitMessage).toBe(noteMessage(MESSAGE, OVERWRITE_NOTE, OUTSIDE_COMMIT));
+        const after = (await run({ [KEY]: written(fix) })).file;
+        expect(changedKeys(fix, after)).toEqual([]);
+        // The same bump again later is seen again (its commit is another one).
+        const again = (await run({ [KEY]: { ...bumped, commitSha: "99112233445566778899aabbccddeeff00112233" } })).file;
+        expect(changedKeys(after, again)).toEqual(["commitMessage"]);
+    });
+
+    it("a hand edit and a configuration change at once: one create with the new text, never an update with a stale SHA", async () => {
+        const clean = (await run({})).file;
+        const edited = { content: `${String(clean.inputs.content)}# a hand edit\n`, commitSha: OUTSIDE_COMMIT, commitMessage: "tweak" };
+        const next = (await run({ [KEY]: edited }, { ...ATPROTO_GITHUB, workflow: { schedule: "17 4 * * *" } })).file;
+        expect(changedKeys(clean, next)).toEqual(["commitMessage", "content"]);
+        expect(next.inputs.content).toContain("17 4 * * *");
+        expect(next.options.replaceOnChanges).toEqual(["*"]);
+    });
+
+    it("a configuration change with the stack's commit on top: the new text with the configured message", async () => {
+        const clean = (await run({})).file;
+        const inSync = (await run({ [KEY]: written(clean) })).file;
+        const next = (await run({ [KEY]: written(inSync) }, { ...ATPROTO_GITHUB, workflow: { schedule: false } })).file;
+        expect(changedKeys(inSync, next)).toContain("content");
+        expect(next.inputs.commitMessage).toBe(MESSAGE);
+        const after = (await run({ [KEY]: written(next) }, { ...ATPROTO_GITHUB, workflow: { schedule: false } })).file;
+        expect(changedKeys(next, after)).toEqual([]);
+    });
+
+    it("a deleted file is written again: its message names the branch's head, which the deleting commit moved", async () => {
+        const clean = (await run({})).file;
+        const inSync = (await run({ [KEY]: written(clean) })).file;
+        const gone = (await run({}, ATPROTO_GITHUB, { "nur:main": OUTSIDE_COMMIT })).file;
+        expect(changedKeys(inSync, gone)).toEqual(["commitMessage"]);
+        expect(gone.inputs.commitMessage).toBe(noteMessage(MESSAGE, ABSENT_NOTE, OUTSIDE_COMMIT));
+        const after = (await run({ [KEY]: written(gone) })).file;
+        expect(changedKeys(gone, after)).toEqual([]);
+    });
+});
+
+describe("the workflow file under mocks, pull-request delivery", () => {
+    it("the file on the stack's branch goes with the branch: never deleted on its own with a stale SHA, every write a create", async () => {
+        runs += 1;
+        const recording = await recordGithub(`ownership-pr-${runs}`, {});
+        const pulumi = await import("@pulumi/pulumi");
+        const { GithubCi } = await import("../../components/githubCi");
+        const ci = new GithubCi("ci", { ...githubModel({ ...ATPROTO_GITHUB, workflow: { delivery: "pullRequest" } }), credentials: { authToken: pulumi.secret("token") } });
+        await allRegistered([...ci.secretResources, ...ci.files]);
+        await vi.waitFor(() => expect(recording.resources.filter((r) => r.type === "github:index/repositoryPullRequest:RepositoryPullRequest")).toHaveLength(1));
+        const file = recording.resources.find((r) => r.type === FILE_TYPE)!;
+        expect(file.options.deletedWith.split("::").pop()).toBe("ci-nur-delivery-branch");
+        expect(file.options).toMatchObject({ replaceOnChanges: ["*"], retainOnDelete: true });
+        expect(file.inputs.commitMessage).toBe(MESSAGE);
+        // Its branch is re-made from the target on every content change; nothing reads the file first.
+        expect(recording.calls.map((c) => c.token)).not.toContain("github:index/getRepositoryFile:getRepositoryFile");
+    });
+});
