@@ -29,6 +29,9 @@ export const PULL_REQUEST_BODY = [
  * Each content change replaces the branch, the file on it and the pull request (deleted
  * first): the branch starts again from the target's tip, so the new pull request shows only
  * the workflow change, and the previous one, merged or not, is closed rather than reused.
+ *
+ * Either way the file is only ever written by a create (see {@link OWNED_FILE_OPTIONS}); a
+ * directly committed file is read first, so a run writes over an outside change of it.
  */
 export function deliverWorkflow(
     prefix: string,
