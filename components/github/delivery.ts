@@ -91,9 +91,10 @@ export function deliverWorkflow(
  * Every change of the file is a create, which reads the file's current SHA (the provider's
  * update would send the SHA from state and get 409 after an outside commit), and the replaced
  * instance is forgotten rather than deleted: deleting it would send that stale SHA, or delete
- * the file just written.
+ * the file just written. Forgotten first: an instance recorded before these options has no
+ * `retainOnDelete` in the state, and its real delete must come before the create, not after.
  */
-const OWNED_FILE_OPTIONS: pulumi.CustomResourceOptions = { replaceOnChanges: ["*"], retainOnDelete: true };
+const OWNED_FILE_OPTIONS: pulumi.CustomResourceOptions = { replaceOnChanges: ["*"], retainOnDelete: true, deleteBeforeReplace: true };
 
 /**
  * Reads the file on `branch` before writing and decides the commit message (see

@@ -41,9 +41,9 @@ function changedKeys(before: RegisteredResource, after: RegisteredResource): str
 }
 
 describe("the workflow file under mocks: read before writing, every write a create", () => {
-    it("is declared so that any change is a create (which reads the current SHA) and a replaced instance is forgotten, not deleted", async () => {
+    it("is declared so that any change is a create (which reads the current SHA) and a replaced instance is forgotten first, not deleted", async () => {
         const { file, recording } = await run({});
-        expect(file.options).toMatchObject({ replaceOnChanges: ["*"], retainOnDelete: true, deleteBeforeReplace: false, deletedWith: "" });
+        expect(file.options).toMatchObject({ replaceOnChanges: ["*"], retainOnDelete: true, deleteBeforeReplace: true, deletedWith: "" });
         expect(file.inputs.overwriteOnCreate).toBe(true);
         // Read on the branch it is committed to, through the component's provider.
         const read = recording.calls.filter((c) => c.token === "github:index/getRepositoryFile:getRepositoryFile");
