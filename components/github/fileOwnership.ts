@@ -24,7 +24,10 @@ export interface RemoteWorkflowFile {
 export type FileOwnershipState =
     /** The file holds the rendered text: nothing to write. */
     | "inSync"
-    /** The stack's own commit is the last one and the configuration changed: write the new text. */
+    /**
+     * The stack's own commit is the last one, with other text: the configuration changed (or a
+     * merge commit, which the provider's lookup skips, changed it): write the new text.
+     */
     | "changedByStack"
     /** An outside commit (a hand edit, a bot's bump) changed the file: write over it. */
     | "changedOutside"
@@ -43,6 +46,8 @@ export interface FileOwnership {
 
 /** The paragraph a write over an outside change adds to the commit message, before the commit's SHA. */
 export const OVERWRITE_NOTE = "nix-cache owns this file: this commit writes over the outside change in commit";
+/** The paragraph a write of new text over the stack's own commit adds, before that commit's SHA. */
+export const REPLACE_NOTE = "nix-cache owns this file: this commit replaces its text as of commit";
 /** The paragraph a write of a missing file adds, before the SHA of the branch's head at that time. */
 export const ABSENT_NOTE = "nix-cache owns this file: this commit writes it, absent from the branch at commit";
 
@@ -57,7 +62,7 @@ export function isStackMessage(message: string, base: string): boolean {
         return true;
     }
     const note = message.startsWith(`${base}\n\n`) ? message.slice(base.length + 2) : undefined;
-    return note !== undefined && [OVERWRITE_NOTE, ABSENT_NOTE].some((prefix) => new RegExp(`^${prefix} [0-9a-f]{7,64}\\.$`).test(note));
+    return note !== undefined && [OVERWRITE_NOTE, REPLACE_NOTE, ABSENT_NOTE].some((prefix) => new RegExp(`^${prefix} [0-9a-f]{7,64}\\.$`).test(note));
 }
 
 /**
@@ -77,7 +82,9 @@ export function fileOwnership(remote: RemoteWorkflowFile | undefined, rendered: 
         return { state: "inSync", commitMessage: ours ? remote.commitMessage : base };
     }
     if (ours) {
-        return { state: "changedByStack", commitMessage: base };
+        // Named even so: the declared message then always differs from the last one, so the text is
+        // written even when the stack's last write was this same text (an edit the lookup skipped).
+        return { state: "changedByStack", commitMessage: noteMessage(base, REPLACE_NOTE, remote.commitSha) };
     }
     return { state: "changedOutside", commitMessage: noteMessage(base, OVERWRITE_NOTE, remote.commitSha) };
 }

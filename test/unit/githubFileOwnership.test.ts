@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ABSENT_NOTE, fileOwnership, isStackMessage, noteMessage, OVERWRITE_NOTE } from "../../components/github/fileOwnership";
+import { ABSENT_NOTE, fileOwnership, isStackMessage, noteMessage, OVERWRITE_NOTE, REPLACE_NOTE } from "../../components/github/fileOwnership";
 import { remoteFile } from "../../components/github/delivery";
 
 const BASE = "ci: update Nix cache workflow (managed by nix-cache)";
@@ -25,9 +25,10 @@ describe("fileOwnership: what a run declares for the workflow file", () => {
         expect(fileOwnership({ content: RENDERED, commitSha: OUTSIDE, commitMessage: "Revert the bump" }, RENDERED, BASE, "")).toEqual({ state: "inSync", commitMessage: BASE });
     });
 
-    it("the stack's commit on top and a new rendering: a configuration change, the configured message", () => {
-        expect(fileOwnership({ content: "name: Old\n", commitSha: HEAD, commitMessage: BASE }, RENDERED, BASE, "")).toEqual({ state: "changedByStack", commitMessage: BASE });
+    it("the stack's commit on top and other text: written, the message naming that commit (so it differs from the last one even if the text the stack last wrote is this one)", () => {
+        expect(fileOwnership({ content: "name: Old\n", commitSha: HEAD, commitMessage: BASE }, RENDERED, BASE, "")).toEqual({ state: "changedByStack", commitMessage: noteMessage(BASE, REPLACE_NOTE, HEAD) });
         expect(fileOwnership({ content: "name: Old\n", commitSha: HEAD, commitMessage: noteMessage(BASE, OVERWRITE_NOTE, OUTSIDE) }, RENDERED, BASE, "").state).toBe("changedByStack");
+        expect(isStackMessage(noteMessage(BASE, REPLACE_NOTE, HEAD), BASE)).toBe(true);
     });
 
     it("an outside commit changed the text: written over, the message naming that commit (so the same bump made twice is seen twice)", () => {

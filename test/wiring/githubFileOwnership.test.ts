@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { ABSENT_NOTE, noteMessage, OVERWRITE_NOTE } from "../../components/github/fileOwnership";
+import { ABSENT_NOTE, noteMessage, OVERWRITE_NOTE, REPLACE_NOTE } from "../../components/github/fileOwnership";
 import { ATPROTO_GITHUB, githubModel } from "../support/githubModels";
 import { allRegistered, MockedFile, recordGithub, RegisteredResource } from "../support/githubMocks";
 
@@ -83,13 +83,14 @@ describe("the workflow file under mocks: read before writing, every write a crea
         expect(next.options.replaceOnChanges).toEqual(["*"]);
     });
 
-    it("a configuration change with the stack's commit on top: the new text with the configured message", async () => {
+    it("a configuration change with the stack's commit on top: the new text, the message naming the commit it replaces", async () => {
         const clean = (await run({})).file;
         const inSync = (await run({ [KEY]: written(clean) })).file;
         const next = (await run({ [KEY]: written(inSync) }, { ...ATPROTO_GITHUB, workflow: { schedule: false } })).file;
+        expect(changedKeys(inSync, next)).toEqual(["commitMessage", "content"]);
         expect(changedKeys(inSync, next)).toContain("content");
-        expect(next.inputs.commitMessage).toBe(MESSAGE);
-        const after = (await run({ [KEY]: written(next) }, { ...ATPROTO_GITHUB, workflow: { schedule: false } })).file;
+        expect(next.inputs.commitMessage).toBe(noteMessage(MESSAGE, REPLACE_NOTE, STACK_COMMIT));
+        const after = (await run({ [KEY]: written(next, "99112233445566778899aabbccddeeff00112233") }, { ...ATPROTO_GITHUB, workflow: { schedule: false } })).file;
         expect(changedKeys(next, after)).toEqual([]);
     });
 
