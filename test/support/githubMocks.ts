@@ -47,6 +47,8 @@ export interface MockedGithub {
     readonly files?: Readonly<Record<string, MockedFile>>;
     /** Head commits per `repository:branch` (else {@link branchHead}). */
     readonly branchHeads?: Readonly<Record<string, string>>;
+    /** Run as a preview (`pulumi preview`) rather than an update. */
+    readonly preview?: boolean;
 }
 
 /** The head commit the mocked `getBranch` answers for a branch (40 hex digits, stable). */
@@ -129,7 +131,7 @@ export async function recordGithub(stack = "test", github: MockedGithub = {}): P
         },
         "nix-cache",
         stack,
-        false,
+        github.preview ?? false,
     );
     // The mocks' newResource sees inputs only: read the options from the request itself.
     const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: RegisterRequest, cb: unknown): void };

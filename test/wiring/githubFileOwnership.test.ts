@@ -18,9 +18,9 @@ const MESSAGE = "ci: update Nix cache workflow (managed by nix-cache)";
 
 let runs = 0;
 /** One run of a stack with a `github` section against a mocked GitHub holding `files`. */
-async function run(files: Record<string, MockedFile>, github: Record<string, unknown> = ATPROTO_GITHUB, branchHeads: Record<string, string> = {}) {
+async function run(files: Record<string, MockedFile>, github: Record<string, unknown> = ATPROTO_GITHUB, branchHeads: Record<string, string> = {}, preview = false) {
     runs += 1;
-    const recording = await recordGithub(`ownership-${runs}`, { files, branchHeads });
+    const recording = await recordGithub(`ownership-${runs}`, { files, branchHeads, preview });
     const pulumi = await import("@pulumi/pulumi");
     const { GithubCi } = await import("../../components/githubCi");
     const ci = new GithubCi("ci", { ...githubModel(github), credentials: { authToken: pulumi.secret("token") } });
@@ -102,6 +102,20 @@ describe("the workflow file under mocks: read before writing, every write a crea
         expect(gone.inputs.commitMessage).toBe(noteMessage(MESSAGE, ABSENT_NOTE, OUTSIDE_COMMIT));
         const after = (await run({ [KEY]: written(gone) })).file;
         expect(changedKeys(gone, after)).toEqual([]);
+    });
+});
+
+describe("the workflow file under mocks, preview", () => {
+    it("a preview with no GitHub token reads the file as an up does and declares the same inputs, so it shows what up will do", async () => {
+        const clean = (await run({})).file;
+        const bumped = { content: `${String(clean.inputs.content)}# bumped\n`, commitSha: OUTSIDE_COMMIT, commitMessage: "bump" };
+        const { file: previewed, recording } = await run({ [KEY]: bumped }, ATPROTO_GITHUB, {}, true);
+        const applied = (await run({ [KEY]: bumped })).file;
+        expect(changedKeys(previewed, applied)).toEqual([]);
+        expect(changedKeys(clean, previewed)).toEqual(["commitMessage"]);
+        // The provider gets no token (none configured): the reads go out as they did before, anonymously.
+        const [provider] = recording.resources.filter((r) => r.type === "pulumi:providers:github");
+        expect(provider.inputs.token).toBeUndefined();
     });
 });
 
