@@ -66,7 +66,6 @@ export function deliverWorkflow(
         {
             ...opts,
             ...OWNED_FILE_OPTIONS,
-            deleteBeforeReplace: true,
             replaceWith: [branch],
             // Deleting the branch takes the file with it; deleting the file first would send a possibly stale SHA.
             deletedWith: branch,

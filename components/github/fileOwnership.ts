@@ -6,8 +6,8 @@
  * every write of the file is a create (the resource is replaced, its old instance forgotten),
  * and the file is read before each run to see whether an outside commit must be written over.
  * Which commit touched the file last is the memory between runs: the stack's own commits carry
- * its commit message, and a write over an outside change names that change in the message, so
- * the next run, seeing the stack's commit on top, asks for exactly the same inputs (no change).
+ * its commit message, and each write names the commit it writes over, so the next run, seeing
+ * the stack's commit on top, asks for exactly the same inputs (no change).
  */
 
 /** The managed file as GitHub has it on the branch, read before writing. */
@@ -51,7 +51,7 @@ export const REPLACE_NOTE = "nix-cache owns this file: this commit replaces its 
 /** The paragraph a write of a missing file adds, before the SHA of the branch's head at that time. */
 export const ABSENT_NOTE = "nix-cache owns this file: this commit writes it, absent from the branch at commit";
 
-/** The message of a write over `commitSha`'s change (or, with `note` {@link ABSENT_NOTE}, of a missing file at `commitSha`). */
+/** The configured message `base` with one of the notes above and the commit it names. */
 export function noteMessage(base: string, note: string, commitSha: string): string {
     return `${base}\n\n${note} ${commitSha}.`;
 }
@@ -68,8 +68,8 @@ export function isStackMessage(message: string, base: string): boolean {
 /**
  * Decides what this run writes, from the file as GitHub has it (`undefined` when it is not on
  * the branch), the rendered text, the configured commit message, and the branch's head commit
- * (named in the message when the file is missing; "" when unknown). Pure: the same observations give the same
- * inputs, which is what keeps a second run from changing anything.
+ * (named in the message when the file is missing; "" when unknown). Pure: the same
+ * observations give the same inputs, which is what keeps a second run from changing anything.
  */
 export function fileOwnership(remote: RemoteWorkflowFile | undefined, rendered: string, base: string, branchHead: string): FileOwnership {
     if (remote === undefined) {
