@@ -409,20 +409,6 @@ nc_daemon_loaded() {
     nc_fingerprint "$nc_conf" "$nc_managed" > "$nc_backup/$NC_DAEMON_RECORD" || warn "cannot write $nc_backup/$NC_DAEMON_RECORD"
 }
 
-# `user` hosts: the daemon (if any) ignores a user's substituters unless the user is trusted.
-nc_user_trust_problem() {
-    nc_sock=${NIX_DAEMON_SOCKET_PATH:-/nix/var/nix/daemon-socket/socket}
-    [ -S "$nc_sock" ] || return 0
-    nc_show_user "$nc_work/.no-user-config" > "$nc_work/system" 2>/dev/null || return 0
-    nc_users=$(nc_setting trusted-users "$nc_work/system")
-    nc_me=$(id -un)
-    for nc_u in $nc_users; do
-        if [ "$nc_u" = "$nc_me" ] || [ "$nc_u" = "*" ]; then return 0; fi
-        for nc_g in $(id -Gn); do [ "$nc_u" = "@$nc_g" ] && return 0; done
-    done
-    echo "$nc_me is not in the daemon's trusted-users ($nc_users), so the daemon would ignore these substituters: add $nc_me to trusted-users (trustedUsers of a nix or nixos host entry) or use kind nix"
-}
-
 # File $1 without the lines nix-cache appends to nix.conf.
 nc_strip_include() {
     [ -f "$1" ] || return 0
