@@ -12,7 +12,8 @@ import { requireBuilderHost, requireNamespaces } from "./support/requirements";
 // (a mount namespace with /etc/nixos and /run/current-system) and a stand-in nixos-rebuild
 // that evaluates the modules with real Nix and writes /etc/nix/nix.conf; see nixosStandIn.ts.
 
-const requirements = requireBuilderHost(["unshare"]);
+// git: the flake test runs real git in a git flake.
+const requirements = requireBuilderHost(["unshare", "git"]);
 const skip = requirements.skip || requireNamespaces("NixOS stand-in").skip;
 
 const CACHE_KEY = "e2e.cachix.org-1:nwFwvaBUbiLCjv87hHeMXDx6QFDlaCTqC4dqc4iLYt4=";

@@ -4,7 +4,7 @@
 # client asks for it ignores (those it does not list itself). So a client with no config of
 # its own asks for the declared substituters plus an address no daemon lists: that address is
 # ignored exactly when the daemon does not trust the client, and each declared one is ignored
-# exactly when the daemon lacks it. Newer Nix also prints `Trusted: 0|1`.
+# exactly when the daemon lacks it. Nix 2.15 and later also print `Trusted: 0|1`, read first.
 
 # The socket nix-daemon listens on: the session's NIX_DAEMON_SOCKET_PATH, else Nix's default.
 nc_daemon_socket() { printf '%s' "${NIX_DAEMON_SOCKET_PATH:-/nix/var/nix/daemon-socket/socket}"; }
@@ -28,14 +28,19 @@ nc_as() {
 
 # Asks the running daemon, as user $1 (see nc_as), about the declared substituters. Prints
 # `trusted`, or `untrusted` and then each declared substituter the daemon lacks, one a line.
-# Fails when the daemon cannot be asked this way (Nix before 2.4 has no `nix store ping`).
+# Fails when the daemon cannot be asked this way (Nix before 2.4 has neither command).
 nc_daemon_ask() {
     nc_probe=http://nix-cache-trust-probe.invalid
     nc_nix=$(command -v nix) || return 1
+    # `nix store info` replaced `nix store ping` (kept as an alias) in Nix 2.19.
+    case "$(nix --version 2>/dev/null)" in
+        *" 2.19"* | *" 2."[2-9][0-9]* | *" 3."*) nc_sub=info ;;
+        *) nc_sub=ping ;;
+    esac
     # No config files and no NIX_CONFIG: the client sends the daemon only what is asked here.
     nc_answer=$(nc_as "$1" env -u NIX_CONFIG NIX_CONF_DIR=/nix-cache-no-config NIX_USER_CONF_FILES=/nix-cache-no-config/nix.conf \
         NIX_DAEMON_SOCKET_PATH="$(nc_daemon_socket)" "$nc_nix" --extra-experimental-features nix-command \
-        store ping --store daemon --option substituters "$NC_WANT_SUBSTITUTERS $nc_probe" 2>&1) || return 1
+        store "$nc_sub" --store daemon --option substituters "$NC_WANT_SUBSTITUTERS $nc_probe" 2>&1) || return 1
     case $nc_answer in
         *"Trusted: 1"*) echo trusted; return 0 ;;
         *"Trusted: 0"* | *"ignoring untrusted substituter '$nc_probe'"*) echo untrusted ;;

@@ -63,7 +63,7 @@ nc_git_add_new() {
 nc_git_forget_gone() {
     [ -f "$nc_backup/git-added" ] || return 0
     nc_kept=
-    for nc_f in $(cat "$nc_backup/git-added"); do
+    while IFS= read -r nc_f; do
         if [ -e "$nc_dir/$nc_f" ]; then
             nc_kept="$nc_kept $nc_f"
         elif nc_git rm --cached --quiet --ignore-unmatch -- "$nc_f" > /dev/null 2>&1; then
@@ -71,7 +71,7 @@ nc_git_forget_gone() {
         else
             warn "could not take $nc_f out of git's index in $nc_dir: run \`git rm --cached $nc_f\` there"
         fi
-    done
+    done < "$nc_backup/git-added"
     if [ -n "$nc_kept" ]; then
         # shellcheck disable=SC2086 # one file per line
         printf '%s\n' $nc_kept > "$nc_backup/git-added"

@@ -375,14 +375,8 @@ nc_restart_daemon() {
         return 0
     fi
     if [ "$(uname -s)" = Darwin ] && command -v launchctl >/dev/null 2>&1; then
-        for nc_label in systems.determinate.nix-daemon org.nixos.nix-daemon; do
-            launchctl print "system/$nc_label" > /dev/null 2>&1 || continue
-            launchctl kickstart -k "system/$nc_label" || return 1
-            say "restarted nix-daemon (launchd, $nc_label)"
-            return 0
-        done
-        say "launchd runs no nix-daemon (neither systems.determinate.nix-daemon nor org.nixos.nix-daemon): no daemon to restart"
-        return 0
+        nc_launchd_restart /Library/LaunchDaemons
+        return
     fi
     if [ -S "${NIX_DAEMON_SOCKET_PATH:-/nix/var/nix/daemon-socket/socket}" ]; then
         warn "a nix-daemon listens, but neither systemd nor launchd runs it: restart it by hand so it reads the new settings"
@@ -390,6 +384,29 @@ nc_restart_daemon() {
     fi
     say "no nix-daemon runs here (no service manager, no socket): Nix reads the files directly"
     return 0
+}
+
+# The launchd label of nix-daemon on macOS ($1: the LaunchDaemons dir): Determinate's,
+# systems.determinate.nix-daemon, when its plist is there or the label is loaded; else the
+# official installer's, org.nixos.nix-daemon, likewise; empty when neither.
+nc_launchd_label() {
+    for nc_label in systems.determinate.nix-daemon org.nixos.nix-daemon; do
+        if [ -f "$1/$nc_label.plist" ] || launchctl print "system/$nc_label" > /dev/null 2>&1; then
+            echo "$nc_label"
+            return 0
+        fi
+    done
+}
+
+# Restarts nix-daemon under launchd ($1: the LaunchDaemons dir); returns 1 when that fails.
+nc_launchd_restart() {
+    nc_label=$(nc_launchd_label "$1")
+    if [ -z "$nc_label" ]; then
+        say "launchd runs no nix-daemon (neither systems.determinate.nix-daemon nor org.nixos.nix-daemon): no daemon to restart"
+        return 0
+    fi
+    launchctl kickstart -k "system/$nc_label" || return 1
+    say "restarted nix-daemon (launchd, $nc_label)"
 }
 
 # A fingerprint of the files $@ (their bytes, in order; a missing one counts as empty).
