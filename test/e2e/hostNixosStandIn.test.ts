@@ -239,9 +239,20 @@ describe.skipIf(skip)("nixos host (NixOS stand-in: prepared root + stand-in nixo
         expect(report.effective.trustedUsers).toContain("frank");
         expect(report.checks).toContainEqual({ status: "ok", item: "import", detail: "/etc/nixos-flake/configuration.nix imports ./cachix.nix" });
 
+        // Taken out of the index by hand, a file is not in the flake's source: the next rebuild
+        // loses its settings, and the next apply adds it again and rebuilds.
+        const dropped = await host.run("root", "cd /etc/nixos-flake && git rm -q --cached cachix/nix-cache.trusted-users.nix && /run/current-system/sw/bin/nixos-rebuild switch");
+        expect(dropped.code, dropped.stderr).toBe(0);
+        expect(parseVerifyReport((await host.run("root", commands.verify)).stdout).effective.trustedUsers).not.toContain("frank");
+        const again = await host.run("root", commands.apply);
+        expect(again.code, again.stderr).toBe(0);
+        expect(again.stdout).toMatch(/git add --intent-to-add cachix\/nix-cache\.trusted-users\.nix/);
+        expect(again.stdout).toMatch(/running nixos-rebuild switch: the effective configuration lacks .*trusted-user frank/);
+        expect(parseVerifyReport((await host.run("root", commands.verify)).stdout).drift).toBe(false);
+
         const destroy = await host.run("root", commands.destroy);
         expect(destroy.code, destroy.stderr).toBe(0);
-        expect(destroy.stdout).toMatch(/git rm --cached cachix\/nix-cache\.trusted-users\.nix/);
+        expect(destroy.stdout.match(/git rm --cached cachix\/nix-cache\.trusted-users\.nix/g)).toHaveLength(1);
         expect(await tracked()).toBe(own);
         await host.run("root", "rm -rf /etc/nixos/flake.nix /etc/nixos-flake");
     });

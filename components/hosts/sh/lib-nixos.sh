@@ -52,7 +52,8 @@ nc_git_add_new() {
         nc_git ls-files --error-unmatch -- "$nc_f" > /dev/null 2>&1 && continue
         nc_git add --intent-to-add -- "$nc_f" > "$nc_work/git.log" 2>&1 ||
             die "git add --intent-to-add $nc_f failed in $nc_dir (a flake there would not see it): $(nc_tail "$nc_work/git.log")"
-        printf '%s\n' "$nc_f" >> "$nc_backup/git-added" || die "cannot write $nc_backup/git-added"
+        grep -q -x -F -e "$nc_f" "$nc_backup/git-added" 2>/dev/null ||
+            printf '%s\n' "$nc_f" >> "$nc_backup/git-added" || die "cannot write $nc_backup/git-added"
         nc_git_new="$nc_git_new $nc_f"
         say "git add --intent-to-add $nc_f: the flake in $nc_dir sees only files git knows"
     done
