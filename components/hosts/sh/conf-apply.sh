@@ -73,6 +73,7 @@ nc_lack=$(nc_missing "$nc_work/effective")
 # running daemon, asked over its socket, lacks anything declared.
 if [ "$NC_KIND" = nix ]; then
     nc_why=
+    nc_daemon_note=
     if [ -n "$nc_changed" ]; then
         :
     elif ! nc_daemon_current; then
@@ -85,14 +86,14 @@ if [ "$NC_KIND" = nix ]; then
         nc_restarted=yes
         nc_restart_daemon
         case $? in
-            0) nc_daemon_loaded ;;
-            2) ;;
+            0) nc_daemon_loaded; nc_fresh=yes ;;
+            2) nc_fresh= ;;
             *) die "restarting nix-daemon failed" ;;
         esac
-        if nc_daemon_view; then
-            [ -z "$nc_daemon_lack" ] || die "nix-daemon was restarted, but the running daemon still lacks: $nc_daemon_lack (does it read a config dir other than $nc_conf_dir?)"
+        # Restarted (or none runs): the daemon must now have everything it can be asked about.
+        if [ -n "$nc_fresh" ] && nc_daemon_view && [ -n "$nc_daemon_lack" ]; then
+            die "nix-daemon was restarted, but the running daemon still lacks: $nc_daemon_lack (does it read a config dir other than $nc_conf_dir?)"
         fi
-        nc_daemon_say_note
     elif [ "$NC_RESTART_DAEMON" != yes ]; then
         if nc_daemon_view && [ -n "$nc_daemon_lack" ]; then
             say "pending (restartDaemon: false): the running nix-daemon lacks $nc_daemon_lack; restart it to use them"
@@ -100,6 +101,7 @@ if [ "$NC_KIND" = nix ]; then
             say "pending (restartDaemon: false): nix-daemon has not read the files yet; restart it to use them"
         fi
     fi
+    nc_daemon_say_note
 fi
 nc_in_commit=
 if [ -n "$nc_changed" ]; then
