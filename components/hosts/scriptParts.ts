@@ -5,11 +5,14 @@ import { parseShellFunctions, ShellFunction } from "./shellFunctions";
 /**
  * The shell sources under `./sh`, read once. They are plain files, not TypeScript strings, so
  * they read (and lint) as the shell they are; TypeScript only prepends the declared values.
- * `prelude` starts every script; `lib` is the function library scripts pick from.
+ * `prelude` starts every script; `lib`, `lib-daemon` and `lib-nixos` are the function library
+ * scripts pick from.
  */
 export type ScriptPart =
     | "prelude"
     | "lib"
+    | "lib-daemon"
+    | "lib-nixos"
     | "conf-apply"
     | "conf-destroy"
     | "nixos-apply"
@@ -33,8 +36,10 @@ export function scriptPart(name: ScriptPart): string {
 
 let library: ShellFunction[] | undefined;
 
-/** The functions of `sh/lib.sh`, in file order. */
+const LIBRARY: readonly ScriptPart[] = ["lib", "lib-daemon", "lib-nixos"];
+
+/** The functions of `sh/lib.sh`, `sh/lib-daemon.sh` and `sh/lib-nixos.sh`, in file order. */
 export function libraryFunctions(): readonly ShellFunction[] {
-    library ??= parseShellFunctions(scriptPart("lib"), "sh/lib.sh");
+    library ??= LIBRARY.flatMap((part) => parseShellFunctions(scriptPart(part), `sh/${part}.sh`));
     return library;
 }

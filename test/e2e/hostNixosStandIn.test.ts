@@ -12,7 +12,8 @@ import { requireBuilderHost, requireNamespaces } from "./support/requirements";
 // (a mount namespace with /etc/nixos and /run/current-system) and a stand-in nixos-rebuild
 // that evaluates the modules with real Nix and writes /etc/nix/nix.conf; see nixosStandIn.ts.
 
-const requirements = requireBuilderHost(["unshare"]);
+// git: the flake test runs real git in a git flake.
+const requirements = requireBuilderHost(["unshare", "git"]);
 const skip = requirements.skip || requireNamespaces("NixOS stand-in").skip;
 
 const CACHE_KEY = "e2e.cachix.org-1:nwFwvaBUbiLCjv87hHeMXDx6QFDlaCTqC4dqc4iLYt4=";
@@ -59,13 +60,32 @@ async function rebuildCalls(): Promise<string[]> {
 }
 
 describe.skipIf(skip)("nixos host (NixOS stand-in: prepared root + stand-in nixos-rebuild, not a real NixOS)", () => {
-    it("stand-in: refuses, changing nothing, when no file imports ./cachix.nix", async () => {
+    it("stand-in: refuses, changing nothing, when the import of ./cachix.nix is only in a comment or a string", async () => {
         const original = PREPARED_ROOT["configuration.nix"];
-        await host.run("root", "cat > /etc/nixos/configuration.nix", original.replace(" ./cachix.nix", ""));
+        const commented = original.replace(" ./cachix.nix ];", " ]; # ./cachix.nix\n  /* imports = [ ./cachix.nix ]; */\n  system.name = \"./cachix.nix\";");
+        expect(commented).not.toBe(original);
+        await host.run("root", "cat > /etc/nixos/configuration.nix", commented);
         const before = await remoteTree();
         const result = await host.run("root", commandsFor(stack()).commands.apply);
         expect(result.code).toBe(1);
         expect(result.stderr).toMatch(/no file in \/etc\/nixos imports \.\/cachix\.nix.*Add `imports = \[ \.\/cachix\.nix \];`.*Nothing was changed/s);
+        expect(await remoteTree()).toBe(before);
+        expect(parseVerifyReport((await host.run("root", commandsFor(stack()).commands.verify)).stdout).checks).toContainEqual({
+            status: "drift",
+            item: "import",
+            detail: "no file in /etc/nixos imports ./cachix.nix",
+        });
+        await host.run("root", "cat > /etc/nixos/configuration.nix", original);
+        expect(await rebuildCalls()).toEqual([]);
+    });
+
+    it("stand-in: refuses, naming the file, when configuration.nix does not parse", async () => {
+        const original = PREPARED_ROOT["configuration.nix"];
+        await host.run("root", "cat > /etc/nixos/configuration.nix", original.replace("];", ""));
+        const before = await remoteTree();
+        const result = await host.run("root", commandsFor(stack()).commands.apply);
+        expect(result.code).toBe(1);
+        expect(result.stderr).toMatch(/\/etc\/nixos\/configuration\.nix does not parse: .*syntax error.*nothing was changed/s);
         expect(await remoteTree()).toBe(before);
         await host.run("root", "cat > /etc/nixos/configuration.nix", original);
         expect(await rebuildCalls()).toEqual([]);
@@ -183,5 +203,57 @@ describe.skipIf(skip)("nixos host (NixOS stand-in: prepared root + stand-in nixo
         const report = parseVerifyReport((await host.run("root", commands.verify)).stdout);
         expect(report.effective.substituters).not.toContain(CACHE_URL);
         expect(report.effective.trustedUsers).not.toContain("ci");
+    });
+    it("stand-in: a symlinked git flake gets the files next to it, each new one `git add -N`ed, and destroy takes them out of the index", async () => {
+        // The flake lives elsewhere; /etc/nixos/flake.nix links to it, as nixos-rebuild resolves.
+        const git = "git -c user.name=t -c user.email=t@example.org";
+        const setup = await host.run(
+            "root",
+            [
+                "set -e",
+                "mkdir /etc/nixos-flake",
+                "cp -R /etc/nixos/. /etc/nixos-flake/",
+                "rm -rf /etc/nixos-flake/.nix-cache.backup",
+                "printf '%s\\n' '{ outputs = { self }: { nixosModules.default = ./configuration.nix; }; }' > /etc/nixos-flake/flake.nix",
+                `cd /etc/nixos-flake && git init -q . && ${git} add -A && ${git} commit -q -m own`,
+                "ln -s /etc/nixos-flake/flake.nix /etc/nixos/flake.nix",
+            ].join("\n"),
+        );
+        expect(setup.code, setup.stderr).toBe(0);
+        const tracked = async () => (await host.run("root", "cd /etc/nixos-flake && git ls-files && git status --porcelain")).stdout;
+        const own = await tracked();
+
+        const { commands, payload } = commandsFor(stack({ trustedUsers: ["ci", "frank"] }));
+        const apply = await host.run("root", commands.apply);
+        expect(apply.code, apply.stderr).toBe(0);
+        expect(apply.stdout).toMatch(/\/etc\/nixos\/flake\.nix is a symbolic link: nixos-rebuild builds the flake in \/etc\/nixos-flake/);
+        for (const file of payload.nixosFiles!) {
+            expect(await remoteFile(`/etc/nixos-flake/${file.path}`)).toBe(file.content);
+        }
+        // Each file the flake did not know is added with intent-to-add; the glue was tracked.
+        const added = (await host.run("root", "cd /etc/nixos-flake && git diff --name-only --diff-filter=A")).stdout.trim().split("\n").sort();
+        expect(added).toEqual(payload.nixosFiles!.map((f) => f.path).filter((f) => f !== "cachix.nix").sort());
+        // The stand-in read the flake's source as Nix copies it: the new settings are in effect.
+        const report = parseVerifyReport((await host.run("root", commands.verify)).stdout);
+        expect(report.drift).toBe(false);
+        expect(report.effective.trustedUsers).toContain("frank");
+        expect(report.checks).toContainEqual({ status: "ok", item: "import", detail: "/etc/nixos-flake/configuration.nix imports ./cachix.nix" });
+
+        // Taken out of the index by hand, a file is not in the flake's source: the next rebuild
+        // loses its settings, and the next apply adds it again and rebuilds.
+        const dropped = await host.run("root", "cd /etc/nixos-flake && git rm -q --cached cachix/nix-cache.trusted-users.nix && /run/current-system/sw/bin/nixos-rebuild switch");
+        expect(dropped.code, dropped.stderr).toBe(0);
+        expect(parseVerifyReport((await host.run("root", commands.verify)).stdout).effective.trustedUsers).not.toContain("frank");
+        const again = await host.run("root", commands.apply);
+        expect(again.code, again.stderr).toBe(0);
+        expect(again.stdout).toMatch(/git add --intent-to-add cachix\/nix-cache\.trusted-users\.nix/);
+        expect(again.stdout).toMatch(/running nixos-rebuild switch: the effective configuration lacks .*trusted-user frank/);
+        expect(parseVerifyReport((await host.run("root", commands.verify)).stdout).drift).toBe(false);
+
+        const destroy = await host.run("root", commands.destroy);
+        expect(destroy.code, destroy.stderr).toBe(0);
+        expect(destroy.stdout.match(/git rm --cached cachix\/nix-cache\.trusted-users\.nix/g)).toHaveLength(1);
+        expect(await tracked()).toBe(own);
+        await host.run("root", "rm -rf /etc/nixos/flake.nix /etc/nixos-flake");
     });
 });

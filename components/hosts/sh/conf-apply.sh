@@ -68,17 +68,40 @@ fi
 nc_lack=$(nc_missing "$nc_work/effective")
 [ -z "$nc_lack" ] || die "the effective configuration lacks: $nc_lack"
 
-# 5. Only now the daemon reads it again: after a change, or when it has not read the files as
-# they are (an earlier apply cut short before its restart, or restartDaemon was false).
-if [ "$NC_KIND" = nix ] && [ "$NC_RESTART_DAEMON" = yes ] && { [ -n "$nc_changed" ] || ! nc_daemon_current; }; then
-    [ -n "$nc_changed" ] || say "the files are as declared, but nix-daemon has not read them yet"
-    nc_restarted=yes
-    nc_restart_daemon
-    case $? in
-        0) nc_daemon_loaded ;;
-        2) ;;
-        *) die "restarting nix-daemon failed" ;;
-    esac
+# 5. Only now the daemon reads it again: after a change, when it has not read the files as they
+# are (an earlier apply cut short before its restart, or restartDaemon was false), or when the
+# running daemon, asked over its socket, lacks anything declared.
+if [ "$NC_KIND" = nix ]; then
+    nc_why=
+    nc_daemon_note=
+    if [ -n "$nc_changed" ]; then
+        :
+    elif ! nc_daemon_current; then
+        nc_why="the files are as declared, but nix-daemon has not read them yet"
+    elif nc_daemon_view && [ -n "$nc_daemon_lack" ]; then
+        nc_why="the files are as declared, but the running nix-daemon lacks $nc_daemon_lack"
+    fi
+    if [ "$NC_RESTART_DAEMON" = yes ] && { [ -n "$nc_changed" ] || [ -n "$nc_why" ]; }; then
+        [ -z "$nc_why" ] || say "$nc_why"
+        nc_restarted=yes
+        nc_restart_daemon
+        case $? in
+            0) nc_daemon_loaded; nc_fresh=yes ;;
+            2) nc_fresh= ;;
+            *) die "restarting nix-daemon failed" ;;
+        esac
+        # Restarted (or none runs): the daemon must now have everything it can be asked about.
+        if [ -n "$nc_fresh" ] && nc_daemon_view && [ -n "$nc_daemon_lack" ]; then
+            die "nix-daemon was restarted, but the running daemon still lacks: $nc_daemon_lack (does it read a config dir other than $nc_conf_dir?)"
+        fi
+    elif [ "$NC_RESTART_DAEMON" != yes ]; then
+        if nc_daemon_view && [ -n "$nc_daemon_lack" ]; then
+            say "pending (restartDaemon: false): the running nix-daemon lacks $nc_daemon_lack; restart it to use them"
+        elif [ -n "$nc_why$nc_changed" ]; then
+            say "pending (restartDaemon: false): nix-daemon has not read the files yet; restart it to use them"
+        fi
+    fi
+    nc_daemon_say_note
 fi
 nc_in_commit=
 if [ -n "$nc_changed" ]; then

@@ -375,14 +375,8 @@ nc_restart_daemon() {
         return 0
     fi
     if [ "$(uname -s)" = Darwin ] && command -v launchctl >/dev/null 2>&1; then
-        for nc_label in systems.determinate.nix-daemon org.nixos.nix-daemon; do
-            launchctl print "system/$nc_label" > /dev/null 2>&1 || continue
-            launchctl kickstart -k "system/$nc_label" || return 1
-            say "restarted nix-daemon (launchd, $nc_label)"
-            return 0
-        done
-        say "launchd runs no nix-daemon (neither systems.determinate.nix-daemon nor org.nixos.nix-daemon): no daemon to restart"
-        return 0
+        nc_launchd_restart /Library/LaunchDaemons
+        return
     fi
     if [ -S "${NIX_DAEMON_SOCKET_PATH:-/nix/var/nix/daemon-socket/socket}" ]; then
         warn "a nix-daemon listens, but neither systemd nor launchd runs it: restart it by hand so it reads the new settings"
@@ -390,6 +384,29 @@ nc_restart_daemon() {
     fi
     say "no nix-daemon runs here (no service manager, no socket): Nix reads the files directly"
     return 0
+}
+
+# The launchd label of nix-daemon on macOS ($1: the LaunchDaemons dir): Determinate's,
+# systems.determinate.nix-daemon, when its plist is there or the label is loaded; else the
+# official installer's, org.nixos.nix-daemon, likewise; empty when neither.
+nc_launchd_label() {
+    for nc_label in systems.determinate.nix-daemon org.nixos.nix-daemon; do
+        if [ -f "$1/$nc_label.plist" ] || launchctl print "system/$nc_label" > /dev/null 2>&1; then
+            echo "$nc_label"
+            return 0
+        fi
+    done
+}
+
+# Restarts nix-daemon under launchd ($1: the LaunchDaemons dir); returns 1 when that fails.
+nc_launchd_restart() {
+    nc_label=$(nc_launchd_label "$1")
+    if [ -z "$nc_label" ]; then
+        say "launchd runs no nix-daemon (neither systems.determinate.nix-daemon nor org.nixos.nix-daemon): no daemon to restart"
+        return 0
+    fi
+    launchctl kickstart -k "system/$nc_label" || return 1
+    say "restarted nix-daemon (launchd, $nc_label)"
 }
 
 # A fingerprint of the files $@ (their bytes, in order; a missing one counts as empty).
@@ -407,20 +424,6 @@ nc_daemon_current() {
 # Records that the daemon has read the config dir's files as they are now.
 nc_daemon_loaded() {
     nc_fingerprint "$nc_conf" "$nc_managed" > "$nc_backup/$NC_DAEMON_RECORD" || warn "cannot write $nc_backup/$NC_DAEMON_RECORD"
-}
-
-# `user` hosts: the daemon (if any) ignores a user's substituters unless the user is trusted.
-nc_user_trust_problem() {
-    nc_sock=${NIX_DAEMON_SOCKET_PATH:-/nix/var/nix/daemon-socket/socket}
-    [ -S "$nc_sock" ] || return 0
-    nc_show_user "$nc_work/.no-user-config" > "$nc_work/system" 2>/dev/null || return 0
-    nc_users=$(nc_setting trusted-users "$nc_work/system")
-    nc_me=$(id -un)
-    for nc_u in $nc_users; do
-        if [ "$nc_u" = "$nc_me" ] || [ "$nc_u" = "*" ]; then return 0; fi
-        for nc_g in $(id -Gn); do [ "$nc_u" = "@$nc_g" ] && return 0; done
-    done
-    echo "$nc_me is not in the daemon's trusted-users ($nc_users), so the daemon would ignore these substituters: add $nc_me to trusted-users (trustedUsers of a nix or nixos host entry) or use kind nix"
 }
 
 # File $1 without the lines nix-cache appends to nix.conf.

@@ -1,18 +1,17 @@
 # ---- apply (kind nixos): the `cachix use` layout under /etc/nixos, then nixos-rebuild ----
 nc_check_kind
-nc_dir=$NC_NIXOS_DIR
-nc_backup="$nc_dir/$NC_NIXOS_BACKUP_NAME"
+nc_nixos_dir
 [ -d "$nc_dir" ] || die "$nc_dir does not exist"
 nc_lock "$nc_dir"
 nc_check_owner "$nc_backup"
+[ "$nc_dir" = "$NC_NIXOS_DIR" ] || say "$NC_NIXOS_DIR/flake.nix is a symbolic link: nixos-rebuild builds the flake in $nc_dir, so nix-cache's files go there"
 
-# The system configuration must import the glue, or nothing written here would take effect.
-nc_importers=$(find "$nc_dir" -maxdepth 1 -name '*.nix' ! -name cachix.nix -exec grep -l -F 'cachix.nix' {} + 2>/dev/null)
-if [ -z "$nc_importers" ]; then
+# The system configuration must import the glue, or nothing written here would take effect:
+# Nix parses each file, so a comment or a string that mentions it does not count.
+nc_importers > "$nc_work/importers"
+[ -z "$nc_parse_error" ] || die "$nc_parse_error; so whether it imports ./cachix.nix cannot be told, and nothing was changed"
+if [ ! -s "$nc_work/importers" ]; then
     die "no file in $nc_dir imports ./cachix.nix, so NixOS would not see these settings. Add \`imports = [ ./cachix.nix ];\` to $nc_dir/configuration.nix (or ./cachix.nix to your flake's modules), then apply again. Nothing was changed."
-fi
-if [ -f "$nc_dir/flake.nix" ] && [ -d "$nc_dir/.git" ]; then
-    warn "$nc_dir is a git flake: a flake only sees tracked files, so \`git add\` cachix.nix and cachix/ once"
 fi
 
 # 1. The files as they should be; Nix must parse each one.
@@ -36,12 +35,16 @@ nc_flat() { printf '%s' "$1" | tr '/' '%'; }
 for nc_f in $NC_NIXOS_FILES $nc_retired; do nc_snapshot "$nc_dir/$nc_f" "$(nc_flat "$nc_f")"; done
 nc_snapshot "$nc_backup/managed-files" managed-files
 nc_snapshot "$nc_backup/$NC_DAEMON_RECORD" record
+nc_snapshot "$nc_backup/git-added" git-added
 nc_new_backup=
 nc_new_cachix_dir=
 nc_rebuilt=
+nc_git_new=
 nc_rollback() {
     for nc_f in $NC_NIXOS_FILES $nc_retired; do nc_put_back "$nc_dir/$nc_f" "$(nc_flat "$nc_f")"; done
     nc_put_back "$nc_backup/managed-files" managed-files
+    for nc_f in $nc_git_new; do nc_git rm --cached --quiet --ignore-unmatch -- "$nc_f" > /dev/null 2>&1 || warn "could not take $nc_f out of git's index"; done
+    nc_put_back "$nc_backup/git-added" git-added
     if [ -n "$nc_new_backup" ]; then rm -rf "$nc_backup"; fi
     if [ -n "$nc_new_cachix_dir" ]; then rmdir "$nc_dir/cachix" 2>/dev/null; fi
     warn "put the previous files under $nc_dir back"
@@ -79,6 +82,9 @@ done
 # shellcheck disable=SC2086 # one file per line
 printf '%s\n' $NC_NIXOS_FILES > "$nc_work/managed-files"
 nc_write "$nc_work/managed-files" "$nc_backup/managed-files" 600 || :
+# A git flake sees only files git knows: each new one is added, each retired one taken out.
+nc_git_forget_gone
+nc_git_add_new
 
 # 4. Rebuild when the files changed, when what Nix has in effect lacks anything declared
 # (switch, test), or when no rebuild has taken in the files as they are now (an earlier apply

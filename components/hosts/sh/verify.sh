@@ -33,8 +33,17 @@ if ! command -v nix > /dev/null 2>&1; then
 fi
 nc_resolve_conf_dir "${1:-}"
 # Read while no apply or destroy is half-way through.
-if [ "$NC_KIND" = nixos ]; then nc_lock "$NC_NIXOS_DIR"; else nc_lock "$nc_conf_dir"; fi
-if [ "$NC_KIND" = nixos ]; then nc_o=$(nc_other_owner "$NC_NIXOS_DIR/$NC_NIXOS_BACKUP_NAME"); else nc_o=; fi
+nc_o=
+if [ "$NC_KIND" = nixos ]; then
+    # nc_backup stays the config dir's (the netrc's); nc_dir is where the NixOS files live.
+    nc_conf_backup=$nc_backup
+    nc_nixos_dir
+    nc_lock "$nc_dir"
+    nc_o=$(nc_other_owner "$nc_backup")
+    nc_backup=$nc_conf_backup
+else
+    nc_lock "$nc_conf_dir"
+fi
 [ -n "$nc_o" ] || nc_o=$(nc_other_owner "$nc_backup")
 if [ -n "$nc_o" ]; then nc_check drift owner "the files are managed by $nc_o, not $NC_OWNER"; fi
 
@@ -42,12 +51,15 @@ case $NC_KIND in
     nixos)
         if ! { mkdir -p "$nc_work/new/cachix" && nc_write_nixos_files "$nc_work/new"; }; then die "cannot write to $nc_work"; fi
         for nc_f in $NC_NIXOS_FILES; do
-            nc_check_file "$nc_work/new/$nc_f" "$NC_NIXOS_DIR/$nc_f"
+            nc_check_file "$nc_work/new/$nc_f" "$nc_dir/$nc_f"
         done
-        if [ -n "$(find "$NC_NIXOS_DIR" -maxdepth 1 -name '*.nix' ! -name cachix.nix -exec grep -l -F 'cachix.nix' {} + 2>/dev/null)" ]; then
-            nc_check ok import "the system configuration imports ./cachix.nix"
+        nc_importers > "$nc_work/importers"
+        if [ -n "$nc_parse_error" ]; then
+            nc_check drift import "$nc_parse_error"
+        elif [ -s "$nc_work/importers" ]; then
+            nc_check ok import "$(tr '\n' ' ' < "$nc_work/importers")imports ./cachix.nix"
         else
-            nc_check drift import "no file in $NC_NIXOS_DIR imports ./cachix.nix"
+            nc_check drift import "no file in $nc_dir imports ./cachix.nix"
         fi
         ;;
     *)
@@ -80,13 +92,24 @@ elif [ "$NC_KIND" = nixos ] && { [ "$NC_NIXOS_ACTION" = none ] || [ "$NC_NIXOS_A
 else
     nc_check drift effective "missing $nc_lack"
 fi
-if [ "$NC_KIND" = nix ] && [ -d "$nc_backup" ]; then
-    if nc_daemon_current; then
-        nc_check ok daemon "nix-daemon (if one runs) was restarted after the files last changed"
-    elif [ "$NC_RESTART_DAEMON" = yes ]; then
-        nc_check drift daemon "nix-daemon has not been restarted since the files last changed: the next apply restarts it"
+# The daemon: what it reports when asked over its socket, else the record of its last restart.
+nc_daemon_state() {
+    if [ "$NC_RESTART_DAEMON" = yes ]; then
+        nc_check drift daemon "$1: the next apply restarts it"
     else
-        nc_check pending daemon "nix-daemon has not been restarted since the files last changed (restartDaemon: false): restart it to use them"
+        nc_check pending daemon "$1 (restartDaemon: false): restart it to use them"
+    fi
+}
+if [ "$NC_KIND" = nix ]; then
+    if nc_daemon_view; then nc_seen=yes; else nc_seen=; fi
+    if [ -n "$nc_seen" ] && [ -n "$nc_daemon_lack" ]; then
+        nc_daemon_state "the running nix-daemon, asked over its socket, lacks $nc_daemon_lack"
+    elif [ -d "$nc_backup" ] && ! nc_daemon_current; then
+        nc_daemon_state "nix-daemon has not been restarted since the files last changed"
+    elif [ -n "$nc_seen" ]; then
+        nc_check ok daemon "the running nix-daemon, asked over its socket, trusts the declared users and lists the declared substituters${nc_daemon_note:+ ($nc_daemon_note)}"
+    elif [ -d "$nc_backup" ]; then
+        nc_check ok daemon "nix-daemon (if one runs) was restarted after the files last changed${nc_daemon_note:+ ($nc_daemon_note)}"
     fi
 fi
 

@@ -11,7 +11,11 @@ import { NIX_LIB_STANDIN } from "../../support/nix";
  * /run/current-system/nixos-version (what the scripts detect NixOS by) and a stand-in
  * `nixos-rebuild` in /run/current-system/sw/bin. The stand-in evaluates `nix.settings` of
  * configuration.nix and everything it imports with real Nix (a minimal module collector,
- * not the NixOS module system) and writes /etc/nix/nix.conf as a switch would.
+ * not the NixOS module system) and writes /etc/nix/nix.conf as a switch would. With an
+ * /etc/nixos/flake.nix it does what nixos-rebuild does with one: resolves the link to the
+ * flake's directory and reads the flake's source as Nix copies it (`builtins.getFlake`, so a
+ * git flake holds only files git knows); it then evaluates the configuration.nix there, not
+ * the flake's outputs.
  */
 
 /** Files of /etc/nixos before apply, by path relative to it. */
@@ -55,11 +59,12 @@ export const PREPARED_ROOT: PreparedRoot = {
 
 // NixOS replaces an option's default once any module defines it; these stand for the defaults.
 const EVALUATE = `
+{ root }:
 let
   lib = ${NIX_LIB_STANDIN};
   load = file: let m = import file; in if builtins.isFunction m then m { inherit lib; config = { }; pkgs = { }; } else m;
   collect = file: let m = load file; in [ m ] ++ builtins.concatMap collect (m.imports or [ ]);
-  modules = collect /etc/nixos/configuration.nix;
+  modules = collect (root + "/configuration.nix");
   defined = name: builtins.concatMap (m: ((m.nix or { }).settings or { }).\${name} or [ ]) modules;
   defaults = {
     substituters = [ "${CACHE_NIXOS_ORG.url}/" ];
@@ -88,7 +93,14 @@ if [ -e /run/nixos-rebuild.fail-activation ] && [ "$1" != build ]; then
     echo "first lines of the activation" >&2; echo "stand-in activation: failing as the test asked" >&2; exit 1
 fi
 case $1 in switch | test | boot | build) ;; *) echo "stand-in nixos-rebuild: unsupported action $1" >&2; exit 2 ;; esac
-built=$(nix-instantiate --eval --read-write-mode /run/current-system/evaluate.nix | tr -d '"')
+if [ -e /etc/nixos/flake.nix ]; then
+    flake=$(dirname "$(readlink -f /etc/nixos/flake.nix)")
+    if [ -d "$flake/.git" ]; then ref="git+file://$flake"; else ref="path:$flake"; fi
+    built=$(nix-instantiate --extra-experimental-features 'nix-command flakes' --eval --read-write-mode \\
+        --arg root "(builtins.getFlake \\"$ref\\").outPath" /run/current-system/evaluate.nix | tr -d '"')
+else
+    built=$(nix-instantiate --eval --read-write-mode --arg root /etc/nixos /run/current-system/evaluate.nix | tr -d '"')
+fi
 case $1 in boot | build) exit 0 ;; esac
 cp /etc/nix/nix.conf /run/nixos-previous.conf
 cp "$built" /etc/nix/nix.conf.new && chmod 644 /etc/nix/nix.conf.new && mv -f /etc/nix/nix.conf.new /etc/nix/nix.conf
