@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import { ABSENT_NOTE, noteMessage, OVERWRITE_NOTE, REPLACE_NOTE } from "../../components/github/fileOwnership";
 import { ATPROTO_GITHUB, githubModel } from "../support/githubModels";
 import { allRegistered, MockedFile, recordGithub, RegisteredResource } from "../support/githubMocks";
+import { githubCiArgsOf } from "../support/componentArgs";
 
 /**
  * Owning the workflow file without a refresh: each run reads the file first (mocked GitHub
@@ -23,7 +24,7 @@ async function run(files: Record<string, MockedFile>, github: Record<string, unk
     const recording = await recordGithub(`ownership-${runs}`, { files, branchHeads, preview });
     const pulumi = await import("@pulumi/pulumi");
     const { GithubCi } = await import("../../components/githubCi");
-    const ci = new GithubCi("ci", { ...githubModel(github), credentials: { authToken: pulumi.secret("token") } });
+    const ci = new GithubCi("ci", githubCiArgsOf(githubModel(github), { authToken: pulumi.secret("token") }));
     await allRegistered([...ci.secretResources, ...ci.files]);
     await vi.waitFor(() => expect(recording.resources.filter((r) => r.type === FILE_TYPE)).toHaveLength(1));
     return { file: recording.resources.find((r) => r.type === FILE_TYPE)!, recording };
@@ -125,7 +126,7 @@ describe("the workflow file under mocks, pull-request delivery", () => {
         const recording = await recordGithub(`ownership-pr-${runs}`, {});
         const pulumi = await import("@pulumi/pulumi");
         const { GithubCi } = await import("../../components/githubCi");
-        const ci = new GithubCi("ci", { ...githubModel({ ...ATPROTO_GITHUB, workflow: { delivery: "pullRequest" } }), credentials: { authToken: pulumi.secret("token") } });
+        const ci = new GithubCi("ci", githubCiArgsOf(githubModel({ ...ATPROTO_GITHUB, workflow: { delivery: "pullRequest" } }), { authToken: pulumi.secret("token") }));
         await allRegistered([...ci.secretResources, ...ci.files]);
         await vi.waitFor(() => expect(recording.resources.filter((r) => r.type === "github:index/repositoryPullRequest:RepositoryPullRequest")).toHaveLength(1));
         const file = recording.resources.find((r) => r.type === FILE_TYPE)!;
