@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ConfigMap, Stack } from "@pulumi/pulumi/automation";
-import { openLocalStack } from "../../../cli/localStack";
+import { openLocalProgramStack, openLocalStack } from "../../../cli/localStack";
 import { BuilderHost } from "../builderHost";
 import { Transcript } from "./engineRun";
 
@@ -26,6 +26,32 @@ export async function createEngineStack(stackName: string): Promise<EngineStack>
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "nix-cache-engine-"));
     const dirs = { work: path.join(root, "work"), state: path.join(root, "state"), pulumiHome: path.join(root, "pulumi-home") };
     const stack = await openLocalStack({ stackName, workDir: dirs.work, stateDir: dirs.state, pulumiHome: dirs.pulumiHome, passphrase: PASSPHRASE });
+    return engineStack(stack, stackName, root, dirs);
+}
+
+/**
+ * A fresh stack of a program of its own, run by its language host: `fill` lays the program out
+ * in `dirs.work` (its Pulumi.yaml, sources and node_modules), `env` reaches the program.
+ */
+export async function createProgramStack(
+    stackName: string,
+    fill: (programDir: string) => void,
+    env: Readonly<Record<string, string>> = {},
+): Promise<EngineStack> {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "nix-cache-program-"));
+    const dirs = { work: path.join(root, "program"), state: path.join(root, "state"), pulumiHome: path.join(root, "pulumi-home") };
+    fs.mkdirSync(dirs.work);
+    try {
+        fill(dirs.work);
+        const stack = await openLocalProgramStack({ stackName, programDir: dirs.work, stateDir: dirs.state, pulumiHome: dirs.pulumiHome, passphrase: PASSPHRASE, env });
+        return engineStack(stack, stackName, root, dirs);
+    } catch (error) {
+        fs.rmSync(root, { recursive: true, force: true });
+        throw error;
+    }
+}
+
+function engineStack(stack: Stack, stackName: string, root: string, dirs: EngineStack["dirs"]): EngineStack {
     return {
         stack,
         root,
