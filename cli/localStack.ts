@@ -75,10 +75,15 @@ export async function openLocalProgramStack(options: LocalProgramStackOptions): 
         {
             pulumiHome: options.pulumiHome,
             pulumiCommand: await PulumiCommand.get({ root: path.dirname(path.dirname(pulumi)) }),
-            envVars: { ...engineEnv(options), PULUMI_BACKEND_URL: `file://${path.resolve(options.stateDir)}`, ...options.env },
+            envVars: programStackEnv(options),
             secretsProvider: "passphrase",
         },
     );
+}
+
+/** The environment the engine runs a program stack with; the `pulumi` CLI by hand needs it too. */
+export function programStackEnv(options: Omit<LocalProgramStackOptions, "programDir" | "stackName">): Record<string, string> {
+    return { ...engineEnv(options), PULUMI_BACKEND_URL: `file://${path.resolve(options.stateDir)}`, ...options.env };
 }
 
 /** The engine's environment: offline, the pinned tools first, and only the plugin cache's plugins. */

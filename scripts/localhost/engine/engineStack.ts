@@ -2,7 +2,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ConfigMap, Stack } from "@pulumi/pulumi/automation";
-import { openLocalProgramStack, openLocalStack } from "../../../cli/localStack";
+import { execFile } from "child_process";
+import { promisify } from "util";
+import { openLocalProgramStack, openLocalStack, programStackEnv, requireTool } from "../../../cli/localStack";
 import { BuilderHost } from "../builderHost";
 import { Transcript } from "./engineRun";
 
@@ -29,6 +31,12 @@ export async function createEngineStack(stackName: string): Promise<EngineStack>
     return engineStack(stack, stackName, root, dirs);
 }
 
+/** A stack of a program of its own, in `dirs.work`. */
+export interface ProgramStack extends EngineStack {
+    /** Runs the pinned `pulumi` CLI in the program's directory, as the engine runs (e.g. `package add`); its stdout. */
+    cli(args: readonly string[]): Promise<string>;
+}
+
 /**
  * A fresh stack of a program of its own, run by its language host: `fill` lays the program out
  * in `dirs.work` (its Pulumi.yaml, sources and node_modules), `env` reaches the program.
@@ -37,14 +45,19 @@ export async function createProgramStack(
     stackName: string,
     fill: (programDir: string) => void,
     env: Readonly<Record<string, string>> = {},
-): Promise<EngineStack> {
+): Promise<ProgramStack> {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "nix-cache-program-"));
     const dirs = { work: path.join(root, "program"), state: path.join(root, "state"), pulumiHome: path.join(root, "pulumi-home") };
     fs.mkdirSync(dirs.work);
     try {
         fill(dirs.work);
-        const stack = await openLocalProgramStack({ stackName, programDir: dirs.work, stateDir: dirs.state, pulumiHome: dirs.pulumiHome, passphrase: PASSPHRASE, env });
-        return engineStack(stack, stackName, root, dirs);
+        const options = { stateDir: dirs.state, pulumiHome: dirs.pulumiHome, passphrase: PASSPHRASE, env };
+        const stack = await openLocalProgramStack({ ...options, stackName, programDir: dirs.work });
+        const cli = async (args: readonly string[]) => {
+            const environment = { ...process.env, ...programStackEnv(options), PULUMI_STACK: stackName };
+            return (await promisify(execFile)(requireTool("pulumi"), [...args], { cwd: dirs.work, env: environment })).stdout;
+        };
+        return { ...engineStack(stack, stackName, root, dirs), cli };
     } catch (error) {
         fs.rmSync(root, { recursive: true, force: true });
         throw error;
