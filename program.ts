@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { cacheSetupArgsOf } from "./components/args/ofModel";
 import { CacheSetup } from "./components/cacheSetup";
 import { loadStackModel } from "./components/config/load";
 import { PROJECT_NAME, StackModel } from "./components/config/model";
@@ -22,7 +23,7 @@ function loadModel(): StackModel {
  */
 export function nixCacheProgram() {
     const model = loadModel();
-    const setup = new CacheSetup(PROJECT_NAME, { model, secrets: readSecrets(model) });
+    const setup = new CacheSetup(PROJECT_NAME, cacheSetupArgsOf(model, readSecrets(model)));
     return {
         cacheName: setup.identity.cacheName,
         cacheUrl: setup.identity.cacheUrl,

@@ -1,25 +1,26 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CacheSpec, TrustedCacheSpec } from "./config/model";
+import { CacheArgs, ExtraCacheArgs, TrustedCacheArgs } from "./args/cacheArgs";
+import { validatedSections } from "./args/validate";
 import { trustedCaches } from "./identity/trustedCaches";
 import { renderNetrc } from "./render/netrc";
 import { renderNixConfLines } from "./render/nixConf";
 import { renderNixosModule } from "./render/nixosModule";
 
 /**
- * Arguments of {@link CacheIdentity}. The cache description is the validated config model,
- * plain rather than `Input`, because content is decided before any resource is registered.
+ * Arguments of {@link CacheIdentity}. The caches are plain values, checked like the stack file's
+ * (they decide the content of every rendered file); the token may be an Output.
  */
 export interface CacheIdentityArgs {
     /** The organisation's cache. */
-    readonly cache: CacheSpec;
-    /** Trust cache.nixos.org, first. */
-    readonly useCacheNixosOrg: boolean;
+    cache: CacheArgs;
+    /** Trust cache.nixos.org, first (true unless set). */
+    useCacheNixosOrg?: boolean;
     /** Other caches to trust, in order. */
-    readonly extraCaches: readonly TrustedCacheSpec[];
+    extraCaches?: ExtraCacheArgs[];
     /** Caches known only at deploy time (the S3 mirror), trusted after the others. */
-    readonly addedCaches?: pulumi.Input<TrustedCacheSpec[]>;
+    addedCaches?: pulumi.Input<TrustedCacheArgs[]>;
     /** Token for a private cache's netrc; required when the cache is private. */
-    readonly authToken?: pulumi.Input<string>;
+    authToken?: pulumi.Input<string>;
 }
 
 /**
@@ -44,19 +45,21 @@ export class CacheIdentity extends pulumi.ComponentResource {
     readonly netrc?: pulumi.Output<string>;
 
     constructor(name: string, args: CacheIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
-        if (args.cache.private && args.authToken === undefined) {
-            throw new Error(`CacheIdentity ${name}: cache "${args.cache.name}" is private; authToken is required for its netrc`);
+        const model = validatedSections("CacheIdentity", name, { cache: args.cache, useCacheNixosOrg: args.useCacheNixosOrg, extraCaches: args.extraCaches });
+        const { cache } = model;
+        if (cache.private && args.authToken === undefined) {
+            throw new Error(`CacheIdentity ${name}: cache "${cache.name}" is private; authToken is required for its netrc`);
         }
         super("nix-cache:index:CacheIdentity", name, {}, opts);
-        const trusted = pulumi.output(args.addedCaches ?? []).apply((added) => trustedCaches(args, added));
-        this.cacheName = pulumi.output(args.cache.name);
-        this.cacheUrl = pulumi.output(args.cache.url);
+        const trusted = pulumi.output(args.addedCaches ?? []).apply((added) => trustedCaches(model, added));
+        this.cacheName = pulumi.output(cache.name);
+        this.cacheUrl = pulumi.output(cache.url);
         this.substituters = trusted.apply((t) => [...t.substituters]);
         this.trustedPublicKeys = trusted.apply((t) => [...t.trustedPublicKeys]);
         this.nixConf = trusted.apply(renderNixConfLines);
         this.nixosModule = trusted.apply(renderNixosModule);
-        if (args.cache.private) {
-            this.netrc = pulumi.secret(pulumi.output(args.authToken!).apply((token) => renderNetrc(args.cache, token)));
+        if (cache.private) {
+            this.netrc = pulumi.secret(pulumi.output(args.authToken!).apply((token) => renderNetrc(cache, token)));
         }
         this.registerOutputs({
             cacheName: this.cacheName,

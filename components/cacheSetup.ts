@@ -1,4 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
+import { CacheArgs, ExtraCacheArgs } from "./args/cacheArgs";
+import { GithubArgs } from "./args/githubArgs";
+import { HostArgs } from "./args/hostArgs";
+import { MirrorArgs } from "./args/mirrorArgs";
+import { StackSections, validatedSections } from "./args/validate";
 import { CacheIdentity } from "./cacheIdentity";
 import { StackModel } from "./config/model";
 import { GithubCi } from "./githubCi";
@@ -13,101 +18,172 @@ export interface CacheSetupSecrets {
     readonly cachixAuthToken?: pulumi.Input<string>;
     /** `CACHIX_SIGNING_KEY` for self-signed caches. */
     readonly cachixSigningKey?: pulumi.Input<string>;
-    /** SSH private keys by config key name. */
+    /** SSH private keys by the name hosts give them (`privateKeySecret`, `sshPrivateKey` unless set). */
     readonly sshPrivateKeys?: Readonly<Record<string, pulumi.Input<string>>>;
 }
 
-/** Arguments of {@link CacheSetup}. */
+/**
+ * Arguments of {@link CacheSetup}: the stack file's sections (`cache`, `hosts`, ...) and the
+ * secret values, checked with the stack file's rules and messages before anything is registered.
+ * The sections are plain values (they decide which resources exist and what they contain); the
+ * secret values may be Outputs.
+ */
 export interface CacheSetupArgs {
-    /** The validated stack model (see `loadStackModel`). */
-    readonly model: StackModel;
-    /** Secret values; only those the model needs are read. */
-    readonly secrets: CacheSetupSecrets;
+    /** The organisation's Cachix cache. */
+    cache: CacheArgs;
+    /** Trust cache.nixos.org, first in every list (true unless set). */
+    useCacheNixosOrg?: boolean;
+    /** Other caches hosts and CI trust, in order. */
+    extraCaches?: ExtraCacheArgs[];
+    /** GitHub CI: the Cachix credential as Actions secrets and the workflow in each repository. */
+    github?: GithubArgs;
+    /** Builder hosts managed over SSH. */
+    hosts?: HostArgs[];
+    /** The optional S3 mirror. */
+    mirror?: MirrorArgs;
+    /** The Cachix auth token: required with `github`, and for a private cache's hosts. */
+    cachixAuthToken?: pulumi.Input<string>;
+    /** The Cachix signing key, required when `github.secret.credential` is `signingKey`. */
+    cachixSigningKey?: pulumi.Input<string>;
+    /** SSH private keys by the name hosts give them (`privateKeySecret`, `sshPrivateKey` unless set). */
+    sshPrivateKeys?: { [name: string]: pulumi.Input<string> };
 }
+
+/** The parts a {@link CacheSetup} made. */
+interface CacheSetupParts {
+    readonly identity: CacheIdentity;
+    readonly github?: GithubCi;
+    readonly mirror?: S3Mirror;
+    readonly mirrorCiSecrets?: MirrorCiSecrets;
+    readonly hosts: NixHost[];
+}
+
+// Kept off the class's properties, which the component schema analyzer reads as the outputs
+// other languages see: a component of this package is not a schema type.
+const partsOf = new WeakMap<CacheSetup, CacheSetupParts>();
 
 /**
  * One organisation's whole binary-cache setup: the cache identity, and the GitHub CI, builder
- * hosts and S3 mirror the stack declares.
+ * hosts and S3 mirror it declares.
  */
 export class CacheSetup extends pulumi.ComponentResource {
+    /** The cache's name. */
+    readonly cacheName: pulumi.Output<string>;
+    /** The cache's substituter URL. */
+    readonly cacheUrl: pulumi.Output<string>;
+    /** Substituters in trust order, cache.nixos.org first, the mirror last. */
+    readonly substituters: pulumi.Output<string[]>;
+    /** Trusted public keys in the same order. */
+    readonly trustedPublicKeys: pulumi.Output<string[]>;
+    /** The nix.conf lines of a non-NixOS setup. */
+    readonly nixConf: pulumi.Output<string>;
+    /** A NixOS module setting `nix.settings`. */
+    readonly nixosModule: pulumi.Output<string>;
+    /** The names of the builder hosts, in the order given. */
+    readonly hostNames: pulumi.Output<string[]>;
+
     /** The cache identity every other part derives from. */
-    readonly identity: CacheIdentity;
-    /** GitHub CI (secrets and workflow files), when the stack has a `github` section. */
-    readonly github?: GithubCi;
-    /** The S3 mirror, when the stack's `mirror` section enables it. */
-    readonly mirror?: S3Mirror;
-    /** The mirror's GitHub secrets, when the stack has both a mirror and a `github` section. */
-    readonly mirrorCiSecrets?: MirrorCiSecrets;
+    get identity(): CacheIdentity {
+        return partsOf.get(this)!.identity;
+    }
+    /** GitHub CI (secrets and workflow files), when `github` is given. */
+    get github(): GithubCi | undefined {
+        return partsOf.get(this)!.github;
+    }
+    /** The S3 mirror, when `mirror` is given and enabled. */
+    get mirror(): S3Mirror | undefined {
+        return partsOf.get(this)!.mirror;
+    }
+    /** The mirror's GitHub secrets, when there are both a mirror and `github`. */
+    get mirrorCiSecrets(): MirrorCiSecrets | undefined {
+        return partsOf.get(this)!.mirrorCiSecrets;
+    }
     /** One per builder host; none depends on another, so one failing leaves the others alone. */
-    readonly hosts: NixHost[];
+    get hosts(): NixHost[] {
+        return partsOf.get(this)!.hosts;
+    }
 
     constructor(name: string, args: CacheSetupArgs, opts?: pulumi.ComponentResourceOptions) {
-        const { model, secrets } = args;
-        // Checked before registering anything, so a missing secret leaves no half-made setup.
-        const missing = missingSecrets(model, secrets);
+        const sections: StackSections = {
+            cache: args.cache,
+            useCacheNixosOrg: args.useCacheNixosOrg,
+            extraCaches: args.extraCaches,
+            github: args.github,
+            hosts: args.hosts,
+            mirror: args.mirror,
+        };
+        // Checked before registering anything, so bad arguments or a missing secret leave no half-made setup.
+        const model = validatedSections("CacheSetup", name, sections);
+        const missing = missingSecrets(model, args);
         if (missing.length > 0) {
-            throw new Error(`CacheSetup ${name}: the model needs secrets that were not given: ${missing.join(", ")}`);
+            throw new Error(`CacheSetup ${name}: the arguments need secrets that were not given: ${missing.join(", ")}`);
         }
         super("nix-cache:index:CacheSetup", name, {}, opts);
+        const common = { cache: args.cache, useCacheNixosOrg: args.useCacheNixosOrg };
         // The mirror comes first: the identity trusts its generated key.
-        if (model.mirror !== undefined) {
-            this.mirror = new S3Mirror(`${name}-mirror`, { mirror: model.mirror, github: model.github }, { parent: this });
-        }
+        const mirror = model.mirror === undefined ? undefined : new S3Mirror(`${name}-mirror`, { ...common, mirror: args.mirror!, github: args.github }, { parent: this });
         // Hosts and the identity trust the mirror's generated key, once it exists.
-        const addedCaches = this.mirror?.trustedCache.apply((cache) => [cache]);
-        this.identity = new CacheIdentity(
+        const addedCaches = mirror?.trustedCache.apply((cache) => [cache]);
+        const identity = new CacheIdentity(
             `${name}-identity`,
-            {
-                cache: model.cache,
-                useCacheNixosOrg: model.useCacheNixosOrg,
-                extraCaches: model.extraCaches,
-                addedCaches,
-                authToken: model.cache.private ? secrets.cachixAuthToken : undefined,
-            },
+            { ...common, extraCaches: args.extraCaches, addedCaches, authToken: model.cache.private ? args.cachixAuthToken : undefined },
             { parent: this },
         );
-        if (model.github !== undefined) {
-            const credentials = { authToken: secrets.cachixAuthToken!, signingKey: secrets.cachixSigningKey };
-            this.github = new GithubCi(
-                `${name}-github`,
-                { github: model.github, cache: model.cache, extraCaches: model.extraCaches, mirror: model.mirror, credentials },
-                { parent: this },
-            );
-        }
+        const github = args.github === undefined
+            ? undefined
+            : new GithubCi(
+                  `${name}-github`,
+                  { ...common, github: args.github, extraCaches: args.extraCaches, mirror: model.mirror === undefined ? undefined : args.mirror, authToken: args.cachixAuthToken!, signingKey: args.cachixSigningKey },
+                  { parent: this },
+              );
         // Machines' system entries first: a `user` entry on the same machine runs after its
         // system entry, which gives the user the daemon's trust the user's apply checks for.
         const made = new Map<string, NixHost>();
-        const ordered = [...model.hosts.filter((h) => h.kind !== "user"), ...model.hosts.filter((h) => h.kind === "user")];
-        for (const host of ordered) {
+        const indexed = model.hosts.map((host, index) => ({ host, index }));
+        const ordered = [...indexed.filter(({ host }) => host.kind !== "user"), ...indexed.filter(({ host }) => host.kind === "user")];
+        for (const { host, index } of ordered) {
             const system = systemHostOf(host, model.hosts);
             made.set(
                 host.name,
                 new NixHost(
                     `${name}-host-${host.name}`,
                     {
-                        model,
-                        host,
+                        ...common,
+                        extraCaches: args.extraCaches,
+                        host: args.hosts![index],
                         addedCaches,
-                        privateKey: host.auth.kind === "privateKey" ? secrets.sshPrivateKeys?.[host.auth.configKey] : undefined,
-                        netrcToken: model.cache.private ? secrets.cachixAuthToken : undefined,
+                        privateKey: host.auth.kind === "privateKey" ? args.sshPrivateKeys?.[host.auth.configKey] : undefined,
+                        netrcToken: model.cache.private ? args.cachixAuthToken : undefined,
                     },
                     { parent: this, dependsOn: system === undefined ? [] : [made.get(system.name)!] },
                 ),
             );
         }
-        this.hosts = model.hosts.map((host) => made.get(host.name)!);
-        if (this.mirror !== undefined && model.mirror !== undefined && model.github !== undefined) {
-            this.mirrorCiSecrets = new MirrorCiSecrets(
-                `${name}-mirror-ci`,
-                { github: model.github, mirror: model.mirror, values: this.mirror.ciSecretValues },
-                { parent: this },
-            );
-        }
-        this.registerOutputs({ identity: this.identity, github: this.github, mirror: this.mirror, mirrorCiSecrets: this.mirrorCiSecrets, hosts: this.hosts });
+        const hosts = model.hosts.map((host) => made.get(host.name)!);
+        const mirrorCiSecrets = mirror === undefined || args.github === undefined
+            ? undefined
+            : new MirrorCiSecrets(`${name}-mirror-ci`, { ...common, github: args.github, mirror: args.mirror!, values: mirror.ciSecretValues }, { parent: this });
+        partsOf.set(this, { identity, github, mirror, mirrorCiSecrets, hosts });
+        this.cacheName = identity.cacheName;
+        this.cacheUrl = identity.cacheUrl;
+        this.substituters = identity.substituters;
+        this.trustedPublicKeys = identity.trustedPublicKeys;
+        this.nixConf = identity.nixConf;
+        this.nixosModule = identity.nixosModule;
+        this.hostNames = pulumi.output(model.hosts.map((host) => host.name));
+        this.registerOutputs({
+            cacheName: this.cacheName,
+            cacheUrl: this.cacheUrl,
+            substituters: this.substituters,
+            trustedPublicKeys: this.trustedPublicKeys,
+            nixConf: this.nixConf,
+            nixosModule: this.nixosModule,
+            hostNames: this.hostNames,
+        });
     }
 }
 
-/** The secret config keys the model needs whose values `secrets` lacks (names only, never values). */
+/** The secrets the validated arguments need that `secrets` lacks (names only, never values). */
 export function missingSecrets(model: StackModel, secrets: CacheSetupSecrets): string[] {
     const needed = new Set<string>();
     if (model.github !== undefined) {

@@ -1,49 +1,54 @@
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
-import { CacheSpec, GithubRepositorySpec, GithubSpec, MirrorSpec, TrustedCacheSpec } from "./config/model";
+import { CacheArgs, ExtraCacheArgs } from "./args/cacheArgs";
+import { GithubArgs } from "./args/githubArgs";
+import { MirrorArgs } from "./args/mirrorArgs";
+import { validatedSections } from "./args/validate";
+import { GithubRepositorySpec, GithubSpec, StackModel } from "./config/model";
 import { CachixCredential, SecretPlacement, secretPlacements } from "./github/secretPlacements";
 import { branchWarning, workflowBranch } from "./github/defaultBranch";
 import { deliverWorkflow } from "./github/delivery";
 import { githubProvider } from "./github/provider";
 import { repositoryEnvironment } from "./github/environments";
 import { placeSecret } from "./github/secretResources";
+import { givenProvider } from "./providerOption";
 import { renderWorkflow } from "./github/workflow";
 
 /**
- * Arguments of {@link GithubCi}. The configuration is the validated model, plain rather than
- * `Input`, because the workflow's content is decided before any resource is registered; only
- * the credentials' values may be outputs (they come from `pulumi config set --secret`).
+ * Arguments of {@link GithubCi}. The sections are plain values, checked like the stack file's:
+ * the owner, repositories and secret placement decide which resources exist, the workflow's
+ * fields its content. The credentials may be Outputs; they are kept Pulumi secrets. The GitHub
+ * provider comes from the options (`providers: { github }`); without one, a provider is made
+ * for `github.owner` with `github:token` (or `GITHUB_TOKEN`) or `github:appAuth`, and
+ * `github:baseUrl`, so the owner is never taken from elsewhere.
  */
 export interface GithubCiArgs {
     /** The stack's `github` section: owner, repositories, where the secret lives, the workflow. */
-    readonly github: GithubSpec;
+    github: GithubArgs;
     /** The organisation's cache: cachix-action's `name`, and the URL outputs are verified at. */
-    readonly cache: CacheSpec;
+    cache: CacheArgs;
+    /** Whether hosts trust cache.nixos.org (true unless set); the mirror's push skips its paths then. */
+    useCacheNixosOrg?: boolean;
     /** Other trusted caches; the Cachix ones become cachix-action's `extraPullNames`. */
-    readonly extraCaches: readonly TrustedCacheSpec[];
+    extraCaches?: ExtraCacheArgs[];
     /** The S3 mirror, when enabled: the workflow then signs and copies outputs to it. */
-    readonly mirror?: MirrorSpec;
-    /**
-     * The Cachix credentials the secrets hold: the auth token always (cachix-action pushes to
-     * any cache with it), and the signing key when `github.secret.credential` is `signingKey`.
-     * Kept Pulumi secrets whatever form they arrive in.
-     */
-    readonly credentials: GithubCiCredentials;
-    /**
-     * The GitHub provider. When omitted, one is created for `github.owner`, with the token of
-     * `github:token` (or `GITHUB_TOKEN`) or the App credentials of `github:appAuth`, and
-     * `github:baseUrl`, so the owner is never taken from elsewhere.
-     */
-    readonly provider?: github.Provider;
+    mirror?: MirrorArgs;
+    /** The Cachix auth token (cachix-action pushes to any cache with it). */
+    authToken: pulumi.Input<string>;
+    /** The cache's signing key, required when `github.secret.credential` is `signingKey`. */
+    signingKey?: pulumi.Input<string>;
 }
 
-/** The values of the Cachix secrets. */
-export interface GithubCiCredentials {
-    /** The Cachix auth token (`nix-cache:cachixAuthToken`). */
-    readonly authToken: pulumi.Input<string>;
-    /** The cache's signing key (`nix-cache:cachixSigningKey`), for self-signed caches. */
-    readonly signingKey?: pulumi.Input<string>;
+/** What a {@link GithubCi} registered, for dependencies and tests. */
+interface GithubCiParts {
+    readonly secretResources: readonly pulumi.CustomResource[];
+    readonly files: readonly github.RepositoryFile[];
+    readonly secrets: pulumi.Output<SecretPlacement[]>;
 }
+
+// Kept off the class's properties, which the component schema analyzer reads as the outputs
+// other languages see: resources of other packages and union-typed placements are not schema types.
+const partsOf = new WeakMap<GithubCi, GithubCiParts>();
 
 /**
  * A repository's GitHub CI for the cache: the Actions secret holding the Cachix credential
@@ -53,19 +58,35 @@ export interface GithubCiCredentials {
 export class GithubCi extends pulumi.ComponentResource {
     /** Path of the managed workflow file per `owner/repository`. */
     readonly workflowFiles: pulumi.Output<Record<string, string>>;
+    /** The names of the Actions secrets the component sets, without their values. */
+    readonly secretNames: pulumi.Output<string[]>;
+
     /** The secrets the component sets, without their values. */
-    readonly secrets: pulumi.Output<SecretPlacement[]>;
+    get secrets(): pulumi.Output<SecretPlacement[]> {
+        return partsOf.get(this)!.secrets;
+    }
     /** The secret resources, one per placement (for dependencies and tests). */
-    readonly secretResources: readonly pulumi.CustomResource[];
+    get secretResources(): readonly pulumi.CustomResource[] {
+        return partsOf.get(this)!.secretResources;
+    }
     /** The workflow file resources, one per repository. */
-    readonly files: readonly github.RepositoryFile[];
+    get files(): readonly github.RepositoryFile[] {
+        return partsOf.get(this)!.files;
+    }
 
     constructor(name: string, args: GithubCiArgs, opts?: pulumi.ComponentResourceOptions) {
-        // Checked before registering anything: a missing credential leaves nothing half-made.
-        const values = credentialValues(name, args.github, args.credentials);
+        // Checked before registering anything: a wrong argument or a missing credential leaves nothing half-made.
+        const model = validatedSections("GithubCi", name, {
+            cache: args.cache,
+            useCacheNixosOrg: args.useCacheNixosOrg,
+            extraCaches: args.extraCaches,
+            github: args.github,
+            mirror: args.mirror,
+        });
+        const spec = model.github!;
+        const values = credentialValues(name, spec, args);
         super("nix-cache:index:GithubCi", name, {}, opts);
-        const spec = args.github;
-        const provider = args.provider ?? githubProvider(name, spec.owner, this);
+        const provider = givenProvider(opts, "github", github.Provider.isInstance) ?? githubProvider(name, spec.owner, this);
         const childOpts: pulumi.CustomResourceOptions = { parent: this, provider };
         const placements = secretPlacements(spec);
         const context = { parent: this, provider, owner: spec.owner, access: spec.secret.access };
@@ -73,7 +94,7 @@ export class GithubCi extends pulumi.ComponentResource {
             spec.secret.scope === "environment" ? spec.repositories.map((r) => [r.name, repositoryEnvironment(name, spec, r.name, childOpts)]) : [],
         );
 
-        this.secretResources = placements.flatMap((placement) =>
+        const secretResources = placements.flatMap((placement) =>
             placeSecret(
                 secretResourceName(name, placement, spec.secret.credential),
                 placement,
@@ -83,32 +104,33 @@ export class GithubCi extends pulumi.ComponentResource {
                 placement.scope === "environment" ? environments.get(placement.repository) : undefined,
             ),
         );
-        this.files = spec.repositories.map((repo) => this.workflowFile(name, args, repo, childOpts));
+        const files = spec.repositories.map((repo) => this.workflowFile(name, model, repo, childOpts));
         this.workflowFiles = pulumi.output(
             Object.fromEntries(spec.repositories.map((r) => [`${spec.owner}/${r.name}`, spec.workflow.path])),
         );
-        this.secrets = pulumi.output(placements);
-        this.registerOutputs({ workflowFiles: this.workflowFiles, secrets: this.secrets });
+        partsOf.set(this, { secretResources, files, secrets: pulumi.output(placements) });
+        this.secretNames = pulumi.output([...new Set(placements.map((p) => p.name))]);
+        this.registerOutputs({ workflowFiles: this.workflowFiles, secretNames: this.secretNames });
     }
 
     private workflowFile(
         name: string,
-        args: GithubCiArgs,
+        model: StackModel,
         repo: GithubRepositorySpec,
         opts: pulumi.CustomResourceOptions,
     ): github.RepositoryFile {
-        const workflow = args.github.workflow;
-        const model = { cache: args.cache, extraCaches: args.extraCaches, mirror: args.mirror, github: args.github };
+        const spec = model.github!;
+        const workflow = spec.workflow;
         // `schedule` and `workflow_dispatch` run only from the default branch: ask GitHub for it.
-        const defaultBranch = github.getRepositoryOutput({ fullName: `${args.github.owner}/${repo.name}` }, { parent: this, provider: opts.provider }).defaultBranch;
+        const defaultBranch = github.getRepositoryOutput({ fullName: `${spec.owner}/${repo.name}` }, { parent: this, provider: opts.provider }).defaultBranch;
         const branch = defaultBranch.apply((found) => {
-            const warning = branchWarning(args.github.owner, repo, found, workflow);
+            const warning = branchWarning(spec.owner, repo, found, workflow);
             if (warning !== undefined) {
                 void pulumi.log.warn(warning, this);
             }
             return workflowBranch(repo, found);
         });
-        const content = branch.apply((b) => renderWorkflow(model, { ...repo, branch: b }));
+        const content = branch.apply((b) => renderWorkflow({ ...model, github: spec }, { ...repo, branch: b }));
         return deliverWorkflow(`${name}-${repo.name}`, repo.name, branch, content, workflow, opts).file;
     }
 }
@@ -130,7 +152,7 @@ export function secretResourceName(name: string, placement: SecretPlacement, cre
 }
 
 /** Each credential's value as a Pulumi secret; the signing key must be given in its mode. */
-function credentialValues(name: string, spec: GithubSpec, credentials: GithubCiCredentials): Record<CachixCredential, pulumi.Output<string>> {
+function credentialValues(name: string, spec: GithubSpec, credentials: Pick<GithubCiArgs, "authToken" | "signingKey">): Record<CachixCredential, pulumi.Output<string>> {
     if (spec.secret.credential === "signingKey" && credentials.signingKey === undefined) {
         throw new Error(`GithubCi ${name}: github.secret.credential is "signingKey" but no signing key was given`);
     }

@@ -1,26 +1,44 @@
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
-import { GithubSpec, MirrorSpec } from "./config/model";
+import { CacheArgs } from "./args/cacheArgs";
+import { GithubArgs } from "./args/githubArgs";
+import { MirrorArgs } from "./args/mirrorArgs";
+import { validatedSections } from "./args/validate";
 import { SecretPlacement } from "./github/secretPlacements";
 import { githubProvider } from "./github/provider";
 import { placeSecret } from "./github/secretResources";
 import { mirrorSubjectTemplates } from "./mirror/ciAccess";
-import { MirrorSecretValue, mirrorCiSecrets, mirrorSecretPlacements } from "./mirror/ciSecrets";
+import { mirrorCiSecrets, mirrorSecretPlacements } from "./mirror/ciSecrets";
+import { givenProvider } from "./providerOption";
+import { enabledMirror, MirrorCiSecretValues } from "./s3Mirror";
 
-/** Arguments of {@link MirrorCiSecrets}. */
+/**
+ * Arguments of {@link MirrorCiSecrets}. The sections are plain values, checked like the stack
+ * file's (they decide which secrets exist and where); the values may be Outputs. The GitHub
+ * provider comes from the options (`providers: { github }`); without one, a provider is made for
+ * `github.owner` with the GitHub provider's own config (`github:token` or `github:appAuth`, `github:baseUrl`).
+ */
 export interface MirrorCiSecretsArgs {
     /** The stack's `github` section: where secrets go (same places as the Cachix credential). */
-    readonly github: GithubSpec;
-    /** The stack's `mirror` section: which secrets CI needs. */
-    readonly mirror: MirrorSpec;
+    github: GithubArgs;
+    /** The stack's `mirror` section: which secrets CI needs; it must be enabled. */
+    mirror: MirrorArgs;
+    /** The organisation's cache: the mirror's key is named after it unless `mirror.keyName` is set. */
+    cache: CacheArgs;
+    /** Whether hosts trust cache.nixos.org (true unless set). */
+    useCacheNixosOrg?: boolean;
     /** The values, by what they hold (`S3Mirror.ciSecretValues`); each is stored as a secret. */
-    readonly values: Readonly<Partial<Record<MirrorSecretValue, pulumi.Input<string>>>>;
-    /**
-     * The GitHub provider. When omitted, one is created for `github.owner` with the GitHub
-     * provider's own config (`github:token` or `github:appAuth`, `github:baseUrl`).
-     */
-    readonly provider?: github.Provider;
+    values: MirrorCiSecretValues;
 }
+
+/** A secret the component sets, without its value. */
+interface ListedSecret {
+    readonly name: string;
+    readonly placements: SecretPlacement[];
+}
+
+// Kept off the class's properties, which the component schema analyzer reads as outputs.
+const listedOf = new WeakMap<MirrorCiSecrets, pulumi.Output<ListedSecret[]>>();
 
 /**
  * The GitHub Actions secrets of the mirror's CI push: the mirror's signing key and CI's AWS
@@ -28,16 +46,23 @@ export interface MirrorCiSecretsArgs {
  * server) are left alone. With `oidcSubjectClaims`, each repository's OIDC subject template too.
  */
 export class MirrorCiSecrets extends pulumi.ComponentResource {
+    /** The names of the secrets set, without values. */
+    readonly secretNames: pulumi.Output<string[]>;
+
     /** Names and places of the secrets set, without values. */
-    readonly secrets: pulumi.Output<{ name: string; placements: SecretPlacement[] }[]>;
+    get secrets(): pulumi.Output<{ name: string; placements: SecretPlacement[] }[]> {
+        return listedOf.get(this)!;
+    }
 
     constructor(name: string, args: MirrorCiSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
+        const model = validatedSections("MirrorCiSecrets", name, { cache: args.cache, useCacheNixosOrg: args.useCacheNixosOrg, mirror: args.mirror, github: args.github });
+        const mirror = enabledMirror("MirrorCiSecrets", name, model.mirror);
         super("nix-cache:index:MirrorCiSecrets", name, {}, opts);
-        const spec = args.github;
-        const provider = args.provider ?? githubProvider(name, spec.owner, this);
+        const spec = model.github!;
+        const provider = givenProvider(opts, "github", github.Provider.isInstance) ?? githubProvider(name, spec.owner, this);
         const context = { parent: this, provider, owner: spec.owner, access: spec.secret.access };
-        const listed: { name: string; placements: SecretPlacement[] }[] = [];
-        for (const secret of mirrorCiSecrets(args.mirror, spec)) {
+        const listed: ListedSecret[] = [];
+        for (const secret of mirrorCiSecrets(mirror, spec)) {
             const value = args.values[secret.holds];
             if (!secret.managed || value === undefined) {
                 continue;
@@ -49,15 +74,16 @@ export class MirrorCiSecrets extends pulumi.ComponentResource {
             listed.push({ name: secret.name, placements });
         }
         // The role trusts the subjects of this template; GitHub mints them only once it is set.
-        for (const template of mirrorSubjectTemplates(args.mirror, spec)) {
+        for (const template of mirrorSubjectTemplates(mirror, spec)) {
             new github.ActionsRepositoryOidcSubjectClaimCustomizationTemplate(
                 `${name}-oidc-subject-${template.repository}`,
                 { repository: template.repository, useDefault: false, includeClaimKeys: [...template.includeClaimKeys] },
                 { parent: this, provider },
             );
         }
-        this.secrets = pulumi.output(listed);
-        this.registerOutputs({ secrets: this.secrets });
+        listedOf.set(this, pulumi.output(listed));
+        this.secretNames = pulumi.output(listed.map((s) => s.name));
+        this.registerOutputs({ secretNames: this.secretNames });
     }
 }
 

@@ -1,11 +1,13 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import { HostSpec, TrustedCacheSpec } from "./config/model";
+import { CacheArgs, ExtraCacheArgs, TrustedCacheArgs } from "./args/cacheArgs";
+import { HostArgs } from "./args/hostArgs";
+import { validatedSections } from "./args/validate";
 import { hostCommands, HostCommands } from "./hosts/hostCommands";
 import { agentSocketProblem } from "./hosts/agentSocket";
 import { commandTimeouts, hostConnection } from "./hosts/connection";
 import { hostScripts } from "./hosts/hostScripts";
-import { HostModel, hostOwner, hostPayload } from "./hosts/payload";
+import { hostOwner, hostPayload } from "./hosts/payload";
 import { parseVerifyReport, VerifyCheck, VerifyReport } from "./hosts/verifyReport";
 
 /** A value no earlier run had: what makes each `up` re-check a host (see NixHost's settings). */
@@ -13,19 +15,41 @@ function convergeToken(): string {
     return `converge ${new Date().toISOString()} ${Math.random().toString(36).slice(2)}`;
 }
 
-/** Arguments of {@link NixHost}. Content is decided from the plain model, before any resource. */
+/**
+ * Arguments of {@link NixHost}. The caches and the host are plain values, checked like the stack
+ * file's (they decide the remote commands, their triggers and resource names); the key, the token
+ * and the deploy-time caches may be Outputs.
+ */
 export interface NixHostArgs {
-    /** The caches the host trusts (the stack model's cache, cache.nixos.org switch, extra caches). */
-    readonly model: HostModel;
+    /** The organisation's cache. */
+    cache: CacheArgs;
+    /** Trust cache.nixos.org, first (true unless set). */
+    useCacheNixosOrg?: boolean;
+    /** Other caches the host trusts, in order. */
+    extraCaches?: ExtraCacheArgs[];
     /** The host: address, kind, credentials, trusted users. */
-    readonly host: HostSpec;
+    host: HostArgs;
     /** Caches known only at deploy time (the S3 mirror), trusted after the others. */
-    readonly addedCaches?: pulumi.Input<TrustedCacheSpec[]>;
+    addedCaches?: pulumi.Input<TrustedCacheArgs[]>;
     /** The SSH private key when the host authenticates with one (kept secret). */
-    readonly privateKey?: pulumi.Input<string>;
+    privateKey?: pulumi.Input<string>;
     /** The token of a private cache, written to the host's netrc through stdin; required then. */
-    readonly netrcToken?: pulumi.Input<string>;
+    netrcToken?: pulumi.Input<string>;
 }
+
+/** The remote commands of a {@link NixHost}. */
+export interface NixHostCommands {
+    /** Writes and applies the managed files; undoes them on delete. */
+    readonly settings: command.remote.Command;
+    /** A private cache's netrc. */
+    readonly netrc?: command.remote.Command;
+    /** Reads the effective configuration back. */
+    readonly verify: command.remote.Command;
+}
+
+// Kept off the class's properties, which the component schema analyzer reads as the outputs
+// other languages see: a command resource is not a schema type.
+const hostCommandsOf = new WeakMap<NixHost, NixHostCommands>();
 
 /**
  * One builder host's Nix settings, managed over SSH: the caches' substituters and keys,
@@ -48,14 +72,22 @@ export class NixHost extends pulumi.ComponentResource {
     /** What the settings command reported (changed files, or no change). */
     readonly applyOutput: pulumi.Output<string>;
     /** The remote commands, for `dependsOn` (e.g. a build that needs the caches in place). */
-    readonly commands: { readonly settings: command.remote.Command; readonly netrc?: command.remote.Command; readonly verify: command.remote.Command };
+    get commands(): NixHostCommands {
+        return hostCommandsOf.get(this)!;
+    }
 
     constructor(name: string, args: NixHostArgs, opts?: pulumi.ComponentResourceOptions) {
-        const { host } = args;
-        const isPrivate = args.model.cache.private;
         // Checked before registering anything, so a misuse leaves no half-made component.
+        const model = validatedSections(
+            "NixHost",
+            name,
+            { cache: args.cache, useCacheNixosOrg: args.useCacheNixosOrg, extraCaches: args.extraCaches, hosts: [args.host] },
+            (path) => path.replace(/^hosts\[0\]/, "host"),
+        );
+        const host = model.hosts[0];
+        const isPrivate = model.cache.private;
         if (isPrivate && args.netrcToken === undefined) {
-            throw new Error(`NixHost ${name}: cache "${args.model.cache.name}" is private; netrcToken is required for host ${host.name}'s netrc`);
+            throw new Error(`NixHost ${name}: cache "${model.cache.name}" is private; netrcToken is required for host ${host.name}'s netrc`);
         }
         const agentProblem = agentSocketProblem(host, process.env);
         if (agentProblem !== undefined) {
@@ -71,7 +103,7 @@ export class NixHost extends pulumi.ComponentResource {
         const owner = hostOwner(pulumi.getStack(), host);
         const commands: pulumi.Output<HostCommands> = pulumi
             .output(args.addedCaches ?? [])
-            .apply((added) => hostCommands(hostScripts(hostPayload(args.model, host, added, owner)), host.kind));
+            .apply((added) => hostCommands(hostScripts(hostPayload(model, host, added, owner)), host.kind));
         // A new address, port, kind or config dir may be other files, so the commands are
         // replaced rather than updated. Delete first: old and new may be the same files on the
         // same machine, and undoing after applying would leave the host unconfigured.
@@ -101,7 +133,7 @@ export class NixHost extends pulumi.ComponentResource {
         if (isPrivate) {
             // The netrc scripts read no cache list, so the deploy-time caches are left out: the
             // commands are then plain strings, known even in a preview that adds the mirror.
-            const plain = hostCommands(hostScripts(hostPayload(args.model, host, [], owner)), host.kind);
+            const plain = hostCommands(hostScripts(hostPayload(model, host, [], owner)), host.kind);
             netrc = new command.remote.Command(
                 `${name}-netrc`,
                 {
@@ -129,7 +161,7 @@ export class NixHost extends pulumi.ComponentResource {
             },
             { parent: this, dependsOn: netrc === undefined ? [settings] : [settings, netrc], customTimeouts },
         );
-        this.commands = { settings, netrc, verify };
+        hostCommandsOf.set(this, { settings, netrc, verify });
 
         const report: pulumi.Output<VerifyReport> = verify.stdout.apply(parseVerifyReport);
         this.effectiveSubstituters = report.apply((r) => r.effective.substituters);

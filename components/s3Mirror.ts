@@ -1,33 +1,60 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { GithubSpec, MirrorSpec, TrustedCacheSpec } from "./config/model";
+import { CacheArgs, TrustedCacheArgs } from "./args/cacheArgs";
+import { GithubArgs } from "./args/githubArgs";
+import { MirrorArgs } from "./args/mirrorArgs";
+import { validatedSections } from "./args/validate";
+import { MirrorSpec } from "./config/model";
 import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from "./mirror/awsNames";
 import { mirrorBucketPlan } from "./mirror/bucketPlan";
 import { mirrorCiAccess } from "./mirror/ciAccess";
 import { ciTrustPolicy, ciWritePolicy } from "./mirror/ciPolicies";
-import { MirrorSecretValue } from "./mirror/ciSecrets";
 import { mirrorTrustedCache } from "./mirror/mirrorCache";
 import { renderPolicy } from "./mirror/policyDocument";
 import { mirrorProviderArgs } from "./mirror/providerArgs";
 import { mirrorKeyResourceName, mirrorKeySlots } from "./mirror/keyRotation";
 import { NixSigningKey } from "./mirror/signingKeyResource";
 import { mirrorPushUrl, mirrorSubstituterUrl } from "./mirror/urls";
+import { givenProvider } from "./providerOption";
 
 /**
- * Arguments of {@link S3Mirror}. The configuration is the validated model, plain rather than
- * `Input`: every policy and file is decided before any resource is registered, by the same
- * functions `render` calls.
+ * Arguments of {@link S3Mirror}. Plain values, checked like the stack file's: every policy and
+ * file is decided before any resource is registered, by the same functions `render` calls. The
+ * AWS provider comes from the options (`providers: { aws }`); without one, a provider is made
+ * from the mirror's region (and endpoint), so no ambient AWS config decides where the bucket goes.
  */
 export interface S3MirrorArgs {
-    /** The stack's `mirror` section. */
-    readonly mirror: MirrorSpec;
+    /** The stack's `mirror` section; it must be enabled. */
+    mirror: MirrorArgs;
+    /** The organisation's cache: the mirror's key is named after it unless `mirror.keyName` is set. */
+    cache: CacheArgs;
+    /** Whether hosts trust cache.nixos.org (true unless set); the push skips its paths then. */
+    useCacheNixosOrg?: boolean;
     /** The stack's `github` section: whose CI may push. Without it no CI access is created. */
-    readonly github?: GithubSpec;
-    /**
-     * The AWS provider. When omitted, one is created from the mirror's region (and endpoint),
-     * so no ambient AWS config decides where the bucket goes.
-     */
-    readonly provider?: aws.Provider;
+    github?: GithubArgs;
+}
+
+/** The values of the GitHub secrets CI reads, by what they hold (see `mirrorCiSecrets`). */
+export interface MirrorCiSecretValues {
+    /** The mirror's secret signing key. */
+    signingKey?: pulumi.Input<string>;
+    /** OIDC: the ARN of the role CI assumes. */
+    roleArn?: pulumi.Input<string>;
+    /** `accessKeys`: the writer's access key id. */
+    accessKeyId?: pulumi.Input<string>;
+    /** `accessKeys`: the writer's secret access key. */
+    secretAccessKey?: pulumi.Input<string>;
+}
+
+// Kept off the class's properties, which the component schema analyzer reads as outputs.
+const ciValuesOf = new WeakMap<S3Mirror, MirrorCiSecretValues>();
+
+/** The enabled mirror of validated arguments, or an error saying it is off. */
+export function enabledMirror(component: string, name: string, mirror: MirrorSpec | undefined): MirrorSpec {
+    if (mirror === undefined) {
+        throw new Error(`${component} ${name}: mirror.enabled is false; expected an enabled mirror (leave the component out instead)`);
+    }
+    return mirror;
 }
 
 /**
@@ -50,7 +77,7 @@ export class S3Mirror extends pulumi.ComponentResource {
     /** The mirror's secret key, `NAME:base64` (a secret). */
     readonly secretKey: pulumi.Output<string>;
     /** The mirror as a cache to trust: its substituter URL and public key. */
-    readonly trustedCache: pulumi.Output<TrustedCacheSpec>;
+    readonly trustedCache: pulumi.Output<TrustedCacheArgs>;
     /** OIDC: the ARN of the role CI assumes. */
     readonly roleArn?: pulumi.Output<string>;
     /** `accessKeys`: the writer's access key id (a secret). */
@@ -58,12 +85,15 @@ export class S3Mirror extends pulumi.ComponentResource {
     /** `accessKeys`: the writer's secret access key (a secret). */
     readonly secretAccessKey?: pulumi.Output<string>;
     /** The values of the GitHub secrets CI reads, by what they hold (see `mirrorCiSecrets`). */
-    readonly ciSecretValues: Readonly<Partial<Record<MirrorSecretValue, pulumi.Output<string>>>>;
+    get ciSecretValues(): MirrorCiSecretValues {
+        return ciValuesOf.get(this)!;
+    }
 
     constructor(name: string, args: S3MirrorArgs, opts?: pulumi.ComponentResourceOptions) {
+        const model = validatedSections("S3Mirror", name, { cache: args.cache, useCacheNixosOrg: args.useCacheNixosOrg, mirror: args.mirror, github: args.github });
+        const mirror = enabledMirror("S3Mirror", name, model.mirror);
         super("nix-cache:index:S3Mirror", name, {}, opts);
-        const { mirror } = args;
-        const provider = args.provider ?? new aws.Provider(`${name}-aws`, mirrorProviderArgs(mirror), { parent: this });
+        const provider = givenProvider(opts, "aws", aws.Provider.isInstance) ?? new aws.Provider(`${name}-aws`, mirrorProviderArgs(mirror), { parent: this });
         const awsOpts: pulumi.CustomResourceOptions = { parent: this, provider };
 
         const plan = mirrorBucketPlan(mirror);
@@ -119,9 +149,12 @@ export class S3Mirror extends pulumi.ComponentResource {
         this.previousPublicKey = previous?.publicKey;
         this.trustedCache = pulumi
             .all([this.substituterUrl, ...keys.map((k) => k.resource.publicKey)])
-            .apply(([, ...publicKeys]) => mirrorTrustedCache(mirror, publicKeys));
+            .apply(([, ...publicKeys]) => {
+                const cache = mirrorTrustedCache(mirror, publicKeys);
+                return { ...cache, publicKeys: [...cache.publicKeys] };
+            });
 
-        const access = mirrorCiAccess(mirror, args.github);
+        const access = mirrorCiAccess(mirror, model.github);
         if (access.kind === "oidc") {
             this.roleArn = this.ciRole(name, access, mirror, awsOpts);
         } else if (access.kind === "accessKeys") {
@@ -131,13 +164,13 @@ export class S3Mirror extends pulumi.ComponentResource {
             this.accessKeyId = pulumi.secret(accessKey.id);
             this.secretAccessKey = pulumi.secret(accessKey.secret);
         }
-        this.ciSecretValues = {
+        ciValuesOf.set(this, {
             signingKey: this.secretKey,
             ...(this.roleArn === undefined ? {} : { roleArn: this.roleArn }),
             ...(this.accessKeyId === undefined || this.secretAccessKey === undefined
                 ? {}
                 : { accessKeyId: this.accessKeyId, secretAccessKey: this.secretAccessKey }),
-        };
+        });
 
         this.registerOutputs({
             bucketName: this.bucketName,

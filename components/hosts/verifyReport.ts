@@ -1,7 +1,19 @@
+/** A verify check's outcome. */
+export const VerifyStatus = {
+    /** In effect as declared. */
+    Ok: "ok",
+    /** Differs from what is declared. */
+    Drift: "drift",
+    /** Declared, waiting for a NixOS rebuild or reboot. */
+    Pending: "pending",
+} as const;
+/** A verify check's outcome. */
+export type VerifyStatus = (typeof VerifyStatus)[keyof typeof VerifyStatus];
+
 /** One line of the verify script's report. */
 export interface VerifyCheck {
     /** `ok`, `drift`, or `pending` (declared, waiting for a NixOS rebuild or reboot). */
-    readonly status: "ok" | "drift" | "pending";
+    readonly status: VerifyStatus;
     /** What was checked: kind, owner, nix, file, include, trust, effective, daemon, netrc, import. */
     readonly item: string;
     /** What was found. */

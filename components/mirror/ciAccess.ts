@@ -1,4 +1,5 @@
 import { workflowBranch } from "../github/defaultBranch";
+import { OidcSubjectClaim } from "../args/enums";
 import { GithubSpec, MirrorSpec } from "../config/model";
 import { ciPrincipalName } from "./awsNames";
 
@@ -44,9 +45,6 @@ export function mirrorCiAccess(mirror: MirrorSpec, github: GithubSpec | undefine
     }
     return { kind: "oidc", principalName, subjects: githubOidcSubjects(github, mirror.oidcSubjectClaims), existingProviderArn: mirror.oidcProviderArn };
 }
-
-/** A claim GitHub can put in the OIDC subject. */
-export type OidcSubjectClaim = NonNullable<MirrorSpec["oidcSubjectClaims"]>[number];
 
 /**
  * The `sub` claims of the build jobs that may push, one per repository. GitHub's default

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { ATPROTO_KEY, MINIMAL } from "../support/config";
 import { installMocks, isSecretOutput, Registered, valueOf } from "../support/mocks";
+import { cacheSetupArgsOf, stackSectionsOf } from "../../components/args/ofModel";
 
 let registered: Registered[];
 beforeAll(async () => {
@@ -18,7 +19,8 @@ describe("CacheIdentity under mocks", () => {
         const { renderNixosModule } = await import("../../components/render/nixosModule");
         const { rawConfig } = await import("../support/config");
         const model = loadStackModel(rawConfig(MINIMAL), { mode: "render" });
-        const identity = new CacheIdentity("id", model);
+        const { cache, useCacheNixosOrg, extraCaches } = stackSectionsOf(model);
+        const identity = new CacheIdentity("id", { cache, useCacheNixosOrg, extraCaches });
         const trusted = trustedCaches(model);
         expect(await valueOf(identity.cacheUrl)).toBe("https://atproto.cachix.org");
         expect(await valueOf(identity.substituters)).toEqual(trusted.substituters);
@@ -63,7 +65,7 @@ describe("CacheSetup under mocks", () => {
         const { CacheSetup } = await import("../../components/cacheSetup");
         const { rawConfig } = await import("../support/config");
         const model = loadStackModel(rawConfig(MINIMAL), { mode: "render" });
-        const setup = new CacheSetup("org", { model, secrets: {} });
+        const setup = new CacheSetup("org", cacheSetupArgsOf(model, {}));
         expect(await valueOf(setup.identity.cacheName)).toBe("atproto");
         await valueOf(setup.identity.urn);
         expect(registered).toContainEqual(expect.objectContaining({ type: "nix-cache:index:CacheSetup", name: "org" }));
@@ -81,11 +83,11 @@ describe("CacheSetup under mocks", () => {
         );
         expect(missingSecrets(model, {})).toEqual(["cachixAuthToken", "builderKey"]);
         expect(missingSecrets(model, { cachixAuthToken: TOKEN, sshPrivateKeys: { builderKey: "k" } })).toEqual([]);
-        expect(() => new CacheSetup("half", { model, secrets: { cachixAuthToken: TOKEN } })).toThrow(
-            "CacheSetup half: the model needs secrets that were not given: builderKey",
+        expect(() => new CacheSetup("half", cacheSetupArgsOf(model, { cachixAuthToken: TOKEN }))).toThrow(
+            "CacheSetup half: the arguments need secrets that were not given: builderKey",
         );
         // Registrations are asynchronous: wait for one made after the failed one before looking.
-        const sentinel = new CacheSetup("after-half", { model: loadStackModel(rawConfig(MINIMAL), { mode: "render" }), secrets: {} });
+        const sentinel = new CacheSetup("after-half", cacheSetupArgsOf(loadStackModel(rawConfig(MINIMAL), { mode: "render" }), {}));
         await valueOf(sentinel.identity.urn);
         expect(registered.map((r) => r.name)).toContain("after-half");
         expect(registered.map((r) => r.name).filter((name) => name.startsWith("half"))).toEqual([]);

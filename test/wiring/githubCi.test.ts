@@ -2,6 +2,7 @@ import type * as pulumiType from "@pulumi/pulumi";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { ATPROTO_GITHUB, githubModel, NIX_COMMUNITY } from "../support/githubModels";
 import { allRegistered, isSecretInput, Recording, recordGithub, RegisteredResource, repositoryId, settled } from "../support/githubMocks";
+import { cacheSetupArgsOf, githubCiArgsOf } from "../support/componentArgs";
 
 const TOKEN = "cachix-auth-token-value-must-not-leak";
 const SIGNING_KEY = "cachix-signing-key-value-must-not-leak";
@@ -27,7 +28,7 @@ beforeEach(async () => {
 async function githubCi(github: Record<string, unknown>, authToken: pulumiType.Input<string>, extra: Record<string, unknown> = {}, signingKey?: pulumiType.Input<string>) {
     const { GithubCi } = await import("../../components/githubCi");
     const model = githubModel(github, extra);
-    const ci = new GithubCi("ci", { github: model.github, cache: model.cache, extraCaches: model.extraCaches, credentials: { authToken, signingKey } });
+    const ci = new GithubCi("ci", githubCiArgsOf(model, { authToken, signingKey }));
     const urns = await allRegistered([...ci.secretResources, ...ci.files]);
     return { ci, model, urns };
 }
@@ -153,7 +154,7 @@ describe("GithubCi under mocks: resources per secret scope", () => {
     it("signing-key mode without a signing key is refused before anything is registered", async () => {
         const { GithubCi } = await import("../../components/githubCi");
         const model = githubModel({ ...ATPROTO_GITHUB, secret: { credential: "signingKey" } });
-        expect(() => new GithubCi("nokey", { ...model, credentials: { authToken: pulumi.secret(TOKEN) } })).toThrow(
+        expect(() => new GithubCi("nokey", githubCiArgsOf(model, { authToken: pulumi.secret(TOKEN) }))).toThrow(
             'GithubCi nokey: github.secret.credential is "signingKey" but no signing key was given',
         );
         await new Promise((resolve) => setTimeout(resolve, 20));
@@ -266,7 +267,7 @@ describe("GithubCi under mocks: options", () => {
         const { GithubCi } = await import("../../components/githubCi");
         const model = githubModel(ATPROTO_GITHUB);
         const provider = new github.Provider("mine", { owner: "atproto-nix" });
-        const ci = new GithubCi("given", { ...model, credentials: { authToken: pulumi.secret(TOKEN) }, provider });
+        const ci = new GithubCi("given", githubCiArgsOf(model, { authToken: pulumi.secret(TOKEN) }), { providers: { github: provider } });
         await allRegistered([...ci.secretResources, ...ci.files]);
         expect(ofType("pulumi:providers:github").map((p) => p.name)).toEqual(["mine"]);
         for (const child of recording.resources.filter((r) => r.type.startsWith("github:"))) {
@@ -308,7 +309,7 @@ describe("CacheSetup wires GithubCi", () => {
     it("creates it as a child when the stack has a github section, with the credential the section names", async () => {
         const { CacheSetup } = await import("../../components/cacheSetup");
         const model = githubModel({ ...ATPROTO_GITHUB, secret: { credential: "signingKey" } });
-        const setup = new CacheSetup("org", { model, secrets: { cachixAuthToken: pulumi.secret(TOKEN), cachixSigningKey: pulumi.secret(SIGNING_KEY) } });
+        const setup = new CacheSetup("org", cacheSetupArgsOf(model, { cachixAuthToken: pulumi.secret(TOKEN), cachixSigningKey: pulumi.secret(SIGNING_KEY) }));
         expect(setup.github).toBeDefined();
         await allRegistered([...setup.github!.secretResources, ...setup.github!.files]);
         expect(ofType("nix-cache:index:GithubCi").map((r) => r.name)).toEqual(["org-github"]);
@@ -323,10 +324,10 @@ describe("CacheSetup wires GithubCi", () => {
         const { CacheSetup } = await import("../../components/cacheSetup");
         const { loadStackModel } = await import("../../components/config/load");
         const { rawConfig, MINIMAL } = await import("../support/config");
-        expect(new CacheSetup("plain", { model: loadStackModel(rawConfig(MINIMAL), { mode: "render" }), secrets: {} }).github).toBeUndefined();
-        expect(() => new CacheSetup("no-token", { model: githubModel(ATPROTO_GITHUB), secrets: {} })).toThrow(/needs secrets that were not given: cachixAuthToken$/);
+        expect(new CacheSetup("plain", cacheSetupArgsOf(loadStackModel(rawConfig(MINIMAL), { mode: "render" }), {})).github).toBeUndefined();
+        expect(() => new CacheSetup("no-token", cacheSetupArgsOf(githubModel(ATPROTO_GITHUB), {}))).toThrow(/need secrets that were not given: cachixAuthToken$/);
         const signing = githubModel({ ...ATPROTO_GITHUB, secret: { credential: "signingKey" } });
-        expect(() => new CacheSetup("key-only", { model: signing, secrets: { cachixSigningKey: SIGNING_KEY } })).toThrow(/not given: cachixAuthToken$/);
-        expect(() => new CacheSetup("token-only", { model: signing, secrets: { cachixAuthToken: TOKEN } })).toThrow(/not given: cachixSigningKey$/);
+        expect(() => new CacheSetup("key-only", cacheSetupArgsOf(signing, { cachixSigningKey: SIGNING_KEY }))).toThrow(/not given: cachixAuthToken$/);
+        expect(() => new CacheSetup("token-only", cacheSetupArgsOf(signing, { cachixAuthToken: TOKEN }))).toThrow(/not given: cachixSigningKey$/);
     });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { ATPROTO_GITHUB, githubModel } from "../support/githubModels";
 import { allRegistered, isSecretInput, recordGithub, RegisteredResource, repositoryId } from "../support/githubMocks";
+import { githubCiArgsOf } from "../support/componentArgs";
 
 /**
  * Rotation: the same stack run twice with different credentials. Compared input by input, the
@@ -46,7 +47,7 @@ async function runComponent(github: Record<string, unknown>, credentials: { auth
     const { GithubCi } = await import("../../components/githubCi");
     const model = githubModel(github);
     const signingKey = credentials.signingKey === undefined ? undefined : pulumi.secret(credentials.signingKey);
-    const ci = new GithubCi("ci", { ...model, credentials: { authToken: pulumi.secret(credentials.authToken), signingKey } });
+    const ci = new GithubCi("ci", githubCiArgsOf(model, { authToken: pulumi.secret(credentials.authToken), signingKey }));
     await allRegistered([...ci.secretResources, ...ci.files]);
     // Resources registered once lookups answer (environments, pull requests) come a moment later.
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -9,6 +9,7 @@ import { hostOwner, hostPayload } from "../../components/hosts/payload";
 import { remoteCommand } from "../../components/hosts/remoteCommand";
 import { secretPlaceholder } from "../../components/render/artifact";
 import { ATPROTO_KEY, HOST_KEY, rawConfig } from "../support/config";
+import { cacheSetupArgsOf, nixHostArgsOf } from "../support/componentArgs";
 
 // NixHost under mocks: which remote commands each host gets, what they run, and where the
 // secrets (SSH key, Cachix token) go.
@@ -64,10 +65,10 @@ async function run(isPrivate: boolean, token = TOKEN) {
     );
     const { CacheSetup } = await import("../../components/cacheSetup");
     const m = model(isPrivate);
-    const setup = new CacheSetup("nix-cache", {
-        model: m,
-        secrets: { cachixAuthToken: pulumi.secret(token), sshPrivateKeys: { sshPrivateKey: pulumi.secret(PRIVATE_KEY) } },
-    });
+    const setup = new CacheSetup(
+        "nix-cache",
+        cacheSetupArgsOf(m, { cachixAuthToken: pulumi.secret(token), sshPrivateKeys: { sshPrivateKey: pulumi.secret(PRIVATE_KEY) } }),
+    );
     await Promise.all(setup.hosts.map((host) => new Promise((resolve) => pulumi.all([host.effectiveSubstituters, host.commands.verify.urn]).apply(resolve))));
     // Components register their outputs a little later; the next run's mocks must not see that.
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -203,9 +204,9 @@ describe("NixHost under mocks", () => {
         const { recorded } = await run(true);
         const { NixHost } = await import("../../components/nixHost");
         const m = model(true);
-        expect(() => new NixHost("lonely", { model: m, host: m.hosts[0] })).toThrow(/cache "atproto" is private; netrcToken is required for host builder-nixos/);
+        expect(() => new NixHost("lonely", nixHostArgsOf(m, 0))).toThrow(/cache "atproto" is private; netrcToken is required for host builder-nixos/);
         // Registrations are asynchronous: wait for one made after the failed one before looking.
-        const sentinel = new NixHost("sentinel", { model: m, host: m.hosts[0], netrcToken: pulumi.secret(TOKEN), privateKey: pulumi.secret(PRIVATE_KEY) });
+        const sentinel = new NixHost("sentinel", nixHostArgsOf(m, 0, { netrcToken: pulumi.secret(TOKEN), privateKey: pulumi.secret(PRIVATE_KEY) }));
         await new Promise((resolve) => sentinel.commands.verify.urn.apply(resolve));
         expect(recorded.map((r) => r.name)).toContain("sentinel");
         expect(recorded.map((r) => r.name).filter((name) => name.startsWith("lonely"))).toEqual([]);

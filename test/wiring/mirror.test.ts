@@ -15,6 +15,7 @@ import { mirrorSubstituterUrl } from "../../components/mirror/urls";
 import { secretPlaceholder } from "../../components/render/artifact";
 import { MINIMAL, rawConfig } from "../support/config";
 import { isSecretInput, MirrorRegistered, MOCK_MIRROR_KEY, MOCK_OIDC_PROVIDER_ARN, recordMirror, valueOf } from "../support/mirrorMocks";
+import { cacheSetupArgsOf, s3MirrorArgsOf } from "../support/componentArgs";
 
 const GITHUB = { owner: "atproto-nix", repositories: [{ name: "nur", branch: "main" }, { name: "tangled", branch: "trunk" }] };
 const MIRROR = { bucket: "atproto-nix-cache", region: "eu-west-1" };
@@ -34,7 +35,7 @@ function model(values: Record<string, unknown>): StackModel {
 /** Builds a setup and waits until every resource it makes is registered; returns those. */
 async function deploy(name: string, stack: StackModel): Promise<{ setup: CacheSetup; resources: MirrorRegistered[] }> {
     const before = registered.length;
-    const setup = new CacheSetupClass(name, { model: stack, secrets: { cachixAuthToken: pulumi.secret(TOKEN) } });
+    const setup = new CacheSetupClass(name, cacheSetupArgsOf(stack, { cachixAuthToken: pulumi.secret(TOKEN) }));
     await valueOf(setup.identity.nixConf);
     // Registrations finish asynchronously: wait until no new resource arrives for a while.
     for (let stable = 0, seen = -1; stable < 5; ) {
@@ -335,8 +336,8 @@ describe("private mirrors and S3-compatible servers", () => {
             seen[args.name] = { protect: args.opts.protect, aliases: args.opts.aliases as unknown[] | undefined };
             return undefined;
         };
-        const rotating = model({ mirror: { ...MIRROR, bucket: "protect-bucket", keyName: "atproto-mirror-2", previousKeyName: "atproto-mirror-1" } }).mirror!;
-        const mirror = new S3Mirror("protect", { mirror: rotating }, { transformations: [record] });
+        const rotating = model({ mirror: { ...MIRROR, bucket: "protect-bucket", keyName: "atproto-mirror-2", previousKeyName: "atproto-mirror-1" } });
+        const mirror = new S3Mirror("protect", s3MirrorArgsOf(rotating), { transformations: [record] });
         await valueOf(mirror.trustedCache);
         expect(seen["protect-bucket"].protect).toBe(true);
         expect(seen["protect-signing-key-atproto-mirror-2"]).toEqual({ protect: true, aliases: undefined });
