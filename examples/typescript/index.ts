@@ -2,7 +2,7 @@
 // library: no stack configuration. Where the host and the cache are comes from the environment.
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
-import { CacheSetup, loadStackModel } from "nix-cache";
+import { CacheSetup } from "nix-cache";
 
 function required(name: string): string {
     const value = process.env[name];
@@ -12,32 +12,21 @@ function required(name: string): string {
     return value;
 }
 
-const model = loadStackModel(
-    {
-        values: {
-            "nix-cache:cache": { name: "example", url: required("CACHE_URL"), publicKeys: [required("CACHE_PUBLIC_KEY")] },
-            "nix-cache:useCacheNixosOrg": false,
-            "nix-cache:hosts": [
-                {
-                    name: "builder",
-                    kind: "nix",
-                    address: required("BUILDER_ADDRESS"),
-                    port: Number(required("BUILDER_PORT")),
-                    hostKey: required("BUILDER_HOST_KEY"),
-                },
-            ],
-            // The key's value is passed below, as a secret; the model only names it.
-            "nix-cache:sshPrivateKey": { secure: "(given in code)" },
-        },
-        secretKeys: new Set(["nix-cache:sshPrivateKey"]),
-    },
-    { mode: "apply" },
-);
-
 const setup = new CacheSetup("example", {
-    model,
-    secrets: { sshPrivateKeys: { sshPrivateKey: pulumi.secret(fs.readFileSync(required("BUILDER_SSH_KEY_FILE"), "utf8")) } },
+    cache: { name: "example", url: required("CACHE_URL"), publicKeys: [required("CACHE_PUBLIC_KEY")] },
+    useCacheNixosOrg: false,
+    hosts: [
+        {
+            name: "builder",
+            kind: "nix",
+            address: required("BUILDER_ADDRESS"),
+            port: Number(required("BUILDER_PORT")),
+            hostKey: required("BUILDER_HOST_KEY"),
+        },
+    ],
+    // Under the name hosts give it (`privateKeySecret`, `sshPrivateKey` unless set); kept secret in state.
+    sshPrivateKeys: { sshPrivateKey: pulumi.secret(fs.readFileSync(required("BUILDER_SSH_KEY_FILE"), "utf8")) },
 });
 
-export const substituters = setup.identity.substituters;
+export const substituters = setup.substituters;
 export const hostSubstituters = setup.hosts[0].effectiveSubstituters;
