@@ -11,7 +11,11 @@
 //   - GetRequiredPlugins/GetRequiredPackages report nothing, so the engine loads
 //     provider plugins lazily (only those the program actually uses) instead of
 //     trying to download every provider SDK found in node_modules.
-//   - No InstallDependencies/About/GenerateProgram/Pack support (returns Unimplemented).
+//   - No About/GenerateProgram/Pack support (returns Unimplemented).
+//   - InstallDependencies (install.go) runs the package manager's install, as upstream, without
+//     upstream's Node version checks or progress display.
+//   - RunPlugin (plugin.go) runs a PulumiPlugin.yaml directory through @pulumi/pulumi's
+//     run-plugin script, like upstream.
 package main
 
 import (
@@ -24,8 +28,8 @@ import (
 	"strings"
 	"syscall"
 
-	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/types/known/emptypb"
 	"google.golang.org/protobuf/types/known/structpb"
@@ -115,7 +119,12 @@ func locateRunScript(nodeBin, dir string) (string, error) {
 	if p := os.Getenv("PULUMI_LANGUAGE_NODEJS_RUN_PATH"); p != "" {
 		return p, nil
 	}
-	cmd := exec.Command(nodeBin, "-e", "console.log(require.resolve('@pulumi/pulumi/cmd/run'))")
+	return locateScript(nodeBin, dir, "@pulumi/pulumi/cmd/run")
+}
+
+// locateScript resolves a module of @pulumi/pulumi the way node would from dir.
+func locateScript(nodeBin, dir, module string) (string, error) {
+	cmd := exec.Command(nodeBin, "-e", fmt.Sprintf("console.log(require.resolve(%q))", module))
 	cmd.Dir = dir
 	out, err := cmd.Output()
 	if err != nil {
