@@ -22,6 +22,7 @@ export interface PackedLibrary {
 
 /** The project's package.json: what the package depends on and what it expects beside it. */
 export const MANIFEST = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as {
+    version: string;
     dependencies: Record<string, string>;
     peerDependencies: Record<string, string>;
 };
