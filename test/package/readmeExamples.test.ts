@@ -7,7 +7,10 @@ import { PROJECT_ROOT } from "../../cli/args";
 // (typescriptConsumer, yamlConsumer): each quoted whole, so the two cannot drift apart.
 
 const README = fs.readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");
-const QUOTED: readonly (readonly [file: string, fence: string])[] = [["examples/typescript/index.ts", "ts"]];
+const QUOTED: readonly (readonly [file: string, fence: string])[] = [
+    ["examples/typescript/index.ts", "ts"],
+    ["examples/yaml/Pulumi.yaml", "yaml"],
+];
 
 describe("the README's library examples", () => {
     it.each(QUOTED)("quotes %s as it is, and links its directory", (file, fence) => {
