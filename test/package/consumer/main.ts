@@ -2,7 +2,7 @@
 // builds a CacheSetup from code (one builder host, no stack file) under Pulumi's mocks, and
 // prints what it registered. Compiled with tsc against the package's .d.ts files, then run.
 import * as pulumi from "@pulumi/pulumi";
-import { CacheSetup, loadStackModel } from "nix-cache";
+import { CacheSetup } from "nix-cache";
 
 async function main(): Promise<void> {
     const registered: string[] = [];
@@ -18,21 +18,12 @@ async function main(): Promise<void> {
         "dev",
         false,
     );
-    const model = loadStackModel(
-        {
-            values: {
-                "nix-cache:cache": { name: "consumer", publicKeys: ["consumer.cachix.org-1:mgH0q9dt3ZI9puHEfIGDnkRBfT80I3vfEh4Wda2B0rk="] },
-                "nix-cache:hosts": [
-                    { name: "builder", kind: "nix", address: "192.0.2.10", hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHY/Iqipe4Qb5bqdBeZIfnl+bTHJsvFeNhntxrITnIYm" },
-                ],
-                "nix-cache:sshPrivateKey": { secure: "v1:set-from-code" },
-            },
-            secretKeys: new Set(["nix-cache:sshPrivateKey"]),
-        },
-        { mode: "apply" },
-    );
-    const setup = new CacheSetup("consumer", { model, secrets: { sshPrivateKeys: { sshPrivateKey: pulumi.secret("not a real key") } } });
-    const substituters = await new Promise<string[]>((resolve) => setup.identity.substituters.apply(resolve));
+    const setup = new CacheSetup("consumer", {
+        cache: { name: "consumer", publicKeys: ["consumer.cachix.org-1:mgH0q9dt3ZI9puHEfIGDnkRBfT80I3vfEh4Wda2B0rk="] },
+        hosts: [{ name: "builder", kind: "nix", address: "192.0.2.10", hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHY/Iqipe4Qb5bqdBeZIfnl+bTHJsvFeNhntxrITnIYm" }],
+        sshPrivateKeys: { sshPrivateKey: pulumi.secret("not a real key") },
+    });
+    const substituters = await new Promise<string[]>((resolve) => setup.substituters.apply(resolve));
     // Let the mocks see every registration before printing.
     await new Promise((resolve) => setTimeout(resolve, 200));
     console.log(JSON.stringify({ substituters, registered: registered.sort() }));
