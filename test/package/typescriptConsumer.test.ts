@@ -5,7 +5,7 @@ import { PROJECT_ROOT } from "../../cli/args";
 import { COMMAND_PLUGIN_VERSION } from "../../cli/localStack";
 import { createProgramStack, EngineStack } from "../../scripts/localhost/engine/engineStack";
 import { requireEngine } from "../engine/support/requirements";
-import { closeConsumerWorld, ConsumerWorld, expectDestroyRestores, expectSecondUpOnlyRechecks, expectUpConfigures, SETUP_RESOURCES, startConsumerWorld } from "./support/consumerHost";
+import { closeConsumerWorld, ConsumerWorld, expectDestroyRestores, expectKeyNowhereInPlaintext, expectSecondUpOnlyRechecks, expectUpConfigures, SETUP_RESOURCES, startConsumerWorld } from "./support/consumerHost";
 import { packLibrary, PackResult } from "./support/packedLibrary";
 
 // examples/typescript, the program the README shows, as someone else's project: its files in a
@@ -78,4 +78,8 @@ describe.skipIf(requirements.skip)("examples/typescript: a TypeScript program us
     it("destroy gives the host its files back byte for byte, and it no longer substitutes", async () => {
         await expectDestroyRestores(engine, world, RESOURCES);
     }, 300_000);
+
+    it("the SSH private key is in plaintext nowhere: state, the program's files, engine output and events (debug ones aside)", () => {
+        expectKeyNowhereInPlaintext(engine, world);
+    });
 });

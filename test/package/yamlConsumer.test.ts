@@ -6,7 +6,7 @@ import { COMMAND_PLUGIN_VERSION } from "../../cli/localStack";
 import { createProgramStack, ProgramStack } from "../../scripts/localhost/engine/engineStack";
 import { requireEngine } from "../engine/support/requirements";
 import { requireTools } from "../support/tools";
-import { closeConsumerWorld, ConsumerWorld, expectDestroyRestores, expectSecondUpOnlyRechecks, expectUpConfigures, SETUP_RESOURCES, startConsumerWorld } from "./support/consumerHost";
+import { closeConsumerWorld, ConsumerWorld, expectDestroyRestores, expectKeyNowhereInPlaintext, expectSecondUpOnlyRechecks, expectUpConfigures, SETUP_RESOURCES, startConsumerWorld } from "./support/consumerHost";
 import { MANIFEST } from "./support/packedLibrary";
 
 // examples/yaml, the program the README shows, as someone else's Pulumi YAML project in a
@@ -80,4 +80,8 @@ describe.skipIf(requirements.skip)("examples/yaml: a Pulumi YAML program using t
     it("destroy gives the host its files back byte for byte, and it no longer substitutes", async () => {
         await expectDestroyRestores(engine, world, RESOURCES);
     }, 300_000);
+
+    it("the SSH private key is in plaintext nowhere: state, the program's files, engine output and events (debug ones aside)", () => {
+        expectKeyNowhereInPlaintext(engine, world);
+    });
 });

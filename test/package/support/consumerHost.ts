@@ -1,3 +1,4 @@
+import { EngineEvent } from "@pulumi/pulumi/automation";
 import { expect } from "vitest";
 import { BinaryCache, startBinaryCache } from "../../../scripts/localhost/binaryCache";
 import { BuilderHost, startBuilderHost } from "../../../scripts/localhost/builderHost";
@@ -5,6 +6,7 @@ import { EngineRun, recordDestroy, recordUp } from "../../../scripts/localhost/e
 import { EngineStack } from "../../../scripts/localhost/engine/engineStack";
 import { substituteOnHost } from "../../../scripts/localhost/engine/hostSubstitute";
 import { hostFiles, snapshotDir, touchedFiles } from "../../engine/support/hostChecks";
+import { filesUnder, plaintextHits } from "../../engine/support/plaintext";
 
 /**
  * What the example programs set up, the same in every language: one builder host named
@@ -77,4 +79,32 @@ export async function expectDestroyRestores(engine: EngineStack, world: Consumer
     expect(run.summary.resourceChanges).toEqual({ delete: resources.length });
     expect(hostFiles(world.host)).toEqual(world.original);
     expect((await substituteOnHost(world.host, world.cache.storePath)).code).not.toBe(0);
+}
+
+/**
+ * The SSH private key appears in plaintext nowhere: not in state, the program's files, the
+ * engine's output, or its events. Left out: debug-severity diagnostic events, which the Node SDK
+ * emits for every RegisterResource response (secret outputs included, unmasked); the engine shows
+ * them only with debug logging on (`pulumi up -d` / `--debug`).
+ */
+export function expectKeyNowhereInPlaintext(engine: EngineStack, world: ConsumerWorld): void {
+    const shown = engine.transcript.filter((entry) => !isDebugEvent(entry));
+    const places = [
+        ...filesUnder(engine.dirs.state),
+        ...filesUnder(engine.dirs.work, ["node_modules"]),
+        { name: "engine output and events", text: shown.join("\n") },
+    ];
+    // The search is real: there is state, and the engine said something.
+    expect(places.some((place) => place.name.endsWith("dev.json"))).toBe(true);
+    expect(shown.join("").length).toBeGreaterThan(10_000);
+    expect(plaintextHits({ sshPrivateKey: world.host.privateKey }, places)).toEqual([]);
+}
+
+function isDebugEvent(entry: string): boolean {
+    try {
+        // The SDK's type leaves debug out of `severity`; the engine marks those with their prefix.
+        return (JSON.parse(entry) as EngineEvent).diagnosticEvent?.prefix?.startsWith("debug") === true;
+    } catch {
+        return false;
+    }
 }
