@@ -13,7 +13,7 @@ set -euo pipefail
 packages=(nix-bin openssh-server openssh-client)
 case "${1:-test}" in
   demo) ;;
-  test) packages+=(sudo shellcheck) ;;
+  test) packages+=(sudo shellcheck python3) ;;
   *) echo "system-deps: unknown profile '$1'; usage: scripts/system-deps.sh [demo|test]" >&2; exit 2 ;;
 esac
 

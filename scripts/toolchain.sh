@@ -23,9 +23,12 @@
 # small stand-ins of our own, each a Go module in scripts/standin/NAME/ (main.go etc.,
 # go.mod, and a committed go.sum; built with -mod=readonly, so the dependency set is
 # exactly the pinned one: the Pulumi SDK v3.248.0, golang.org/x/crypto v0.53.0):
-#   - pulumi-language-nodejs: runs Node programs through @pulumi/pulumi's cmd/run,
-#     like upstream; it reports no "required plugins", so the engine loads only the
-#     providers a program really uses (no download attempts for @pulumi/aws etc.).
+#   - pulumi-language-nodejs: runs Node programs through @pulumi/pulumi's cmd/run and
+#     plugin directories (PulumiPlugin.yaml, e.g. provider/) through its cmd/run-plugin,
+#     like upstream, and installs dependencies with the package manager (npm unless the
+#     packagemanager option says otherwise); it reports no "required plugins", so the
+#     engine loads only the providers a program really uses (no download attempts for
+#     @pulumi/aws etc.), and has no About/GenerateProgram/GeneratePackage/Pack.
 #   - pulumi-resource-command: command:local:Command, command:local:run and
 #     command:remote:Command (over SSH), reporting version 1.2.1; CopyToRemote/CopyFile
 #     return a clear error. Behaviour and known differences: the comments at the top of

@@ -2,7 +2,7 @@
 // builds a CacheSetup from code (one builder host, no stack file) under Pulumi's mocks, and
 // prints what it registered. Compiled with tsc against the package's .d.ts files, then run.
 import * as pulumi from "@pulumi/pulumi";
-import { CacheSetup } from "nix-cache";
+import { CacheSetup, NixHostKind } from "nix-cache";
 
 async function main(): Promise<void> {
     const registered: string[] = [];
@@ -20,7 +20,9 @@ async function main(): Promise<void> {
     );
     const setup = new CacheSetup("consumer", {
         cache: { name: "consumer", publicKeys: ["consumer.cachix.org-1:mgH0q9dt3ZI9puHEfIGDnkRBfT80I3vfEh4Wda2B0rk="] },
-        hosts: [{ name: "builder", kind: "nix", address: "192.0.2.10", hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHY/Iqipe4Qb5bqdBeZIfnl+bTHJsvFeNhntxrITnIYm" }],
+        hosts: [
+            { name: "builder", kind: NixHostKind.Nix, address: "192.0.2.10", hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHY/Iqipe4Qb5bqdBeZIfnl+bTHJsvFeNhntxrITnIYm" },
+        ],
         sshPrivateKeys: { sshPrivateKey: pulumi.secret("not a real key") },
     });
     const substituters = await new Promise<string[]>((resolve) => setup.substituters.apply(resolve));
