@@ -52,8 +52,42 @@ export async function openLocalStack(options: LocalStackOptions): Promise<Stack>
     );
 }
 
+/** Where a program of its own (a directory with its Pulumi.yaml) runs, entirely on this machine. */
+export interface LocalProgramStackOptions extends Omit<LocalStackOptions, "workDir"> {
+    /** The program's directory: its Pulumi.yaml, and the stack's config file once made. */
+    readonly programDir: string;
+    /** More variables for the engine and, through its language host, the program. */
+    readonly env?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Like {@link openLocalStack}, for a program in a directory of its own, run by its language host
+ * (the pinned tools' `pulumi-language-*`, next to the CLI) rather than in this process.
+ */
+export async function openLocalProgramStack(options: LocalProgramStackOptions): Promise<Stack> {
+    for (const dir of [options.stateDir, options.pulumiHome]) {
+        fs.mkdirSync(dir, { recursive: true });
+    }
+    const pulumi = requireTool("pulumi");
+    await installCommandPlugin(pulumi, options.pulumiHome);
+    return LocalWorkspace.createOrSelectStack(
+        { stackName: options.stackName, workDir: options.programDir },
+        {
+            pulumiHome: options.pulumiHome,
+            pulumiCommand: await PulumiCommand.get({ root: path.dirname(path.dirname(pulumi)) }),
+            envVars: programStackEnv(options),
+            secretsProvider: "passphrase",
+        },
+    );
+}
+
+/** The environment the engine runs a program stack with; the `pulumi` CLI by hand needs it too. */
+export function programStackEnv(options: Omit<LocalProgramStackOptions, "programDir" | "stackName">): Record<string, string> {
+    return { ...engineEnv(options), PULUMI_BACKEND_URL: `file://${path.resolve(options.stateDir)}`, ...options.env };
+}
+
 /** The engine's environment: offline, the pinned tools first, and only the plugin cache's plugins. */
-function engineEnv(options: LocalStackOptions): Record<string, string> {
+function engineEnv(options: Pick<LocalStackOptions, "pulumiHome" | "passphrase">): Record<string, string> {
     return {
         PATH: `${TOOLS_BIN}${path.delimiter}${process.env.PATH ?? ""}`,
         PULUMI_HOME: options.pulumiHome,

@@ -3,8 +3,8 @@
 #
 #   scripts/setup.sh demo    npm packages, Debian's Nix and OpenSSH, the pinned Pulumi CLI and
 #                            command provider (what `npm run demo` uses)
-#   scripts/setup.sh test    all of the above, plus sudo and shellcheck, actionlint and MinIO
-#                            (what `npm test` uses; the default)
+#   scripts/setup.sh test    all of the above, plus sudo and shellcheck, actionlint, MinIO and
+#                            the YAML language host (what `npm test` uses; the default)
 #
 # Each step does nothing when its result is already there. The Debian packages and the pinned
 # tools are independent, so they are installed at the same time.

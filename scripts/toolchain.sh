@@ -2,13 +2,14 @@
 # scripts/toolchain.sh — project-local, pinned tool binaries in .tools/bin, built from
 # the Go module proxy with `go build` / `go install` when absent.
 #
-#   scripts/toolchain.sh [all|pulumi|command|actionlint|minio|path]...   (default: all)
+#   scripts/toolchain.sh [all|pulumi|command|actionlint|minio|yaml|path]...   (default: all)
 #
 #   pulumi      pulumi CLI v3.248.0 (= npm @pulumi/pulumi 3.248.0) + pulumi-language-nodejs
 #   command     pulumi-resource-command 1.2.1 (= npm @pulumi/command 1.2.1), also
 #               registered in the Pulumi plugin cache ($PULUMI_HOME, default ~/.pulumi)
 #   actionlint  actionlint v1.7.12
 #   minio       minio server, source pseudo-version of 2026-02-12 (commit 7aac2a2c5b7c)
+#   yaml        pulumi-language-yaml v1.25.0 (the YAML language host, upstream's own module)
 #   path        print only the bin directory (for PATH="$(scripts/toolchain.sh path):$PATH")
 #
 # A tool already on PATH at the pinned version is used as is; otherwise .tools/bin/X is
@@ -56,9 +57,10 @@ MINIO_MODULE_VERSION="v0.0.0-20260212201848-7aac2a2c5b7c"
 MINIO_RELEASE_TIME="2026-02-12T20:18:48Z" # commit time of the pseudo-version above
 MINIO_COMMIT="7aac2a2c5b7c"
 MINIO_RELEASE_TAG="DEVELOPMENT.${MINIO_RELEASE_TIME//:/-}"
+YAML_VERSION="v1.25.0"
 
 # Recipe revisions: bump to force rebuilds when a build recipe (not the pin) changes.
-RECIPE=1         # pulumi CLI, actionlint, minio
+RECIPE=1         # pulumi CLI, actionlint, minio, pulumi-language-yaml
 STANDIN_RECIPE=2 # the stand-ins (2: sources moved to scripts/standin/, remote commands)
 STANDIN_DIR="$ROOT/scripts/standin"
 
@@ -71,7 +73,7 @@ die() { printf 'toolchain: ERROR: %s\n' "$*" >&2; exit 1; }
 declare -A WHERE=()
 
 usage() {
-  sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 need_go() {
@@ -91,7 +93,7 @@ on_path() {
 }
 
 # Typical first-build times on a 2-core machine (measured in a pristine root), for progress.
-declare -A ESTIMATE=([pulumi]=300 [pulumi-language-nodejs]=30 [pulumi-resource-command]=30 [actionlint]=30 [minio]=250)
+declare -A ESTIMATE=([pulumi]=300 [pulumi-language-nodejs]=30 [pulumi-resource-command]=30 [actionlint]=30 [minio]=250 [pulumi-language-yaml]=250)
 
 minsec() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
 
@@ -361,20 +363,42 @@ ensure_minio() {
 }
 
 # ---------------------------------------------------------------------------------------
+# pulumi-language-yaml: Pulumi YAML programs (upstream's module, served by the proxy). It has
+# no version flag (the engine asks it over gRPC, and the ldflag below is what it answers), so
+# a copy on PATH cannot be checked against the pin: only our own stamped build is used.
+
+ensure_yaml() {
+  local stamp="pulumi-language-yaml $YAML_VERSION recipe$RECIPE"
+  if stamp_ok pulumi-language-yaml "$stamp"; then
+    WHERE[pulumi-language-yaml]="$BIN/pulumi-language-yaml (cached)"
+  else
+    need_go
+    mkdir -p "$BUILD/yaml"
+    rm -rf "$BUILD/yaml/bin"
+    run_build pulumi-language-yaml "$YAML_VERSION" "$LOGS/pulumi-language-yaml.log" \
+      env GOBIN="$BUILD/yaml/bin" go install -trimpath \
+      -ldflags "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=${YAML_VERSION#v}" \
+      "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@$YAML_VERSION"
+    [[ -x "$BUILD/yaml/bin/pulumi-language-yaml" ]] || die "built pulumi-language-yaml is missing from $BUILD/yaml/bin"
+    install_bin "$BUILD/yaml/bin/pulumi-language-yaml" pulumi-language-yaml "$stamp"
+  fi
+}
+
+# ---------------------------------------------------------------------------------------
 
 main() {
   local targets=() t
   for t in "$@"; do
     case "$t" in
-      all) targets+=(pulumi language_host command actionlint minio) ;;
+      all) targets+=(pulumi language_host command actionlint minio yaml) ;;
       pulumi) targets+=(pulumi language_host) ;;
-      command | actionlint | minio) targets+=("$t") ;;
+      command | actionlint | minio | yaml) targets+=("$t") ;;
       path) printf '%s\n' "$BIN"; return 0 ;;
       -h | --help | help) usage; return 0 ;;
       *) usage >&2; die "unknown target '$t'" ;;
     esac
   done
-  [[ ${#targets[@]} -gt 0 ]] || targets=(pulumi language_host command actionlint minio)
+  [[ ${#targets[@]} -gt 0 ]] || targets=(pulumi language_host command actionlint minio yaml)
 
   mkdir -p "$BIN" "$LOGS"
   if command -v flock >/dev/null 2>&1; then
@@ -409,10 +433,10 @@ main() {
     register_command_plugin "$BIN/pulumi-resource-command"
   fi
 
-  local order=(pulumi pulumi-language-nodejs pulumi-resource-command actionlint minio) name
+  local order=(pulumi pulumi-language-nodejs pulumi-resource-command actionlint minio pulumi-language-yaml) name
   declare -A ver=([pulumi]="$PULUMI_VERSION" [pulumi-language-nodejs]="$PULUMI_VERSION"
     [pulumi-resource-command]="$COMMAND_VERSION" [actionlint]="$ACTIONLINT_VERSION"
-    [minio]="$MINIO_RELEASE_TAG")
+    [minio]="$MINIO_RELEASE_TAG" [pulumi-language-yaml]="$YAML_VERSION")
   for name in "${order[@]}"; do
     [[ -n "${WHERE[$name]:-}" ]] && printf '%-24s %-34s %s\n' "$name" "${ver[$name]}" "${WHERE[$name]}"
   done

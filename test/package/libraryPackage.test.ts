@@ -4,40 +4,18 @@ import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../cli/args";
 import { run } from "../support/tools";
+import { MANIFEST as manifest, packLibrary, PackResult } from "./support/packedLibrary";
 
 // `npm pack` builds the library (prepack) and packs it; the tarball is inspected, then
 // installed into a scratch directory the way npm lays it out, where a program of someone
 // else's (consumer/main.ts) compiles against its .d.ts files and runs against its JavaScript.
 
-interface PackResult {
-    readonly name: string;
-    readonly version: string;
-    readonly filename: string;
-    readonly files: readonly { readonly path: string }[];
-}
-
 let work: string;
 let packed: PackResult;
-let packageDir: string;
-const manifest = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as {
-    dependencies: Record<string, string>;
-    peerDependencies: Record<string, string>;
-};
 
 beforeAll(() => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), "nix-cache-pack-"));
-    const output = run("npm", ["pack", "--json", "--pack-destination", work, "--loglevel=error"], { cwd: PROJECT_ROOT });
-    // prepack's build output comes first; the JSON report is the last thing npm prints.
-    packed = (JSON.parse(output.slice(output.lastIndexOf("\n[") + 1)) as PackResult[])[0];
-    const modules = path.join(work, "node_modules");
-    packageDir = path.join(modules, packed.name);
-    fs.mkdirSync(packageDir, { recursive: true });
-    run("tar", ["-xzf", path.join(work, packed.filename), "-C", packageDir, "--strip-components=1"]);
-    // What npm would install beside it: its dependencies and its peer, @pulumi/pulumi.
-    for (const dependency of [...Object.keys(manifest.dependencies), ...Object.keys(manifest.peerDependencies), "@types/node"]) {
-        fs.mkdirSync(path.dirname(path.join(modules, dependency)), { recursive: true });
-        fs.symlinkSync(path.join(PROJECT_ROOT, "node_modules", dependency), path.join(modules, dependency));
-    }
+    packed = packLibrary(work).packed;
 }, 300_000);
 
 afterAll(() => {

@@ -2,7 +2,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ConfigMap, Stack } from "@pulumi/pulumi/automation";
-import { openLocalStack } from "../../../cli/localStack";
+import { execFile } from "child_process";
+import { promisify } from "util";
+import { openLocalProgramStack, openLocalStack, programStackEnv, requireTool } from "../../../cli/localStack";
 import { BuilderHost } from "../builderHost";
 import { Transcript } from "./engineRun";
 
@@ -26,6 +28,43 @@ export async function createEngineStack(stackName: string): Promise<EngineStack>
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "nix-cache-engine-"));
     const dirs = { work: path.join(root, "work"), state: path.join(root, "state"), pulumiHome: path.join(root, "pulumi-home") };
     const stack = await openLocalStack({ stackName, workDir: dirs.work, stateDir: dirs.state, pulumiHome: dirs.pulumiHome, passphrase: PASSPHRASE });
+    return engineStack(stack, stackName, root, dirs);
+}
+
+/** A stack of a program of its own, in `dirs.work`. */
+export interface ProgramStack extends EngineStack {
+    /** Runs the pinned `pulumi` CLI in the program's directory, as the engine runs (e.g. `package add`); its stdout. */
+    cli(args: readonly string[]): Promise<string>;
+}
+
+/**
+ * A fresh stack of a program of its own, run by its language host: `fill` lays the program out
+ * in `dirs.work` (its Pulumi.yaml, sources and node_modules), `env` reaches the program.
+ */
+export async function createProgramStack(
+    stackName: string,
+    fill: (programDir: string) => void,
+    env: Readonly<Record<string, string>> = {},
+): Promise<ProgramStack> {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "nix-cache-program-"));
+    const dirs = { work: path.join(root, "program"), state: path.join(root, "state"), pulumiHome: path.join(root, "pulumi-home") };
+    fs.mkdirSync(dirs.work);
+    try {
+        fill(dirs.work);
+        const options = { stateDir: dirs.state, pulumiHome: dirs.pulumiHome, passphrase: PASSPHRASE, env };
+        const stack = await openLocalProgramStack({ ...options, stackName, programDir: dirs.work });
+        const cli = async (args: readonly string[]) => {
+            const environment = { ...process.env, ...programStackEnv(options), PULUMI_STACK: stackName };
+            return (await promisify(execFile)(requireTool("pulumi"), [...args], { cwd: dirs.work, env: environment })).stdout;
+        };
+        return { ...engineStack(stack, stackName, root, dirs), cli };
+    } catch (error) {
+        fs.rmSync(root, { recursive: true, force: true });
+        throw error;
+    }
+}
+
+function engineStack(stack: Stack, stackName: string, root: string, dirs: EngineStack["dirs"]): EngineStack {
     return {
         stack,
         root,
