@@ -13,9 +13,10 @@ import { NIX_LIB_STANDIN } from "../../support/nix";
  * configuration.nix and everything it imports with real Nix (a minimal module collector,
  * not the NixOS module system) and writes /etc/nix/nix.conf as a switch would. With an
  * /etc/nixos/flake.nix it does what nixos-rebuild does with one: resolves the link to the
- * flake's directory and reads the flake's source as Nix copies it (`builtins.getFlake`, so a
- * git flake holds only files git knows); it then evaluates the configuration.nix there, not
- * the flake's outputs.
+ * flake's directory and reads the flake's source as Nix copies it (of a git flake, only the
+ * files in git's index, as `git ls-files` lists them; Nix's own git fetcher is not used, since
+ * where Nix falls back to a chroot store its git runs outside this namespace); it then
+ * evaluates the configuration.nix there, not the flake's outputs.
  */
 
 /** Files of /etc/nixos before apply, by path relative to it. */
@@ -95,9 +96,13 @@ fi
 case $1 in switch | test | boot | build) ;; *) echo "stand-in nixos-rebuild: unsupported action $1" >&2; exit 2 ;; esac
 if [ -e /etc/nixos/flake.nix ]; then
     flake=$(dirname "$(readlink -f /etc/nixos/flake.nix)")
-    if [ -d "$flake/.git" ]; then ref="git+file://$flake"; else ref="path:$flake"; fi
-    built=$(nix-instantiate --extra-experimental-features 'nix-command flakes' --eval --read-write-mode \\
-        --arg root "(builtins.getFlake \\"$ref\\").outPath" /run/current-system/evaluate.nix | tr -d '"')
+    source=$flake
+    if [ -d "$flake/.git" ]; then
+        # What Nix copies of a git flake: the files in git's index (intent-to-add ones too).
+        source=$(mktemp -d /run/flake-source.XXXXXX)
+        (cd "$flake" && git ls-files -z | xargs -0 -r cp --parents -t "$source")
+    fi
+    built=$(nix-instantiate --eval --read-write-mode --arg root "$source" /run/current-system/evaluate.nix | tr -d '"')
 else
     built=$(nix-instantiate --eval --read-write-mode --arg root /etc/nixos /run/current-system/evaluate.nix | tr -d '"')
 fi
