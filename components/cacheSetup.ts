@@ -3,12 +3,13 @@ import { CacheArgs, ExtraCacheArgs } from "./args/cacheArgs";
 import { GithubArgs } from "./args/githubArgs";
 import { HostArgs } from "./args/hostArgs";
 import { MirrorArgs } from "./args/mirrorArgs";
-import { StackSections, validatedSections } from "./args/validate";
+import { gatedHost, machineDeferred } from "./args/deferredEndpoints";
+import { resolvedHosts, StackSections, validatedSections } from "./args/validate";
 import { CacheIdentity } from "./cacheIdentity";
 import { StackModel } from "./config/model";
 import { GithubCi } from "./githubCi";
 import { MirrorCiSecrets } from "./mirrorCiSecrets";
-import { systemHostOf } from "./hosts/hostOrder";
+import { systemHostsOf } from "./hosts/hostOrder";
 import { NixHost } from "./nixHost";
 import { S3Mirror } from "./s3Mirror";
 
@@ -114,6 +115,9 @@ export class CacheSetup extends pulumi.ComponentResource {
         };
         // Checked before registering anything, so bad arguments or a missing secret leave no half-made setup.
         const model = validatedSections("CacheSetup", name, sections);
+        // Connection fields that are Outputs are checked once they resolve, all hosts together
+        // (two entries on one machine); each host's deferred fields wait for that check.
+        const hostsChecked = resolvedHosts("CacheSetup", name, sections);
         const missing = missingSecrets(model, args);
         if (missing.length > 0) {
             throw new Error(`CacheSetup ${name}: the arguments need secrets that were not given: ${missing.join(", ")}`);
@@ -141,8 +145,9 @@ export class CacheSetup extends pulumi.ComponentResource {
         const made = new Map<string, NixHost>();
         const indexed = model.hosts.map((host, index) => ({ host, index }));
         const ordered = [...indexed.filter(({ host }) => host.kind !== "user"), ...indexed.filter(({ host }) => host.kind === "user")];
+        const deferredMachines = new Set(model.hosts.filter((_, index) => machineDeferred(args.hosts![index])).map((host) => host.name));
         for (const { host, index } of ordered) {
-            const system = systemHostOf(host, model.hosts);
+            const systems = systemHostsOf(host, model.hosts, (h) => deferredMachines.has(h.name));
             made.set(
                 host.name,
                 new NixHost(
@@ -150,12 +155,12 @@ export class CacheSetup extends pulumi.ComponentResource {
                     {
                         ...common,
                         extraCaches: args.extraCaches,
-                        host: args.hosts![index],
+                        host: hostsChecked === undefined ? args.hosts![index] : gatedHost(args.hosts![index], hostsChecked),
                         addedCaches,
                         privateKey: host.auth.kind === "privateKey" ? args.sshPrivateKeys?.[host.auth.configKey] : undefined,
                         netrcToken: model.cache.private ? args.cachixAuthToken : undefined,
                     },
-                    { parent: this, dependsOn: system === undefined ? [] : [made.get(system.name)!] },
+                    { parent: this, dependsOn: systems.map((system) => made.get(system.name)!) },
                 ),
             );
         }

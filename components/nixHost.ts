@@ -2,10 +2,10 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { CacheArgs, ExtraCacheArgs, TrustedCacheArgs } from "./args/cacheArgs";
 import { HostArgs } from "./args/hostArgs";
-import { validatedSections } from "./args/validate";
+import { resolvedHosts, StackSections, validatedSections } from "./args/validate";
 import { hostCommands, HostCommands } from "./hosts/hostCommands";
 import { agentSocketProblem } from "./hosts/agentSocket";
-import { commandTimeouts, hostConnection } from "./hosts/connection";
+import { commandTimeouts, hostConnection, replacementTriggers } from "./hosts/connection";
 import { hostScripts } from "./hosts/hostScripts";
 import { hostOwner, hostPayload } from "./hosts/payload";
 import { parseVerifyReport, VerifyCheck, VerifyReport } from "./hosts/verifyReport";
@@ -78,13 +78,13 @@ export class NixHost extends pulumi.ComponentResource {
 
     constructor(name: string, args: NixHostArgs, opts?: pulumi.ComponentResourceOptions) {
         // Checked before registering anything, so a misuse leaves no half-made component.
-        const model = validatedSections(
-            "NixHost",
-            name,
-            { cache: args.cache, useCacheNixosOrg: args.useCacheNixosOrg, extraCaches: args.extraCaches, hosts: [args.host] },
-            (path) => path.replace(/^hosts\[0\]/, "host"),
-        );
+        const sections: StackSections = { cache: args.cache, useCacheNixosOrg: args.useCacheNixosOrg, extraCaches: args.extraCaches, hosts: [args.host] };
+        const at = (path: string) => path.replace(/^hosts\[0\]/, "host");
+        const model = validatedSections("NixHost", name, sections, at);
+        // The host as planned; connection fields that are Outputs are stand-ins in it, and come
+        // from `resolved` once they resolve and pass the same checks.
         const host = model.hosts[0];
+        const resolved = resolvedHosts("NixHost", name, sections, at)?.apply((hosts) => hosts[0]);
         const isPrivate = model.cache.private;
         if (isPrivate && args.netrcToken === undefined) {
             throw new Error(`NixHost ${name}: cache "${model.cache.name}" is private; netrcToken is required for host ${host.name}'s netrc`);
@@ -93,7 +93,9 @@ export class NixHost extends pulumi.ComponentResource {
         if (agentProblem !== undefined) {
             throw new Error(`NixHost ${name}: ${agentProblem}`);
         }
-        const connection = hostConnection(host, args.privateKey);
+        // Built from the planned host too, so a missing key fails here, before anything is registered.
+        const planned = hostConnection(host, args.privateKey);
+        const connection = resolved === undefined ? planned : resolved.apply((h) => hostConnection(h, args.privateKey));
         super("nix-cache:index:NixHost", name, {}, opts);
         this.hostName = host.name;
         if (host.insecureSkipHostKeyVerification) {
@@ -104,12 +106,10 @@ export class NixHost extends pulumi.ComponentResource {
         const commands: pulumi.Output<HostCommands> = pulumi
             .output(args.addedCaches ?? [])
             .apply((added) => hostCommands(hostScripts(hostPayload(model, host, added, owner)), host.kind));
-        // A new address, port, kind or config dir may be other files, so the commands are
-        // replaced rather than updated. Delete first: old and new may be the same files on the
-        // same machine, and undoing after applying would leave the host unconfigured.
-        // A `user` host's files are its login user's: another user is other files, and the old
-        // user's must be undone with the old user's login.
-        const triggers = [host.ssh.address, host.ssh.port, host.kind, host.nixConfDir, ...(host.kind === "user" ? [host.ssh.user] : [])];
+        // The commands are replaced, not updated, when a trigger changes (other files, or another
+        // login's). Delete first: old and new may be the same files on the same machine, and
+        // undoing after applying would leave the host unconfigured.
+        const triggers = resolved === undefined ? replacementTriggers(host) : resolved.apply(replacementTriggers);
         const common = { connection, triggers, addPreviousOutputInEnv: false };
         // A host that accepts the connection and never speaks SSH would otherwise hold `up` forever.
         const customTimeouts = commandTimeouts(host);

@@ -1,34 +1,41 @@
+import * as pulumi from "@pulumi/pulumi";
 import { NixHostKind, NixosRebuild } from "./enums";
 
-/** An SSH endpoint: a bastion a host is reached through. */
+/**
+ * An SSH endpoint: a bastion a host is reached through. Its fields may be Outputs (a machine made
+ * by the same program), checked where they resolve.
+ */
 export interface SshEndpointArgs {
     /** Hostname or IP address. */
-    address: string;
+    address: pulumi.Input<string>;
     /** TCP port (22 unless set). */
-    port?: number;
+    port?: pulumi.Input<number>;
     /** Login user (`root` unless set). */
-    user?: string;
+    user?: pulumi.Input<string>;
     /** Pinned host public key, `ssh-ed25519 AAAA...`; required unless the host sets insecureSkipHostKeyVerification. */
-    hostKey?: string;
+    hostKey?: pulumi.Input<string>;
 }
 
 /**
- * A builder host, as an entry of `nix-cache:hosts` writes it (see docs/hosts.md). Plain values:
- * the name, kind and address decide the remote commands and their resource names.
+ * A builder host, as an entry of `nix-cache:hosts` writes it (see docs/hosts.md). The connection
+ * fields (`address`, `port`, `user`, `hostKey`, and the proxy's) may be Outputs, such as a VM's
+ * address made by the same program: they only feed the SSH connection, and are checked, with the
+ * stack file's rules, where they resolve. The rest are plain values: the name, kind and
+ * credentials decide the remote commands and their resource names.
  */
 export interface HostArgs {
     /** Unique name, used in resource names and render paths. */
     name: string;
     /** `nixos`, `nix` (multi-user daemon) or `user` (the login user's own nix.conf). */
     kind: NixHostKind;
-    /** Hostname or IP address. */
-    address: string;
-    /** SSH port (22 unless set). */
-    port?: number;
-    /** Login user (`root` unless set). */
-    user?: string;
-    /** Pinned host public key, `ssh-ed25519 AAAA...`; required unless insecureSkipHostKeyVerification is set. */
-    hostKey?: string;
+    /** Hostname or IP address; may be an Output. */
+    address: pulumi.Input<string>;
+    /** SSH port (22 unless set); may be an Output. */
+    port?: pulumi.Input<number>;
+    /** Login user (`root` unless set); may be an Output. */
+    user?: pulumi.Input<string>;
+    /** Pinned host public key, `ssh-ed25519 AAAA...`; required unless insecureSkipHostKeyVerification is set; may be an Output. */
+    hostKey?: pulumi.Input<string>;
     /** Explicit, loudly named opt-out of host-key pinning. */
     insecureSkipHostKeyVerification?: boolean;
     /** The name the SSH private key is given under (`sshPrivateKey` unless set); ignored with the SSH agent. */

@@ -2,14 +2,15 @@
  * The components check their arguments with the stack file's own schema (`stackSchema`): the
  * same rules, the same messages, one copy. Arguments that decide which resources exist or what
  * they contain are needed before anything is registered, so they must be known plain values; an
- * `Output` or a promise there is refused by name. Secret values (tokens, keys) and the
- * deploy-time caches are the only `Input`s, checked where they resolve.
+ * `Output` or a promise there is refused by name. Secret values (tokens, keys), the deploy-time
+ * caches and hosts' connection fields are the `Input`s, checked where they resolve.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { StackModel } from "../config/model";
+import { HostSpec, StackModel } from "../config/model";
 import { describeKey } from "../config/redact";
 import { stackSchema } from "../config/stackSchema";
 import { CacheArgs, ExtraCacheArgs } from "./cacheArgs";
+import { anyDeferred, withStandIns } from "./deferredEndpoints";
 import { GithubArgs } from "./githubArgs";
 import { HostArgs } from "./hostArgs";
 import { MirrorArgs } from "./mirrorArgs";
@@ -27,19 +28,45 @@ export interface StackSections {
 // Secret slots are not part of the arguments: which secrets are given is each component's check.
 const schema = stackSchema({ secretsRequired: false });
 
+/** Renames an argument path in messages (`hosts[0]` → `host`). */
+export type PathNamer = (path: string) => string;
+
 /**
  * The validated model of `sections`, or an error naming the component, every wrong argument
- * and what was expected. `at` renames a section in messages (`hosts[0]` → `host`).
+ * and what was expected. Hosts' connection fields that are Outputs are checked by
+ * {@link resolvedHosts}; here they are valid stand-ins.
  */
-export function validatedSections(component: string, name: string, sections: StackSections, at: (path: string) => string = (p) => p): StackModel {
-    const outputs = nonPlainPaths(sections);
+export function validatedSections(component: string, name: string, sections: StackSections, at: PathNamer = (p) => p): StackModel {
+    const planned = sections.hosts === undefined ? sections : { ...sections, hosts: withStandIns(sections.hosts) };
+    const outputs = nonPlainPaths(planned);
     if (outputs.length > 0) {
         throw new Error(`${component} ${name}: ${outputs.map(at).join(", ")} must be known plain values, not Outputs or promises: ` +
             "they decide which resources are created and what they contain, before any is registered");
     }
+    return parsedSections(component, name, planned, at, false);
+}
+
+/**
+ * The hosts of `sections` with their connection fields resolved and checked like the stack
+ * file's, all hosts together (two entries on one machine included); undefined when no field is
+ * an Output, since {@link validatedSections} checked them all then. A failed check fails the
+ * Output, so nothing that waits on it (the host's connection) is sent. When a resolved value is
+ * secret, messages name the arguments without their values.
+ */
+export function resolvedHosts(component: string, name: string, sections: StackSections, at: PathNamer = (p) => p): pulumi.Output<readonly HostSpec[]> | undefined {
+    if (!anyDeferred(sections.hosts)) {
+        return undefined;
+    }
+    const hosts = pulumi.output(sections.hosts!) as pulumi.Output<HostArgs[]>;
+    return pulumi
+        .all([hosts, pulumi.output(pulumi.isSecret(hosts))])
+        .apply(([resolved, secret]) => parsedSections(component, name, { ...sections, hosts: resolved }, at, secret).hosts);
+}
+
+function parsedSections(component: string, name: string, sections: StackSections, at: PathNamer, hideValues: boolean): StackModel {
     const result = schema.safeParse(stackDocument(sections));
     if (!result.success) {
-        const problems = result.error.issues.map((issue) => `  - ${at(argsPath(issue.path))}: ${issue.message}`);
+        const problems = result.error.issues.map((issue) => `  - ${at(argsPath(issue.path))}${hideValues ? " is invalid (it resolved to a secret, so what it is and the rule it breaks are not shown)" : `: ${issue.message}`}`);
         const noun = problems.length === 1 ? "problem" : "problems";
         throw new Error([`${component} ${name}: invalid arguments (${problems.length} ${noun}):`, ...problems].join("\n"));
     }

@@ -35,6 +35,14 @@ export function hostConnection(host: HostSpec, privateKey?: pulumi.Input<string>
 }
 
 /**
+ * What replaces a host's commands when it changes: a new address, port, kind or config dir may
+ * be other files, and a `user` host's files are its login user's.
+ */
+export function replacementTriggers(host: HostSpec): (string | number)[] {
+    return [host.ssh.address, host.ssh.port, host.kind, host.nixConfDir, ...(host.kind === "user" ? [host.ssh.user] : [])];
+}
+
+/**
  * The bound of each of the host's remote commands, connecting included: the engine gives the
  * provider this long, then fails the command by name.
  */

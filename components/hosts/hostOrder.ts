@@ -1,13 +1,19 @@
 import { HostSpec } from "../config/model";
 
 /**
- * The `nix` or `nixos` entry of the machine a `user` entry logs in to (same address and port),
- * if the stack has one: it manages the daemon's `trusted-users`, which the user's apply checks,
- * so the user's commands run after it. Undefined for other kinds.
+ * The `nix` or `nixos` entries a `user` entry's commands run after: the one of the machine it
+ * logs in to (same address and port), which manages the daemon's `trusted-users` the user's
+ * apply checks. Where a machine is known only once an Output resolves (`machineDeferred`), any
+ * system entry may be that machine, so the unknown ones are waited for too, or all of them for a
+ * deferred `user` entry. Empty for other kinds.
  */
-export function systemHostOf(host: HostSpec, hosts: readonly HostSpec[]): HostSpec | undefined {
+export function systemHostsOf(host: HostSpec, hosts: readonly HostSpec[], machineDeferred: (host: HostSpec) => boolean = () => false): HostSpec[] {
     if (host.kind !== "user") {
-        return undefined;
+        return [];
     }
-    return hosts.find((other) => other.kind !== "user" && other.ssh.address === host.ssh.address && other.ssh.port === host.ssh.port);
+    const systems = hosts.filter((other) => other.kind !== "user");
+    if (machineDeferred(host)) {
+        return systems;
+    }
+    return systems.filter((other) => machineDeferred(other) || (other.ssh.address === host.ssh.address && other.ssh.port === host.ssh.port));
 }

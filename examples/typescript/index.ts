@@ -1,6 +1,7 @@
 // One builder host that substitutes from one binary cache, declared in code with the nix-cache
 // library: no stack configuration. Where the host and the cache are comes from the environment.
 import * as fs from "fs";
+import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { CacheSetup } from "nix-cache";
 
@@ -12,6 +13,11 @@ function required(name: string): string {
     return value;
 }
 
+// The builder's address as another resource of the program reports it: here a local command
+// prints it; in a real program, the machine's own output, such as an aws.ec2.Instance's publicIp.
+// The host's connection fields may be Outputs like this one; they are checked once they resolve.
+const builder = new command.local.Command("builder-address", { create: 'printf %s "$BUILDER_ADDRESS"' });
+
 const setup = new CacheSetup("example", {
     cache: { name: "example", url: required("CACHE_URL"), publicKeys: [required("CACHE_PUBLIC_KEY")] },
     useCacheNixosOrg: false,
@@ -19,7 +25,7 @@ const setup = new CacheSetup("example", {
         {
             name: "builder",
             kind: "nix",
-            address: required("BUILDER_ADDRESS"),
+            address: builder.stdout,
             port: Number(required("BUILDER_PORT")),
             hostKey: required("BUILDER_HOST_KEY"),
         },

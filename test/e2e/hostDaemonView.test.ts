@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadStackModel } from "../../components/config/load";
 import { HostSpec, StackModel } from "../../components/config/model";
 import { hostCommands, HostCommands } from "../../components/hosts/hostCommands";
-import { systemHostOf } from "../../components/hosts/hostOrder";
+import { systemHostsOf } from "../../components/hosts/hostOrder";
 import { hostScripts } from "../../components/hosts/hostScripts";
 import { hostOwner, hostPayload } from "../../components/hosts/payload";
 import { parseVerifyReport } from "../../components/hosts/verifyReport";
@@ -159,7 +159,7 @@ describe.skipIf(skip)("apply and verify ask the running nix-daemon (real sshd + 
         const m = both(true);
         const userHost = m.hosts.find((h) => h.kind === "user")!;
         // Validation accepts both entries on one address and port, and the component orders them.
-        expect(systemHostOf(userHost, m.hosts)?.name).toBe("machine");
+        expect(systemHostsOf(userHost, m.hosts).map((h) => h.name)).toEqual(["machine"]);
         const userCommands = commands(m, userHost);
         const userDir = path.join("/home", CI, ".config", "nix");
 

@@ -3,7 +3,9 @@ import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../cli/args";
 import { COMMAND_PLUGIN_VERSION } from "../../cli/localStack";
+import { recordDestroy, recordUp } from "../../scripts/localhost/engine/engineRun";
 import { createProgramStack, EngineStack } from "../../scripts/localhost/engine/engineStack";
+import { hostFiles } from "../engine/support/hostChecks";
 import { requireEngine } from "../engine/support/requirements";
 import { closeConsumerWorld, ConsumerWorld, expectDestroyRestores, expectKeyNowhereInPlaintext, expectSecondUpOnlyRechecks, expectUpConfigures, SETUP_RESOURCES, startConsumerWorld } from "./support/consumerHost";
 import { packLibrary, PackResult } from "./support/packedLibrary";
@@ -15,18 +17,20 @@ import { packLibrary, PackResult } from "./support/packedLibrary";
 
 const requirements = requireEngine();
 const EXAMPLE = path.join(PROJECT_ROOT, "examples", "typescript");
-const RESOURCES = ["nix-cache-example-dev", ...SETUP_RESOURCES];
+// The program's own resource beside the setup: the command that reports the builder's address.
+const RESOURCES = ["nix-cache-example-dev", "builder-address", ...SETUP_RESOURCES];
 
 let world: ConsumerWorld;
 let engine: EngineStack;
 let packed: PackResult;
+let env: Record<string, string>;
 
 beforeAll(async () => {
     if (requirements.skip) {
         return;
     }
     world = await startConsumerWorld();
-    const env = {
+    env = {
         CACHE_URL: world.cache.url,
         CACHE_PUBLIC_KEY: world.cache.publicKey,
         BUILDER_ADDRESS: "127.0.0.1",
@@ -77,6 +81,26 @@ describe.skipIf(requirements.skip)("examples/typescript: a TypeScript program us
 
     it("destroy gives the host its files back byte for byte, and it no longer substitutes", async () => {
         await expectDestroyRestores(engine, world, RESOURCES);
+    }, 300_000);
+
+    it("an address that resolves to no address fails up by name, and nothing is sent to the host", async () => {
+        // The same program and installed package, in a stack of its own, told a wrong address.
+        const copy = (dir: string) => fs.cpSync(engine.dirs.work, dir, { recursive: true, filter: (source) => !/Pulumi\.[^/]+\.yaml$/.test(path.basename(source)) || source.endsWith("Pulumi.yaml") });
+        const wrong = await createProgramStack("wrong", copy, { ...env, BUILDER_ADDRESS: "999.1.1.1" });
+        try {
+            const logins = world.host.logins();
+            const run = await recordUp(wrong.stack, wrong.transcript);
+            // The engine indents the program's message; the words are the component's.
+            expect(run.error?.message).toMatch(/CacheSetup example: invalid arguments \(1 problem\):\s+- hosts\[0\]\.address: "999\.1\.1\.1" is not valid; expected an IPv4 address/);
+            // The machine's own resource was made; of the setup, nothing that connects.
+            expect(Object.keys(run.changed)).toContain("builder-address");
+            expect(Object.keys(run.changed).filter((name) => name.startsWith("example-host-builder-"))).toEqual([]);
+            expect(world.host.logins() - logins).toBe(0);
+            expect(hostFiles(world.host)).toEqual(world.original);
+            expect((await recordDestroy(wrong.stack, wrong.transcript)).error).toBeUndefined();
+        } finally {
+            await wrong.remove();
+        }
     }, 300_000);
 
     it("the SSH private key is in plaintext nowhere: state, the program's files, engine output and events (debug ones aside)", () => {

@@ -63,9 +63,9 @@ describe("wrong arguments", () => {
     });
 
     it("an Output where a plain value decides the resources is refused by name", () => {
-        const host = { ...HOST, address: pulumi.output("192.0.2.10") as unknown as string };
+        const host = { ...HOST, nixConfDir: pulumi.output("/etc/nix") as unknown as string };
         expect(() => validatedSections("CacheSetup", "late", { cache: MINIMAL.cache, hosts: [host] })).toThrow(
-            /^CacheSetup late: hosts\[0\]\.address must be known plain values, not Outputs or promises/,
+            /^CacheSetup late: hosts\[0\]\.nixConfDir must be known plain values, not Outputs or promises/,
         );
     });
 

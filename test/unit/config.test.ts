@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { systemHostOf } from "../../components/hosts/hostOrder";
+import { systemHostsOf } from "../../components/hosts/hostOrder";
 import { loadStackModel } from "../../components/config/load";
 import { ConfigValidationError } from "../../components/config/problems";
 import { ATPROTO_KEY, HOST_KEY, MINIMAL, rawConfig } from "../support/config";
@@ -280,8 +280,15 @@ describe("hosts section", () => {
         const user = (name: string, login: string) => host({ name, kind: "user", user: login });
         const model = loadStackModel(rawConfig({ ...MINIMAL, hosts: [host(), user("dev", "dev"), user("ops", "ops")] }, withSsh), { mode: "apply" });
         expect(model.hosts.map((h) => h.name)).toEqual(["builder", "dev", "ops"]);
-        expect(systemHostOf(model.hosts[1], model.hosts)?.name).toBe("builder");
-        expect(systemHostOf(model.hosts[0], model.hosts)).toBeUndefined();
+        expect(systemHostsOf(model.hosts[1], model.hosts).map((h) => h.name)).toEqual(["builder"]);
+        expect(systemHostsOf(model.hosts[0], model.hosts)).toEqual([]);
+        // A machine known only once an Output resolves may be any system entry's.
+        const elsewhere = loadStackModel(rawConfig({ ...MINIMAL, hosts: [host(), host({ name: "vm", address: "203.0.113.20" }), user("dev", "dev")] }, withSsh), { mode: "apply" });
+        const [builder, vm, dev] = elsewhere.hosts;
+        expect(systemHostsOf(dev, elsewhere.hosts).map((h) => h.name)).toEqual(["builder"]);
+        expect(systemHostsOf(dev, elsewhere.hosts, (h) => h === vm).map((h) => h.name)).toEqual(["builder", "vm"]);
+        expect(systemHostsOf(dev, elsewhere.hosts, (h) => h === dev).map((h) => h.name)).toEqual(["builder", "vm"]);
+        expect(systemHostsOf(builder, elsewhere.hosts, () => true)).toEqual([]);
         expect(problemsOf({ ...MINIMAL, hosts: [host(), user("dev", "dev"), user("dev2", "dev")] }, withSsh)).toEqual([
             'nix-cache:hosts: duplicate host address:port "203.0.113.10:22 (kind user, login dev)"; each must appear once',
         ]);
