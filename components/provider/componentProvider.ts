@@ -66,6 +66,7 @@ export interface SchemaSource {
 export class NixCacheProvider implements Provider {
     readonly version: string;
     private schemaText?: Promise<string>;
+    private parsed?: Promise<ComponentSchema>;
 
     constructor(private readonly source: SchemaSource) {
         this.version = source.version;
@@ -78,7 +79,8 @@ export class NixCacheProvider implements Provider {
 
     async construct(name: string, type: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions): Promise<ConstructResult> {
         const component = COMPONENTS[componentNameOf(type)];
-        const outputs = outputNamesOf(JSON.parse(await this.getSchema()) as ComponentSchema, type);
+        this.parsed ??= this.getSchema().then((text) => JSON.parse(text) as ComponentSchema);
+        const outputs = outputNamesOf(await this.parsed, type);
         // The engine hands over plain inputs (values and Outputs); each component validates its own.
         const instance = new component(name, inputs as never, options);
         const state = Object.fromEntries(outputs.map((key) => [key, (instance as unknown as Record<string, unknown>)[key]]));

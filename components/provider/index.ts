@@ -9,6 +9,10 @@ import * as path from "path";
 import { main } from "@pulumi/pulumi/provider";
 import { ComponentSchema, NixCacheProvider, SCHEMA_FILE } from "./componentProvider";
 
-const text = fs.readFileSync(path.join(__dirname, SCHEMA_FILE), "utf8");
+const schemaFile = path.join(__dirname, SCHEMA_FILE);
+if (!fs.existsSync(schemaFile)) {
+    throw new Error(`${schemaFile} is missing: this directory is the built plugin, which \`npm run build:lib\` completes (provider/build.ts)`);
+}
+const text = fs.readFileSync(schemaFile, "utf8");
 const { version } = JSON.parse(text) as ComponentSchema;
 void main(new NixCacheProvider({ version, schema: () => Promise.resolve(text) }), process.argv.slice(2));
