@@ -9,7 +9,8 @@
 #               registered in the Pulumi plugin cache ($PULUMI_HOME, default ~/.pulumi)
 #   actionlint  actionlint v1.7.12
 #   minio       minio server, source pseudo-version of 2026-02-12 (commit 7aac2a2c5b7c)
-#   yaml        pulumi-language-yaml v1.25.0 (the YAML language host, upstream's own module)
+#   yaml        pulumi-language-yaml v1.25.0 (upstream's YAML language host, with Link added:
+#               scripts/yamlhost/, see below)
 #   path        print only the bin directory (for PATH="$(scripts/toolchain.sh path):$PATH")
 #
 # A tool already on PATH at the pinned version is used as is; otherwise .tools/bin/X is
@@ -33,9 +34,15 @@
 #     command:remote:Command (over SSH), reporting version 1.2.1; CopyToRemote/CopyFile
 #     return a clear error. Behaviour and known differences: the comments at the top of
 #     scripts/standin/pulumi-resource-command/{local,remote,ssh}.go.
-# A stand-in is rebuilt when any file of its directory changes (the stamp holds a hash).
-# To change a stand-in's dependencies: edit its go.mod, run `GOFLAGS=-mod=mod go mod tidy`
-# in its directory, and commit go.mod and go.sum.
+# The YAML language host is upstream's (github.com/pulumi/pulumi-yaml v1.25.0, the newest
+# version the proxy serves), started by a small main of ours in scripts/yamlhost/ that adds
+# the one RPC v1.25.0 lacks: Link, which `pulumi package add` of CLI v3.248.0 calls last,
+# before it records the package in Pulumi.yaml ("method Link not implemented" otherwise).
+# YAML links no SDK, so it returns an empty response, as upstream's later releases do; all
+# else (flags, health check, every other RPC) is upstream v1.25.0's.
+# A stand-in (and scripts/yamlhost/) is rebuilt when any file of its directory changes (the
+# stamp holds a hash). To change their dependencies: edit go.mod, run
+# `GOFLAGS=-mod=mod go mod tidy` in the directory, and commit go.mod and go.sum.
 #
 # Offline use of the CLI (local state, no downloads):
 #   export PATH="$REPO/.tools/bin:$PATH" PULUMI_SKIP_UPDATE_CHECK=true \
@@ -60,9 +67,11 @@ MINIO_RELEASE_TAG="DEVELOPMENT.${MINIO_RELEASE_TIME//:/-}"
 YAML_VERSION="v1.25.0"
 
 # Recipe revisions: bump to force rebuilds when a build recipe (not the pin) changes.
-RECIPE=1         # pulumi CLI, actionlint, minio, pulumi-language-yaml
+RECIPE=1         # pulumi CLI, actionlint, minio
 STANDIN_RECIPE=2 # the stand-ins (2: sources moved to scripts/standin/, remote commands)
+YAML_RECIPE=2    # pulumi-language-yaml (2: scripts/yamlhost/, upstream's host with Link)
 STANDIN_DIR="$ROOT/scripts/standin"
+YAMLHOST_DIR="$ROOT/scripts/yamlhost"
 
 export GOFLAGS="-mod=mod -buildvcs=false"
 export PULUMI_SKIP_UPDATE_CHECK=true
@@ -190,21 +199,29 @@ GOMOD
 }
 
 # standin_hash NAME: hash of the stand-in's sources (file names and contents).
-standin_hash() {
-  local dir="$STANDIN_DIR/$1"
-  [[ -f "$dir/go.mod" && -f "$dir/go.sum" ]] || die "stand-in sources missing: $dir/go.mod and go.sum are needed"
+standin_hash() { module_hash "$STANDIN_DIR/$1"; }
+
+# module_hash DIR: hash of a Go module directory of ours (file names and contents).
+module_hash() {
+  local dir="$1"
+  [[ -f "$dir/go.mod" && -f "$dir/go.sum" ]] || die "sources missing: $dir/go.mod and go.sum are needed"
   (cd "$dir" && find . -type f \( -name '*.go' -o -name go.mod -o -name go.sum \) | LC_ALL=C sort |
     xargs sha256sum) | sha256sum | cut -c1-16
 }
 
 # build_standin NAME VERSION: build scripts/standin/NAME into $BIN/.NAME.tmp, reporting VERSION.
-# -mod=readonly: go.mod/go.sum are used as committed (a missing go.sum line fails the build).
 build_standin() {
-  local name="$1" version="$2"
+  build_module "$1" "$2 (stand-in)" "$STANDIN_DIR/$1" "-X main.version=$2"
+}
+
+# build_module NAME LABEL DIR LDFLAGS: build the Go module of ours in DIR into $BIN/.NAME.tmp.
+# -mod=readonly: go.mod/go.sum are used as committed (a missing go.sum line fails the build).
+build_module() {
+  local name="$1" label="$2" dir="$3" ldflags="$4"
   need_go
-  run_build "$name" "$version (stand-in)" "$LOGS/$name.log" \
-    in_dir "$STANDIN_DIR/$name" env GOFLAGS="-mod=readonly -buildvcs=false" \
-    go build -trimpath -o "$BIN/.$name.tmp" -ldflags "-s -w -X main.version=$version" .
+  run_build "$name" "$label" "$LOGS/$name.log" \
+    in_dir "$dir" env GOFLAGS="-mod=readonly -buildvcs=false" \
+    go build -trimpath -o "$BIN/.$name.tmp" -ldflags "-s -w $ldflags" .
 }
 
 in_dir() { # DIR CMD...: run CMD in DIR
@@ -363,24 +380,22 @@ ensure_minio() {
 }
 
 # ---------------------------------------------------------------------------------------
-# pulumi-language-yaml: Pulumi YAML programs (upstream's module, served by the proxy). It has
-# no version flag (the engine asks it over gRPC, and the ldflag below is what it answers), so
-# a copy on PATH cannot be checked against the pin: only our own stamped build is used.
+# pulumi-language-yaml: Pulumi YAML programs; upstream's host from the proxy, served by
+# scripts/yamlhost/ with Link added (see the header). It has no version flag (the engine asks
+# it over gRPC, and the ldflag below is what it answers), so a copy on PATH cannot be checked
+# against the pin, nor for Link: only our own stamped build is used.
 
 ensure_yaml() {
-  local stamp="pulumi-language-yaml $YAML_VERSION recipe$RECIPE"
+  local stamp
+  grep -qE "^[[:space:]]*(require[[:space:]]+)?github\.com/pulumi/pulumi-yaml $YAML_VERSION\$" "$YAMLHOST_DIR/go.mod" ||
+    die "$YAMLHOST_DIR/go.mod does not require github.com/pulumi/pulumi-yaml $YAML_VERSION (the pin)"
+  stamp="pulumi-language-yaml $YAML_VERSION yamlhost-$(module_hash "$YAMLHOST_DIR") recipe$YAML_RECIPE"
   if stamp_ok pulumi-language-yaml "$stamp"; then
     WHERE[pulumi-language-yaml]="$BIN/pulumi-language-yaml (cached)"
   else
-    need_go
-    mkdir -p "$BUILD/yaml"
-    rm -rf "$BUILD/yaml/bin"
-    run_build pulumi-language-yaml "$YAML_VERSION" "$LOGS/pulumi-language-yaml.log" \
-      env GOBIN="$BUILD/yaml/bin" go install -trimpath \
-      -ldflags "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=${YAML_VERSION#v}" \
-      "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@$YAML_VERSION"
-    [[ -x "$BUILD/yaml/bin/pulumi-language-yaml" ]] || die "built pulumi-language-yaml is missing from $BUILD/yaml/bin"
-    install_bin "$BUILD/yaml/bin/pulumi-language-yaml" pulumi-language-yaml "$stamp"
+    build_module pulumi-language-yaml "$YAML_VERSION (with Link)" "$YAMLHOST_DIR" \
+      "-X github.com/pulumi/pulumi-yaml/pkg/version.Version=${YAML_VERSION#v}"
+    install_bin "$BIN/.pulumi-language-yaml.tmp" pulumi-language-yaml "$stamp"
   fi
 }
 

@@ -10,12 +10,15 @@ import { MANIFEST as manifest, packLibrary, PackResult } from "./support/packedL
 // installed into a scratch directory the way npm lays it out, where a program of someone
 // else's (consumer/main.ts) compiles against its .d.ts files and runs against its JavaScript.
 
+const COMPONENTS = ["CacheSetup", "CacheIdentity", "NixHost", "GithubCi", "S3Mirror", "MirrorCiSecrets"];
+
 let work: string;
 let packed: PackResult;
+let packageDir: string;
 
 beforeAll(() => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), "nix-cache-pack-"));
-    packed = packLibrary(work).packed;
+    ({ packed, packageDir } = packLibrary(work));
 }, 300_000);
 
 afterAll(() => {
@@ -42,6 +45,23 @@ describe("the packed library (npm pack)", () => {
         const outside = files.filter((file) => !/^(dist\/|package\.json$|README\.md$|CHANGELOG\.md$)/.test(file));
         expect(outside).toEqual([]);
         expect(files.filter((file) => /(^|\/)(test|bench|cli|scripts|stacks)\//.test(file) || /\.ts$/.test(file.replace(/\.d\.ts$/, "")))).toEqual([]);
+    });
+
+    it("ships the component provider as a plugin directory: PulumiPlugin.yaml, a package.json whose main is compiled JavaScript, and the schema of all six components", () => {
+        const files = packed.files.map((file) => file.path);
+        expect(files).toEqual(expect.arrayContaining(["dist/provider/PulumiPlugin.yaml", "dist/provider/package.json", "dist/provider/schema.json"]));
+        const provider = path.join(packageDir, "dist", "provider");
+        expect(fs.readFileSync(path.join(provider, "PulumiPlugin.yaml"), "utf8")).toMatch(/^runtime: nodejs$/m);
+        const plugin = JSON.parse(fs.readFileSync(path.join(provider, "package.json"), "utf8")) as { main?: string; dependencies?: object; peerDependencies?: object; devDependencies?: object };
+        expect(plugin.main).toMatch(/\.js$/);
+        expect(files).toContain(path.posix.join("dist/provider", plugin.main ?? ""));
+        // Nothing for the language host to install there: @pulumi/pulumi and the components'
+        // dependencies resolve from the program's node_modules, and no TypeScript means no ts-node work.
+        expect([plugin.dependencies, plugin.peerDependencies, plugin.devDependencies]).toEqual([undefined, undefined, undefined]);
+        const schema = JSON.parse(fs.readFileSync(path.join(provider, "schema.json"), "utf8")) as { name: string; version: string; resources: Record<string, unknown> };
+        expect(schema.name).toBe("nix-cache");
+        expect(schema.version).toBe(manifest.version);
+        expect(Object.keys(schema.resources).sort()).toEqual(COMPONENTS.map((name) => `nix-cache:index:${name}`).sort());
     });
 
     it("a TypeScript program compiles against its types and builds a CacheSetup from code; importing it runs nothing", () => {

@@ -5,10 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../cli/args";
 import { TOOLS_BIN } from "../../cli/localStack";
 import { requireTools, run } from "../support/tools";
+import { packLibrary } from "./support/packedLibrary";
 
-// The package as other languages see it: the pinned CLI asks the provider (provider/, run as a
-// plugin by the Node language host) for its schema, and the Python and Go SDKs generated from it
-// compile. The generators are the CLI's own (scripts/sdkgen).
+// The package as other languages see it: the pinned CLI asks the provider (the checkout's
+// provider/, run as a plugin by the Node language host, analyzing the components' TypeScript)
+// for its schema, and the Python and Go SDKs generated from it compile. The generators are the
+// CLI's own (scripts/sdkgen). The packed package's plugin (dist/provider/) serves the schema
+// generated at build time, which must be the same.
 
 const tools = requireTools(["pulumi", "pulumi-language-nodejs", "go", "python3"], "run scripts/toolchain.sh pulumi (needs Go) and install python3");
 const COMPONENTS = ["CacheSetup", "CacheIdentity", "NixHost", "GithubCi", "S3Mirror", "MirrorCiSecrets"];
@@ -27,6 +30,7 @@ let work: string;
 let schemaFile: string;
 let schema: PackageSchema;
 let sdkgen: string;
+let getSchema: (provider: string) => string;
 
 beforeAll(() => {
     if (tools.skip) return;
@@ -41,7 +45,8 @@ beforeAll(() => {
     };
     fs.mkdirSync(path.join(work, "state"));
     schemaFile = path.join(work, "schema.json");
-    fs.writeFileSync(schemaFile, run(tools.paths.pulumi, ["package", "get-schema", path.join(PROJECT_ROOT, "provider")], { env, cwd: work }));
+    getSchema = (provider) => run(tools.paths.pulumi, ["package", "get-schema", provider], { env, cwd: work });
+    fs.writeFileSync(schemaFile, getSchema(path.join(PROJECT_ROOT, "provider")));
     schema = JSON.parse(fs.readFileSync(schemaFile, "utf8")) as PackageSchema;
     sdkgen = path.join(work, "sdkgen");
     run(tools.paths.go, ["build", "-o", sdkgen, "."], { cwd: path.join(PROJECT_ROOT, "scripts", "sdkgen"), env: { ...process.env, GOFLAGS: "-mod=readonly -buildvcs=false" } });
@@ -77,6 +82,14 @@ describe.skipIf(tools.skip)("pulumi package get-schema", () => {
             expect.arrayContaining(["cache", "hosts", "github", "mirror", "cachixAuthToken", "sshPrivateKeys"]),
         );
     });
+});
+
+describe.skipIf(tools.skip)("the packed package's provider (dist/provider/)", () => {
+    it("serves the schema the analyzer reads off the sources, as the checkout's provider does", () => {
+        const packed = path.join(work, "packed");
+        const provider = path.join(packLibrary(packed).packageDir, "dist", "provider");
+        expect(JSON.parse(getSchema(provider))).toEqual(schema);
+    }, 300_000);
 });
 
 describe.skipIf(tools.skip)("generated SDKs", () => {

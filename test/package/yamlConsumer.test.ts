@@ -7,21 +7,22 @@ import { createProgramStack, ProgramStack } from "../../scripts/localhost/engine
 import { requireEngine } from "../engine/support/requirements";
 import { requireTools } from "../support/tools";
 import { closeConsumerWorld, ConsumerWorld, expectDestroyRestores, expectKeyNowhereInPlaintext, expectSecondUpOnlyRechecks, expectUpConfigures, SETUP_RESOURCES, startConsumerWorld } from "./support/consumerHost";
-import { MANIFEST } from "./support/packedLibrary";
+import { MANIFEST, packLibrary } from "./support/packedLibrary";
 
 // examples/yaml, the program the README shows, as someone else's Pulumi YAML project in a
-// directory of its own: this package added with `pulumi package add <repo>/provider`, then run
-// by the real engine through the YAML language host (v1.25.0, from scripts/toolchain.sh); the
-// package's component provider constructs the CacheSetup, against a real builder host and cache.
+// directory of its own: the packed library installed beside it, its plugin directory added with
+// `pulumi package add <node_modules/nix-cache>/dist/provider`, then run by the real engine
+// through the YAML language host (upstream v1.25.0 with Link, from scripts/toolchain.sh); the
+// shipped component provider constructs the CacheSetup, against a real builder host and cache.
 
 const engineRequirements = requireEngine();
 const requirements = engineRequirements.skip ? engineRequirements : requireTools(["pulumi-language-yaml"], "run `bash scripts/toolchain.sh yaml`");
 const EXAMPLE = path.join(PROJECT_ROOT, "examples", "yaml");
-const PROVIDER = path.join(PROJECT_ROOT, "provider");
 const RESOURCES = ["nix-cache-example-yaml-dev", ...SETUP_RESOURCES];
 
 let world: ConsumerWorld;
 let engine: ProgramStack;
+let provider: string;
 
 beforeAll(async () => {
     if (requirements.skip) {
@@ -29,6 +30,9 @@ beforeAll(async () => {
     }
     world = await startConsumerWorld();
     engine = await createProgramStack("dev", (dir) => fs.cpSync(EXAMPLE, dir, { recursive: true }));
+    // The package in node_modules beside the program's directory (removed with the stack), with
+    // @pulumi/pulumi as its peer: where the shipped plugin finds the SDK, as in an installed program.
+    provider = path.join(packLibrary(engine.root).packageDir, "dist", "provider");
     // The program's own config keys: where the host and the cache are.
     await engine.stack.setAllConfig({
         cacheUrl: { value: world.cache.url },
@@ -46,24 +50,17 @@ afterAll(async () => {
 });
 
 describe.skipIf(requirements.skip)("examples/yaml: a Pulumi YAML program using the component through `pulumi package add`, against a real host", () => {
-    it("`pulumi package add` of the package's provider directory reads its schema and writes the YAML package file", async () => {
-        const added = await engine.cli(["package", "add", PROVIDER]).then(
-            () => undefined,
-            (error: Error) => error,
-        );
-        // The schema was read from the provider and the YAML language host wrote its package file.
+    it("`pulumi package add` of the installed package's provider directory completes and records the package in Pulumi.yaml", async () => {
+        const before = fs.readFileSync(path.join(engine.dirs.work, "Pulumi.yaml"), "utf8");
+        expect(before).not.toMatch(/^packages:/m);
+        // Rejects on any failure (a non-zero exit), the language host's Link included.
+        await engine.cli(["package", "add", provider]);
+        // The schema was read from the shipped provider and the YAML language host wrote its package file.
         expect(fs.readdirSync(path.join(engine.dirs.work, "sdks", "nix-cache"))).toEqual([`nix-cache-${MANIFEST.version}.yaml`]);
-        if (added !== undefined) {
-            // The one step left: pulumi-language-yaml v1.25.0 has no Link method (added upstream
-            // after that release), which `package add` of pulumi v3.248.0 calls last, just before
-            // it records the package in Pulumi.yaml. Anything else failing fails the test.
-            expect(added.message).toMatch(/linking package: method Link not implemented/);
-            expect(added.message.split("\n").filter((line) => /^error:/.test(line))).toHaveLength(1);
-            // What `package add` records for a local directory: the package name and the path.
-            fs.appendFileSync(path.join(engine.dirs.work, "Pulumi.yaml"), `packages:\n  nix-cache: ${PROVIDER}\n`);
-        }
+        // The CLI itself recorded the package: its name and the directory, the rest untouched.
         const project = fs.readFileSync(path.join(engine.dirs.work, "Pulumi.yaml"), "utf8");
-        expect(project).toMatch(new RegExp(`^packages:\n {2}nix-cache: ${PROVIDER}\n`, "m"));
+        expect(project.startsWith(before.trimEnd())).toBe(true);
+        expect(project).toMatch(new RegExp(`^packages:\n {2}nix-cache: ${escapeRegExp(provider)}\n`, "m"));
     }, 300_000);
 
     it("up has the provider construct the setup, configures the host, and the host substitutes from the cache", async () => {
@@ -85,3 +82,7 @@ describe.skipIf(requirements.skip)("examples/yaml: a Pulumi YAML program using t
         expectKeyNowhereInPlaintext(engine, world);
     });
 });
+
+function escapeRegExp(text: string): string {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

@@ -31,12 +31,13 @@ export const MANIFEST = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "pack
 const CONSUMER_TOOLS = ["@types/node", "typescript"];
 
 /**
- * `npm pack` (its prepack builds dist/), then the tarball unpacked into `dir/node_modules`,
- * with its dependencies and its peer @pulumi/pulumi linked from this project's node_modules
- * (the same versions npm would install, without a registry). Packing is serialised across
- * test files, since each rebuilds dist/ in place.
+ * `npm pack` (its prepack builds dist/), then the tarball unpacked into `dir/node_modules`
+ * (`dir` is made if missing), with its dependencies and its peer @pulumi/pulumi linked from
+ * this project's node_modules (the same versions npm would install, without a registry).
+ * Packing is serialised across test files, since each rebuilds dist/ in place.
  */
 export function packLibrary(dir: string): PackedLibrary {
+    fs.mkdirSync(dir, { recursive: true });
     const lock = path.join(PROJECT_ROOT, "node_modules", ".nix-cache-pack.lock");
     const output = run("flock", [lock, "npm", "pack", "--json", "--pack-destination", dir, "--loglevel=error"], { cwd: PROJECT_ROOT });
     // prepack's build output comes first; the JSON report is the last thing npm prints.
