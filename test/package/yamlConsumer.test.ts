@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../cli/args";
 import { COMMAND_PLUGIN_VERSION } from "../../cli/localStack";
 import { createProgramStack, ProgramStack } from "../../scripts/localhost/engine/engineStack";
+import { outputsInState } from "../engine/support/engineState";
 import { requireEngine } from "../engine/support/requirements";
 import { requireTools } from "../support/tools";
 import { closeConsumerWorld, ConsumerWorld, expectDestroyRestores, expectKeyNowhereInPlaintext, expectSecondUpOnlyRechecks, expectUpConfigures, SETUP_RESOURCES, startConsumerWorld } from "./support/consumerHost";
@@ -77,6 +78,18 @@ describe.skipIf(requirements.skip)("examples/yaml: a Pulumi YAML program using t
     it("destroy gives the host its files back byte for byte, and it no longer substitutes", async () => {
         await expectDestroyRestores(engine, world, RESOURCES);
     }, 300_000);
+
+    it("an address that is an Output (here a secret config value) goes through the provider and connects once it resolves", async () => {
+        // A YAML program hands the component Outputs for values that depend on resources or are
+        // secrets; a secret address reaches the component as one.
+        await engine.stack.setConfig("builderAddress", { value: "127.0.0.1", secret: true });
+        await expectUpConfigures(engine, world, RESOURCES);
+        // The connection, address included, is a secret in state: Pulumi's secret signature (the
+        // export shows it decrypted); the plaintext search below reads the files themselves.
+        const settings = await outputsInState(engine.stack, "command:remote:Command", "example-host-builder-settings");
+        expect(JSON.stringify(settings["connection"])).toMatch(/^\{"4dabf18193072939515e22adb298388d":"1b47061264138c4ac30d75fd1eb44270","plaintext":"\{[^}]*\\"host\\":\\"127\.0\.0\.1\\"/);
+        await expectDestroyRestores(engine, world, RESOURCES);
+    }, 600_000);
 
     it("the SSH private key is in plaintext nowhere: state, the program's files, engine output and events (debug ones aside)", () => {
         expectKeyNowhereInPlaintext(engine, world);
