@@ -48,7 +48,7 @@ export class CacheIdentity extends pulumi.ComponentResource {
         const model = validatedSections("CacheIdentity", name, { cache: args.cache, useCacheNixosOrg: args.useCacheNixosOrg, extraCaches: args.extraCaches });
         const { cache } = model;
         if (cache.private && args.authToken === undefined) {
-            throw new Error(`CacheIdentity ${name}: cache "${cache.name}" is private; authToken is required for its netrc`);
+            throw new pulumi.RunError(`CacheIdentity ${name}: cache "${cache.name}" is private; authToken is required for its netrc`);
         }
         super("nix-cache:index:CacheIdentity", name, {}, opts);
         const trusted = pulumi.output(args.addedCaches ?? []).apply((added) => trustedCaches(model, added));

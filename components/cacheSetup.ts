@@ -120,7 +120,7 @@ export class CacheSetup extends pulumi.ComponentResource {
         const hostsChecked = resolvedHosts("CacheSetup", name, sections);
         const missing = missingSecrets(model, args);
         if (missing.length > 0) {
-            throw new Error(`CacheSetup ${name}: the arguments need secrets that were not given: ${missing.join(", ")}`);
+            throw new pulumi.RunError(`CacheSetup ${name}: the arguments need secrets that were not given: ${missing.join(", ")}`);
         }
         super("nix-cache:index:CacheSetup", name, {}, opts);
         const common = { cache: args.cache, useCacheNixosOrg: args.useCacheNixosOrg };

@@ -154,7 +154,7 @@ export function secretResourceName(name: string, placement: SecretPlacement, cre
 /** Each credential's value as a Pulumi secret; the signing key must be given in its mode. */
 function credentialValues(name: string, spec: GithubSpec, credentials: Pick<GithubCiArgs, "authToken" | "signingKey">): Record<CachixCredential, pulumi.Output<string>> {
     if (spec.secret.credential === "signingKey" && credentials.signingKey === undefined) {
-        throw new Error(`GithubCi ${name}: github.secret.credential is "signingKey" but no signing key was given`);
+        throw new pulumi.RunError(`GithubCi ${name}: github.secret.credential is "signingKey" but no signing key was given`);
     }
     return {
         authToken: pulumi.secret(credentials.authToken),

@@ -87,11 +87,11 @@ export class NixHost extends pulumi.ComponentResource {
         const resolved = resolvedHosts("NixHost", name, sections, at)?.apply((hosts) => hosts[0]);
         const isPrivate = model.cache.private;
         if (isPrivate && args.netrcToken === undefined) {
-            throw new Error(`NixHost ${name}: cache "${model.cache.name}" is private; netrcToken is required for host ${host.name}'s netrc`);
+            throw new pulumi.RunError(`NixHost ${name}: cache "${model.cache.name}" is private; netrcToken is required for host ${host.name}'s netrc`);
         }
         const agentProblem = agentSocketProblem(host, process.env);
         if (agentProblem !== undefined) {
-            throw new Error(`NixHost ${name}: ${agentProblem}`);
+            throw new pulumi.RunError(`NixHost ${name}: ${agentProblem}`);
         }
         // Built from the planned host too, so a missing key fails here, before anything is registered.
         const planned = hostConnection(host, args.privateKey);

@@ -52,7 +52,7 @@ const ciValuesOf = new WeakMap<S3Mirror, MirrorCiSecretValues>();
 /** The enabled mirror of validated arguments, or an error saying it is off. */
 export function enabledMirror(component: string, name: string, mirror: MirrorSpec | undefined): MirrorSpec {
     if (mirror === undefined) {
-        throw new Error(`${component} ${name}: mirror.enabled is false; expected an enabled mirror (leave the component out instead)`);
+        throw new pulumi.RunError(`${component} ${name}: mirror.enabled is false; expected an enabled mirror (leave the component out instead)`);
     }
     return mirror;
 }

@@ -4,6 +4,10 @@
  * they contain are needed before anything is registered, so they must be known plain values; an
  * `Output` or a promise there is refused by name. Secret values (tokens, keys), the deploy-time
  * caches and hosts' connection fields are the `Input`s, checked where they resolve.
+ *
+ * Wrong arguments are `pulumi.RunError`s, as every argument error of the components is: a
+ * program then ends with the message alone, without the SDK's stack dump of the error object
+ * (which took about a minute to format here).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { HostSpec, StackModel } from "../config/model";
@@ -40,7 +44,7 @@ export function validatedSections(component: string, name: string, sections: Sta
     const planned = sections.hosts === undefined ? sections : { ...sections, hosts: withStandIns(sections.hosts) };
     const outputs = nonPlainPaths(planned);
     if (outputs.length > 0) {
-        throw new Error(`${component} ${name}: ${outputs.map(at).join(", ")} must be known plain values, not Outputs or promises: ` +
+        throw new pulumi.RunError(`${component} ${name}: ${outputs.map(at).join(", ")} must be known plain values, not Outputs or promises: ` +
             "they decide which resources are created and what they contain, before any is registered");
     }
     return parsedSections(component, name, planned, at, false);
@@ -68,7 +72,7 @@ function parsedSections(component: string, name: string, sections: StackSections
     if (!result.success) {
         const problems = result.error.issues.map((issue) => `  - ${at(argsPath(issue.path))}${hideValues ? " is invalid (it resolved to a secret, so what it is and the rule it breaks are not shown)" : `: ${issue.message}`}`);
         const noun = problems.length === 1 ? "problem" : "problems";
-        throw new Error([`${component} ${name}: invalid arguments (${problems.length} ${noun}):`, ...problems].join("\n"));
+        throw new pulumi.RunError([`${component} ${name}: invalid arguments (${problems.length} ${noun}):`, ...problems].join("\n"));
     }
     return result.data;
 }

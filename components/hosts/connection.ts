@@ -58,7 +58,7 @@ function endpointArgs(endpoint: SshEndpointSpec, insecure: boolean): { host: str
     }
     if (endpoint.hostKey === undefined) {
         // The config reader requires it; this guards callers that build a HostSpec by hand.
-        throw new Error(`host ${endpoint.address}:${endpoint.port}: hostKey is required unless insecureSkipHostKeyVerification is set`);
+        throw new pulumi.RunError(`host ${endpoint.address}:${endpoint.port}: hostKey is required unless insecureSkipHostKeyVerification is set`);
     }
     return { ...args, hostKey: endpoint.hostKey };
 }
@@ -68,7 +68,7 @@ function authArgs(host: HostSpec, privateKey?: pulumi.Input<string>): { privateK
         return host.auth.socket === undefined ? {} : { agentSocketPath: host.auth.socket };
     }
     if (privateKey === undefined) {
-        throw new Error(`host ${host.name}: the SSH private key nix-cache:${host.auth.configKey} was not given`);
+        throw new pulumi.RunError(`host ${host.name}: the SSH private key nix-cache:${host.auth.configKey} was not given`);
     }
     return { privateKey: pulumi.secret(privateKey) };
 }

@@ -33,10 +33,14 @@ afterAll(async () => {
 
 /** How an Output settles: its value, or the message it failed with (through the SDK's own promise of it). */
 function settled<T>(output: pulumi.Output<T>): Promise<{ value: T } | { error: string }> {
+    return failure(output).then((outcome) => ("error" in outcome ? { error: outcome.error.message } : outcome));
+}
+
+function failure<T>(output: pulumi.Output<T>): Promise<{ value: T } | { error: Error }> {
     const promise = (output as unknown as { promise(): Promise<T> }).promise();
     return promise.then(
         (value) => ({ value }),
-        (error: Error) => ({ error: error.message }),
+        (error: Error) => ({ error }),
     );
 }
 
@@ -98,6 +102,12 @@ describe("deferred connection fields, where they resolve", () => {
         expect(failed).toEqual({ error: `NixHost vm: invalid arguments (1 problem):\n  - ${problem.replace(/^hosts\[0\]/, "host")}` });
         const rsa = await settled(resolvedHosts("CacheSetup", "s", { cache: MINIMAL.cache, hosts: [{ ...HOST, hostKey: later("ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7") }] })!);
         expect(rsa).toEqual({ error: expect.stringMatching(/hosts\[0\]\.hostKey: is an ssh-rsa key, which cannot be pinned/) });
+    });
+
+    it("a failed check is a RunError, so a program ends with the message alone", async () => {
+        const outcome = await failure(resolvedHosts("CacheSetup", "s", { cache: MINIMAL.cache, hosts: [{ ...HOST, port: later(0) }] })!);
+        expect("error" in outcome && pulumi.RunError.isInstance(outcome.error)).toBe(true);
+        expect(() => validatedSections("CacheSetup", "s", { cache: MINIMAL.cache, hosts: [{ ...HOST, port: 0 }] })).toThrow(pulumi.RunError);
     });
 
     it("two entries resolving to one machine are refused together", async () => {
