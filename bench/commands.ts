@@ -12,10 +12,10 @@ export interface Finished {
  * Runs a command without blocking the event loop (the cache's HTTP server lives in this
  * process) and times it. Fails with the command's stderr when it exits non-zero.
  */
-export function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<Finished> {
+export function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env, cwd?: string): Promise<Finished> {
     return new Promise((resolve, reject) => {
         const start = performance.now();
-        const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(command, args, { env, cwd, stdio: ["ignore", "pipe", "pipe"] });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));

@@ -9,13 +9,14 @@ import { applyCost } from "./applyCost";
 import { loadAverage, machineInfo } from "./machine";
 import { BenchOptions, BenchPart, PartResult, ResultRow } from "./part";
 import { programScale } from "./programScale";
+import { providerStart } from "./providerStart";
 import { renderResults, renderTable, skippedRow } from "./report";
 import { useLocalNix } from "../scripts/localhost/localNix";
 import { parseCommandLine } from "../cli/args";
 import { substitution } from "./substitution";
 
 /** Every part, in table order. Another part is one more module here. */
-const PARTS: readonly BenchPart[] = [programScale, applyCost, substitution];
+const PARTS: readonly BenchPart[] = [programScale, applyCost, substitution, providerStart];
 
 const ROOT = path.resolve(__dirname, "..");
 const RESULTS = path.join(ROOT, "bench", "RESULTS.md");
