@@ -1,14 +1,17 @@
 import { loadStackModel } from "../components/config/load";
-import { HostSpec } from "../components/config/model";
+import { HostSpec, MirrorSpec, StackModel, TrustedCacheSpec } from "../components/config/model";
 import { rawConfigFromStackFile } from "../components/config/sources";
 import { hostCommands } from "../components/hosts/hostCommands";
 import { hostScripts } from "../components/hosts/hostScripts";
 import { hostOwner, hostPayload } from "../components/hosts/payload";
 import { parseVerifyReport } from "../components/hosts/verifyReport";
+import { parseNixPublicKey } from "../components/identity/nixKeys";
+import { mirrorKeySlots } from "../components/mirror/keyRotation";
+import { mirrorTrustedCache } from "../components/mirror/mirrorCache";
 import { parseCommandLine, stackFile } from "./args";
 import { describeSshFailure, runOverSsh, SshTarget } from "./sshClient";
 
-const USAGE = "npm run verify -- --stack NAME [--identity SSH_KEY_FILE] [--host NAME] [--stacks-dir DIR]";
+const USAGE = "npm run verify -- --stack NAME [--identity SSH_KEY_FILE] [--host NAME] [--stacks-dir DIR] [--mirror-key KEY [--mirror-previous-key KEY]]";
 
 /** What verify found on one host. */
 export interface HostVerdict {
@@ -32,6 +35,58 @@ export interface VerifyOptions {
     readonly host?: string;
     /** Where the stack files are (`stacks/` by default). */
     readonly stacksDir?: string;
+    /** The S3 mirror's public key (the stack output `mirrorPublicKey`); required when the stack has a mirror. */
+    readonly mirrorKey?: string;
+    /** During a mirror key rotation: the previous key (the stack output `mirrorPreviousPublicKey`). */
+    readonly mirrorPreviousKey?: string;
+}
+
+/**
+ * The caches the stack adds on hosts, as `pulumi up` last wrote them: the S3 mirror with its
+ * public keys. Those keys are made by `up` and kept only in the stack's state, so the caller
+ * passes them (from the stack outputs); without them every mirror host would look drifted.
+ * Refuses, before any host is asked, keys that are missing, malformed or of another name.
+ */
+export function verifiedAddedCaches(stack: string, model: Pick<StackModel, "mirror">, keys: Pick<VerifyOptions, "mirrorKey" | "mirrorPreviousKey">): TrustedCacheSpec[] {
+    const given = { "--mirror-key": keys.mirrorKey, "--mirror-previous-key": keys.mirrorPreviousKey };
+    if (model.mirror === undefined) {
+        const extra = Object.keys(given).filter((flag) => given[flag as keyof typeof given] !== undefined);
+        if (extra.length > 0) {
+            throw new Error(`stack ${stack} has no S3 mirror (mirror.enabled is false or unset); ${extra.join(" and ")} not used`);
+        }
+        return [];
+    }
+    return [mirrorTrustedCache(model.mirror, mirrorKeysOf(stack, model.mirror, given))];
+}
+
+function mirrorKeysOf(stack: string, mirror: MirrorSpec, given: Record<"--mirror-key" | "--mirror-previous-key", string | undefined>): string[] {
+    const slots = mirrorKeySlots(mirror);
+    const flags = ["--mirror-key", "--mirror-previous-key"] as const;
+    const outputs = { "--mirror-key": "mirrorPublicKey", "--mirror-previous-key": "mirrorPreviousPublicKey" } as const;
+    return flags.flatMap((flag, index) => {
+        const slot = slots[index];
+        const value = given[flag];
+        if (slot === undefined) {
+            if (value !== undefined) {
+                throw new Error(`stack ${stack}: ${flag} is only for a key rotation (mirror.previousKeyName is unset)`);
+            }
+            return [];
+        }
+        if (value === undefined) {
+            throw new Error(
+                `stack ${stack} has an S3 mirror, whose ${slot.role} key "${slot.keyName}" is made by pulumi up and kept in the stack's state; ` +
+                    `pass it with ${flag} "$(pulumi stack output ${outputs[flag]} --stack ${stack})"`,
+            );
+        }
+        const parsed = parseNixPublicKey(value);
+        if ("error" in parsed) {
+            throw new Error(`${flag}: expected ${parsed.error}`);
+        }
+        if (parsed.name !== slot.keyName) {
+            throw new Error(`${flag}: the key is named "${parsed.name}"; the stack's ${slot.role} mirror key is "${slot.keyName}"`);
+        }
+        return [value];
+    });
 }
 
 /**
@@ -45,7 +100,8 @@ export async function verifyStack(stack: string, options: VerifyOptions = {}): P
     if (options.host !== undefined && hosts.length === 0) {
         throw new Error(`stack ${stack} has no host ${JSON.stringify(options.host)}; hosts: ${model.hosts.map((h) => h.name).join(", ") || "none"}`);
     }
-    return Promise.all(hosts.map((host) => verifyHost(host, hostCommands(hostScripts(hostPayload(model, host, [], hostOwner(stack, host))), host.kind), options)));
+    const added = verifiedAddedCaches(stack, model, options);
+    return Promise.all(hosts.map((host) => verifyHost(host, hostCommands(hostScripts(hostPayload(model, host, added, hostOwner(stack, host))), host.kind), options)));
 }
 
 async function verifyHost(host: HostSpec, commands: { verify: string; detect: string }, options: VerifyOptions): Promise<HostVerdict> {
@@ -106,7 +162,14 @@ export function exitCodeOf(verdicts: readonly HostVerdict[]): number {
 
 /** The command line: the stack, and optionally the SSH key, one host and where the stack files are. */
 export function verifyArgs(argv: readonly string[]) {
-    const options = { stack: { type: "string" }, identity: { type: "string" }, host: { type: "string" }, "stacks-dir": { type: "string" } } as const;
+    const options = {
+        stack: { type: "string" },
+        identity: { type: "string" },
+        host: { type: "string" },
+        "stacks-dir": { type: "string" },
+        "mirror-key": { type: "string" },
+        "mirror-previous-key": { type: "string" },
+    } as const;
     return parseCommandLine(argv, options, USAGE, ["stack"]);
 }
 
@@ -117,7 +180,13 @@ async function main(argv: readonly string[]): Promise<number> {
         return 2;
     }
     try {
-        const verdicts = await verifyStack(args.stack, { identityFile: args.identity, host: args.host, stacksDir: args["stacks-dir"] });
+        const verdicts = await verifyStack(args.stack, {
+            identityFile: args.identity,
+            host: args.host,
+            stacksDir: args["stacks-dir"],
+            mirrorKey: args["mirror-key"],
+            mirrorPreviousKey: args["mirror-previous-key"],
+        });
         if (verdicts.length === 0) {
             console.log(`stack ${args.stack} declares no hosts`);
             return 0;

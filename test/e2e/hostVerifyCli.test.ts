@@ -4,6 +4,12 @@ import * as path from "path";
 import { stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exitCodeOf, formatVerdicts, verifyStack } from "../../cli/verify";
+import { loadStackModel } from "../../components/config/load";
+import { rawConfigFromStackFile } from "../../components/config/sources";
+import { hostCommands } from "../../components/hosts/hostCommands";
+import { hostScripts } from "../../components/hosts/hostScripts";
+import { hostOwner, hostPayload } from "../../components/hosts/payload";
+import { mirrorTrustedCache } from "../../components/mirror/mirrorCache";
 import { BuilderHost, startBuilderHost } from "../../scripts/localhost/builderHost";
 import { exec } from "../../scripts/localhost/exec";
 import { freePort } from "../../scripts/localhost/ports";
@@ -20,6 +26,8 @@ const OWN = "trusted-users = root\n";
 
 let host: BuilderHost;
 let stacksDir: string;
+let stackYaml: { config: Record<string, unknown> };
+let appliedCommands: { apply: string };
 
 beforeAll(async () => {
     if (requirements.skip) {
@@ -29,7 +37,7 @@ beforeAll(async () => {
     stacksDir = fs.mkdtempSync(path.join(os.tmpdir(), "nix-cache-stacks-"));
     const entry = { kind: "nix", address: "127.0.0.1", trustedUsers: ["ci"] };
     const wrongKey = await generateSshKey(path.join(stacksDir, "impostor"));
-    const stackYaml = {
+    stackYaml = {
         config: {
             "nix-cache:cache": { name: "e2e", url: CACHE.url, publicKeys: [CACHE.publicKey] },
             "nix-cache:useCacheNixosOrg": false,
@@ -43,8 +51,8 @@ beforeAll(async () => {
     };
     fs.writeFileSync(path.join(stacksDir, "Pulumi.e2e.yaml"), stringify(stackYaml));
     // Applied as the stack file declares it: host "good" of stack e2e, so the owner stamps match.
-    const { commands } = commandsFor(testStack(CACHE, host, { name: "good", kind: "nix", trustedUsers: ["ci"] }));
-    expect((await host.run("root", commands.apply)).code).toBe(0);
+    appliedCommands = commandsFor(testStack(CACHE, host, { name: "good", kind: "nix", trustedUsers: ["ci"] })).commands;
+    expect((await host.run("root", appliedCommands.apply)).code).toBe(0);
 });
 
 afterAll(async () => {
@@ -94,5 +102,35 @@ describe.skipIf(requirements.skip)("npm run verify (real sshd + Debian nix-bin)"
         const usage = await exec(tsx, [cli]);
         expect(usage.code).toBe(2);
         expect(usage.stderr).toMatch(/Usage: npm run verify -- --stack NAME/);
+    });
+
+    it("with an S3 mirror: asks for its key before connecting, then checks the mirror's substituter and that key", async () => {
+        // The same stack with a mirror, applied as `pulumi up` would with the key it generated.
+        const mirrorDir = fs.mkdtempSync(path.join(os.tmpdir(), "nix-cache-stacks-mirror-"));
+        const mirrorKey = `e2e-mirror-1:${Buffer.alloc(32, 7).toString("base64")}`;
+        const otherKey = `e2e-mirror-1:${Buffer.alloc(32, 9).toString("base64")}`;
+        const file = path.join(mirrorDir, "Pulumi.e2e.yaml");
+        fs.writeFileSync(file, stringify({ config: { ...stackYaml.config, "nix-cache:mirror": { bucket: "e2e-mirror", endpoint: "http://127.0.0.1:9000" } } }));
+        const model = loadStackModel(rawConfigFromStackFile(file), { mode: "render" });
+        const good = model.hosts.find((h) => h.name === "good")!;
+        const payload = hostPayload(model, good, [mirrorTrustedCache(model.mirror!, [mirrorKey])], hostOwner("e2e", good));
+        try {
+            expect((await host.run("root", hostCommands(hostScripts(payload), good.kind).apply)).code).toBe(0);
+            const options = { stacksDir: mirrorDir, identityFile: host.privateKeyFile, host: "good" };
+            await expect(verifyStack("e2e", options)).rejects.toThrow(/^stack e2e has an S3 mirror, whose current key "e2e-mirror-1" .* --mirror-key /);
+            const [verdict] = await verifyStack("e2e", { ...options, mirrorKey });
+            expect(verdict).toMatchObject({ status: "ok", details: [] });
+            // A key the host does not have: its managed file and its effective keys differ.
+            const [wrong] = await verifyStack("e2e", { ...options, mirrorKey: otherKey });
+            expect(wrong.status).toBe("drift");
+            expect(wrong.details).toContain(`file: ${path.join(host.nixConfDir, "nix-cache.conf")} differs from the declared content`);
+            expect(wrong.details.join("\n")).toMatch(/effective: missing .*trusted-public-key e2e-mirror-1:CQkJ/);
+            // The stack without its mirror sees that mirror host as drifted, not ok.
+            const [plain] = await verifyStack("e2e", { stacksDir, identityFile: host.privateKeyFile, host: "good" });
+            expect(plain.status).toBe("drift");
+        } finally {
+            fs.rmSync(mirrorDir, { recursive: true, force: true });
+            expect((await host.run("root", appliedCommands.apply)).code).toBe(0);
+        }
     });
 });

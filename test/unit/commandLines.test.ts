@@ -42,9 +42,14 @@ describe("render's command line", () => {
 });
 
 describe("verify's command line", () => {
-    it("takes --stack, and optionally --identity, --host and --stacks-dir", () => {
+    it("takes --stack, and optionally --identity, --host, --stacks-dir and the mirror keys", () => {
         expect(verifyArgs(["--stack", "e2e"])).toEqual({ stack: "e2e" });
         expect(verifyArgs(["--identity", "key", "--host", "good", "--stacks-dir", "s", "--stack", "e2e"])).toEqual({ stack: "e2e", identity: "key", host: "good", "stacks-dir": "s" });
+        expect(verifyArgs(["--stack", "e2e", "--mirror-key", "m-2:AAAA", "--mirror-previous-key", "m-1:AAAA"])).toEqual({
+            stack: "e2e",
+            "mirror-key": "m-2:AAAA",
+            "mirror-previous-key": "m-1:AAAA",
+        });
     });
 
     it("never takes --stack as the value of --identity or --host", () => {
