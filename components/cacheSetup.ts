@@ -124,15 +124,6 @@ export class CacheSetup extends pulumi.ComponentResource {
         }
         super("nix-cache:index:CacheSetup", name, {}, opts);
         const common = { cache: args.cache, useCacheNixosOrg: args.useCacheNixosOrg };
-        // The mirror comes first: the identity trusts its generated key.
-        const mirror = model.mirror === undefined ? undefined : new S3Mirror(`${name}-mirror`, { ...common, mirror: args.mirror!, github: args.github }, { parent: this });
-        // Hosts and the identity trust the mirror's generated key, once it exists.
-        const addedCaches = mirror?.trustedCache.apply((cache) => [cache]);
-        const identity = new CacheIdentity(
-            `${name}-identity`,
-            { ...common, extraCaches: args.extraCaches, addedCaches, authToken: model.cache.private ? args.cachixAuthToken : undefined },
-            { parent: this },
-        );
         const github = args.github === undefined
             ? undefined
             : new GithubCi(
@@ -140,6 +131,17 @@ export class CacheSetup extends pulumi.ComponentResource {
                   { ...common, github: args.github, extraCaches: args.extraCaches, mirror: model.mirror === undefined ? undefined : args.mirror, authToken: args.cachixAuthToken!, signingKey: args.cachixSigningKey },
                   { parent: this },
               );
+        // The mirror's CI role trusts the branches the workflows push from, as GithubCi found them.
+        const mirror = model.mirror === undefined
+            ? undefined
+            : new S3Mirror(`${name}-mirror`, { ...common, mirror: args.mirror!, github: args.github, workflowBranches: github?.workflowBranches }, { parent: this });
+        // Hosts and the identity trust the mirror's generated key, once it exists.
+        const addedCaches = mirror?.trustedCache.apply((cache) => [cache]);
+        const identity = new CacheIdentity(
+            `${name}-identity`,
+            { ...common, extraCaches: args.extraCaches, addedCaches, authToken: model.cache.private ? args.cachixAuthToken : undefined },
+            { parent: this },
+        );
         // Machines' system entries first: a `user` entry on the same machine runs after its
         // system entry, which gives the user the daemon's trust the user's apply checks for.
         const made = new Map<string, NixHost>();

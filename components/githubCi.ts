@@ -60,6 +60,12 @@ export class GithubCi extends pulumi.ComponentResource {
     readonly workflowFiles: pulumi.Output<Record<string, string>>;
     /** The names of the Actions secrets the component sets, without their values. */
     readonly secretNames: pulumi.Output<string[]>;
+    /**
+     * Per repository name, the branch its workflow is committed to and pushes from: the
+     * configured `branch`, else the repository's default branch as GitHub reports it. The S3
+     * mirror's CI role trusts these (`S3Mirror`'s `workflowBranches`).
+     */
+    readonly workflowBranches: pulumi.Output<Record<string, string>>;
 
     /** The secrets the component sets, without their values. */
     get secrets(): pulumi.Output<SecretPlacement[]> {
@@ -104,13 +110,15 @@ export class GithubCi extends pulumi.ComponentResource {
                 placement.scope === "environment" ? environments.get(placement.repository) : undefined,
             ),
         );
-        const files = spec.repositories.map((repo) => this.workflowFile(name, model, repo, childOpts));
+        const workflows = spec.repositories.map((repo) => ({ repo: repo.name, ...this.workflowFile(name, model, repo, childOpts) }));
+        const files = workflows.map((w) => w.file);
+        this.workflowBranches = pulumi.all(workflows.map((w) => w.branch)).apply((branches) => Object.fromEntries(workflows.map((w, i) => [w.repo, branches[i]])));
         this.workflowFiles = pulumi.output(
             Object.fromEntries(spec.repositories.map((r) => [`${spec.owner}/${r.name}`, spec.workflow.path])),
         );
         partsOf.set(this, { secretResources, files, secrets: pulumi.output(placements) });
         this.secretNames = pulumi.output([...new Set(placements.map((p) => p.name))]);
-        this.registerOutputs({ workflowFiles: this.workflowFiles, secretNames: this.secretNames });
+        this.registerOutputs({ workflowFiles: this.workflowFiles, secretNames: this.secretNames, workflowBranches: this.workflowBranches });
     }
 
     private workflowFile(
@@ -118,7 +126,7 @@ export class GithubCi extends pulumi.ComponentResource {
         model: StackModel,
         repo: GithubRepositorySpec,
         opts: pulumi.CustomResourceOptions,
-    ): github.RepositoryFile {
+    ): { file: github.RepositoryFile; branch: pulumi.Output<string> } {
         const spec = model.github!;
         const workflow = spec.workflow;
         // `schedule` and `workflow_dispatch` run only from the default branch: ask GitHub for it.
@@ -131,7 +139,7 @@ export class GithubCi extends pulumi.ComponentResource {
             return workflowBranch(repo, found);
         });
         const content = branch.apply((b) => renderWorkflow({ ...model, github: spec }, { ...repo, branch: b }));
-        return deliverWorkflow(`${name}-${repo.name}`, repo.name, branch, content, workflow, opts).file;
+        return { file: deliverWorkflow(`${name}-${repo.name}`, repo.name, branch, content, workflow, opts).file, branch };
     }
 }
 

@@ -7,7 +7,7 @@ import { validatedSections } from "./args/validate";
 import { MirrorSpec } from "./config/model";
 import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from "./mirror/awsNames";
 import { mirrorBucketPlan } from "./mirror/bucketPlan";
-import { mirrorCiAccess } from "./mirror/ciAccess";
+import { githubOidcSubjects, mirrorCiAccess, repositoriesNeedingBranch } from "./mirror/ciAccess";
 import { ciTrustPolicy, ciWritePolicy } from "./mirror/ciPolicies";
 import { mirrorTrustedCache } from "./mirror/mirrorCache";
 import { renderPolicy } from "./mirror/policyDocument";
@@ -32,6 +32,12 @@ export interface S3MirrorArgs {
     useCacheNixosOrg?: boolean;
     /** The stack's `github` section: whose CI may push. Without it no CI access is created. */
     github?: GithubArgs;
+    /**
+     * Per repository name, the branch its workflow pushes from (`GithubCi`'s `workflowBranches`),
+     * for the OIDC role's trusted subjects. Needed for every repository without `branch` whose
+     * subject names the branch; `CacheSetup` passes it.
+     */
+    workflowBranches?: pulumi.Input<{ [repository: string]: string }>;
 }
 
 /** The values of the GitHub secrets CI reads, by what they hold (see `mirrorCiSecrets`). */
@@ -92,6 +98,13 @@ export class S3Mirror extends pulumi.ComponentResource {
     constructor(name: string, args: S3MirrorArgs, opts?: pulumi.ComponentResourceOptions) {
         const model = validatedSections("S3Mirror", name, { cache: args.cache, useCacheNixosOrg: args.useCacheNixosOrg, mirror: args.mirror, github: args.github });
         const mirror = enabledMirror("S3Mirror", name, model.mirror);
+        const unknownBranches = mirrorCiAccess(mirror, model.github).kind === "oidc" && args.workflowBranches === undefined ? repositoriesNeedingBranch(model.github!, mirror.oidcSubjectClaims) : [];
+        if (unknownBranches.length > 0) {
+            throw new pulumi.RunError(
+                `S3Mirror ${name}: github.repositories ${unknownBranches.join(", ")} set no branch, and workflowBranches was not given; ` +
+                    "expected one of them: the CI role trusts the branch each workflow pushes from (set branch, or pass GithubCi's workflowBranches)",
+            );
+        }
         super("nix-cache:index:S3Mirror", name, {}, opts);
         const provider = givenProvider(opts, "aws", aws.Provider.isInstance) ?? new aws.Provider(`${name}-aws`, mirrorProviderArgs(mirror), { parent: this });
         const awsOpts: pulumi.CustomResourceOptions = { parent: this, provider };
@@ -156,7 +169,8 @@ export class S3Mirror extends pulumi.ComponentResource {
 
         const access = mirrorCiAccess(mirror, model.github);
         if (access.kind === "oidc") {
-            this.roleArn = this.ciRole(name, access, mirror, awsOpts);
+            const subjects = pulumi.output(args.workflowBranches ?? {}).apply((branches) => githubOidcSubjects(model.github!, mirror.oidcSubjectClaims, branches));
+            this.roleArn = this.ciRole(name, access, subjects, mirror, awsOpts);
         } else if (access.kind === "accessKeys") {
             const user = new aws.iam.User(`${name}-ci-user`, { name: access.principalName }, awsOpts);
             new aws.iam.UserPolicy(`${name}-ci-write`, { user: user.name, name: "nix-mirror-write", policy: renderPolicy(ciWritePolicy(mirror)) }, awsOpts);
@@ -190,6 +204,7 @@ export class S3Mirror extends pulumi.ComponentResource {
     private ciRole(
         name: string,
         access: Extract<ReturnType<typeof mirrorCiAccess>, { kind: "oidc" }>,
+        subjects: pulumi.Output<string[]>,
         mirror: MirrorSpec,
         opts: pulumi.CustomResourceOptions,
     ): pulumi.Output<string> {
@@ -206,7 +221,7 @@ export class S3Mirror extends pulumi.ComponentResource {
             {
                 name: access.principalName,
                 description: `GitHub Actions pushes to the Nix binary cache mirror ${mirror.bucket}`,
-                assumeRolePolicy: providerArn.apply((arn) => renderPolicy(ciTrustPolicy(arn, access.subjects))),
+                assumeRolePolicy: pulumi.all([providerArn, subjects]).apply(([arn, trusted]) => renderPolicy(ciTrustPolicy(arn, trusted))),
                 maxSessionDuration: 3600,
             },
             opts,

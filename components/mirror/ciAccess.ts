@@ -16,7 +16,11 @@ export type MirrorCiAccess =
           readonly kind: "oidc";
           /** The role's name. */
           readonly principalName: string;
-          /** The exact OIDC subjects allowed to assume it, one or more per repository. */
+          /**
+           * The exact OIDC subjects allowed to assume it, one or more per repository, as `render`
+           * writes them: a repository without `branch` taken to be on `main`. Apply trusts the
+           * branches its workflows are committed to ({@link githubOidcSubjects} with them).
+           */
           readonly subjects: readonly string[];
           /** An existing OIDC provider to trust; one is created when undefined. */
           readonly existingProviderArn?: string;
@@ -47,7 +51,19 @@ export function mirrorCiAccess(mirror: MirrorSpec, github: GithubSpec | undefine
 }
 
 /**
- * The `sub` claims of the build jobs that may push, one per repository. GitHub's default
+ * The repositories whose role subjects name a branch that the stack file leaves unset, so it
+ * must come from GitHub (each one's default branch): none when every repository sets `branch`,
+ * or when no claim carries the branch (an environment's `context`, `repo` or `workflow` alone).
+ */
+export function repositoriesNeedingBranch(github: GithubSpec, claims: readonly OidcSubjectClaim[] = ["repo", "context"]): string[] {
+    const namesBranch = claims.includes("ref") || claims.includes("job_workflow_ref") || (claims.includes("context") && github.secret.scope !== "environment");
+    return namesBranch ? github.repositories.filter((repo) => repo.branch === undefined).map((repo) => repo.name) : [];
+}
+
+/**
+ * The `sub` claims of the build jobs that may push, one per repository, on the branch each
+ * workflow is committed to: the configured one, else `branches[name]` (its default branch, from
+ * GitHub), else `main` (`render`, which cannot ask GitHub). GitHub's default
  * template (`claims` undefined) is `repo:OWNER/REPO:ref:refs/heads/BRANCH`, or
  * `repo:OWNER/REPO:environment:NAME` when the job runs in a GitHub environment (GitHub then puts
  * the environment, not the branch, in `sub`; the environment's deployment-branch rule restricts
@@ -55,9 +71,13 @@ export function mirrorCiAccess(mirror: MirrorSpec, github: GithubSpec | undefine
  * `KEY:VALUE`, `context` as its value alone, in the given order; `job_workflow_ref` binds it to
  * the stack's workflow file on the branch. Never a pattern.
  */
-export function githubOidcSubjects(github: GithubSpec, claims: readonly OidcSubjectClaim[] = ["repo", "context"]): string[] {
+export function githubOidcSubjects(
+    github: GithubSpec,
+    claims: readonly OidcSubjectClaim[] = ["repo", "context"],
+    branches: Readonly<Record<string, string>> = {},
+): string[] {
     const subjects = github.repositories.map((repo) => {
-        const branch = workflowBranch(repo);
+        const branch = workflowBranch(repo, branches[repo.name]);
         const context = github.secret.scope === "environment" ? `environment:${github.secret.environment ?? ""}` : `ref:refs/heads/${branch}`;
         const values: Record<OidcSubjectClaim, string> = {
             repo: `${github.owner}/${repo.name}`,

@@ -16,9 +16,12 @@ export interface MirrorRegistered {
     readonly provider: string;
 }
 
+/** Default branches the mocked GitHub reports other than `main`, per repository name. */
+export const MOCK_DEFAULT_BRANCHES: Readonly<Record<string, string>> = { legacy: "master" };
+
 /**
  * Installs mocks that record every resource, answer the outputs real providers compute (ARNs,
- * the dynamic key's pair, an access key) and resolve GitHub repository ids.
+ * the dynamic key's pair, an access key) and resolve GitHub repositories' ids and default branches.
  */
 export async function recordMirror(): Promise<MirrorRegistered[]> {
     const registered: MirrorRegistered[] = [];
@@ -29,7 +32,8 @@ export async function recordMirror(): Promise<MirrorRegistered[]> {
                 return { id: `${args.name}-id`, state: { ...args.inputs, ...computed(args.type, args.name, args.inputs) } };
             },
             call(args) {
-                return { ...args.inputs, repoId: 1 };
+                const repository = String(args.inputs.fullName ?? "").split("/")[1] ?? "";
+                return { ...args.inputs, repoId: 1, defaultBranch: MOCK_DEFAULT_BRANCHES[repository] ?? "main" };
             },
         },
         "nix-cache",

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { GithubSpec, MirrorSpec } from "../../components/config/model";
 import { awsPartition, bucketArn, ciPrincipalName, githubOidcProviderArnPlaceholder } from "../../components/mirror/awsNames";
 import { ANONYMOUS_READ_ACTIONS, bucketPolicy, renderBucketPolicy } from "../../components/mirror/bucketPolicy";
-import { githubOidcSubjects, mirrorCiAccess, mirrorSubjectTemplates } from "../../components/mirror/ciAccess";
+import { githubOidcSubjects, mirrorCiAccess, mirrorSubjectTemplates, repositoriesNeedingBranch } from "../../components/mirror/ciAccess";
 import { ciTrustPolicy, ciWritePolicy } from "../../components/mirror/ciPolicies";
 import { PolicyDocument, PolicyStatement, renderPolicy } from "../../components/mirror/policyDocument";
 import { publicAccessBlockSettings } from "../../components/mirror/publicAccess";
@@ -163,6 +163,29 @@ describe("CI trust policy", () => {
         expect(mirrorCiAccess({ ...MIRROR, oidcSubjectClaims: ["repo", "job_workflow_ref"] }, GITHUB)).toMatchObject({
             subjects: ["repo:atproto-nix/nur:job_workflow_ref:atproto-nix/nur/.github/workflows/build.yml@refs/heads/main", expect.any(String)],
         });
+    });
+
+    it("a repository without branch: its default branch as GitHub reports it, else main (render); a configured branch wins", () => {
+        const unset: GithubSpec = { ...GITHUB, repositories: [{ name: "nur", targets: [] }, GITHUB.repositories[1]] };
+        expect(githubOidcSubjects(unset, undefined, { nur: "master", tangled: "trunk" })).toEqual([
+            "repo:atproto-nix/nur:ref:refs/heads/master",
+            "repo:atproto-nix/tangled:ref:refs/heads/release/2",
+        ]);
+        expect(githubOidcSubjects(unset, ["repo", "job_workflow_ref"], { nur: "master" })[0]).toBe(
+            "repo:atproto-nix/nur:job_workflow_ref:atproto-nix/nur/.github/workflows/build.yml@refs/heads/master",
+        );
+        expect(githubOidcSubjects(unset)[0]).toBe("repo:atproto-nix/nur:ref:refs/heads/main");
+    });
+
+    it("names the repositories whose subjects need a branch the stack file leaves unset", () => {
+        const unset: GithubSpec = { ...GITHUB, repositories: [{ name: "nur", targets: [] }, GITHUB.repositories[1]] };
+        expect(repositoriesNeedingBranch(GITHUB)).toEqual([]);
+        expect(repositoriesNeedingBranch(unset)).toEqual(["nur"]);
+        expect(repositoriesNeedingBranch(unset, ["repo", "workflow"])).toEqual([]);
+        expect(repositoriesNeedingBranch(unset, ["repo", "ref"])).toEqual(["nur"]);
+        const environment: GithubSpec = { ...unset, secret: { ...unset.secret, scope: "environment", environment: "cache" } };
+        expect(repositoriesNeedingBranch(environment)).toEqual([]);
+        expect(repositoriesNeedingBranch(environment, ["repo", "context", "job_workflow_ref"])).toEqual(["nur"]);
     });
 
     it("never compares with a pattern, and refuses an empty subject list", () => {

@@ -14,7 +14,7 @@ import { renderPolicy } from "../../components/mirror/policyDocument";
 import { mirrorSubstituterUrl } from "../../components/mirror/urls";
 import { secretPlaceholder } from "../../components/render/artifact";
 import { MINIMAL, rawConfig } from "../support/config";
-import { isSecretInput, MirrorRegistered, MOCK_MIRROR_KEY, MOCK_OIDC_PROVIDER_ARN, recordMirror, valueOf } from "../support/mirrorMocks";
+import { isSecretInput, MirrorRegistered, MOCK_DEFAULT_BRANCHES, MOCK_MIRROR_KEY, MOCK_OIDC_PROVIDER_ARN, recordMirror, valueOf } from "../support/mirrorMocks";
 import { cacheSetupArgsOf, s3MirrorArgsOf } from "../support/componentArgs";
 
 const GITHUB = { owner: "atproto-nix", repositories: [{ name: "nur", branch: "main" }, { name: "tangled", branch: "trunk" }] };
@@ -327,6 +327,40 @@ describe("private mirrors and S3-compatible servers", () => {
         // The mocks answer every key with the same pair; what matters is that both are listed.
         expect((await valueOf(setup.mirror!.trustedCache)).publicKeys).toHaveLength(2);
         expect(await valueOf(setup.mirror!.previousPublicKey!)).toBe(MOCK_MIRROR_KEY.publicKey);
+    });
+
+    it("a repository without branch: the role trusts its default branch, the one its workflow is committed to", async () => {
+        const github = { owner: "atproto-nix", repositories: [{ name: "legacy" }, { name: "tangled", branch: "trunk" }] };
+        const { setup, resources } = await deploy("branches", model({ github, mirror: { ...MIRROR, bucket: "branches-bucket" } }));
+        expect(await valueOf(setup.github!.workflowBranches)).toEqual({ legacy: MOCK_DEFAULT_BRANCHES.legacy, tangled: "trunk" });
+        const trust = JSON.parse(String(one(resources, "aws:iam/role:Role").inputs.assumeRolePolicy));
+        expect(trust.Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"]).toEqual([
+            `repo:atproto-nix/legacy:ref:refs/heads/${MOCK_DEFAULT_BRANCHES.legacy}`,
+            "repo:atproto-nix/tangled:ref:refs/heads/trunk",
+        ]);
+        const file = resources.find((r) => r.type === "github:index/repositoryFile:RepositoryFile" && r.inputs.repository === "legacy")!;
+        expect(file.inputs.branch).toBe(MOCK_DEFAULT_BRANCHES.legacy);
+    });
+
+    it("S3Mirror alone refuses OIDC CI for a repository without branch unless told the workflows' branches", async () => {
+        const { S3Mirror } = await import("../../components/s3Mirror");
+        const github = { owner: "atproto-nix", repositories: [{ name: "legacy" }, { name: "tangled", branch: "trunk" }] };
+        const alone = model({ github, mirror: { ...MIRROR, bucket: "alone-bucket" } });
+        const before = registered.length;
+        expect(() => new S3Mirror("alone", s3MirrorArgsOf(alone))).toThrow(
+            "S3Mirror alone: github.repositories legacy set no branch, and workflowBranches was not given; " +
+                "expected one of them: the CI role trusts the branch each workflow pushes from (set branch, or pass GithubCi's workflowBranches)",
+        );
+        expect(() => new S3Mirror("alone", s3MirrorArgsOf(alone))).toThrow(pulumi.RunError);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        expect(registered.length).toBe(before);
+        const told = new S3Mirror("told", { ...s3MirrorArgsOf(alone), workflowBranches: pulumi.output({ legacy: "develop" }) });
+        await valueOf(told.roleArn!);
+        const role = registered.find((r) => r.type === "aws:iam/role:Role" && r.name === "told-ci-role")!;
+        expect(JSON.parse(String(role.inputs.assumeRolePolicy)).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"]).toEqual([
+            "repo:atproto-nix/legacy:ref:refs/heads/develop",
+            "repo:atproto-nix/tangled:ref:refs/heads/trunk",
+        ]);
     });
 
     it("protects the bucket and the current key, not a previous key, and aliases the oldest key to its former name", async () => {
