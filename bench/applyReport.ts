@@ -12,9 +12,13 @@ export interface SizeResult {
 
 /**
  * SSH sessions per host the design needs at the least: one per remote command that must run.
- * First up: settings, netrc, verify. No-op: none. Rotation: the netrc command only.
+ * First up: settings, netrc, verify. No-op: settings alone, which every up runs again to find and
+ * repair drift (docs/hosts.md, "Convergence"). Rotation: settings, and the netrc command.
  */
-export const DESIGN_SESSIONS: Readonly<Record<Step, number>> = { first: 3, noop: 0, rotation: 1 };
+export const DESIGN_SESSIONS: Readonly<Record<Step, number>> = { first: 3, noop: 1, rotation: 2 };
+
+/** Resources each step updates per host: its settings command on every up, and the netrc one on a rotation. */
+const DESIGN_UPDATES: Readonly<Record<"noop" | "rotation", number>> = { noop: 1, rotation: 2 };
 
 const STEP_LABEL: Readonly<Record<Step, string>> = { first: "first up", noop: "no-op up", rotation: "rotation up" };
 const OP_LABEL: Readonly<Record<string, string>> = { create: "created", update: "updated", delete: "deleted", replace: "replaced", same: "same" };
@@ -81,16 +85,16 @@ function fit(sizes: readonly SizeResult[], step: Step): LineFit {
 }
 
 /**
- * The per-host slopes, and what a session adds: a host's cost beyond the engine's own per-host
- * cost (the no-op slope, which opens no session), divided by the sessions the step opened.
+ * The per-host slopes, and what a session adds: a host's cost beyond a no-op up's per-host cost
+ * (the engine's own and the settings re-check), divided by the sessions the step opened beyond it.
  */
 function slopeFindings(sizes: readonly SizeResult[], parallelism: string): string[] {
     const fits = Object.fromEntries(STEPS.map((step) => [step, fit(sizes, step)])) as Record<Step, LineFit>;
     const line = (step: Step) => `${STEP_LABEL[step]} ${duration(fits[step].slope)} per host (a = ${duration(fits[step].intercept)}, R² = ${fits[step].r2.toFixed(3)})`;
-    const perSession = (step: "first" | "rotation") => duration((fits[step].slope - fits.noop.slope) / DESIGN_SESSIONS[step]);
+    const perSession = (step: "first" | "rotation") => duration((fits[step].slope - fits.noop.slope) / (DESIGN_SESSIONS[step] - DESIGN_SESSIONS.noop));
     return [
         `apply time ≈ a + b·hosts (engine parallelism ${parallelism}): ${STEPS.map(line).join("; ")}`,
-        `beyond the engine's own ${duration(fits.noop.slope)} per host, an SSH session adds ≈ ${perSession("first")} in a first up and ≈ ${perSession("rotation")} in a rotation ` +
+        `beyond a no-op up's ${duration(fits.noop.slope)} per host, each further SSH session adds ≈ ${perSession("first")} in a first up and ≈ ${perSession("rotation")} in a rotation ` +
             `(handshake and script, settings and verify also running Nix; the engine's step and checkpoint included): the hosts' scripts run on this machine's cores, next to the engine`,
     ];
 }
@@ -103,18 +107,16 @@ function sessionGaps(sizes: readonly SizeResult[]): string[] {
     });
 }
 
-/** Whether every no-op up changed nothing, and every rotation updated exactly one resource per host. */
+/** Whether every no-op up updated only each host's settings, and every rotation its settings and netrc, nothing else. */
 function changeGaps(sizes: readonly SizeResult[]): string[] {
     const gaps: string[] = [];
     for (const size of sizes) {
         for (const trial of size.trials) {
-            const { noop, rotation } = trial.steps;
-            if (Object.entries(noop.changes).some(([op, n]) => op !== "same" && (n ?? 0) > 0)) {
-                gaps.push(`no-op up at ${plural(size.hosts, "host")} reported ${changesLabel(noop.changes)}`);
-            }
-            const rotationOps = Object.entries(rotation.changes).filter(([op, n]) => op !== "same" && (n ?? 0) > 0);
-            if (rotationOps.length !== 1 || rotationOps[0][0] !== "update" || rotationOps[0][1] !== size.hosts) {
-                gaps.push(`rotation up at ${plural(size.hosts, "host")} reported ${changesLabel(rotation.changes)}`);
+            for (const step of ["noop", "rotation"] as const) {
+                const ops = Object.entries(trial.steps[step].changes).filter(([op, n]) => op !== "same" && (n ?? 0) > 0);
+                if (ops.length !== 1 || ops[0][0] !== "update" || ops[0][1] !== DESIGN_UPDATES[step] * size.hosts) {
+                    gaps.push(`${STEP_LABEL[step]} at ${plural(size.hosts, "host")} reported ${changesLabel(trial.steps[step].changes)}`);
+                }
             }
         }
     }
@@ -135,19 +137,20 @@ export function findings(sizes: readonly SizeResult[], parallelism: string): str
     );
     out.push(
         "why that is the minimum: each remote command is one SSH session, and a host has three (settings, netrc for a private cache, verify, run in that order); " +
-            "a no-op up opens none because the engine diffs the declared inputs against its state and the provider connects only to run a command; " +
-            "the token is only the netrc command's stdin, in neither the settings nor the verify command's inputs (verify re-runs when its script or the settings' output changes), " +
-            "so a rotation runs the netrc command alone; merging commands would save first-up sessions only by making every rotation rerun the settings and verify scripts too",
+            "every up runs settings again in place, so that drift made by another tool (`cachix use`, an edited file, a daemon not restarted) is found and repaired, and its output is the same when nothing was; " +
+            "verify re-runs only when its script or the settings' output changes, so a no-op up opens that one session; " +
+            "the token is only the netrc command's stdin, in neither the settings nor the verify command's inputs, so a rotation adds the netrc command alone; " +
+            "merging commands would save first-up sessions only by making every rotation rerun the verify script too",
     );
     const changeOff = changeGaps(sizes);
     out.push(
         changeOff.length === 0
-            ? `changes: every no-op up reported 0 changes; every rotation updated exactly one resource per host (its netrc command), the rest same`
+            ? `changes: every no-op up updated exactly one resource per host (its settings re-check); every rotation two (settings and netrc), the rest same`
             : `changes off target: ${changeOff.join("; ")}`,
     );
     const floor = stepMs(largest, "noop");
     out.push(
-        `a no-op up with ${plural(largest.hosts, "host")} takes ${duration(floor)} without any SSH: the engine's own cost (CLI start, program run, diff, checkpoint), the floor of every up; ` +
+        `a no-op up with ${plural(largest.hosts, "host")} takes ${duration(floor)}: the engine's own cost (CLI start, program run, diff, checkpoint) and one settings re-check per host, the floor of every up; ` +
             `the rotation adds ${duration(stepMs(largest, "rotation") - floor)} for ${largest.hosts} netrc sessions`,
     );
     return out;
