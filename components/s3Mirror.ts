@@ -98,7 +98,8 @@ export class S3Mirror extends pulumi.ComponentResource {
     constructor(name: string, args: S3MirrorArgs, opts?: pulumi.ComponentResourceOptions) {
         const model = validatedSections("S3Mirror", name, { cache: args.cache, useCacheNixosOrg: args.useCacheNixosOrg, mirror: args.mirror, github: args.github });
         const mirror = enabledMirror("S3Mirror", name, model.mirror);
-        const unknownBranches = mirrorCiAccess(mirror, model.github).kind === "oidc" && args.workflowBranches === undefined ? repositoriesNeedingBranch(model.github!, mirror.oidcSubjectClaims) : [];
+        const access = mirrorCiAccess(mirror, model.github);
+        const unknownBranches = access.kind === "oidc" && args.workflowBranches === undefined ? repositoriesNeedingBranch(model.github!, mirror.oidcSubjectClaims) : [];
         if (unknownBranches.length > 0) {
             throw new pulumi.RunError(
                 `S3Mirror ${name}: github.repositories ${unknownBranches.join(", ")} set no branch, and workflowBranches was not given; ` +
@@ -167,7 +168,6 @@ export class S3Mirror extends pulumi.ComponentResource {
                 return { ...cache, publicKeys: [...cache.publicKeys] };
             });
 
-        const access = mirrorCiAccess(mirror, model.github);
         if (access.kind === "oidc") {
             const subjects = pulumi.output(args.workflowBranches ?? {}).apply((branches) => githubOidcSubjects(model.github!, mirror.oidcSubjectClaims, branches));
             this.roleArn = this.ciRole(name, access, subjects, mirror, awsOpts);

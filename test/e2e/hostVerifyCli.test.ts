@@ -6,9 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exitCodeOf, formatVerdicts, verifyStack } from "../../cli/verify";
 import { loadStackModel } from "../../components/config/load";
 import { rawConfigFromStackFile } from "../../components/config/sources";
-import { hostCommands } from "../../components/hosts/hostCommands";
-import { hostScripts } from "../../components/hosts/hostScripts";
-import { hostOwner, hostPayload } from "../../components/hosts/payload";
 import { mirrorTrustedCache } from "../../components/mirror/mirrorCache";
 import { BuilderHost, startBuilderHost } from "../../scripts/localhost/builderHost";
 import { exec } from "../../scripts/localhost/exec";
@@ -112,10 +109,9 @@ describe.skipIf(requirements.skip)("npm run verify (real sshd + Debian nix-bin)"
         const file = path.join(mirrorDir, "Pulumi.e2e.yaml");
         fs.writeFileSync(file, stringify({ config: { ...stackYaml.config, "nix-cache:mirror": { bucket: "e2e-mirror", endpoint: "http://127.0.0.1:9000" } } }));
         const model = loadStackModel(rawConfigFromStackFile(file), { mode: "render" });
-        const good = model.hosts.find((h) => h.name === "good")!;
-        const payload = hostPayload(model, good, [mirrorTrustedCache(model.mirror!, [mirrorKey])], hostOwner("e2e", good));
+        const { commands } = commandsFor(model, "e2e", { host: "good", added: [mirrorTrustedCache(model.mirror!, [mirrorKey])] });
         try {
-            expect((await host.run("root", hostCommands(hostScripts(payload), good.kind).apply)).code).toBe(0);
+            expect((await host.run("root", commands.apply)).code).toBe(0);
             const options = { stacksDir: mirrorDir, identityFile: host.privateKeyFile, host: "good" };
             await expect(verifyStack("e2e", options)).rejects.toThrow(/^stack e2e has an S3 mirror, whose current key "e2e-mirror-1" .* --mirror-key /);
             const [verdict] = await verifyStack("e2e", { ...options, mirrorKey });
