@@ -12,6 +12,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { HostSpec, StackModel } from "../config/model";
 import { describeKey } from "../config/redact";
+import { parseStack } from "../config/parse";
 import { stackSchema } from "../config/stackSchema";
 import { CacheArgs, ExtraCacheArgs } from "./cacheArgs";
 import { anyDeferred, withStandIns } from "./deferredEndpoints";
@@ -68,9 +69,9 @@ export function resolvedHosts(component: string, name: string, sections: StackSe
 }
 
 function parsedSections(component: string, name: string, sections: StackSections, at: PathNamer, hideValues: boolean): StackModel {
-    const result = schema.safeParse(stackDocument(sections));
+    const result = parseStack(schema, stackDocument(sections));
     if (!result.success) {
-        const problems = result.error.issues.map((issue) => `  - ${at(argsPath(issue.path))}${hideValues ? " is invalid (it resolved to a secret, so what it is and the rule it breaks are not shown)" : `: ${issue.message}`}`);
+        const problems = result.issues.map((issue) => `  - ${at(argsPath(issue.path))}${hideValues ? " is invalid (it resolved to a secret, so what it is and the rule it breaks are not shown)" : `: ${issue.message}`}`);
         const noun = problems.length === 1 ? "problem" : "problems";
         throw new pulumi.RunError([`${component} ${name}: invalid arguments (${problems.length} ${noun}):`, ...problems].join("\n"));
     }

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { nixConfigInput } from "../github/installerInputs";
 import { across, flag, integer, list, oneOf, section, text } from "./fields";
 import * as names from "../formats/names";
+import { describeValue } from "./redact";
 
 /** Runners for the systems GitHub hosts; other systems need `runsOn`. */
 export const DEFAULT_RUNNERS: Readonly<Record<string, string>> = {
@@ -28,7 +29,7 @@ const systemEntry = z.preprocess(
     }, {
         checks: [
             across((value, ctx) => {
-                if (typeof value.system === "string" && value.runsOn === undefined && DEFAULT_RUNNERS[value.system] === undefined) {
+                if (typeof value.system === "string" && value.runsOn === undefined && !Object.hasOwn(DEFAULT_RUNNERS, value.system)) {
                     ctx.addIssue({ code: "custom", path: ["runsOn"], message: `is required for system ${JSON.stringify(value.system)}; GitHub hosts no default runner for it`, input: undefined });
                 }
             }),
@@ -100,7 +101,9 @@ export const workflowJobChecks = across((value, ctx) => {
 /** Per repository: targets for particular systems, replacing `targets` there. */
 export const REPOSITORY_JOB_FIELDS = {
     /** e.g. `{ aarch64-darwin: [darwin-tools] }`; systems not named build `targets`. */
-    targetsBySystem: z.record(z.string().regex(nixSystem.pattern), list(text([names.flakeTarget]))).optional(),
+    targetsBySystem: z.record(z.string().regex(nixSystem.pattern), list(text([names.flakeTarget])), {
+        error: (iss) => (iss.code === "invalid_key" ? `unknown key; expected ${nixSystem.expected}` : `expected an object of system: [targets]; got ${describeValue(iss.input)}`),
+    }).optional(),
 };
 
 /** Rules between the repositories and the workflow: per-system targets, the delivery branch. */
