@@ -3,6 +3,7 @@ import * as names from "../formats/names";
 import { cacheSection, extraCachesSection } from "./cacheSection";
 import { isSecretSlot } from "./documentRules";
 import { across, flag } from "./fields";
+import { describeKey } from "./redact";
 import { githubSection } from "./githubSection";
 import { DEFAULT_PRIVATE_KEY_CONFIG, hostsSection } from "./hostsSection";
 import { mirrorSection, mirrorStackRules } from "./mirrorSection";
@@ -94,7 +95,7 @@ function stackRules(secretsRequired: boolean) {
         const allowed = [...known, ...hostKeys.map((h) => h.configKey)];
         for (const key of Object.keys(doc)) {
             if (!allowed.includes(key)) {
-                issue([key], `unknown config key; expected one of: ${[...new Set(allowed)].map((k) => `${PROJECT_NAME}:${k}`).join(", ")}`);
+                issue([key], `unknown config key; expected one of: ${[...new Set(allowed)].map((k) => `${PROJECT_NAME}:${describeKey(k)}`).join(", ")}`);
             }
         }
         for (const { index, configKey } of hostKeys) {
