@@ -2,19 +2,11 @@ import { describe, expect, it } from "vitest";
 import { systemHostsOf } from "../../components/hosts/hostOrder";
 import { loadStackModel } from "../../components/config/load";
 import { ConfigValidationError } from "../../components/config/problems";
-import { ATPROTO_KEY, HOST_KEY, MINIMAL, rawConfig } from "../support/config";
+import { ATPROTO_KEY, HOST_KEY, MINIMAL, problemLines, rawConfig } from "../support/config";
 
 /** Loads a config in apply mode and returns the problems' "path: message" lines (none when valid). */
 function problemsOf(values: Record<string, unknown>, secrets: Record<string, string> = {}): string[] {
-    try {
-        loadStackModel(rawConfig(values, secrets), { mode: "apply" });
-        return [];
-    } catch (error) {
-        if (!(error instanceof ConfigValidationError)) {
-            throw error;
-        }
-        return error.problems.map((p) => `${p.path}: ${p.message}`);
-    }
+    return problemLines(() => loadStackModel(rawConfig(values, secrets), { mode: "apply" }));
 }
 
 const host = (overrides: Record<string, unknown> = {}) => ({
