@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { afterAll, describe, expect, it } from "vitest";
-import { validatedSections } from "../../components/args/validate";
+import { checkedDeployTimeValue, validatedSections } from "../../components/args/validate";
 import { loadStackModel } from "../../components/config/load";
 import { ConfigValidationError } from "../../components/config/problems";
 import { describeKey, describeValue } from "../../components/config/redact";
@@ -86,6 +86,16 @@ describe("only a document's own keys count", () => {
     it("refuses __proto__ in component arguments too", () => {
         const cache = JSON.parse(`{"name": "atproto", "publicKeys": ["${ATPROTO_KEY}"], "__proto__": {"private": true}}`);
         expect(() => validatedSections("CacheIdentity", "t", { cache })).toThrow(/cache\.__proto__: unknown key/);
+    });
+
+    it("checks caches added at deploy time like the configured ones", () => {
+        const added = [{ url: "https://ci:DeployTimePassw0rd@mirror.example.org", publicKeys: [] }];
+        expect(() => checkedDeployTimeValue("NixHost", "h", "addedCaches", added)).toThrow(
+            /^NixHost h: invalid arguments \(1 problem\):\n {2}- addedCaches\[0\]\.url: holds what looks like a URL with credentials \(hidden\)/,
+        );
+        expect(() => checkedDeployTimeValue("NixHost", "h", "addedCaches", added)).not.toThrow(/DeployTimePassw0rd/);
+        const fine = [{ url: "https://mirror.example.org?priority=50", publicKeys: [ATPROTO_KEY] }];
+        expect(checkedDeployTimeValue("NixHost", "h", "addedCaches", fine)).toBe(fine);
     });
 
     it("reads no secret through an inherited name", () => {
