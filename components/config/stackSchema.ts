@@ -103,8 +103,8 @@ function stackRules(secretsRequired: boolean) {
             const plain = Object.hasOwn(STACK_KEYS, configKey) ? undefined : "is set in plain text";
             const how = { secret: undefined, plain, missing: "is not set" }[state(configKey)];
             if (how !== undefined) {
-                issue(["hosts", index, "privateKeySecret"], `the SSH private key ${PROJECT_NAME}:${configKey} ${how}; expected it set with ` +
-                    `\`pulumi config set --secret ${configKey} < KEYFILE\` (or sshAgent: true)`);
+                issue(["hosts", index, "privateKeySecret"], `the SSH private key ${PROJECT_NAME}:${describeKey(configKey)} ${how}; expected it set with ` +
+                    `\`pulumi config set --secret ${describeKey(configKey)} < KEYFILE\` (or sshAgent: true)`);
             }
         }
         const credential = githubCredential(doc.github);

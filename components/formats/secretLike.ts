@@ -13,7 +13,7 @@ const CREDENTIALS: readonly { readonly what: string; readonly found: (text: stri
     // b3BlbnNzaC1rZXktdjE is "openssh-key-v1", the start of an OpenSSH private key's body.
     { what: "a private key", found: (t) => /-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----|b3BlbnNzaC1rZXktdjE/.test(t) },
     { what: "a GitHub token", found: (t) => /gh[pousr]_[A-Za-z0-9]{16,}|github_pat_[A-Za-z0-9_]{16,}/.test(t) },
-    { what: "an AWS access key", found: (t) => /(AKIA|ASIA)[A-Z0-9]{16}/.test(t) },
+    { what: "an AWS access key", found: (t) => /(?<![A-Z0-9])(AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])/.test(t) },
     // A JWT (Cachix tokens are JWTs): base64url header `{"...`, a dot, a payload.
     { what: "a token", found: (t) => /eyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}/.test(t) },
     { what: "a URL with credentials", found: hasUrlCredentials },
@@ -52,6 +52,9 @@ export function secretLikeness(text: string): string | undefined {
     }
     if (/PRIVATE KEY|-----BEGIN/.test(text)) {
         return "a private key";
+    }
+    if (/(AKIA|ASIA)[A-Z0-9]{16}/.test(text)) {
+        return "an AWS access key";
     }
     if (/:\/\/[^/\s?#]*@/.test(text) || /[?&;](pass|secret|key|access[-_]?key|secret[-_]?key|x-amz-[a-z-]+)=/i.test(text)) {
         return "a URL with credentials";

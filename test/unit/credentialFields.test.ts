@@ -149,6 +149,7 @@ describe("credential shapes", () => {
         "<secret:cachixAuthToken>",
         "atproto-mirror-1:<public-key-generated-by-pulumi-up>",
         "rotate the PRIVATE KEY of the mirror",
+        "FANTASIA0123456789ABCDEFGH",
     ])("finds none in %j", (text) => {
         expect(credentialShape(text)).toBeUndefined();
     });
