@@ -34,7 +34,15 @@ export function isSecretSlot(value: unknown): boolean {
 /** The problems of `doc` by its own keys and values, at the paths users write them. */
 export function documentIssues(doc: unknown): DocumentIssue[] {
     const found: DocumentIssue[] = [];
+    // A value reached twice (a YAML alias, a shared object) was checked where it was first seen.
+    const seen = new WeakSet<object>();
     const walk = (value: unknown, path: PropertyKey[]): void => {
+        if (typeof value === "object" && value !== null) {
+            if (seen.has(value)) {
+                return;
+            }
+            seen.add(value);
+        }
         if (typeof value === "string") {
             const credential = credentialShape(value);
             if (credential !== undefined) {

@@ -98,6 +98,12 @@ describe("only a document's own keys count", () => {
         expect(checkedDeployTimeValue("NixHost", "h", "addedCaches", fine)).toBe(fine);
     });
 
+    it("walks a value that refers to itself once", () => {
+        const looped: Record<string, unknown> = { url: "https://cache.example.org" };
+        looped.self = looped;
+        expect(() => checkedDeployTimeValue("NixHost", "h", "addedCaches", [looped])).not.toThrow();
+    });
+
     it("reads no secret through an inherited name", () => {
         const model = loadStackModel(rawConfig({ ...MINIMAL, hosts: [host] }, { sshPrivateKey: "k" }), { mode: "render" });
         const secrets = readSecrets(model, { requireSecret: (key: string) => `secret:${key}` } as never);
