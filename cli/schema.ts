@@ -53,6 +53,8 @@ export function stackFileJsonSchema(): Record<string, unknown> {
                     [`^(?!${PROJECT_NAME}:)[^:]+:.+$`]: {},
                 },
                 additionalProperties: false,
+                // One spelling per setting: `cache` or `nix-cache:cache`, not both.
+                allOf: keys.map((key) => ({ not: { required: [key, `${PROJECT_NAME}:${key}`] } })),
             },
         },
         $defs: defs,
