@@ -1,3 +1,4 @@
+import { filesWithCredentials } from "../components/config/documentRules";
 import { loadStackModel } from "../components/config/load";
 import { rawConfigFromStackFile } from "../components/config/sources";
 import { allArtifacts } from "../components/render/allArtifacts";
@@ -22,7 +23,7 @@ export interface ManifestEntry {
  */
 export function renderStack(stack: string, outDir: string, stacksDir?: string): ManifestEntry[] {
     const model = loadStackModel(rawConfigFromStackFile(stackFile(stack, stacksDir)), { mode: "render" });
-    const artifacts = allArtifacts(model, secretPlaceholder, stack);
+    const artifacts = withoutCredentials(allArtifacts(model, secretPlaceholder, stack));
     const manifest = artifacts.map(({ kind, target, path }) => ({ kind, target, path }));
     replaceOutDir(outDir, artifacts, `${JSON.stringify(manifest, null, 2)}\n`);
     return manifest;
@@ -31,7 +32,19 @@ export function renderStack(stack: string, outDir: string, stacksDir?: string): 
 /** The workflows of the stack `stack`, byte-for-byte what `pulumi up` commits; nothing is written. */
 export function stackWorkflows(stack: string, stacksDir?: string): Artifact[] {
     const model = loadStackModel(rawConfigFromStackFile(stackFile(stack, stacksDir)), { mode: "render" });
-    return allArtifacts(model, secretPlaceholder).filter((a) => a.kind === "workflow");
+    return withoutCredentials(allArtifacts(model, secretPlaceholder)).filter((a) => a.kind === "workflow");
+}
+
+/**
+ * `artifacts`, once none holds a credential. Validation refuses every value that looks like one,
+ * and secrets are placeholders here, so a credential found now is a gap in validation.
+ */
+function withoutCredentials(artifacts: Artifact[]): Artifact[] {
+    const found = filesWithCredentials(artifacts);
+    if (found.length > 0) {
+        throw new Error(`Refusing to render: ${found.join(", ")} would hold a credential that validation let through; nothing was written`);
+    }
+    return artifacts;
 }
 
 const USAGE = "npm run render -- --stack NAME [--out DIR] [--stacks-dir DIR]";

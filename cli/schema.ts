@@ -4,6 +4,7 @@ import { z } from "zod";
 import { closedObjects } from "../components/config/fields";
 import { PROJECT_NAME } from "../components/config/model";
 import { secretSlot, STACK_KEYS } from "../components/config/stackSchema";
+import { configKey } from "../components/formats/names";
 import { parseCommandLine, PROJECT_ROOT } from "./args";
 
 /**
@@ -47,11 +48,13 @@ export function stackFileJsonSchema(): Record<string, unknown> {
                 properties,
                 patternProperties: {
                     // The secret config key a host names in privateKeySecret.
-                    [`^(${PROJECT_NAME}:)?(?!(${keys.join("|")})$)[A-Za-z][A-Za-z0-9_]{0,63}$`]: slot,
+                    [`^(${PROJECT_NAME}:)?(?!(${keys.join("|")})$)${configKey.pattern.source.slice(1)}`]: slot,
                     // Other namespaces' keys (aws:region, github:owner, ...) are theirs.
                     [`^(?!${PROJECT_NAME}:)[^:]+:.+$`]: {},
                 },
                 additionalProperties: false,
+                // One spelling per setting: `cache` or `nix-cache:cache`, not both.
+                allOf: keys.map((key) => ({ not: { required: [key, `${PROJECT_NAME}:${key}`] } })),
             },
         },
         $defs: defs,

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CacheArgs, ExtraCacheArgs, TrustedCacheArgs } from "./args/cacheArgs";
-import { validatedSections } from "./args/validate";
+import { checkedDeployTimeValue, validatedSections } from "./args/validate";
 import { trustedCaches } from "./identity/trustedCaches";
 import { renderNetrc } from "./render/netrc";
 import { renderNixConfLines } from "./render/nixConf";
@@ -51,7 +51,7 @@ export class CacheIdentity extends pulumi.ComponentResource {
             throw new pulumi.RunError(`CacheIdentity ${name}: cache "${cache.name}" is private; authToken is required for its netrc`);
         }
         super("nix-cache:index:CacheIdentity", name, {}, opts);
-        const trusted = pulumi.output(args.addedCaches ?? []).apply((added) => trustedCaches(model, added));
+        const trusted = pulumi.output(args.addedCaches ?? []).apply((added) => trustedCaches(model, checkedDeployTimeValue("CacheIdentity", name, "addedCaches", added)));
         this.cacheName = pulumi.output(cache.name);
         this.cacheUrl = pulumi.output(cache.url);
         this.substituters = trusted.apply((t) => [...t.substituters]);

@@ -159,7 +159,7 @@ export class CacheSetup extends pulumi.ComponentResource {
                         extraCaches: args.extraCaches,
                         host: hostsChecked === undefined ? args.hosts![index] : gatedHost(args.hosts![index], hostsChecked),
                         addedCaches,
-                        privateKey: host.auth.kind === "privateKey" ? args.sshPrivateKeys?.[host.auth.configKey] : undefined,
+                        privateKey: host.auth.kind === "privateKey" ? (Object.hasOwn(args.sshPrivateKeys ?? {}, host.auth.configKey) ? args.sshPrivateKeys?.[host.auth.configKey] : undefined) : undefined,
                         netrcToken: model.cache.private ? args.cachixAuthToken : undefined,
                     },
                     { parent: this, dependsOn: systems.map((system) => made.get(system.name)!) },
@@ -213,5 +213,5 @@ export function missingSecrets(model: StackModel, secrets: CacheSetupSecrets): s
             needed.add(host.auth.configKey);
         }
     }
-    return [...needed].filter((key) => given[key] === undefined);
+    return [...needed].filter((key) => !Object.hasOwn(given, key) || given[key] === undefined);
 }

@@ -2,7 +2,7 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { CacheArgs, ExtraCacheArgs, TrustedCacheArgs } from "./args/cacheArgs";
 import { HostArgs } from "./args/hostArgs";
-import { resolvedHosts, StackSections, validatedSections } from "./args/validate";
+import { checkedDeployTimeValue, resolvedHosts, StackSections, validatedSections } from "./args/validate";
 import { hostCommands, HostCommands } from "./hosts/hostCommands";
 import { agentSocketProblem } from "./hosts/agentSocket";
 import { commandTimeouts, hostConnection, replacementTriggers } from "./hosts/connection";
@@ -105,7 +105,7 @@ export class NixHost extends pulumi.ComponentResource {
         const owner = hostOwner(pulumi.getStack(), host);
         const commands: pulumi.Output<HostCommands> = pulumi
             .output(args.addedCaches ?? [])
-            .apply((added) => hostCommands(hostScripts(hostPayload(model, host, added, owner)), host.kind));
+            .apply((added) => hostCommands(hostScripts(hostPayload(model, host, checkedDeployTimeValue("NixHost", name, "addedCaches", added), owner)), host.kind));
         // The commands are replaced, not updated, when a trigger changes (other files, or another
         // login's). Delete first: old and new may be the same files on the same machine, and
         // undoing after applying would leave the host unconfigured.

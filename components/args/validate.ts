@@ -12,6 +12,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { HostSpec, StackModel } from "../config/model";
 import { describeKey } from "../config/redact";
+import { documentIssues } from "../config/documentRules";
+import { parseStack } from "../config/parse";
 import { stackSchema } from "../config/stackSchema";
 import { CacheArgs, ExtraCacheArgs } from "./cacheArgs";
 import { anyDeferred, withStandIns } from "./deferredEndpoints";
@@ -68,11 +70,9 @@ export function resolvedHosts(component: string, name: string, sections: StackSe
 }
 
 function parsedSections(component: string, name: string, sections: StackSections, at: PathNamer, hideValues: boolean): StackModel {
-    const result = schema.safeParse(stackDocument(sections));
+    const result = parseStack(schema, stackDocument(sections));
     if (!result.success) {
-        const problems = result.error.issues.map((issue) => `  - ${at(argsPath(issue.path))}${hideValues ? " is invalid (it resolved to a secret, so what it is and the rule it breaks are not shown)" : `: ${issue.message}`}`);
-        const noun = problems.length === 1 ? "problem" : "problems";
-        throw new pulumi.RunError([`${component} ${name}: invalid arguments (${problems.length} ${noun}):`, ...problems].join("\n"));
+        throw argumentsError(component, name, result.issues.map((issue) => `${at(argsPath(issue.path))}${hideValues ? " is invalid (it resolved to a secret, so what it is and the rule it breaks are not shown)" : `: ${issue.message}`}`));
     }
     return result.data;
 }
@@ -118,4 +118,22 @@ function argsPath(segments: readonly PropertyKey[]): string {
     return segments
         .map((segment, index) => (typeof segment === "number" ? `[${segment}]` : `${index === 0 ? "" : "."}${describeKey(String(segment))}`))
         .join("");
+}
+
+/**
+ * `value`, an argument known only at deploy time (caches another resource adds), once it holds no
+ * credential or object-member key: it is written into the same files as the checked ones.
+ */
+export function checkedDeployTimeValue<T>(component: string, name: string, argument: string, value: T): T {
+    const problems = documentIssues(value).map((issue) => `${argsPath([argument, ...issue.path])}: ${issue.message}`);
+    if (problems.length > 0) {
+        throw argumentsError(component, name, problems);
+    }
+    return value;
+}
+
+/** The error listing a component's wrong arguments, each a `path: what is wrong` line. */
+function argumentsError(component: string, name: string, problems: readonly string[]): pulumi.RunError {
+    const noun = problems.length === 1 ? "problem" : "problems";
+    return new pulumi.RunError([`${component} ${name}: invalid arguments (${problems.length} ${noun}):`, ...problems.map((p) => `  - ${p}`)].join("\n"));
 }

@@ -31,7 +31,7 @@ const keysMatchName = across((value, ctx) => {
             ctx.addIssue({
                 code: "custom",
                 path: ["publicKeys", index],
-                message: `key name "${parsed.name}" does not match the cache; expected "${name}.cachix.org-N"`,
+                message: `key name ${describeValue(parsed.name)} does not match the cache; expected ${describeValue(`${name}.cachix.org-N`)}`,
                 input: undefined,
             });
         }

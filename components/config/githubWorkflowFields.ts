@@ -6,6 +6,7 @@ import { z } from "zod";
 import { nixConfigInput } from "../github/installerInputs";
 import { across, flag, integer, list, oneOf, section, text } from "./fields";
 import * as names from "../formats/names";
+import { describeKey, describeValue } from "./redact";
 
 /** Runners for the systems GitHub hosts; other systems need `runsOn`. */
 export const DEFAULT_RUNNERS: Readonly<Record<string, string>> = {
@@ -28,8 +29,8 @@ const systemEntry = z.preprocess(
     }, {
         checks: [
             across((value, ctx) => {
-                if (typeof value.system === "string" && value.runsOn === undefined && DEFAULT_RUNNERS[value.system] === undefined) {
-                    ctx.addIssue({ code: "custom", path: ["runsOn"], message: `is required for system ${JSON.stringify(value.system)}; GitHub hosts no default runner for it`, input: undefined });
+                if (typeof value.system === "string" && value.runsOn === undefined && !Object.hasOwn(DEFAULT_RUNNERS, value.system)) {
+                    ctx.addIssue({ code: "custom", path: ["runsOn"], message: `is required for system ${describeValue(value.system)}; GitHub hosts no default runner for it`, input: undefined });
                 }
             }),
         ],
@@ -78,7 +79,7 @@ export const workflowJobChecks = across((value, ctx) => {
             ctx.addIssue({
                 code: "custom",
                 path: ["extraNixConfig"],
-                message: `cannot be passed to ${JSON.stringify(repository)}: its nix.conf input is not known; expected cachix/install-nix-action or a DeterminateSystems installer`,
+                message: `cannot be passed to ${describeValue(repository)}: its nix.conf input is not known; expected cachix/install-nix-action or a DeterminateSystems installer`,
                 input: undefined,
             });
         }
@@ -88,7 +89,7 @@ export const workflowJobChecks = across((value, ctx) => {
         for (const entry of value.systems) {
             const system = typeof entry === "string" ? entry : (entry as { system?: unknown })?.system;
             if (typeof system === "string" && seen.has(system)) {
-                ctx.addIssue({ code: "custom", path: ["systems"], message: `duplicate system ${JSON.stringify(system)}; each must appear once`, input: undefined });
+                ctx.addIssue({ code: "custom", path: ["systems"], message: `duplicate system ${describeValue(system)}; each must appear once`, input: undefined });
             }
             if (typeof system === "string") {
                 seen.add(system);
@@ -100,7 +101,9 @@ export const workflowJobChecks = across((value, ctx) => {
 /** Per repository: targets for particular systems, replacing `targets` there. */
 export const REPOSITORY_JOB_FIELDS = {
     /** e.g. `{ aarch64-darwin: [darwin-tools] }`; systems not named build `targets`. */
-    targetsBySystem: z.record(z.string().regex(nixSystem.pattern), list(text([names.flakeTarget]))).optional(),
+    targetsBySystem: z.record(z.string().regex(nixSystem.pattern), list(text([names.flakeTarget])), {
+        error: (iss) => (iss.code === "invalid_key" ? `unknown key; expected ${nixSystem.expected}` : `expected an object of system: [targets]; got ${describeValue(iss.input)}`),
+    }).optional(),
 };
 
 /** Rules between the repositories and the workflow: per-system targets, the delivery branch. */
@@ -115,13 +118,13 @@ export const repositoryJobChecks = across((value, ctx) => {
         if (typeof targetsBySystem === "object" && targetsBySystem !== null) {
             for (const system of Object.keys(targetsBySystem)) {
                 if (systems === undefined || !systems.includes(system)) {
-                    const expected = systems === undefined ? "workflow.systems is not set" : `expected one of workflow.systems: ${systems.join(", ")}`;
+                    const expected = systems === undefined ? "workflow.systems is not set" : `expected one of workflow.systems: ${systems.map((s) => describeKey(String(s))).join(", ")}`;
                     ctx.addIssue({ code: "custom", path: ["repositories", index, "targetsBySystem", system], message: `is not a system the workflow builds; ${expected}`, input: undefined });
                 }
             }
         }
         if (workflow.delivery === "pullRequest" && branch === deliveryBranch) {
-            ctx.addIssue({ code: "custom", path: ["repositories", index, "branch"], message: `is workflow.deliveryBranch ${JSON.stringify(deliveryBranch)}; the pull request needs two branches`, input: undefined });
+            ctx.addIssue({ code: "custom", path: ["repositories", index, "branch"], message: `is workflow.deliveryBranch ${describeValue(deliveryBranch)}; the pull request needs two branches`, input: undefined });
         }
     });
 });

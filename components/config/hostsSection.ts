@@ -2,7 +2,7 @@ import { z } from "zod";
 import { addressRule } from "../formats/addresses";
 import { across, flag, integer, list, noDuplicates, oneOf, section, text } from "./fields";
 import * as names from "../formats/names";
-import { absolutePathRule } from "../formats/paths";
+import { absolutePathRule, fileDirectoryRule } from "../formats/paths";
 import { describeValue } from "./redact";
 
 /** The secret config key holding hosts' SSH private key unless a host names another. */
@@ -79,7 +79,7 @@ const host = section({
     sshAgent: sshAgent.optional(),
     proxy: section(endpointShape).optional(),
     trustedUsers: list(text([names.trustedUser])).check(noDuplicates((u) => (typeof u === "string" ? u : undefined), "trusted user")).default([]),
-    nixConfDir: text([absolutePathRule]).default("/etc/nix"),
+    nixConfDir: text([fileDirectoryRule]).default("/etc/nix"),
     nixosRebuild: oneOf(["switch", "test", "boot", "none"]).optional(),
     restartDaemon: flag().default(true),
     commandTimeout: integer(10, 86400, "Seconds each remote command of the host may take before it fails (default 900; nixos 3600)").optional(),

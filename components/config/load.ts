@@ -1,5 +1,6 @@
 import { PROJECT_NAME, StackModel } from "./model";
-import { ConfigValidationError, problemsOfIssues } from "./problems";
+import { parseStack } from "./parse";
+import { ConfigProblem, ConfigValidationError, problemsOfIssues } from "./problems";
 import { stackSchema } from "./stackSchema";
 
 /** Stack configuration as it arrives, before validation. */
@@ -8,6 +9,8 @@ export interface RawStackConfig {
     readonly values: Readonly<Record<string, unknown>>;
     /** Full keys of the values that are secrets. */
     readonly secretKeys: ReadonlySet<string>;
+    /** Problems found while reading the values (a key spelled twice in a file), reported with the rest. */
+    readonly problems?: readonly ConfigProblem[];
 }
 
 /** How secrets are treated while loading. */
@@ -29,9 +32,10 @@ const schemas = {
  * Throws a {@link ConfigValidationError} listing every problem; nothing is created before.
  */
 export function loadStackModel(raw: RawStackConfig, options: LoadOptions): StackModel {
-    const result = schemas[options.mode].safeParse(stackDocument(raw));
-    if (!result.success) {
-        throw new ConfigValidationError(problemsOfIssues(result.error.issues));
+    const result = parseStack(schemas[options.mode], stackDocument(raw));
+    const problems = [...(raw.problems ?? []), ...(result.success ? [] : problemsOfIssues(result.issues))];
+    if (!result.success || problems.length > 0) {
+        throw new ConfigValidationError(problems);
     }
     return result.data;
 }
@@ -41,7 +45,8 @@ export function loadStackModel(raw: RawStackConfig, options: LoadOptions): Stack
  * reaches the schema: it stands as `{secure}`, as in the stack file, so no rule can print it.
  */
 export function stackDocument(raw: RawStackConfig): Record<string, unknown> {
-    const doc: Record<string, unknown> = {};
+    // No prototype: a `__proto__` key is then an own key like any other, reported as unknown.
+    const doc: Record<string, unknown> = Object.create(null);
     for (const [fullKey, value] of Object.entries(raw.values)) {
         const [namespace, ...rest] = fullKey.split(":");
         if (namespace === PROJECT_NAME) {

@@ -33,7 +33,7 @@ export function formatProblems(problems: readonly ConfigProblem[]): string {
  * The problems of a failed schema parse. Every message was written by the schema's own error
  * functions; the path is spelled as users write it: `nix-cache:hosts[0].hostKey`.
  */
-export function problemsOfIssues(issues: readonly z.core.$ZodIssue[]): ConfigProblem[] {
+export function problemsOfIssues(issues: readonly Pick<z.core.$ZodIssue, "path" | "message">[]): ConfigProblem[] {
     return issues.map((issue) => ({ path: configPath(issue.path), message: issue.message }));
 }
 

@@ -4,7 +4,8 @@ import { PROJECT_NAME, StackModel } from "./model";
 
 /** Reads the secret config values the model needs, as Pulumi secrets. */
 export function readSecrets(model: StackModel, config = new pulumi.Config(PROJECT_NAME)): CacheSetupSecrets {
-    const sshPrivateKeys: Record<string, pulumi.Output<string>> = {};
+    // No prototype: a lookup of a key not read here finds nothing, never an Object member.
+    const sshPrivateKeys: Record<string, pulumi.Output<string>> = Object.create(null);
     for (const host of model.hosts) {
         if (host.auth.kind === "privateKey") {
             sshPrivateKeys[host.auth.configKey] = config.requireSecret(host.auth.configKey);

@@ -4,6 +4,9 @@ import { isAlias, LineCounter, parseDocument, visit } from "yaml";
 import { RawStackConfig } from "./load";
 import { PROJECT_NAME } from "./model";
 import { secretLikeness } from "../formats/secretLike";
+import { isSecretSlot } from "./documentRules";
+import { ConfigProblem, configPath } from "./problems";
+import { describeKey } from "./redact";
 
 /** The running Pulumi program's configuration. */
 export function rawConfigFromPulumi(): RawStackConfig {
@@ -39,17 +42,34 @@ const MAX_MESSAGE = 120;
  */
 export function rawConfigFromStackFile(file: string): RawStackConfig {
     const config = readStackSettings(file);
-    const values: Record<string, unknown> = {};
+    const values: Record<string, unknown> = Object.create(null);
     const secretKeys = new Set<string>();
+    const spellings = new Map<string, { key: string; secure: boolean }[]>();
     for (const [key, value] of Object.entries(config)) {
         const fullKey = key.includes(":") ? key : `${PROJECT_NAME}:${key}`;
-        const isSecure = typeof value === "object" && value !== null && "secure" in value;
+        const isSecure = isSecretSlot(value);
+        spellings.set(fullKey, [...(spellings.get(fullKey) ?? []), { key, secure: isSecure }]);
         values[fullKey] = isSecure ? "(encrypted)" : value;
         if (isSecure) {
             secretKeys.add(fullKey);
         }
     }
-    return { values, secretKeys };
+    const problems = [...spellings].filter(([, spelled]) => spelled.length > 1).map(([fullKey, spelled]) => spelledTwice(fullKey, spelled));
+    return { values, secretKeys, problems };
+}
+
+/**
+ * A setting written both bare and with its namespace (`cache:` and `nix-cache:cache:`): Pulumi
+ * keeps one of them, so the file would not say which is in effect. When one is a secret, the
+ * other holds its value in plain text.
+ */
+function spelledTwice(fullKey: string, spelled: readonly { key: string; secure: boolean }[]): ConfigProblem {
+    const name = fullKey.slice(fullKey.indexOf(":") + 1);
+    const both = spelled.map((s) => describeKey(s.key)).join(" and ");
+    const fix = spelled.some((s) => s.secure) && spelled.some((s) => !s.secure)
+        ? `; one of them is in plain text in the file: remove both and set it with \`pulumi config set --secret ${describeKey(name)}\``
+        : "; expected one of them";
+    return { path: configPath([name]), message: `is set twice in this file, as ${both}${fix}` };
 }
 
 /** The `config:` mapping of a stack file. */
@@ -61,7 +81,9 @@ function readStackSettings(file: string): Record<string, unknown> {
         fail("", `larger than ${MAX_STACK_FILE_BYTES} bytes; expected a Pulumi stack settings file`);
     }
     const lineCounter = new LineCounter();
-    const document = parseDocument(fs.readFileSync(file, "utf8"), { lineCounter, prettyErrors: false, uniqueKeys: true });
+    // YAML 1.2's core tags only: `!!binary`, `!!set`, `!!omap`, `!!pairs` and `!!timestamp` would
+    // make values no setting takes (bytes, sets, dates), so they are left unresolved, hence refused.
+    const document = parseDocument(fs.readFileSync(file, "utf8"), { lineCounter, prettyErrors: false, uniqueKeys: true, resolveKnownTags: false });
     // Warnings (an unknown tag, say) would change what a value means: treat them as errors.
     for (const error of [...document.errors, ...document.warnings]) {
         const { line, col } = lineCounter.linePos(error.pos[0]);

@@ -1,7 +1,9 @@
 import { z } from "zod";
 import * as names from "../formats/names";
 import { cacheSection, extraCachesSection } from "./cacheSection";
+import { isSecretSlot } from "./documentRules";
 import { across, flag } from "./fields";
+import { describeKey } from "./redact";
 import { githubSection } from "./githubSection";
 import { DEFAULT_PRIVATE_KEY_CONFIG, hostsSection } from "./hostsSection";
 import { mirrorSection, mirrorStackRules } from "./mirrorSection";
@@ -82,27 +84,27 @@ function stackRules(secretsRequired: boolean) {
     const known = Object.keys(STACK_KEYS);
     return across((doc, ctx) => {
         const state = (key: string): SecretState => {
-            const value = doc[key];
+            const value = Object.hasOwn(doc, key) ? doc[key] : undefined;
             if (value === undefined) {
                 return secretsRequired ? "missing" : "secret";
             }
-            return typeof value === "object" && value !== null && "secure" in value ? "secret" : "plain";
+            return isSecretSlot(value) ? "secret" : "plain";
         };
         const issue = (path: PropertyKey[], message: string) => ctx.addIssue({ code: "custom", path, message, input: undefined });
         const hostKeys = hostKeyNames(doc.hosts);
         const allowed = [...known, ...hostKeys.map((h) => h.configKey)];
         for (const key of Object.keys(doc)) {
             if (!allowed.includes(key)) {
-                issue([key], `unknown config key; expected one of: ${[...new Set(allowed)].map((k) => `${PROJECT_NAME}:${k}`).join(", ")}`);
+                issue([key], `unknown config key; expected one of: ${[...new Set(allowed)].map((k) => `${PROJECT_NAME}:${describeKey(k)}`).join(", ")}`);
             }
         }
         for (const { index, configKey } of hostKeys) {
             // A known key's own schema already says when it is in plain text.
-        const plain = configKey in STACK_KEYS ? undefined : "is set in plain text";
-        const how = { secret: undefined, plain, missing: "is not set" }[state(configKey)];
+            const plain = Object.hasOwn(STACK_KEYS, configKey) ? undefined : "is set in plain text";
+            const how = { secret: undefined, plain, missing: "is not set" }[state(configKey)];
             if (how !== undefined) {
-                issue(["hosts", index, "privateKeySecret"], `the SSH private key ${PROJECT_NAME}:${configKey} ${how}; expected it set with ` +
-                    `\`pulumi config set --secret ${configKey} < KEYFILE\` (or sshAgent: true)`);
+                issue(["hosts", index, "privateKeySecret"], `the SSH private key ${PROJECT_NAME}:${describeKey(configKey)} ${how}; expected it set with ` +
+                    `\`pulumi config set --secret ${describeKey(configKey)} < KEYFILE\` (or sshAgent: true)`);
             }
         }
         const credential = githubCredential(doc.github);

@@ -12,8 +12,17 @@ export const hostName = pattern(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "lowerca
 export const unixUser = pattern(/^[a-z_][a-z0-9_-]{0,31}\$?$/, "a Unix user name");
 /** A `trusted-users` entry. */
 export const trustedUser = pattern(/^@?[a-z_][a-z0-9_.-]{0,31}\$?$/, "a Unix user name or @group");
-/** A config key of this project's namespace, without the prefix. */
-export const configKey = pattern(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, "a config key name (without the nix-cache: prefix)");
+/**
+ * Names every JavaScript object has (`constructor`, `toString`, `__proto__`, ...), plus
+ * `prototype`: a lookup by such a key finds the object's own machinery, never a setting.
+ */
+export const OBJECT_MEMBER_NAMES: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), "prototype"]);
+
+/** A config key of this project's namespace, without the prefix; never a name objects already have. */
+export const configKey = pattern(
+    new RegExp(`^(?!(${[...OBJECT_MEMBER_NAMES].join("|")})$)[A-Za-z][A-Za-z0-9_]{0,63}$`),
+    "a config key name (without the nix-cache: prefix), not a name every object has such as constructor",
+);
 /** An SSH public host key, as the first two fields of a `.pub` file. */
 export const hostKey = pattern(
     /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) AAAA[A-Za-z0-9+/]+={0,2}$/,
@@ -43,7 +52,7 @@ export const runnerLabel = pattern(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, "a runne
 /** A flake attribute to build. */
 export const flakeTarget = pattern(/^[A-Za-z0-9_][A-Za-z0-9_.+-]{0,199}$/, "a flake attribute such as microcosm-all (letters, digits, '_', '.', '+', '-')");
 /** The workflow file, under `.github/workflows/`. */
-export const workflowPath = pattern(/^\.github\/workflows\/[A-Za-z0-9_-][A-Za-z0-9._-]*\.ya?ml$/, "a path like .github/workflows/build.yml");
+export const workflowPath = pattern(/^\.github\/workflows\/(?=[^/]{1,255}$)[A-Za-z0-9_-][A-Za-z0-9._-]*\.ya?ml$/, "a path like .github/workflows/build.yml (a file name of at most 255 characters)");
 /** Text copied into the workflow must not open a `${{ }}` expression GitHub would evaluate. */
 export const workflowName = pattern(/^(?![\s\S]*\$\{\{)[^\s\p{Cc}][^\p{Cc}]{0,99}$/u, "a short display name without ${{");
 /** A commit author name: one line. */

@@ -1,5 +1,8 @@
 import { parseAddress } from "./addresses";
-import { absolutePathRule } from "./paths";
+import { absolutePathRule, MAX_NAME_LENGTH } from "./paths";
+
+/** The longest URL accepted; longer ones are not cache addresses, and strain every file they go into. */
+export const MAX_URL_LENGTH = 2048;
 
 /** The schemes one URL field accepts. */
 export type UrlScheme = "https" | "http" | "file";
@@ -33,6 +36,9 @@ export function urlProblem(value: string, options: UrlOptions): string | undefin
     if (scheme === undefined || !options.schemes.includes(scheme) || !URL_CHARACTERS.test(value)) {
         return expected;
     }
+    if (value.length > MAX_URL_LENGTH) {
+        return `${expected}, at most ${MAX_URL_LENGTH} characters`;
+    }
     if (scheme === "file") {
         return value.startsWith("file:///") && absolutePathRule(value.slice("file://".length)) === undefined ? undefined : expected;
     }
@@ -53,6 +59,9 @@ export function urlProblem(value: string, options: UrlOptions): string | undefin
     }
     if (rest !== undefined && (rest.includes("//") || rest.split("/").some((s) => s === "." || s === ".." || /%2e/i.test(s)))) {
         return `${expected}; its path must be in normal form (no '.', '..' or '//')`;
+    }
+    if (rest !== undefined && rest.split("/").some((s) => s.length > MAX_NAME_LENGTH)) {
+        return `${expected}; each part of its path at most ${MAX_NAME_LENGTH} characters`;
     }
     try {
         new URL(value);

@@ -1,4 +1,5 @@
 import { RawStackConfig } from "../../components/config/load";
+import { ConfigValidationError } from "../../components/config/problems";
 
 /** The guide's cache public key. */
 export const ATPROTO_KEY = "atproto.cachix.org-1:mgH0q9dt3ZI9puHEfIGDnkRBfT80I3vfEh4Wda2B0rk=";
@@ -16,3 +17,16 @@ export function rawConfig(values: Record<string, unknown>, secrets: Record<strin
 
 /** The smallest valid config: the guide's cache. */
 export const MINIMAL = { cache: { name: "atproto", publicKeys: [ATPROTO_KEY] } };
+
+/** The problems `load` throws, as `path: message` lines (none when it returns). */
+export function problemLines(load: () => unknown): string[] {
+    try {
+        load();
+        return [];
+    } catch (error) {
+        if (!(error instanceof ConfigValidationError)) {
+            throw error;
+        }
+        return error.problems.map((p) => `${p.path}: ${p.message}`);
+    }
+}

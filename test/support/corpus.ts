@@ -17,6 +17,8 @@ export interface ExpectedProblem {
  * One corpus case, from its file's header comments:
  * `# expect: accepted` or `# expect: PATH | FRAGMENT` (render and the program),
  * `# expect-program: PATH | FRAGMENT` (the program only: render uses placeholders for secrets),
+ * `# expect-render: PATH | FRAGMENT` (render only: what the stack file says and the engine
+ * never hands the program, such as a key spelled two ways, of which Pulumi keeps one),
  * `# hidden: TEXT` (must appear in no message or rendered file).
  */
 export interface CorpusCase {
@@ -28,6 +30,8 @@ export interface CorpusCase {
     readonly expect: readonly ExpectedProblem[];
     /** Problems only the program reports. */
     readonly expectProgram: readonly ExpectedProblem[];
+    /** Problems only render reports, reading the stack file itself. */
+    readonly expectRender: readonly ExpectedProblem[];
     /** Text that must never be printed. */
     readonly hidden: readonly string[];
 }
@@ -51,10 +55,18 @@ function readCase(file: string): CorpusCase {
         });
     const expect = values("expect");
     const expectProgram = values("expect-program");
-    if (expect.length === 0 && expectProgram.length === 0) {
+    const expectRender = values("expect-render");
+    if (expect.length === 0 && expectProgram.length === 0 && expectRender.length === 0) {
         throw new Error(`${file}: no "# expect:" line`);
     }
-    return { name: path.basename(file).slice(7, -5), file, expect: problems(expect), expectProgram: problems(expectProgram), hidden: values("hidden") };
+    return {
+        name: path.basename(file).slice(7, -5),
+        file,
+        expect: problems(expect),
+        expectProgram: problems(expectProgram),
+        expectRender: problems(expectRender),
+        hidden: values("hidden"),
+    };
 }
 
 /**

@@ -2,19 +2,11 @@ import { describe, expect, it } from "vitest";
 import { systemHostsOf } from "../../components/hosts/hostOrder";
 import { loadStackModel } from "../../components/config/load";
 import { ConfigValidationError } from "../../components/config/problems";
-import { ATPROTO_KEY, HOST_KEY, MINIMAL, rawConfig } from "../support/config";
+import { ATPROTO_KEY, HOST_KEY, MINIMAL, problemLines, rawConfig } from "../support/config";
 
 /** Loads a config in apply mode and returns the problems' "path: message" lines (none when valid). */
 function problemsOf(values: Record<string, unknown>, secrets: Record<string, string> = {}): string[] {
-    try {
-        loadStackModel(rawConfig(values, secrets), { mode: "apply" });
-        return [];
-    } catch (error) {
-        if (!(error instanceof ConfigValidationError)) {
-            throw error;
-        }
-        return error.problems.map((p) => `${p.path}: ${p.message}`);
-    }
+    return problemLines(() => loadStackModel(rawConfig(values, secrets), { mode: "apply" }));
 }
 
 const host = (overrides: Record<string, unknown> = {}) => ({
@@ -214,7 +206,7 @@ describe("github section", () => {
             'nix-cache:github.secret.scope: expected one of repository, organization, environment; got "org"',
             'nix-cache:github.secret.name: "GITHUB_TOKEN" is not valid; expected a secret name of letters, digits and underscores, not starting with a digit or GITHUB_',
             'nix-cache:github.secret.visibility: only applies when scope is organization; scope is "repository"',
-            'nix-cache:github.workflow.path: "build.yml" is not valid; expected a path like .github/workflows/build.yml',
+            'nix-cache:github.workflow.path: "build.yml" is not valid; expected a path like .github/workflows/build.yml (a file name of at most 255 characters)',
             'nix-cache:github.workflow.schedule: "nightly" is not valid; expected a five-field cron expression such as "51 2 * * *" (minute 0-59, hour 0-23, day 1-31, month 1-12 or JAN-DEC, weekday 0-6 or SUN-SAT)',
             'nix-cache:github.workflow.actions.cachix: "cachix-action" is not valid; expected an action reference OWNER/REPO@REF',
             'nix-cache:github.workflow.actions.pins.cachix/cachix-action: "abc" is not valid; expected a full 40-character lowercase commit SHA',

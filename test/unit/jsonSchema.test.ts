@@ -42,5 +42,7 @@ describe("the stack files' JSON Schema", () => {
         expect(schemaErrors(`${base}  nix-cache:cachixAuthToken: plain\n`).join()).toMatch(/cachixAuthToken must be object/);
         expect(schemaErrors(`${base}  nix-cache:cachixAuthToken:\n    secure: v1:abc\n  aws:region: eu-west-1\n`)).toEqual([]);
         expect(schemaErrors(`${base}  nix-cache:extraCache: []\n`).join()).toMatch(/must NOT have additional properties|must be object/);
+        expect(schemaErrors(`${base}  cache: {name: other, publicKeys: []}\n`).join()).toMatch(/\/config must NOT be valid/);
+        expect(schemaErrors(`${base}  nix-cache:hosts:\n    - {name: a, kind: nix, address: h, sshAgent: true, privateKeySecret: constructor}\n  nix-cache:constructor: {secure: v1:abc}\n`)).not.toEqual([]);
     });
 });
