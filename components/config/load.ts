@@ -1,3 +1,4 @@
+import { keysNeededOffline } from "./cacheSection";
 import { PROJECT_NAME, StackModel } from "./model";
 import { ConfigValidationError, problemsOfIssues } from "./problems";
 import { stackSchema } from "./stackSchema";
@@ -32,6 +33,10 @@ export function loadStackModel(raw: RawStackConfig, options: LoadOptions): Stack
     const result = schemas[options.mode].safeParse(stackDocument(raw));
     if (!result.success) {
         throw new ConfigValidationError(problemsOfIssues(result.error.issues));
+    }
+    // Only the program reads the keys from Cachix; what renders offline needs them in the stack.
+    if (options.mode === "render" && result.data.cache.publicKeys.length === 0) {
+        throw new ConfigValidationError([{ path: `${PROJECT_NAME}:cache.publicKeys`, message: keysNeededOffline("render works offline") }]);
     }
     return result.data;
 }
