@@ -54,8 +54,10 @@ async function checkedView(model: StackModel, args: CacheSetupArgs, timeoutMs: n
     }
 }
 
+/** The sections of `args`; an empty key list means "left out": the keys are Cachix's. */
 function sectionsOf({ cache, useCacheNixosOrg, extraCaches, github, hosts, mirror }: CacheSetupArgs): StackSections {
-    return { cache, useCacheNixosOrg, extraCaches, github, hosts, mirror };
+    const { publicKeys, ...rest } = cache;
+    return { cache: (publicKeys?.length ?? 0) === 0 ? (rest as CacheSetupArgs["cache"]) : cache, useCacheNixosOrg, extraCaches, github, hosts, mirror };
 }
 
 /** The part of the cache Cachix can contradict. */

@@ -89,8 +89,10 @@ async function call(request: CachixRequest, method: string, path: string, body?:
             signal: AbortSignal.timeout(timeoutMs),
         });
     } catch (error) {
-        const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-        throw new CachixApiError(`Cachix at ${host} did not answer ${method} ${path} within ${timeoutMs / 1000}s (${cause})`, "unreachable");
+        // The cause's code (ECONNREFUSED, ENOTFOUND) or kind (TimeoutError): never the request, which holds the token.
+        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+        const why = cause?.code ?? cause?.message ?? (error as Error).name;
+        throw new CachixApiError(`Cachix at ${host} did not answer ${method} ${path} within ${timeoutMs / 1000}s (${why})`, "unreachable");
     }
     const text = await response.text();
     if (!response.ok) {
