@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { StackSections, validatedSections } from "./args/validate";
 import { CacheSetupArgs, hostsToken } from "./cacheSetup";
-import { CacheSpec, StackModel } from "./config/model";
+import { StackModel } from "./config/model";
 import { CachixApiError } from "./identity/cachixApi";
 import { cacheFromCachix, CachixCacheView, CachixCheckError, TokenUse } from "./identity/cachixCache";
-import { DeclaredCache } from "./identity/cachixChecks";
+import { declaredCache } from "./identity/declaredCache";
 
 /**
  * The {@link CacheSetup} arguments with the cache as Cachix has it: its keys (when left out)
@@ -58,11 +58,6 @@ async function checkedView(model: StackModel, args: CacheSetupArgs, timeoutMs: n
 function sectionsOf({ cache, useCacheNixosOrg, extraCaches, github, hosts, mirror }: CacheSetupArgs): StackSections {
     const { publicKeys, ...rest } = cache;
     return { cache: (publicKeys?.length ?? 0) === 0 ? (rest as CacheSetupArgs["cache"]) : cache, useCacheNixosOrg, extraCaches, github, hosts, mirror };
-}
-
-/** The part of the cache Cachix can contradict. */
-export function declaredCache(cache: CacheSpec): DeclaredCache {
-    return { name: cache.name, url: cache.url, urlGiven: cache.urlGiven, overrideUrl: cache.overrideUrl, publicKeys: cache.publicKeys, private: cache.private };
 }
 
 /** The value of a secret Input; config secrets are known at preview too. */

@@ -18,6 +18,8 @@ export interface LoadOptions {
      * `render`: missing secrets are fine, placeholders stand in for them.
      */
     readonly mode: "apply" | "render";
+    /** `render` mode: the caller reads missing public keys from Cachix itself (verify does). */
+    readonly keysFromCachix?: boolean;
 }
 
 const schemas = {
@@ -35,7 +37,7 @@ export function loadStackModel(raw: RawStackConfig, options: LoadOptions): Stack
         throw new ConfigValidationError(problemsOfIssues(result.error.issues));
     }
     // Only the program reads the keys from Cachix; what renders offline needs them in the stack.
-    if (options.mode === "render" && result.data.cache.publicKeys.length === 0) {
+    if (options.mode === "render" && options.keysFromCachix !== true && result.data.cache.publicKeys.length === 0) {
         throw new ConfigValidationError([{ path: `${PROJECT_NAME}:cache.publicKeys`, message: keysNeededOffline("render works offline") }]);
     }
     return result.data;

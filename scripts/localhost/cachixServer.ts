@@ -41,8 +41,8 @@ export interface LocalCachix {
 
 const ACCOUNT_NAME = "local-account";
 
-/** Starts the server on a free port, in this process (Node only). */
-export async function startLocalCachix(): Promise<LocalCachix> {
+/** Starts the server on `port` (default: a free one), in this process (Node only). */
+export async function startLocalCachix(options: { port?: number } = {}): Promise<LocalCachix> {
     const cachix: LocalCachix = {
         apiUrl: "",
         caches: new Map(),
@@ -62,7 +62,7 @@ export async function startLocalCachix(): Promise<LocalCachix> {
     });
     await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
-        server.listen(0, "127.0.0.1", resolve);
+        server.listen(options.port ?? 0, "127.0.0.1", resolve);
     });
     const { port } = server.address() as AddressInfo;
     return Object.assign(cachix, {
