@@ -1,6 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import { exitCodeOf, formatVerdicts, verifyReport } from "../../cli/verify";
 import { generateNixSigningKey } from "../../components/mirror/signingKey";
 import { BinaryCache, startBinaryCache } from "../../scripts/localhost/binaryCache";
 import { BuilderHost, startBuilderHost } from "../../scripts/localhost/builderHost";
@@ -120,6 +122,46 @@ describe.skipIf(requirements.skip)("the cache from a local Cachix, through the r
         await engine.stack.setAllConfig(engineConfig(config()));
         expect((await recordUp(engine.stack, engine.transcript)).error).toBeUndefined();
     }, 240_000);
+
+    it("verify shows Cachix's view of the cache beside the host's, and a key Cachix lacks as a mismatch", async () => {
+        const stacksDir = path.join(engine.root, "stacks");
+        fs.mkdirSync(stacksDir, { recursive: true });
+        const writeStack = (cacheEntry: Record<string, unknown>) =>
+            fs.writeFileSync(
+                path.join(stacksDir, "Pulumi.cachix.yaml"),
+                stringify({
+                    config: {
+                        "nix-cache:cache": { name: "engine", private: true, apiUrl: cachix.apiUrl, ...cacheEntry },
+                        "nix-cache:useCacheNixosOrg": false,
+                        "nix-cache:hosts": [hostEntry("builder", host)],
+                        "nix-cache:sshPrivateKey": { secure: "v1:ciphertext-never-read" },
+                    },
+                }),
+            );
+        writeStack({});
+        const options = { stacksDir, identityFile: host.privateKeyFile, cachixToken: READ };
+        const report = await verifyReport("cachix", options);
+        expect(report.cachix).toMatchObject({ status: "ok", details: [`${new URL(cachix.apiUrl).host}: ${cache.url}, private, keys ${cache.publicKey}`] });
+        expect(report.hosts).toMatchObject([{ host: "builder", status: "ok", details: [] }]);
+        const text = formatVerdicts(report.hosts, report.cachix);
+        expect(text).toMatch(/^CACHIX\s+ok$/m);
+        expect(text).toMatch(/^builder\s+nix\s+nix\s+\S+\s+ok$/m);
+        expect(exitCodeOf(report.hosts, report.cachix)).toBe(0);
+
+        const wrong = generateNixSigningKey("engine.cachix.org-2").publicKey;
+        writeStack({ publicKeys: [wrong] });
+        const stale = await verifyReport("cachix", options);
+        expect(stale.cachix.status).toBe("mismatch");
+        expect(stale.cachix.details.join("\n")).toContain(`cache.publicKeys: ${wrong} is not a key of cache "engine"`);
+        // The host has Cachix's key, not the stack's: drift, beside Cachix's view.
+        expect(stale.hosts[0].status).toBe("drift");
+        expect(exitCodeOf(stale.hosts, stale.cachix)).toBe(1);
+
+        writeStack({});
+        const anonymous = await verifyReport("cachix", { ...options, cachixToken: undefined }).then(() => undefined, (e: unknown) => e as Error);
+        expect(anonymous?.message).toContain("leaves cache.publicKeys to Cachix, which did not give them");
+        expect(anonymous?.message).toContain("set CACHIX_AUTH_TOKEN");
+    }, 120_000);
 
     it("destroy leaves the cache on Cachix; no token appears in plaintext in state, config or engine output", async () => {
         const run = await recordDestroy(engine.stack, engine.transcript);
