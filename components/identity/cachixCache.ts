@@ -66,10 +66,7 @@ export async function cacheFromCachix(request: CachixCheckRequest): Promise<Cach
             remote ??= seen;
             if (use !== undefined) {
                 permissions[use.configKey] = seen.permission;
-                if (!allows(seen.permission, use.needs)) {
-                    problems.push(`${use.configKey}: has ${seen.permission} on cache "${cache.name}"; ${use.use}, which needs ${use.needs}. ` +
-                        `Make a token with ${use.needs} in the cache's settings on Cachix and set it with \`pulumi config set --secret ${use.configKey}\``);
-                }
+                problems.push(...permissionProblems(use, seen.permission, cache.name));
             }
         } catch (error) {
             if (!(error instanceof CachixApiError) || error.kind === "unreachable" || error.kind === "unexpected") {
@@ -131,7 +128,15 @@ async function recheck(use: TokenUse | undefined, name: string, at: (token?: str
     }
     const seen = await getCache(at(use.token), name);
     permissions[use.configKey] = seen.permission;
-    return allows(seen.permission, use.needs) ? [] : [`${use.configKey}: has ${seen.permission} on cache "${name}"; ${use.use}, which needs ${use.needs}`];
+    return permissionProblems(use, seen.permission, name);
+}
+
+/** What is wrong when a token has less than its use needs: nothing, or one message naming its config key. */
+function permissionProblems(use: TokenUse, permission: Permission, cacheName: string): string[] {
+    return allows(permission, use.needs)
+        ? []
+        : [`${use.configKey}: has ${permission} on cache "${cacheName}"; ${use.use}, which needs ${use.needs}. ` +
+            `Make a token with ${use.needs} in the cache's settings on Cachix and set it with \`pulumi config set --secret ${use.configKey}\``];
 }
 
 /** Why Cachix would not show the cache to a token (or to anyone), and what to do. */
@@ -141,7 +146,8 @@ function refusal(error: CachixApiError, use: TokenUse | undefined, cache: Declar
             "check the name, create the cache on Cachix, or set cache.create: true";
     }
     if (use === undefined) {
-        return `cache.private: Cachix shows cache "${cache.name}" only with a token (${error.message}); the cache is private: set cache.private: true and a token`;
+        const what = cache.private ? "set cachixReadToken (a Read token) to read it" : "set cache.private: true and cachixReadToken (a Read token)";
+        return `cache.private: Cachix shows cache "${cache.name}" only with a token (${error.message}): it is private; ${what}`;
     }
     return `${use.configKey}: Cachix refuses it for cache "${cache.name}" (${error.message}: revoked, expired or for another cache); ` +
         `${use.use}. Set a valid token with \`pulumi config set --secret ${use.configKey}\``;
