@@ -53,10 +53,14 @@ describe("the tokens of the program, checked against a local Cachix", () => {
         expect(JSON.stringify(settings?.inputs)).toContain(ATPROTO_KEY);
     });
 
-    it("a read-only CI token stops the program before any registration, naming the key, never a value", async () => {
-        const { recording, failure } = await run({ cachixAuthToken: READ, cachixReadToken: READ });
+    it.each([
+        ["read-only", READ, 'cachixAuthToken: has Read on cache "atproto"; CI pushes with it, which needs Write'],
+        ["revoked", "tokens-revoked-value-do-not-leak", 'cachixAuthToken: Cachix refuses it for cache "atproto" (Cachix at 127.0.0.1'],
+    ])("a %s CI token stops the program before any registration, naming the key, never a value", async (_kind, token, message) => {
+        const { recording, failure } = await run({ cachixAuthToken: token, cachixReadToken: READ });
         expect(failure).toBeInstanceOf(pulumi.RunError);
-        expect(failure?.message).toContain('cachixAuthToken: has Read on cache "atproto"; CI pushes with it, which needs Write');
+        expect(failure?.message).toContain(message);
+        expect(failure?.message).not.toContain(token);
         expect(failure?.message).not.toContain(READ);
         expect(recording.resources).toEqual([]);
     });
