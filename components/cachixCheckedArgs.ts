@@ -60,15 +60,15 @@ function sectionsOf({ cache, useCacheNixosOrg, extraCaches, github, hosts, mirro
     return { cache: (publicKeys?.length ?? 0) === 0 ? (rest as CacheSetupArgs["cache"]) : cache, useCacheNixosOrg, extraCaches, github, hosts, mirror };
 }
 
-/** The value of a secret Input; config secrets are known at preview too. */
-function plainOf<T>(input: pulumi.Input<T> | undefined): Promise<T | undefined> {
+/**
+ * The value of a secret Input; undefined when it is not known yet (a preview of a token another
+ * resource makes), whose check then waits for `up`. Config secrets are known at preview too. An
+ * apply would never run for an unknown value, so the Output's own promises are read.
+ */
+async function plainOf<T>(input: pulumi.Input<T> | undefined): Promise<T | undefined> {
     if (input === undefined) {
-        return Promise.resolve(undefined);
+        return undefined;
     }
-    return new Promise((resolve) => {
-        pulumi.output(input).apply((value) => {
-            resolve(value as T);
-            return value;
-        });
-    });
+    const output = pulumi.output(input) as unknown as { isKnown: Promise<boolean>; promise(): Promise<T> };
+    return (await output.isKnown) ? output.promise() : undefined;
 }
