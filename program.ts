@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { cacheSetupArgsOf } from "./components/args/ofModel";
 import { CacheSetup } from "./components/cacheSetup";
+import { cacheSetupArgsFromCachix } from "./components/cachixCheckedArgs";
 import { loadStackModel } from "./components/config/load";
 import { PROJECT_NAME, StackModel } from "./components/config/model";
 import { ConfigValidationError } from "./components/config/problems";
@@ -18,12 +19,15 @@ function loadModel(): StackModel {
 }
 
 /**
- * The whole program: reads the stack's config, builds the {@link CacheSetup} and returns the
- * stack outputs. `index.ts` exports them; engine tests and the demo run it as an inline program.
+ * The whole program: reads the stack's config, reads the cache from Cachix and checks the stack
+ * and its tokens against it (unless `cache.offline`), builds the {@link CacheSetup} and returns
+ * the stack outputs. `index.ts` exports them; engine tests and the demo run it as an inline program.
  */
-export function nixCacheProgram() {
+export async function nixCacheProgram() {
     const model = loadModel();
-    const setup = new CacheSetup(PROJECT_NAME, cacheSetupArgsOf(model, readSecrets(model)));
+    // Awaited before anything is registered: a key or token Cachix contradicts changes nothing.
+    const args = await cacheSetupArgsFromCachix(cacheSetupArgsOf(model, readSecrets(model)));
+    const setup = new CacheSetup(PROJECT_NAME, args);
     return {
         cacheName: setup.identity.cacheName,
         cacheUrl: setup.identity.cacheUrl,

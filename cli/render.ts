@@ -73,6 +73,8 @@ function main(argv: readonly string[]): number {
             console.log(`${entry.kind.padEnd(15)} ${entry.path.padEnd(40)} -> ${entry.target}`);
         }
         console.log(`Wrote ${manifest.length} file(s) and manifest.json to ${args.out}`);
+        // Said, since preview and up do ask: what render shows was not checked against the cache.
+        console.log("Cachix was not asked (render works offline): the keys, visibility and tokens are checked at preview and up");
         return 0;
     } catch (error) {
         // Validation, stack-file and output-directory errors are the user's to fix: no stack trace.

@@ -5,6 +5,7 @@ import { hostCommands } from "../components/hosts/hostCommands";
 import { hostScripts } from "../components/hosts/hostScripts";
 import { hostOwner, hostPayload } from "../components/hosts/payload";
 import { parseVerifyReport } from "../components/hosts/verifyReport";
+import { CachixVerdict, cachixVerdict } from "../components/identity/cachixView";
 import { parseNixPublicKey } from "../components/identity/nixKeys";
 import { mirrorKeySlots } from "../components/mirror/keyRotation";
 import { mirrorTrustedCache } from "../components/mirror/mirrorCache";
@@ -89,19 +90,49 @@ function mirrorKeysOf(stack: string, mirror: MirrorSpec, given: Record<"--mirror
     });
 }
 
+/** What verify found: the cache as Cachix shows it, and each host. */
+export interface VerifyReport {
+    readonly cachix: CachixVerdict;
+    readonly hosts: HostVerdict[];
+}
+
 /**
  * Runs each host's verify script (the one `pulumi up` runs) over SSH, all hosts at once, and
  * reports drift. Changes nothing on any host. Secrets are not needed: the stack file is read
  * without decrypting, and SSH authenticates with `identityFile` or the agent.
  */
 export async function verifyStack(stack: string, options: VerifyOptions = {}): Promise<HostVerdict[]> {
-    const model = loadStackModel(rawConfigFromStackFile(stackFile(stack, options.stacksDir)), { mode: "render" });
+    return (await verifyReport(stack, options)).hosts;
+}
+
+/**
+ * {@link verifyStack}, with the cache as Cachix shows it beside the hosts (read with
+ * `cachixToken`, anonymously without one; not asked with `cache.offline`). Keys the stack leaves
+ * out are Cachix's: what `pulumi up` would have put on the hosts.
+ */
+export async function verifyReport(stack: string, options: VerifyOptions & { cachixToken?: string } = {}): Promise<VerifyReport> {
+    const loaded = loadStackModel(rawConfigFromStackFile(stackFile(stack, options.stacksDir)), { mode: "render", keysFromCachix: true });
+    const cachix = await cachixVerdict(loaded.cache, options.cachixToken);
+    const model = withCachixKeys(stack, loaded, cachix);
     const hosts = model.hosts.filter((host) => options.host === undefined || host.name === options.host);
     if (options.host !== undefined && hosts.length === 0) {
         throw new Error(`stack ${stack} has no host ${JSON.stringify(options.host)}; hosts: ${model.hosts.map((h) => h.name).join(", ") || "none"}`);
     }
     const added = verifiedAddedCaches(stack, model, options);
-    return Promise.all(hosts.map((host) => verifyHost(host, hostCommands(hostScripts(hostPayload(model, host, added, hostOwner(stack, host))), host.kind), options)));
+    const verdicts = await Promise.all(hosts.map((host) => verifyHost(host, hostCommands(hostScripts(hostPayload(model, host, added, hostOwner(stack, host))), host.kind), options)));
+    return { cachix, hosts: verdicts };
+}
+
+/** The model with Cachix's keys (and URL) when the stack leaves them out; an error when Cachix did not say. */
+function withCachixKeys(stack: string, model: StackModel, cachix: CachixVerdict): StackModel {
+    if (model.cache.publicKeys.length > 0) {
+        return model;
+    }
+    if (cachix.cache === undefined) {
+        throw new Error(`stack ${stack} leaves cache.publicKeys to Cachix, which did not give them: ${cachix.details.join("; ")}`);
+    }
+    const url = model.cache.urlGiven ? model.cache.url : cachix.cache.uri;
+    return { ...model, cache: { ...model.cache, url, publicKeys: [...cachix.cache.publicSigningKeys] } };
 }
 
 async function verifyHost(host: HostSpec, commands: { verify: string; detect: string }, options: VerifyOptions): Promise<HostVerdict> {
@@ -143,10 +174,11 @@ function sshTarget(host: HostSpec, options: VerifyOptions): SshTarget {
     };
 }
 
-/** The report as a table: one line per host, then one indented line per detail. */
-export function formatVerdicts(verdicts: readonly HostVerdict[]): string {
-    const width = Math.max(4, ...verdicts.map((v) => v.host.length));
-    const lines = [`${"HOST".padEnd(width)}  KIND   DETECTED  INSTALLER    STATUS`];
+/** The report as a table: Cachix's view of the cache first, then one line per host, each with one indented line per detail. */
+export function formatVerdicts(verdicts: readonly HostVerdict[], cachix?: CachixVerdict): string {
+    const width = Math.max(6, ...verdicts.map((v) => v.host.length));
+    const lines = cachix === undefined ? [] : [`${"CACHIX".padEnd(width)}  ${cachix.status}`, ...cachix.details.map((detail) => `${" ".repeat(width)}    - ${detail}`)];
+    lines.push(`${"HOST".padEnd(width)}  KIND   DETECTED  INSTALLER    STATUS`);
     for (const verdict of verdicts) {
         const columns = [verdict.host.padEnd(width), verdict.kind.padEnd(5), (verdict.detected ?? "-").padEnd(8), (verdict.installer ?? "-").padEnd(11), verdict.status];
         lines.push(columns.join("  "));
@@ -155,9 +187,12 @@ export function formatVerdicts(verdicts: readonly HostVerdict[]): string {
     return `${lines.join("\n")}\n`;
 }
 
-/** Exit code: 0 when every host is as declared (or pending a rebuild it was told to wait for). */
-export function exitCodeOf(verdicts: readonly HostVerdict[]): number {
-    return verdicts.every((v) => v.status === "ok" || v.status === "pending") ? 0 : 1;
+/**
+ * Exit code: 0 when every host is as declared (or pending a rebuild it was told to wait for) and
+ * the stack does not contradict Cachix (an unanswered Cachix is reported, not counted).
+ */
+export function exitCodeOf(verdicts: readonly HostVerdict[], cachix?: CachixVerdict): number {
+    return verdicts.every((v) => v.status === "ok" || v.status === "pending") && cachix?.status !== "mismatch" ? 0 : 1;
 }
 
 /** The command line: the stack, and optionally the SSH key, one host and where the stack files are. */
@@ -180,19 +215,20 @@ async function main(argv: readonly string[]): Promise<number> {
         return 2;
     }
     try {
-        const verdicts = await verifyStack(args.stack, {
+        const report = await verifyReport(args.stack, {
             identityFile: args.identity,
             host: args.host,
             stacksDir: args["stacks-dir"],
             mirrorKey: args["mirror-key"],
             mirrorPreviousKey: args["mirror-previous-key"],
+            // As the cachix CLI reads it: a private cache shows itself only to a token.
+            cachixToken: process.env.CACHIX_AUTH_TOKEN,
         });
-        if (verdicts.length === 0) {
+        if (report.hosts.length === 0) {
             console.log(`stack ${args.stack} declares no hosts`);
-            return 0;
         }
-        process.stdout.write(formatVerdicts(verdicts));
-        return exitCodeOf(verdicts);
+        process.stdout.write(formatVerdicts(report.hosts, report.cachix));
+        return exitCodeOf(report.hosts, report.cachix);
     } catch (error) {
         console.error(error instanceof Error ? error.message : String(error));
         return 1;

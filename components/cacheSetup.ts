@@ -15,8 +15,10 @@ import { S3Mirror } from "./s3Mirror";
 
 /** Secret values the stack uses, as Pulumi secrets. */
 export interface CacheSetupSecrets {
-    /** `CACHIX_AUTH_TOKEN`: CI pushes with it, hosts read private caches with it. */
+    /** `CACHIX_AUTH_TOKEN`: CI pushes with it (Write); hosts read a private cache with it unless a read token is given. */
     readonly cachixAuthToken?: pulumi.Input<string>;
+    /** A read-only token for the hosts' netrc of a private cache, so no host holds push rights. */
+    readonly cachixReadToken?: pulumi.Input<string>;
     /** `CACHIX_SIGNING_KEY` for self-signed caches. */
     readonly cachixSigningKey?: pulumi.Input<string>;
     /** SSH private keys by the name hosts give them (`privateKeySecret`, `sshPrivateKey` unless set). */
@@ -42,8 +44,10 @@ export interface CacheSetupArgs {
     hosts?: HostArgs[];
     /** The optional S3 mirror. */
     mirror?: MirrorArgs;
-    /** The Cachix auth token: required with `github`, and for a private cache's hosts. */
+    /** The Cachix auth token: required with `github` (CI pushes with it), and for a private cache's hosts without `cachixReadToken`. */
     cachixAuthToken?: pulumi.Input<string>;
+    /** A read-only Cachix token the hosts of a private cache read with instead of `cachixAuthToken`. */
+    cachixReadToken?: pulumi.Input<string>;
     /** The Cachix signing key, required when `github.secret.credential` is `signingKey`. */
     cachixSigningKey?: pulumi.Input<string>;
     /** SSH private keys by the name hosts give them (`privateKeySecret`, `sshPrivateKey` unless set). */
@@ -123,6 +127,7 @@ export class CacheSetup extends pulumi.ComponentResource {
             throw new pulumi.RunError(`CacheSetup ${name}: the arguments need secrets that were not given: ${missing.join(", ")}`);
         }
         super("nix-cache:index:CacheSetup", name, {}, opts);
+        const readToken = model.cache.private ? hostsToken(args) : undefined;
         const common = { cache: args.cache, useCacheNixosOrg: args.useCacheNixosOrg };
         const github = args.github === undefined
             ? undefined
@@ -139,7 +144,7 @@ export class CacheSetup extends pulumi.ComponentResource {
         const addedCaches = mirror?.trustedCache.apply((cache) => [cache]);
         const identity = new CacheIdentity(
             `${name}-identity`,
-            { ...common, extraCaches: args.extraCaches, addedCaches, authToken: model.cache.private ? args.cachixAuthToken : undefined },
+            { ...common, extraCaches: args.extraCaches, addedCaches, authToken: readToken },
             { parent: this },
         );
         // Machines' system entries first: a `user` entry on the same machine runs after its
@@ -160,7 +165,7 @@ export class CacheSetup extends pulumi.ComponentResource {
                         host: hostsChecked === undefined ? args.hosts![index] : gatedHost(args.hosts![index], hostsChecked),
                         addedCaches,
                         privateKey: host.auth.kind === "privateKey" ? (Object.hasOwn(args.sshPrivateKeys ?? {}, host.auth.configKey) ? args.sshPrivateKeys?.[host.auth.configKey] : undefined) : undefined,
-                        netrcToken: model.cache.private ? args.cachixAuthToken : undefined,
+                        netrcToken: readToken,
                     },
                     { parent: this, dependsOn: systems.map((system) => made.get(system.name)!) },
                 ),
@@ -200,7 +205,7 @@ export function missingSecrets(model: StackModel, secrets: CacheSetupSecrets): s
             needed.add("cachixSigningKey");
         }
     }
-    if (model.cache.private) {
+    if (model.cache.private && secrets.cachixReadToken === undefined) {
         needed.add("cachixAuthToken");
     }
     const given: Record<string, unknown> = {
@@ -214,4 +219,9 @@ export function missingSecrets(model: StackModel, secrets: CacheSetupSecrets): s
         }
     }
     return [...needed].filter((key) => !Object.hasOwn(given, key) || given[key] === undefined);
+}
+
+/** The token in the hosts' netrc of a private cache: the read-only one when given, never both. */
+export function hostsToken(secrets: CacheSetupSecrets): pulumi.Input<string> | undefined {
+    return secrets.cachixReadToken ?? secrets.cachixAuthToken;
 }

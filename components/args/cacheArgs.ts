@@ -10,10 +10,18 @@ export interface CacheArgs {
     name: string;
     /** Substituter URL; `https://NAME.cachix.org` unless set. */
     url?: string;
-    /** Its public keys, `NAME.cachix.org-N:base64`, at least one. */
+    /** Its public keys, `NAME.cachix.org-N:base64`, at least one (`cacheSetupArgsFromCachix` reads them from Cachix). */
     publicKeys: string[];
-    /** A private cache: hosts get a netrc with the auth token; the URL must be https:// (or http:// to a loopback address). */
+    /** A private cache: hosts get a netrc with the read token; the URL must be https:// (or http:// to a loopback address). */
     private?: boolean;
+    /** `url` differs from Cachix's `uri` on purpose (a proxy in front of it). */
+    overrideUrl?: boolean;
+    /** Do not ask Cachix: nothing is checked against the cache. */
+    offline?: boolean;
+    /** Cachix's API base URL, or a compatible server's; `https://app.cachix.org/api/v1` unless set. */
+    apiUrl?: string;
+    /** Create the cache when Cachix says it does not exist (never deleted). */
+    create?: boolean;
 }
 
 /** Another cache hosts and CI trust: a Cachix `name` or any `url`, with its public keys. */

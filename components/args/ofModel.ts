@@ -18,6 +18,7 @@ export function cacheSetupArgsOf(model: StackModel, secrets: CacheSetupSecrets):
         ...stackSectionsOf(model),
         cachixAuthToken: secrets.cachixAuthToken,
         cachixSigningKey: secrets.cachixSigningKey,
+        cachixReadToken: secrets.cachixReadToken,
         sshPrivateKeys: { ...secrets.sshPrivateKeys },
     };
 }
@@ -36,7 +37,17 @@ export function stackSectionsOf(model: StackModel): Required<Pick<StackSections,
 
 /** The organisation's cache as arguments. */
 export function cacheArgsOf(cache: CacheSpec): CacheArgs {
-    return { name: cache.name, url: cache.url, publicKeys: [...cache.publicKeys], private: cache.private };
+    return {
+        name: cache.name,
+        // Only a URL the stack set: otherwise Cachix's `uri` is the one to use.
+        ...(cache.urlGiven ? { url: cache.url } : {}),
+        publicKeys: [...cache.publicKeys],
+        private: cache.private,
+        overrideUrl: cache.overrideUrl,
+        offline: cache.cachix.offline,
+        apiUrl: cache.cachix.apiUrl,
+        create: cache.cachix.create,
+    };
 }
 
 /** An extra cache as arguments: a Cachix one keeps its name. */

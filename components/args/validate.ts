@@ -11,6 +11,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { HostSpec, StackModel } from "../config/model";
+import { keysNeededOffline } from "../config/cacheSection";
 import { describeKey } from "../config/redact";
 import { documentIssues } from "../config/documentRules";
 import { parseStack } from "../config/parse";
@@ -42,14 +43,19 @@ export type PathNamer = (path: string) => string;
  * and what was expected. Hosts' connection fields that are Outputs are checked by
  * {@link resolvedHosts}; here they are valid stand-ins.
  */
-export function validatedSections(component: string, name: string, sections: StackSections, at: PathNamer = (p) => p): StackModel {
+export function validatedSections(component: string, name: string, sections: StackSections, at: PathNamer = (p) => p, keys: "required" | "from-cachix" = "required"): StackModel {
     const planned = sections.hosts === undefined ? sections : { ...sections, hosts: withStandIns(sections.hosts) };
     const outputs = nonPlainPaths(planned);
     if (outputs.length > 0) {
         throw new pulumi.RunError(`${component} ${name}: ${outputs.map(at).join(", ")} must be known plain values, not Outputs or promises: ` +
             "they decide which resources are created and what they contain, before any is registered");
     }
-    return parsedSections(component, name, planned, at, false);
+    const model = parsedSections(component, name, planned, at, false);
+    // The keys decide every rendered file: a component takes them as given, read from Cachix before.
+    if (keys === "required" && model.cache.publicKeys.length === 0) {
+        throw new pulumi.RunError(`${component} ${name}: cache.publicKeys ${keysNeededOffline("by the components")}, or read them with cacheSetupArgsFromCachix first`);
+    }
+    return model;
 }
 
 /**

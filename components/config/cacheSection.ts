@@ -65,24 +65,60 @@ const privateOverHttps = across((value, ctx) => {
     }
 });
 
+/** Cachix's API, which the cache is read from and checked against unless `offline`. */
+export const CACHIX_API_URL = "https://app.cachix.org/api/v1";
+
+/** Tokens go to the API URL: https://, or http:// to a loopback address (a local server, tests). */
+const apiUrlRule: Rule = (value) =>
+    urlProblem(value, { schemes: ["https", "http"], path: true }) ??
+    (tokenTransportAllowed(value) ? undefined : "an https:// URL, or http:// to a loopback address (tokens must not travel in the clear)");
+
+/** The message when the keys must be in the stack because Cachix is not asked for them. */
+export function keysNeededOffline(why: string): string {
+    return `is required; expected a list of KEYNAME:base64 public keys (${why}, Cachix is not asked for them: copy them from the cache's page on Cachix)`;
+}
+
+const offlineNeedsKeys = across((value, ctx) => {
+    if (value.offline === true && value.publicKeys === undefined) {
+        ctx.addIssue({ code: "custom", path: ["publicKeys"], message: keysNeededOffline("with offline: true"), input: undefined });
+    }
+});
+
 /** `nix-cache:cache`: the organisation's own Cachix cache. */
 export const cacheSection = section(
     {
         name: cachixName("a string"),
-        url: text([substituterUrlRule], { description: "Substituter URL; https://NAME.cachix.org unless set" }).optional(),
-        publicKeys,
-        private: flag("Hosts get a netrc with cachixAuthToken; the URL must be https:// (or http:// to a loopback address)").default(false),
+        url: text([substituterUrlRule], { description: "Substituter URL; Cachix's (https://NAME.cachix.org) unless set" }).optional(),
+        publicKeys: publicKeys.optional(),
+        private: flag("Hosts get a netrc with cachixReadToken (or cachixAuthToken); the URL must be https:// (or http:// to a loopback address)").default(false),
+        overrideUrl: flag("url differs from Cachix's on purpose (a proxy in front of it)").default(false),
+        offline: flag("Do not ask Cachix: publicKeys are required and nothing is checked against the cache").default(false),
+        apiUrl: text([apiUrlRule], { description: `Cachix's API or a compatible server's; ${CACHIX_API_URL} unless set` }).optional(),
+        create: flag("Create the cache when Cachix says it does not exist (never deleted)").default(false),
     },
-    { required: "an object with name and publicKeys", description: "The organisation's Cachix cache", checks: [keysMatchName, privateOverHttps] },
+    { required: "an object with name and publicKeys (publicKeys may be left out: they are then read from Cachix)", description: "The organisation's Cachix cache", checks: [keysMatchName, privateOverHttps, offlineNeedsKeys] },
 ).transform((cache) => ({
     /** Cachix cache name, e.g. `atproto`. */
     name: cache.name,
-    /** Substituter URL; `https://NAME.cachix.org` unless overridden. */
+    /** Substituter URL; `https://NAME.cachix.org` unless overridden (Cachix's `uri` replaces it at deploy). */
     url: cache.url ?? cachixUrl(cache.name),
-    /** Public keys (`NAME.cachix.org-N:base64`), at least one. */
-    publicKeys: cache.publicKeys,
+    /** `url` was set in the stack, not derived from the name. */
+    urlGiven: cache.url !== undefined,
+    /** A `url` other than Cachix's is meant. */
+    overrideUrl: cache.overrideUrl,
+    /** Public keys (`NAME.cachix.org-N:base64`); empty when they are to be read from Cachix. */
+    publicKeys: cache.publicKeys ?? [],
     /** A private cache needs a netrc with a token on every host that reads it. */
     private: cache.private,
+    /** How the cache is read from Cachix. */
+    cachix: {
+        /** Cachix is not asked. */
+        offline: cache.offline,
+        /** Its API base URL. */
+        apiUrl: cache.apiUrl ?? CACHIX_API_URL,
+        /** Create the cache when missing. */
+        create: cache.create,
+    },
 }));
 
 /** An extra cache is a Cachix one by name, or any other by URL. */

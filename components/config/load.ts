@@ -1,3 +1,4 @@
+import { keysNeededOffline } from "./cacheSection";
 import { PROJECT_NAME, StackModel } from "./model";
 import { parseStack } from "./parse";
 import { ConfigProblem, ConfigValidationError, problemsOfIssues } from "./problems";
@@ -20,6 +21,8 @@ export interface LoadOptions {
      * `render`: missing secrets are fine, placeholders stand in for them.
      */
     readonly mode: "apply" | "render";
+    /** `render` mode: the caller reads missing public keys from Cachix itself (verify does). */
+    readonly keysFromCachix?: boolean;
 }
 
 const schemas = {
@@ -36,6 +39,10 @@ export function loadStackModel(raw: RawStackConfig, options: LoadOptions): Stack
     const problems = [...(raw.problems ?? []), ...(result.success ? [] : problemsOfIssues(result.issues))];
     if (!result.success || problems.length > 0) {
         throw new ConfigValidationError(problems);
+    }
+    // Only the program reads the keys from Cachix; what renders offline needs them in the stack.
+    if (options.mode === "render" && options.keysFromCachix !== true && result.data.cache.publicKeys.length === 0) {
+        throw new ConfigValidationError([{ path: `${PROJECT_NAME}:cache.publicKeys`, message: keysNeededOffline("render works offline") }]);
     }
     return result.data;
 }

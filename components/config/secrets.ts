@@ -14,6 +14,7 @@ export function readSecrets(model: StackModel, config = new pulumi.Config(PROJEC
     return {
         cachixAuthToken: model.secrets.cachixAuthToken ? config.requireSecret("cachixAuthToken") : undefined,
         cachixSigningKey: model.secrets.cachixSigningKey ? config.requireSecret("cachixSigningKey") : undefined,
+        cachixReadToken: model.secrets.cachixReadToken ? config.requireSecret("cachixReadToken") : undefined,
         sshPrivateKeys,
     };
 }

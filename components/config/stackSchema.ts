@@ -26,6 +26,7 @@ export const STACK_KEYS = {
     mirror: mirrorSection.optional(),
     cachixAuthToken: secretSlot("cachixAuthToken").optional(),
     cachixSigningKey: secretSlot("cachixSigningKey").optional(),
+    cachixReadToken: secretSlot("cachixReadToken").optional(),
     // Known even with no host using it, so that removing the hosts does not make it a typo.
     [DEFAULT_PRIVATE_KEY_CONFIG]: secretSlot(DEFAULT_PRIVATE_KEY_CONFIG).optional(),
 };
@@ -75,6 +76,8 @@ export function stackSchema(options: StackSchemaOptions) {
                 cachixAuthToken: doc.cachixAuthToken !== undefined,
                 /** `nix-cache:cachixSigningKey` is set (as a secret). */
                 cachixSigningKey: doc.cachixSigningKey !== undefined,
+                /** `nix-cache:cachixReadToken` is set (as a secret): hosts read a private cache with it. */
+                cachixReadToken: doc.cachixReadToken !== undefined,
             },
         }));
 }
@@ -121,8 +124,9 @@ function stackRules(secretsRequired: boolean) {
             issue(path, EXPRESSION_MESSAGE);
         }
         const isPrivate = (doc.cache as { private?: unknown } | undefined)?.private === true;
-        if (isPrivate && Array.isArray(doc.hosts) && doc.hosts.length > 0 && state("cachixAuthToken") === "missing") {
-            issue(["cachixAuthToken"], "is required: the cache is private and hosts need a netrc token; set it with `pulumi config set --secret cachixAuthToken`");
+        if (isPrivate && Array.isArray(doc.hosts) && doc.hosts.length > 0 && state("cachixAuthToken") === "missing" && state("cachixReadToken") === "missing") {
+            issue(["cachixAuthToken"], "is required: the cache is private and hosts need a netrc token; set a read-only one as cachixReadToken " +
+                "(or this one) with `pulumi config set --secret cachixReadToken`");
         }
         mirrorStackRules(doc, issue);
     });

@@ -8,6 +8,8 @@ export interface DemoDeclaration {
     readonly cachePort: number;
     /** The name of the cache's signing key, e.g. `demo.cachix.org-1`. */
     readonly cacheKeyName: string;
+    /** The local Cachix's port on 127.0.0.1 (from `cache.apiUrl`), which describes the cache. */
+    readonly cachixPort: number;
     /** The builder host's name and port on 127.0.0.1. */
     readonly hostName: string;
     readonly hostPort: number;
@@ -15,7 +17,6 @@ export interface DemoDeclaration {
 
 /** The values the demo generates, which replace the committed file's placeholders. */
 export interface DemoValues {
-    readonly cachePublicKey: string;
     readonly hostKey: string;
     readonly nixConfDir: string;
     readonly privateKey: string;
@@ -28,21 +29,28 @@ const key = (name: string) => `${PROJECT_NAME}:${name}`;
  * when they are not something the demo can start on this machine.
  */
 export function readDemoDeclaration(raw: RawStackConfig): DemoDeclaration {
-    const cache = raw.values[key("cache")] as { url?: string; publicKeys?: string[] } | undefined;
+    const cache = raw.values[key("cache")] as { name?: string; url?: string; apiUrl?: string } | undefined;
     const hosts = raw.values[key("hosts")] as { name?: string; address?: string; port?: number }[] | undefined;
-    const url = new URL(cache?.url ?? "");
-    if (url.protocol !== "http:" || url.hostname !== "127.0.0.1" || url.port === "") {
-        throw new Error(`the demo serves the cache itself: cache.url must be http://127.0.0.1:PORT, not ${JSON.stringify(cache?.url)}`);
-    }
+    const url = localUrl(cache?.url, "cache.url", "the demo serves the cache itself");
+    const apiUrl = localUrl(cache?.apiUrl, "cache.apiUrl", "the demo serves the cache's Cachix itself");
     if (hosts?.length !== 1 || hosts[0].address !== "127.0.0.1" || typeof hosts[0].port !== "number" || hosts[0].name === undefined) {
         throw new Error("the demo starts one throwaway host: hosts must list exactly one, with address 127.0.0.1, a port and a name");
     }
-    const keyName = (cache?.publicKeys?.[0] ?? "").split(":")[0];
-    return { cachePort: Number(url.port), cacheKeyName: keyName, hostName: hosts[0].name, hostPort: hosts[0].port };
+    // The key is Cachix's (the local one's): named as Cachix names a cache's first key.
+    return { cachePort: Number(url.port), cacheKeyName: `${cache?.name}.cachix.org-1`, cachixPort: Number(apiUrl.port), hostName: hosts[0].name, hostPort: hosts[0].port };
+}
+
+function localUrl(value: string | undefined, name: string, why: string): URL {
+    const url = URL.canParse(value ?? "") ? new URL(value!) : undefined;
+    if (url?.protocol !== "http:" || url.hostname !== "127.0.0.1" || url.port === "") {
+        throw new Error(`${why}: ${name} must be http://127.0.0.1:PORT, not ${JSON.stringify(value)}`);
+    }
+    return url;
 }
 
 /**
- * The stack config the demo applies: the committed file with the generated values put in,
+ * The stack config the demo applies: the committed file with the generated values put in (the
+ * cache's key is not one of them: the program reads it from the demo's local Cachix),
  * validated like any stack's (so a bad edit of the file fails here, before anything starts).
  */
 export function demoConfig(raw: RawStackConfig, values: DemoValues): ConfigMap {
@@ -56,7 +64,7 @@ export function demoConfig(raw: RawStackConfig, values: DemoValues): ConfigMap {
     delete pinned.insecureSkipHostKeyVerification;
     const config: Record<string, unknown> = {
         ...raw.values,
-        [key("cache")]: { ...cache, publicKeys: [values.cachePublicKey] },
+        [key("cache")]: cache,
         [key("hosts")]: [{ ...pinned, hostKey: values.hostKey, nixConfDir: values.nixConfDir }],
         [key("sshPrivateKey")]: values.privateKey,
     };

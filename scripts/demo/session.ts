@@ -6,6 +6,7 @@ import { Stack } from "@pulumi/pulumi/automation";
 import { RawStackConfig } from "../../components/config/load";
 import { rawConfigFromStackFile } from "../../components/config/sources";
 import { BuilderHost, openBuilderHost } from "../localhost/builderHost";
+import { LocalCachix, startLocalCachix } from "../localhost/cachixServer";
 import { stackFile } from "../../cli/args";
 import { openLocalStack } from "../../cli/localStack";
 import { DemoCache, startDemoCache } from "./demoCache";
@@ -37,17 +38,22 @@ export async function startDemoSession(layout: DemoLayout, options: { withCache:
     await requireFreePort(declaration.hostPort, "the throwaway host");
     if (options.withCache) {
         await requireFreePort(declaration.cachePort, "the binary cache");
+        await requireFreePort(declaration.cachixPort, "the local Cachix");
     }
     const host = await openBuilderHost({ dir: layout.host, ownNixConf: DEMO_HOST_NIX_CONF, port: declaration.hostPort });
     let cache: DemoCache | undefined;
+    let cachix: LocalCachix | undefined;
     const stop = async () => {
         await host.stop();
         await cache?.close();
+        await cachix?.close();
     };
     try {
         await host.start();
         if (options.withCache) {
             cache = await startDemoCache(layout.cache, { keyName: declaration.cacheKeyName, port: declaration.cachePort });
+            cachix = await startLocalCachix({ port: declaration.cachixPort });
+            describeCache(cachix, raw, cache);
         }
         const stack = await openLocalStack({
             stackName: DEMO_STACK,
@@ -57,7 +63,7 @@ export async function startDemoSession(layout: DemoLayout, options: { withCache:
             passphrase: passphrase(layout.passphrase),
         });
         if (cache !== undefined) {
-            await stack.setAllConfig(configFor(raw, host, cache));
+            await stack.setAllConfig(configFor(raw, host));
         }
         return { declaration, host, cache, stack, stop };
     } catch (error) {
@@ -66,8 +72,14 @@ export async function startDemoSession(layout: DemoLayout, options: { withCache:
     }
 }
 
-function configFor(raw: RawStackConfig, host: BuilderHost, cache: DemoCache) {
-    return demoConfig(raw, { cachePublicKey: cache.publicKey, hostKey: host.hostKey, nixConfDir: host.nixConfDir, privateKey: host.privateKey });
+function configFor(raw: RawStackConfig, host: BuilderHost) {
+    return demoConfig(raw, { hostKey: host.hostKey, nixConfDir: host.nixConfDir, privateKey: host.privateKey });
+}
+
+/** The cache as Cachix would have it: where it is served, whether it is public, its key. */
+function describeCache(cachix: LocalCachix, raw: RawStackConfig, cache: DemoCache): void {
+    const declared = raw.values["nix-cache:cache"] as { name: string; private?: boolean };
+    cachix.caches.set(declared.name, { name: declared.name, uri: cache.url, isPublic: declared.private !== true, publicSigningKeys: [cache.publicKey] });
 }
 
 // Made once and kept (mode 0600): the state's secrets are encrypted with it.

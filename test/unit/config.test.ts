@@ -21,7 +21,15 @@ const withSsh = { sshPrivateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nsecret-ke
 describe("cache section", () => {
     it("accepts the guide's cache and derives its URL", () => {
         const model = loadStackModel(rawConfig(MINIMAL), { mode: "apply" });
-        expect(model.cache).toEqual({ name: "atproto", url: "https://atproto.cachix.org", publicKeys: [ATPROTO_KEY], private: false });
+        expect(model.cache).toEqual({
+            name: "atproto",
+            url: "https://atproto.cachix.org",
+            urlGiven: false,
+            overrideUrl: false,
+            publicKeys: [ATPROTO_KEY],
+            private: false,
+            cachix: { offline: false, apiUrl: "https://app.cachix.org/api/v1", create: false },
+        });
         expect(model.useCacheNixosOrg).toBe(true);
         expect(model.extraCaches).toEqual([]);
         expect(model.hosts).toEqual([]);
@@ -43,7 +51,7 @@ describe("cache section", () => {
     });
 
     it("requires the cache section", () => {
-        expect(problemsOf({})).toEqual(["nix-cache:cache: is required; expected an object with name and publicKeys"]);
+        expect(problemsOf({})).toEqual(["nix-cache:cache: is required; expected an object with name and publicKeys (publicKeys may be left out: they are then read from Cachix)"]);
     });
 
     it.each(["Atproto", "-atproto", "atproto-", "at_proto", "a".repeat(64), ""])("rejects the cache name %j", (name) => {
@@ -77,10 +85,15 @@ describe("cache section", () => {
         ]);
     });
 
-    it("requires at least one public key", () => {
-        expect(problemsOf({ cache: { name: "atproto" } })).toEqual([
-            "nix-cache:cache.publicKeys: is required; expected a list of KEYNAME:base64 public keys",
+    it("requires at least one public key, when given or when Cachix is not asked", () => {
+        // The program reads them from Cachix.
+        expect(problemsOf({ cache: { name: "atproto" } })).toEqual([]);
+        expect(problemsOf({ cache: { name: "atproto", offline: true } })).toEqual([
+            "nix-cache:cache.publicKeys: is required; expected a list of KEYNAME:base64 public keys (with offline: true, Cachix is not asked for them: copy them from the cache's page on Cachix)",
         ]);
+        expect(() => loadStackModel(rawConfig({ cache: { name: "atproto" } }), { mode: "render" })).toThrow(
+            "nix-cache:cache.publicKeys: is required; expected a list of KEYNAME:base64 public keys (render works offline, Cachix is not asked",
+        );
         expect(problemsOf({ cache: { name: "atproto", publicKeys: [] } })).toEqual([
             "nix-cache:cache.publicKeys: expected at least 1 item(s); got 0",
         ]);
@@ -93,13 +106,13 @@ describe("cache section", () => {
             'nix-cache:cache.private: expected true or false; got "yes"',
         ]);
         expect(problemsOf({ cache: "atproto" })).toEqual([
-            'nix-cache:cache: expected an object with keys name, url, publicKeys, private; got "atproto"',
+            'nix-cache:cache: expected an object with keys name, url, publicKeys, private, overrideUrl, offline, apiUrl, create; got "atproto"',
         ]);
     });
 
     it("rejects unknown keys and suggests the near miss", () => {
         expect(problemsOf({ cache: { ...MINIMAL.cache, publicKey: [ATPROTO_KEY] } })).toEqual([
-            'nix-cache:cache.publicKey: unknown key; did you mean "publicKeys"? expected one of: name, url, publicKeys, private',
+            'nix-cache:cache.publicKey: unknown key; did you mean "publicKeys"? expected one of: name, url, publicKeys, private, overrideUrl, offline, apiUrl, create',
         ]);
         expect(problemsOf({ ...MINIMAL, extraCache: [] })[0]).toMatch(/^nix-cache:extraCache: unknown config key; expected one of: nix-cache:cache, /);
     });

@@ -104,7 +104,7 @@ describe("every configured string reaches an artifact, so none may hold a creden
     });
 
     it("finds the fields through the schema, only the secrets' ciphertext exempt", () => {
-        expect(secretSlots.sort()).toEqual(["cachixAuthToken", "cachixSigningKey", "sshPrivateKey"]);
+        expect(secretSlots.sort()).toEqual(["cachixAuthToken", "cachixReadToken", "cachixSigningKey", "sshPrivateKey"]);
         const shown = fields.map((path) => path.join("."));
         // A sample of each section, and values of maps and lists.
         for (const field of ["cache.url", "extraCaches.0.name", "github.workflow.extraNixConfig", "github.repositories.0.targetsBySystem.x86_64-linux.0", "github.workflow.actions.pins.actions/checkout", "hosts.0.proxy.address", "mirror.publicUrl"]) {

@@ -42,7 +42,9 @@ describe("render's output directory", () => {
         const out = path.join(tempDir(), "out");
         const first = renderStack("atproto", out);
         expect(first.some((m) => m.kind === "workflow")).toBe(true);
-        const second = renderStack("local", out);
+        const stacksDir = tempDir();
+        fs.writeFileSync(path.join(stacksDir, "Pulumi.hostsonly.yaml"), fs.readFileSync(path.resolve(__dirname, "../../stacks/Pulumi.atproto.yaml"), "utf8").replace(/\n {2}nix-cache:github:\n(?: {4}.*\n)+/, "\n"));
+        const second = renderStack("hostsonly", out, stacksDir);
         expect(second.some((m) => m.kind === "workflow")).toBe(false);
         const files = Object.entries(snapshot(out)).filter(([, v]) => v !== "dir").map(([k]) => k);
         expect(new Set(files)).toEqual(new Set([...second.map((m) => m.path), "manifest.json"]));

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { ATPROTO_GITHUB, githubModel } from "../support/githubModels";
 import { allRegistered, isSecretInput, recordGithub, RegisteredResource, repositoryId } from "../support/githubMocks";
+import { cacheArgsOf } from "../../components/args/ofModel";
 import { githubCiArgsOf } from "../support/componentArgs";
 
 /**
@@ -183,7 +184,8 @@ describe("rotating the Cachix credential: per scope, what changes, and the acces
             const recording = await recordGithub(stack);
             pulumi.runtime.setAllConfig(
                 {
-                    "nix-cache:cache": JSON.stringify(githubModel(ATPROTO_GITHUB).cache),
+                    // No Cachix under mocks: the stack's cache as declared, not asked.
+                    "nix-cache:cache": JSON.stringify({ ...cacheArgsOf(githubModel(ATPROTO_GITHUB).cache), offline: true }),
                     "nix-cache:github": JSON.stringify(ATPROTO_GITHUB),
                     "nix-cache:cachixAuthToken": token,
                 },
@@ -191,7 +193,7 @@ describe("rotating the Cachix credential: per scope, what changes, and the acces
             );
             // A fresh module graph: the program runs again, as `pulumi up` would.
             vi.resetModules();
-            const program = await import("../../index");
+            const program = await (await import("../../program")).nixCacheProgram();
             expect(await new Promise((resolve) => pulumi.output(program.githubWorkflowFiles).apply(resolve))).toEqual({
                 "atproto-nix/nur": ".github/workflows/build.yml",
             });

@@ -9,12 +9,13 @@ import { MirrorRegistered, MOCK_MIRROR_KEY, recordMirror, valueOf } from "../sup
 
 const TOKEN = "program-mirror-token-do-not-leak";
 const CONFIG = {
-    cache: MINIMAL.cache,
+    // No Cachix here: the program's check of the cache is another test's.
+    cache: { ...MINIMAL.cache, offline: true },
     github: { owner: "atproto-nix", repositories: [{ name: "nur" }] },
     mirror: { bucket: "atproto-nix-cache", region: "eu-west-1" },
 };
 let registered: MirrorRegistered[];
-let program: typeof import("../../index");
+let program: Awaited<ReturnType<typeof import("../../program").nixCacheProgram>>;
 
 beforeAll(async () => {
     registered = await recordMirror();
@@ -23,7 +24,7 @@ beforeAll(async () => {
         { ...Object.fromEntries(Object.entries(config).map(([k, v]) => [`nix-cache:${k}`, JSON.stringify(v)])), "nix-cache:cachixAuthToken": TOKEN },
         ["nix-cache:cachixAuthToken"],
     );
-    program = await import("../../index");
+    program = await (await import("../../program")).nixCacheProgram();
 });
 
 describe("the program (index.ts) with a mirror section", () => {

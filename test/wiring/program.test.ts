@@ -1,15 +1,23 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LocalCachix, startLocalCachix } from "../../scripts/localhost/cachixServer";
 import { MINIMAL } from "../support/config";
 import { installMocks, isSecretOutput, Registered, valueOf } from "../support/mocks";
 
 const TOKEN = "program-token-value-do-not-leak";
 let registered: Registered[];
-let program: typeof import("../../index");
+let program: Awaited<ReturnType<typeof import("../../program").nixCacheProgram>>;
+let cachix: LocalCachix;
 
 beforeAll(async () => {
-    registered = await installMocks({ cache: { ...MINIMAL.cache, private: true } }, { cachixAuthToken: TOKEN });
-    program = await import("../../index");
+    // The cache as Cachix has it: the program reads it before registering anything.
+    cachix = await startLocalCachix();
+    cachix.caches.set("atproto", { name: "atproto", uri: "https://atproto.cachix.org", isPublic: false, publicSigningKeys: [...MINIMAL.cache.publicKeys] });
+    cachix.tokens.set(TOKEN, { accountId: 1, personal: false, permissions: { atproto: "Read" } });
+    registered = await installMocks({ cache: { ...MINIMAL.cache, private: true, apiUrl: cachix.apiUrl } }, { cachixAuthToken: TOKEN });
+    program = await (await import("../../program")).nixCacheProgram();
 });
+
+afterAll(() => cachix.close());
 
 describe("the program (index.ts) under mocks", () => {
     it("exports what a user pastes, from the stack config", async () => {
@@ -29,5 +37,9 @@ describe("the program (index.ts) under mocks", () => {
     it("registers the setup and its identity", () => {
         expect(registered.map((r) => r.type)).toEqual(expect.arrayContaining(["nix-cache:index:CacheSetup", "nix-cache:index:CacheIdentity"]));
         expect(JSON.stringify(registered.map((r) => r.inputs))).not.toContain(TOKEN);
+    });
+
+    it("read the cache from Cachix with the hosts' token", () => {
+        expect(cachix.requests).toEqual(["GET /api/v1/cache/atproto 200"]);
     });
 });

@@ -8,7 +8,8 @@ describe("the program (index.ts) with a broken stack config", () => {
             hosts: [{ name: "h", kind: "nix", address: "h" }],
             tpyo: true,
         }, { cachixAuthToken: "secret-token-never-shown" });
-        const failure = await import("../../index").then(() => undefined, (error: Error) => error);
+        const { nixCacheProgram } = await import("../../program");
+        const failure = await nixCacheProgram().then(() => undefined, (error: Error) => error);
         expect(failure?.message).toMatch(/^Invalid stack configuration \(\d+ problems\):/);
         expect(failure?.message).toContain("nix-cache:cache.name");
         expect(failure?.message).toContain("nix-cache:cache.publicKeys[0]");

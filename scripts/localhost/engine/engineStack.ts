@@ -85,11 +85,17 @@ export interface DeclaredCache {
 
 /** The hosts-only stack config of the engine tests (no GitHub, no mirror: their plugins are not here). */
 export interface EngineConfig {
-    /** The primary cache: private, so hosts get a netrc with the token. */
-    readonly cache: DeclaredCache & { readonly private: boolean };
+    /**
+     * The primary cache: private, so hosts get a netrc with the token. With `apiUrl` (a local
+     * Cachix), the program reads it from there and the URL and key may be left out; without, the
+     * stack is offline.
+     */
+    readonly cache: Partial<DeclaredCache> & { readonly private: boolean; readonly apiUrl?: string; readonly name?: string };
     readonly extraCaches?: readonly DeclaredCache[];
     readonly hosts: readonly Record<string, unknown>[];
     readonly cachixAuthToken?: string;
+    /** The hosts' read-only token. */
+    readonly cachixReadToken?: string;
     /** Secret config keys holding SSH private keys, by key name. */
     readonly privateKeys: Readonly<Record<string, string>>;
 }
@@ -97,19 +103,32 @@ export interface EngineConfig {
 /** The config map `stack.setAllConfig` takes: structured values as JSON text, secrets marked. */
 export function engineConfig(config: EngineConfig): ConfigMap {
     const map: ConfigMap = {
-        "nix-cache:cache": { value: JSON.stringify({ name: "engine", url: config.cache.url, publicKeys: [config.cache.publicKey], private: config.cache.private }) },
+        "nix-cache:cache": { value: JSON.stringify(cacheEntry(config.cache)) },
         // No network here: only the local caches.
         "nix-cache:useCacheNixosOrg": { value: "false" },
         "nix-cache:extraCaches": { value: JSON.stringify((config.extraCaches ?? []).map((c) => ({ url: c.url, publicKeys: [c.publicKey] }))) },
         "nix-cache:hosts": { value: JSON.stringify(config.hosts) },
     };
-    if (config.cachixAuthToken !== undefined) {
-        map["nix-cache:cachixAuthToken"] = { value: config.cachixAuthToken, secret: true };
+    for (const key of ["cachixAuthToken", "cachixReadToken"] as const) {
+        if (config[key] !== undefined) {
+            map[`nix-cache:${key}`] = { value: config[key], secret: true };
+        }
     }
     for (const [key, value] of Object.entries(config.privateKeys)) {
         map[`nix-cache:${key}`] = { value, secret: true };
     }
     return map;
+}
+
+/** The `cache` section: what is given, and offline unless a Cachix is named. */
+function cacheEntry(cache: EngineConfig["cache"]): Record<string, unknown> {
+    return {
+        name: cache.name ?? "engine",
+        ...(cache.url === undefined ? {} : { url: cache.url }),
+        ...(cache.publicKey === undefined ? {} : { publicKeys: [cache.publicKey] }),
+        private: cache.private,
+        ...(cache.apiUrl === undefined ? { offline: true } : { apiUrl: cache.apiUrl }),
+    };
 }
 
 /** A `hosts[]` entry for a builder host: kind nix, its pinned key, its config dir. */
