@@ -10,8 +10,8 @@ export interface CacheArgs {
     name: string;
     /** Substituter URL; `https://NAME.cachix.org` unless set. */
     url?: string;
-    /** Its public keys, `NAME.cachix.org-N:base64`, at least one (`cacheSetupArgsFromCachix` reads them from Cachix). */
-    publicKeys: string[];
+    /** Its public keys, `NAME.cachix.org-N:base64`; left out, `cacheSetupArgsFromCachix` (or the component provider) reads them from Cachix. */
+    publicKeys?: string[];
     /** A private cache: hosts get a netrc with the read token; the URL must be https:// (or http:// to a loopback address). */
     private?: boolean;
     /** `url` differs from Cachix's `uri` on purpose (a proxy in front of it). */

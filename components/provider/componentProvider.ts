@@ -8,7 +8,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConstructResult, Provider } from "@pulumi/pulumi/provider";
 import { CacheIdentity } from "../cacheIdentity";
-import { CacheSetup } from "../cacheSetup";
+import { CacheSetup, CacheSetupArgs } from "../cacheSetup";
+import { cacheSetupArgsFromCachix } from "../cachixCheckedArgs";
 import { GithubCi } from "../githubCi";
 import { MirrorCiSecrets } from "../mirrorCiSecrets";
 import { NixHost } from "../nixHost";
@@ -82,7 +83,10 @@ export class NixCacheProvider implements Provider {
         this.parsed ??= this.getSchema().then((text) => JSON.parse(text) as ComponentSchema);
         const outputs = outputNamesOf(await this.parsed, type);
         // The engine hands over plain inputs (values and Outputs); each component validates its own.
-        const instance = new component(name, inputs as never, options);
+        // A whole setup is first checked against Cachix, as the stack program does: other languages
+        // cannot await that before constructing, so the provider does it for them.
+        const args = component === CacheSetup ? await cacheSetupArgsFromCachix(inputs as CacheSetupArgs) : inputs;
+        const instance = new component(name, args as never, options);
         const state = Object.fromEntries(outputs.map((key) => [key, (instance as unknown as Record<string, unknown>)[key]]));
         return { urn: instance.urn, state };
     }

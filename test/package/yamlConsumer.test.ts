@@ -34,10 +34,10 @@ beforeAll(async () => {
     // The package in node_modules beside the program's directory (removed with the stack), with
     // @pulumi/pulumi as its peer: where the shipped plugin finds the SDK, as in an installed program.
     provider = path.join(packLibrary(engine.root).packageDir, "dist", "provider");
-    // The program's own config keys: where the host and the cache are.
+    // The program's own config keys: where the host and Cachix's API are (the provider reads the
+    // cache's URL and key from it).
     await engine.stack.setAllConfig({
-        cacheUrl: { value: world.cache.url },
-        cachePublicKey: { value: world.cache.publicKey },
+        cachixApiUrl: { value: world.cachix.apiUrl },
         builderAddress: { value: "127.0.0.1" },
         builderPort: { value: String(world.host.port) },
         builderHostKey: { value: world.host.hostKey },

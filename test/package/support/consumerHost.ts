@@ -2,6 +2,7 @@ import { EngineEvent } from "@pulumi/pulumi/automation";
 import { expect } from "vitest";
 import { BinaryCache, startBinaryCache } from "../../../scripts/localhost/binaryCache";
 import { BuilderHost, startBuilderHost } from "../../../scripts/localhost/builderHost";
+import { LocalCachix, startLocalCachix } from "../../../scripts/localhost/cachixServer";
 import { EngineRun, recordDestroy, recordUp } from "../../../scripts/localhost/engine/engineRun";
 import { EngineStack } from "../../../scripts/localhost/engine/engineStack";
 import { substituteOnHost } from "../../../scripts/localhost/engine/hostSubstitute";
@@ -14,6 +15,8 @@ import { filesUnder, plaintextHits } from "../../engine/support/plaintext";
  */
 export interface ConsumerWorld {
     readonly cache: BinaryCache;
+    /** Cachix's API as a local server, holding the cache `example` (its URL and key are `cache`'s). */
+    readonly cachix: LocalCachix;
     readonly host: BuilderHost;
     /** The host's Nix config dir as it was made (what destroy must give back). */
     readonly original: ReturnType<typeof hostFiles>;
@@ -27,12 +30,15 @@ const SETTINGS = "example-host-builder-settings";
 export async function startConsumerWorld(): Promise<ConsumerWorld> {
     const cache = await startBinaryCache({ keyName: "example.cachix.org-1" });
     const host = await startBuilderHost({ ownNixConf: "# this host's own settings\ntrusted-users = root" });
-    return { cache, host, original: hostFiles(host) };
+    const cachix = await startLocalCachix();
+    cachix.caches.set("example", { name: "example", uri: cache.url, isPublic: true, publicSigningKeys: [cache.publicKey] });
+    return { cache, cachix, host, original: hostFiles(host) };
 }
 
 export async function closeConsumerWorld(world: ConsumerWorld | undefined): Promise<void> {
     await world?.host.remove();
     await world?.cache.close();
+    await world?.cachix.close();
 }
 
 /**
