@@ -130,7 +130,8 @@ async function verifyHost(host: HostSpec, commands: { verify: string; detect: st
     return { ...base, status: pending.length > 0 ? "pending" : "ok", detected, installer, details: pending };
 }
 
-function sshTarget(host: HostSpec, options: VerifyOptions): SshTarget {
+/** How to reach a host of the stack: its address, pinned key, bastion and the SSH key or agent. */
+export function sshTarget(host: HostSpec, options: Pick<VerifyOptions, "identityFile">): SshTarget {
     return {
         address: host.ssh.address,
         port: host.ssh.port,
