@@ -28,6 +28,8 @@ let socket: string;
 let keys: { own: string; stranger: string };
 let paths: { good: string; stranger: string; absent: string };
 let stacksDir: string;
+let flake: string;
+let system: string;
 
 beforeAll(async () => {
     if (requirements.skip) {
@@ -47,6 +49,11 @@ beforeAll(async () => {
         stranger: await buildIntoCache(drv("stranger"), cacheDir, stranger.secretFile),
         absent: `/nix/store/${"0".repeat(32)}-doctor-absent-${nonce}`,
     };
+    // A flake whose package is that same derivation: its target evaluates to the good path.
+    flake = path.join(work, "flake");
+    fs.mkdirSync(flake);
+    system = (await execOk("nix", ["--extra-experimental-features", "nix-command", "eval", "--impure", "--raw", "--expr", "builtins.currentSystem"])).trim();
+    fs.writeFileSync(path.join(flake, "flake.nix"), `{ outputs = { self }: { packages.${system}.good = ${drv("good").replace("builtins.currentSystem", `"${system}"`)}; }; }\n`);
     cache = await serveCacheDir(cacheDir, { token: () => TOKEN });
     host = await startBuilderHost({ ownNixConf: "", users: [{ name: USER, sudo: false }], env: { NIX_REMOTE: "daemon", NIX_DAEMON_SOCKET_PATH: socket } });
     stacksDir = path.join(work, "stacks");
@@ -169,6 +176,13 @@ describe.skipIf(requirements.skip)("npm run doctor (real sshd, nix-daemon and a 
         expect(firstFinding(diagnosis.steps)).toBe("signature");
         expect(diagnosis.steps[5].detail).toBe("signed only by stranger-1, which the host does not trust (it trusts e2e.cachix.org-1)");
         expect(formatDiagnosis(diagnosis.host, diagnosis.storePath, diagnosis.steps)).toMatch(/^First finding: signature\. push it again/m);
+    });
+
+    it("a flake target is evaluated here and explained like its path", async () => {
+        await hostWith(GOOD());
+        const diagnosis = await doctorHost("e2e", { stacksDir, host: "box", flake, target: "good", system, identityFile: host.privateKeyFile });
+        expect(diagnosis.storePath).toBe(paths.good);
+        expect(doctorExitCode(diagnosis)).toBe(0);
     });
 
     it("as a command: the report and exit status; usage errors exit 2", async () => {
