@@ -4,7 +4,7 @@ import * as path from "path";
 import { loadStackModel } from "../components/config/load";
 import { rawConfigFromStackFile } from "../components/config/sources";
 import { trustedCaches } from "../components/identity/trustedCaches";
-import { parseCommandLine, stackFile } from "./args";
+import { parseCommandLine, runCommand, stackFile } from "./args";
 import { lookupNarInfo, mapBounded, netrcAuthorization, parseNetrc } from "./cacheLookup";
 import { evaluateOutputs } from "./flakeOutputs";
 import {
@@ -123,13 +123,8 @@ function progressReporter(stream: NodeJS.WriteStream): CoverageOptions["progress
     };
 }
 
-async function main(argv: readonly string[]): Promise<number> {
-    const args = coverageArgs(argv);
-    if ("error" in args) {
-        console.error(args.error);
-        return 2;
-    }
-    try {
+if (require.main === module) {
+    runCommand(coverageArgs, async (args) => {
         const rows = await cacheCoverage(args.stack, {
             flake: args.flake,
             repository: args.repository,
@@ -147,14 +142,5 @@ async function main(argv: readonly string[]): Promise<number> {
             process.stdout.write(`${coverageSummary(rows)}\n`);
         }
         return coverageExitCode(rows);
-    } catch (error) {
-        console.error(error instanceof Error ? error.message : String(error));
-        return 3;
-    }
-}
-
-if (require.main === module) {
-    void main(process.argv.slice(2)).then((code) => {
-        process.exitCode = code;
-    });
+    }, 3);
 }

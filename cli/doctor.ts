@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { loadStackModel } from "../components/config/load";
 import { rawConfigFromStackFile } from "../components/config/sources";
-import { parseCommandLine, stackFile } from "./args";
+import { parseCommandLine, runCommand, stackFile } from "./args";
 import { DEFAULT_SYSTEM } from "./coveragePlan";
 import { doctorScript, parseDoctorOutput } from "./doctorFacts";
 import { diagnose, DoctorStep, formatDiagnosis } from "./doctorSteps";
@@ -12,7 +12,7 @@ import { describeSshFailure, runOverSsh } from "./sshClient";
 import { sshTarget } from "./verify";
 
 const USAGE =
-    "npm run doctor -- --stack NAME --host NAME (--path STORE_PATH | --flake PATH --target NAME [--system SYSTEM] [--output NAME]) [--identity SSH_KEY_FILE] [--stacks-dir DIR]";
+    "npm run doctor -- --stack NAME --host NAME (--path STORE_PATH | --flake PATH --target NAME [--system SYSTEM] [--output NAME]) [--identity SSH_KEY_FILE] [--json] [--stacks-dir DIR]";
 
 /** Options of {@link doctorHost}. */
 export interface DoctorOptions {
@@ -115,13 +115,8 @@ export function doctorArgs(argv: readonly string[]) {
     return args;
 }
 
-async function main(argv: readonly string[]): Promise<number> {
-    const args = doctorArgs(argv);
-    if ("error" in args) {
-        console.error(args.error);
-        return 2;
-    }
-    try {
+if (require.main === module) {
+    runCommand(doctorArgs, async (args) => {
         const diagnosis = await doctorHost(args.stack, {
             host: args.host,
             storePath: args.path,
@@ -134,14 +129,5 @@ async function main(argv: readonly string[]): Promise<number> {
         });
         process.stdout.write(args.json ? `${JSON.stringify(diagnosis, null, 2)}\n` : formatDiagnosis(diagnosis.host, diagnosis.storePath, diagnosis.steps));
         return doctorExitCode(diagnosis);
-    } catch (error) {
-        console.error(error instanceof Error ? error.message : String(error));
-        return 3;
-    }
-}
-
-if (require.main === module) {
-    void main(process.argv.slice(2)).then((code) => {
-        process.exitCode = code;
-    });
+    }, 3);
 }

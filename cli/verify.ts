@@ -8,7 +8,7 @@ import { parseVerifyReport } from "../components/hosts/verifyReport";
 import { parseNixPublicKey } from "../components/identity/nixKeys";
 import { mirrorKeySlots } from "../components/mirror/keyRotation";
 import { mirrorTrustedCache } from "../components/mirror/mirrorCache";
-import { parseCommandLine, stackFile } from "./args";
+import { parseCommandLine, runCommand, stackFile } from "./args";
 import { describeSshFailure, runOverSsh, SshTarget } from "./sshClient";
 
 const USAGE = "npm run verify -- --stack NAME [--identity SSH_KEY_FILE] [--host NAME] [--stacks-dir DIR] [--mirror-key KEY [--mirror-previous-key KEY]]";
@@ -174,13 +174,8 @@ export function verifyArgs(argv: readonly string[]) {
     return parseCommandLine(argv, options, USAGE, ["stack"]);
 }
 
-async function main(argv: readonly string[]): Promise<number> {
-    const args = verifyArgs(argv);
-    if ("error" in args) {
-        console.error(args.error);
-        return 2;
-    }
-    try {
+if (require.main === module) {
+    runCommand(verifyArgs, async (args) => {
         const verdicts = await verifyStack(args.stack, {
             identityFile: args.identity,
             host: args.host,
@@ -194,14 +189,5 @@ async function main(argv: readonly string[]): Promise<number> {
         }
         process.stdout.write(formatVerdicts(verdicts));
         return exitCodeOf(verdicts);
-    } catch (error) {
-        console.error(error instanceof Error ? error.message : String(error));
-        return 1;
-    }
-}
-
-if (require.main === module) {
-    void main(process.argv.slice(2)).then((code) => {
-        process.exitCode = code;
-    });
+    }, 1);
 }
