@@ -50,18 +50,27 @@ export function diagnose(facts: HostFacts, want: DoctorExpectation): DoctorStep[
         const detail = `Nix cannot read its configuration: ${lastError(facts.client)}`;
         return DOCTOR_STEPS.map((step, i) => (i === 0 ? { step, status: "finding", detail, fix: "repair the host's nix.conf so `nix show-config` succeeds" } : { step, status: "skipped", detail: "" }));
     }
+    // The daemon's view, beside the user's, where a daemon runs.
+    const daemonView = (has: boolean) => (facts.daemon ? `; the daemon's own files ${has ? "have it" : "do not"}` : "");
     const substituters = settingWords(client, "substituters");
+    const daemonHasUrl = hasUrl(settingWords(system, "substituters"), want.cacheUrl);
     steps.push(
         hasUrl(substituters, want.cacheUrl)
-            ? { step: "substituter", status: "ok", detail: `${want.cacheUrl} is in substituters` }
-            : { step: "substituter", status: "finding", detail: `${want.cacheUrl} is not in substituters (${substituters.join(" ") || "none"})`, fix: `add ${want.cacheUrl} to the host's substituters: ${redo}` },
+            ? { step: "substituter", status: "ok", detail: `${want.cacheUrl} is in substituters${daemonView(daemonHasUrl)}` }
+            : { step: "substituter", status: "finding", detail: `${want.cacheUrl} is not in substituters (${substituters.join(" ") || "none"})${daemonView(daemonHasUrl)}`, fix: `add ${want.cacheUrl} to the host's substituters: ${redo}` },
     );
     const trustedKeys = settingWords(client, "trusted-public-keys");
     const matching = want.publicKeys.filter((k) => trustedKeys.includes(k));
+    const daemonHasKey = want.publicKeys.some((k) => settingWords(system, "trusted-public-keys").includes(k));
     steps.push(
         matching.length > 0
-            ? { step: "key", status: "ok", detail: `${keyNames(matching).join(", ")} is in trusted-public-keys` }
-            : { step: "key", status: "finding", detail: `none of the cache's keys (${keyNames(want.publicKeys).join(", ")}) is in trusted-public-keys (${keyNames(trustedKeys).join(", ") || "none"})`, fix: `add the cache's public key to trusted-public-keys: ${redo}` },
+            ? { step: "key", status: "ok", detail: `${keyNames(matching).join(", ")} is in trusted-public-keys${daemonView(daemonHasKey)}` }
+            : {
+                  step: "key",
+                  status: "finding",
+                  detail: `none of the cache's keys (${keyNames(want.publicKeys).join(", ")}) is in trusted-public-keys (${keyNames(trustedKeys).join(", ") || "none"})${daemonView(daemonHasKey)}`,
+                  fix: `add the cache's public key to trusted-public-keys: ${redo}`,
+              },
     );
     steps.push(trustStep(facts, want, system));
     const netrc = settingWords(client, "netrc-file")[0] ?? "the netrc file";

@@ -134,7 +134,7 @@ describe.skipIf(requirements.skip)("npm run doctor (real sshd, nix-daemon and a 
         await hostWith(`trusted-public-keys = ${keys.own}\n`);
         const diagnosis = await doctor("box", paths.good);
         expect(firstFinding(diagnosis.steps)).toBe("substituter");
-        expect(diagnosis.steps[0]).toMatchObject({ detail: `${cache.url} is not in substituters (none)`, fix: expect.stringContaining(`add ${cache.url} to the host's substituters`) });
+        expect(diagnosis.steps[0]).toMatchObject({ detail: `${cache.url} is not in substituters (none); the daemon's own files do not`, fix: expect.stringContaining(`add ${cache.url} to the host's substituters`) });
         expect(diagnosis.steps.at(-1)).toMatchObject({ step: "substitute", status: "finding", detail: "a dry run cannot get it (no substituter offers it)" });
         expect(doctorExitCode(diagnosis)).toBe(1);
     });
@@ -143,13 +143,15 @@ describe.skipIf(requirements.skip)("npm run doctor (real sshd, nix-daemon and a 
         await hostWith(`substituters = ${cache.url}\ntrusted-public-keys = ${keys.stranger}\n`);
         const diagnosis = await doctor("box", paths.good);
         expect(firstFinding(diagnosis.steps)).toBe("key");
-        expect(diagnosis.steps[1].detail).toBe("none of the cache's keys (e2e.cachix.org-1) is in trusted-public-keys (stranger-1)");
+        expect(diagnosis.steps[1].detail).toBe("none of the cache's keys (e2e.cachix.org-1) is in trusted-public-keys (stranger-1); the daemon's own files do not");
     });
 
     it("user untrusted: the cache is only in the user's own settings, which the daemon ignores", async () => {
         await hostWith("trusted-users = root\n", { user: `substituters = ${cache.url}\ntrusted-public-keys = ${keys.own}\n` });
         const diagnosis = await doctor("box-user", paths.good);
         expect(diagnosis.steps.slice(0, 3).map((s) => `${s.step} ${s.status}`)).toEqual(["substituter ok", "key ok", "trust finding"]);
+        // The user's view has the cache; the daemon's does not.
+        expect(diagnosis.steps[0].detail).toBe(`${cache.url} is in substituters; the daemon's own files do not`);
         expect(diagnosis.steps[2].detail).toBe(`${USER} is not in the daemon's trusted-users (root), and the daemon's own settings lack the cache, so it ignores ${USER}'s`);
         expect(diagnosis.steps.at(-1)!.status).toBe("finding");
     });

@@ -32,9 +32,11 @@ describe("doctor decisions", () => {
     });
 
     it("names a missing substituter or key, with the fix", () => {
-        const steps = diagnose({ ...GOOD, client: ok(config({ substituters: "https://cache.nixos.org", "trusted-public-keys": "other-1:x" })) }, WANT);
-        expect(steps[0]).toEqual({ step: "substituter", status: "finding", detail: `${URL} is not in substituters (https://cache.nixos.org)`, fix: `add ${URL} to the host's substituters: run \`pulumi up\` for host box (it declares the cache there)` });
-        expect(steps[1]).toMatchObject({ step: "key", status: "finding", detail: "none of the cache's keys (e2e.cachix.org-1) is in trusted-public-keys (other-1)" });
+        const steps = diagnose({ ...GOOD, client: ok(config({ substituters: "https://cache.nixos.org", "trusted-public-keys": "other-1:x" })), system: ok("") }, WANT);
+        expect(steps[0]).toEqual({ step: "substituter", status: "finding", detail: `${URL} is not in substituters (https://cache.nixos.org); the daemon's own files do not`, fix: `add ${URL} to the host's substituters: run \`pulumi up\` for host box (it declares the cache there)` });
+        expect(steps[1]).toMatchObject({ step: "key", status: "finding", detail: "none of the cache's keys (e2e.cachix.org-1) is in trusted-public-keys (other-1); the daemon's own files do not" });
+        expect(diagnose({ ...GOOD, daemon: false }, WANT)[0].detail).toBe(`${URL} is in substituters`);
+        expect(diagnose(GOOD, WANT)[0].detail).toBe(`${URL} is in substituters; the daemon's own files have it`);
     });
 
     it("an untrusted user matters only when the daemon's own settings lack the cache", () => {
