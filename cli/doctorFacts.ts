@@ -24,6 +24,8 @@ export interface HostFacts {
     readonly verify: CommandFacts;
     /** The path is already valid in the host's own store. */
     readonly local: boolean;
+    /** Whether the user can read the `netrc-file` Nix is set to (undefined: none is set). */
+    readonly netrc?: "readable" | "unreadable" | "missing";
     /** `nix-store --realise --dry-run` of the path through the host's configuration. */
     readonly dryRun: CommandFacts;
 }
@@ -47,6 +49,11 @@ export function doctorScript(cacheUrl: string, storePath: string): string {
         'echo "@@doctor-groups $(id -Gn)"',
         'if [ -S "${NIX_DAEMON_SOCKET_PATH:-/nix/var/nix/daemon-socket/socket}" ]; then echo "@@doctor-daemon yes"; fi',
         "section client $NIX show-config",
+        // Nix reads the netrc as the user asking; a root-only file is no help to another user.
+        'netrc=$($NIX show-config 2> /dev/null | sed -n "s/^netrc-file = //p")',
+        'if [ -n "$netrc" ]; then',
+        '    if [ ! -e "$netrc" ]; then echo "@@doctor-netrc missing"; elif [ -r "$netrc" ]; then echo "@@doctor-netrc readable"; else echo "@@doctor-netrc unreadable"; fi',
+        "fi",
         "section system env -u NIX_CONFIG NIX_USER_CONF_FILES= $NIX show-config",
         'section ping env XDG_CACHE_HOME="$fresh" $NIX store ping --store "$NC_URL"',
         'section info env XDG_CACHE_HOME="$fresh" $NIX path-info --json --store "$NC_URL" "$NC_PATH"',
@@ -76,6 +83,7 @@ export function parseDoctorOutput(stdout: string): HostFacts | undefined {
         groups: (groups ?? "").split(/\s+/).filter((g) => g.length > 0),
         daemon: /^@@doctor-daemon yes$/m.test(stdout),
         local: /^@@doctor-local yes$/m.test(stdout),
+        netrc: /^@@doctor-netrc (readable|unreadable|missing)$/m.exec(stdout)?.[1] as HostFacts["netrc"],
         ...(sections as Record<(typeof SECTIONS)[number], CommandFacts>),
     };
 }

@@ -83,9 +83,7 @@ export function diagnose(facts: HostFacts, want: DoctorExpectation): DoctorStep[
             step: "cache",
             status: "finding",
             detail: `${want.cacheUrl} does not answer as a binary cache: ${lastError(facts.ping)}`,
-            fix: refused
-                ? `put the cache's valid token in ${netrc} (\`machine ${hostOf(want.cacheUrl)} password TOKEN\`): set cachixAuthToken and ${redo}`
-                : `make ${want.cacheUrl} reachable from the host (network, DNS, proxy)`,
+            fix: refused ? refusedFix(facts, want, netrc, redo) : `make ${want.cacheUrl} reachable from the host (network, DNS, proxy)`,
         });
     }
     const info = parsePathInfo(facts.info);
@@ -134,6 +132,18 @@ function trustStep(facts: HostFacts, want: DoctorExpectation, system: string): D
         detail: `${facts.user} is not in the daemon's trusted-users (${trustedUsers.join(" ") || "none"}), and the daemon's own settings lack the cache, so it ignores ${facts.user}'s`,
         fix: `add ${facts.user} to trusted-users in the system nix.conf (trustedUsers of host ${want.host}) and restart nix-daemon, or declare the host as kind nix so the daemon has the cache itself`,
     };
+}
+
+/** A cache that refused the host: the token is missing, wrong, or where this user cannot read it. */
+function refusedFix(facts: HostFacts, want: DoctorExpectation, netrc: string, redo: string): string {
+    if (facts.netrc === "unreadable") {
+        return `${netrc} is not readable by ${facts.user}, so this check could not send its token: run the doctor as a host user that can read it (root)`;
+    }
+    const wanted = `\`machine ${hostOf(want.cacheUrl)} password TOKEN\``;
+    if (facts.netrc === undefined || facts.netrc === "missing") {
+        return `give the host a netrc with the cache's token (${wanted}${facts.netrc === "missing" ? ` at ${netrc}, which does not exist` : ", and netrc-file pointing to it"}): set cachixAuthToken and ${redo}`;
+    }
+    return `put the cache's valid token in ${netrc} (${wanted}): set cachixAuthToken and ${redo}`;
 }
 
 function substituteStep(facts: HostFacts, want: DoctorExpectation): DoctorStep {

@@ -94,10 +94,11 @@ async function stopDaemon(): Promise<void> {
  * own nix.conf, and the netrc's token; the daemon restarted to read them, with no memory of
  * earlier narinfo answers.
  */
-async function hostWith(system: string, options: { user?: string; token?: string } = {}): Promise<void> {
+async function hostWith(system: string, options: { user?: string; token?: string; rootOnlyNetrc?: boolean } = {}): Promise<void> {
     const netrc = path.join(work, "netrc");
-    // Readable by the non-root login too: its own Nix asks the cache with it.
-    fs.writeFileSync(netrc, `machine 127.0.0.1 password ${options.token ?? TOKEN}\n`, { mode: 0o644 });
+    fs.writeFileSync(netrc, `machine 127.0.0.1 password ${options.token ?? TOKEN}\n`);
+    // Readable by the non-root login too, unless the case says otherwise: its own Nix asks the cache with it.
+    fs.chmodSync(netrc, options.rootOnlyNetrc ? 0o600 : 0o644);
     fs.writeFileSync(path.join(host.nixConfDir, "nix.conf"), `${host.ownNixConf}netrc-file = ${netrc}\n${system}`);
     const userDir = `/home/${USER}/.config/nix`;
     fs.rmSync(userDir, { recursive: true, force: true });
@@ -163,6 +164,15 @@ describe.skipIf(requirements.skip)("npm run doctor (real sshd, nix-daemon and a 
         expect(diagnosis.steps[3].fix).toBe(`put the cache's valid token in ${path.join(work, "netrc")} (\`machine 127.0.0.1 password TOKEN\`): set cachixAuthToken and run \`pulumi up\` for host box (it declares the cache there)`);
         expect(diagnosis.steps.slice(4, 6).map((s) => s.status)).toEqual(["skipped", "skipped"]);
         expect(JSON.stringify(diagnosis)).not.toContain("not-the-token");
+    });
+
+    it("a netrc only root can read: asked as another user, the doctor says so rather than blame the token", async () => {
+        await hostWith(`${GOOD()}trusted-users = root ${USER}\n`, { rootOnlyNetrc: true });
+        const diagnosis = await doctor("box-user", paths.good);
+        expect(firstFinding(diagnosis.steps)).toBe("cache");
+        expect(diagnosis.steps[3].fix).toBe(`${path.join(work, "netrc")} is not readable by ${USER}, so this check could not send its token: run the doctor as a host user that can read it (root)`);
+        // The daemon reads it as root, so the host itself still substitutes.
+        expect(diagnosis.steps.at(-1)).toMatchObject({ step: "substitute", status: "ok" });
     });
 
     it("path absent from the cache", async () => {

@@ -21,6 +21,7 @@ const GOOD: HostFacts = {
     info: ok(JSON.stringify([{ path: PATH, signatures: ["e2e.cachix.org-1:AAAA"] }])),
     verify: ok(),
     local: false,
+    netrc: "readable",
     dryRun: ok(`this path will be fetched (0.01 MiB download):\n  ${PATH}\n`),
 };
 const statuses = (facts: HostFacts) => diagnose(facts, WANT).map((s) => `${s.step} ${s.status}`);
@@ -52,6 +53,9 @@ describe("doctor decisions", () => {
         const refused = diagnose({ ...GOOD, ping: { exit: 1, output: `error: '${URL}' does not appear to be a binary cache\n` } }, WANT);
         expect(refused[3].fix).toBe("put the cache's valid token in /etc/nix/netrc (`machine e2e.cachix.org password TOKEN`): set cachixAuthToken and run `pulumi up` for host box (it declares the cache there)");
         expect(refused.slice(4, 6).map((s) => s.status)).toEqual(["skipped", "skipped"]);
+        const fixOf = (netrc: HostFacts["netrc"]) => diagnose({ ...GOOD, user: "alice", netrc, ping: { exit: 1, output: "error: 'x' does not appear to be a binary cache" } }, WANT)[3].fix;
+        expect(fixOf("unreadable")).toBe("/etc/nix/netrc is not readable by alice, so this check could not send its token: run the doctor as a host user that can read it (root)");
+        expect(fixOf("missing")).toBe("give the host a netrc with the cache's token (`machine e2e.cachix.org password TOKEN` at /etc/nix/netrc, which does not exist): set cachixAuthToken and run `pulumi up` for host box (it declares the cache there)");
         const unreachable = diagnose({ ...GOOD, ping: { exit: 1, output: "error: unable to download: Couldn't resolve host name (6)\n" } }, WANT);
         expect(unreachable[3].fix).toBe(`make ${URL} reachable from the host (network, DNS, proxy)`);
     });
@@ -88,9 +92,9 @@ describe("doctor script and its output", () => {
 
     it("reads the sections back; a cut-off run is undefined", () => {
         const section = (name: string, text: string, rc = 0) => `@@doctor-begin ${name}\n${text}\n@@doctor-end ${name} ${rc}`;
-        const stdout = ["@@doctor-user alice", "@@doctor-groups alice users", "@@doctor-daemon yes", section("client", GOOD_CONFIG), section("system", ""), section("ping", "x"), section("info", "[]", 1), section("verify", ""), section("dryRun", "")].join("\n");
+        const stdout = ["@@doctor-user alice", "@@doctor-groups alice users", "@@doctor-daemon yes", "@@doctor-netrc unreadable", section("client", GOOD_CONFIG), section("system", ""), section("ping", "x"), section("info", "[]", 1), section("verify", ""), section("dryRun", "")].join("\n");
         const facts = parseDoctorOutput(stdout)!;
-        expect(facts).toMatchObject({ user: "alice", groups: ["alice", "users"], daemon: true, local: false, info: { exit: 1, output: "[]\n" } });
+        expect(facts).toMatchObject({ user: "alice", groups: ["alice", "users"], daemon: true, local: false, netrc: "unreadable", info: { exit: 1, output: "[]\n" } });
         expect(settingWords(facts.client.output, "substituters")).toEqual([`${URL}/`]);
         expect(parseDoctorOutput(stdout.split("@@doctor-begin dryRun")[0])).toBeUndefined();
     });
