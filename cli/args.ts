@@ -76,3 +76,8 @@ export function runCommand<A>(parse: (argv: readonly string[]) => A | { error: s
         process.exitCode = code;
     });
 }
+
+/** One line per value of option `flag` that does not match `rule`'s pattern (say what was expected). */
+export function patternProblems(flag: string, values: readonly string[] | undefined, rule: { pattern: RegExp; expected: string }): string[] {
+    return (values ?? []).filter((v) => !rule.pattern.test(v)).map((v) => `--${flag}: ${JSON.stringify(v)} is not ${rule.expected}`);
+}

@@ -1,10 +1,12 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { nixSystem } from "../components/config/githubWorkflowFields";
 import { loadStackModel } from "../components/config/load";
 import { rawConfigFromStackFile } from "../components/config/sources";
+import { flakeTarget } from "../components/formats/names";
 import { trustedCaches } from "../components/identity/trustedCaches";
-import { parseCommandLine, runCommand, stackFile } from "./args";
+import { parseCommandLine, patternProblems, runCommand, stackFile } from "./args";
 import { lookupNarInfo, mapBounded, netrcAuthorization, parseNetrc } from "./cacheLookup";
 import { evaluateOutputs } from "./flakeOutputs";
 import {
@@ -105,7 +107,13 @@ export function coverageArgs(argv: readonly string[]) {
         return { error: `--jobs: expected a whole number from 1 to 64; got ${JSON.stringify(args.jobs)}\nUsage: ${USAGE}` };
     }
     const list = (value: string | undefined) => (value === undefined ? undefined : value.split(",").map((v) => v.trim()).filter((v) => v.length > 0));
-    return { ...args, jobs, targets: list(args.targets), systems: list(args.systems) };
+    const targets = list(args.targets);
+    const systems = list(args.systems);
+    const bad = [...patternProblems("targets", targets, flakeTarget), ...patternProblems("systems", systems, nixSystem)];
+    if (bad.length > 0) {
+        return { error: `${bad.join("\n")}\nUsage: ${USAGE}` };
+    }
+    return { ...args, jobs, targets, systems };
 }
 
 /** Progress on stderr: rewritten in place on a terminal, else a line at most every few seconds. */

@@ -1,8 +1,10 @@
 import * as fs from "fs";
 import * as path from "path";
+import { nixSystem } from "../components/config/githubWorkflowFields";
 import { loadStackModel } from "../components/config/load";
 import { rawConfigFromStackFile } from "../components/config/sources";
-import { parseCommandLine, runCommand, stackFile } from "./args";
+import { flakeTarget } from "../components/formats/names";
+import { parseCommandLine, patternProblems, runCommand, stackFile } from "./args";
 import { DEFAULT_SYSTEM } from "./coveragePlan";
 import { doctorScript, parseDoctorOutput } from "./doctorFacts";
 import { diagnose, DoctorStep, formatDiagnosis } from "./doctorSteps";
@@ -111,6 +113,11 @@ export function doctorArgs(argv: readonly string[]) {
     }
     if (args.path === undefined && (args.flake === undefined || args.target === undefined)) {
         return { error: `--flake and --target go together.\nUsage: ${USAGE}` };
+    }
+    const one = (value: string | undefined) => (value === undefined ? undefined : [value]);
+    const bad = [...patternProblems("target", one(args.target), flakeTarget), ...patternProblems("system", one(args.system), nixSystem)];
+    if (bad.length > 0) {
+        return { error: `${bad.join("\n")}\nUsage: ${USAGE}` };
     }
     return args;
 }

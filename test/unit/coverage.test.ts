@@ -118,5 +118,8 @@ describe("coverage decisions", () => {
         expect(coverageArgs(["--stack", "s", "--flake", ".", "--targets", "a, b", "--jobs", "4", "--json"])).toMatchObject({ targets: ["a", "b"], jobs: 4, json: true });
         expect(coverageArgs(["--stack", "s", "--flake", ".", "--jobs", "0"])).toEqual({ error: expect.stringMatching(/^--jobs: expected a whole number from 1 to 64; got "0"/) });
         expect(coverageArgs(["--stack", "s"])).toEqual({ error: expect.stringMatching(/^Missing --flake\./) });
+        expect(coverageArgs(["--stack", "s", "--flake", ".", "--targets", "a,${x}", "--systems", "Linux"])).toEqual({
+            error: expect.stringMatching(/^--targets: "\$\{x\}" is not a flake attribute .*\n--systems: "Linux" is not a Nix system such as x86_64-linux\nUsage: /),
+        });
     });
 });

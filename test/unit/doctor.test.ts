@@ -105,5 +105,8 @@ describe("doctor script and its output", () => {
         expect(doctorArgs(["--stack", "s", "--host", "h"])).toEqual({ error: expect.stringMatching(/^Give either --path or --flake with --target\./) });
         expect(doctorArgs(["--stack", "s", "--host", "h", "--path", PATH, "--flake", "."])).toEqual({ error: expect.stringMatching(/^Give either/) });
         expect(doctorArgs(["--stack", "s", "--host", "h", "--flake", "."])).toEqual({ error: expect.stringMatching(/^--flake and --target go together/) });
+        expect(doctorArgs(["--stack", "s", "--host", "h", "--flake", ".", "--target", "a b", "--system", "x"])).toEqual({
+            error: expect.stringMatching(/^--target: "a b" is not a flake attribute .*\n--system: "x" is not a Nix system such as x86_64-linux\n/),
+        });
     });
 });
