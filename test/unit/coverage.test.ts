@@ -1,6 +1,6 @@
 import { generateKeyPairSync, sign } from "crypto";
 import { describe, expect, it } from "vitest";
-import { netrcAuthorization, parseNetrc } from "../../cli/cacheLookup";
+import { mapBounded, netrcAuthorization, parseNetrc } from "../../cli/cacheLookup";
 import { coverageArgs } from "../../cli/coverage";
 import { coverageExitCode, coverageRow, coverageSummary, coverageTargets, formatCoverageTable, formatSize, outputsExpression } from "../../cli/coveragePlan";
 import { narFingerprint, NarInfo, parseNarInfo, signatureNames, storePathHash, trustedSigners } from "../../cli/narinfo";
@@ -50,6 +50,25 @@ describe("netrc", () => {
         expect(netrcAuthorization("https://b.example", netrc)).toBe(`Basic ${Buffer.from("me:tok2").toString("base64")}`);
         expect(netrcAuthorization("https://c.example", netrc)).toBeUndefined();
         expect(netrcAuthorization("file:///srv/cache", netrc)).toBeUndefined();
+    });
+});
+
+describe("bounded parallel work", () => {
+    it("never runs more than the limit at once, keeps the items' order and reports each as done", async () => {
+        let running = 0;
+        let most = 0;
+        let done = 0;
+        const results = await mapBounded([5, 1, 4, 2, 3, 0], 2, async (n) => {
+            running++;
+            most = Math.max(most, running);
+            await new Promise((resolve) => setTimeout(resolve, n * 3));
+            running--;
+            return n * 10;
+        }, () => done++);
+        expect(results).toEqual([50, 10, 40, 20, 30, 0]);
+        expect(most).toBe(2);
+        expect(done).toBe(6);
+        expect(await mapBounded([], 4, async () => 1)).toEqual([]);
     });
 });
 
