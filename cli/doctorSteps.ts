@@ -108,7 +108,7 @@ export function diagnose(facts: HostFacts, want: DoctorExpectation): DoctorStep[
                   },
         );
     }
-    steps.push(substituteStep(facts, want));
+    steps.push(substituteStep(facts, want, steps.find((s) => s.step === "signature")?.status === "finding"));
     return steps;
 }
 
@@ -146,13 +146,17 @@ function refusedFix(facts: HostFacts, want: DoctorExpectation, netrc: string, re
     return `put the cache's valid token in ${netrc} (${wanted}): set cachixAuthToken and ${redo}`;
 }
 
-function substituteStep(facts: HostFacts, want: DoctorExpectation): DoctorStep {
+// A dry run does not check signatures (Nix does when it fetches), so a path signed by an
+// untrusted key looks fetchable there; the signature step's finding decides it.
+function substituteStep(facts: HostFacts, want: DoctorExpectation, untrustedSignature: boolean): DoctorStep {
     if (facts.local) {
         return { step: "substitute", status: "ok", detail: `${want.storePath} is already in the host's store` };
     }
     const output = facts.dryRun.output;
     if (/will be fetched/.test(output) && output.includes(want.storePath)) {
-        return { step: "substitute", status: "ok", detail: "a dry run would fetch it from a substituter" };
+        return untrustedSignature
+            ? { step: "substitute", status: "finding", detail: "a dry run lists it as fetchable, but Nix refuses it when fetching: no signature by a key it trusts", fix: "fix the signature finding above" }
+            : { step: "substitute", status: "ok", detail: "a dry run would fetch it from a substituter" };
     }
     const what = /will be built/.test(output) ? "would build it from source" : "cannot get it (no substituter offers it)";
     return { step: "substitute", status: "finding", detail: `a dry run ${what}`, fix: "fix the first finding above, then run the doctor again" };

@@ -187,6 +187,11 @@ describe.skipIf(requirements.skip)("npm run doctor (real sshd, nix-daemon and a 
         const diagnosis = await doctor("box", paths.stranger);
         expect(firstFinding(diagnosis.steps)).toBe("signature");
         expect(diagnosis.steps[5].detail).toBe("signed only by stranger-1, which the host does not trust (it trusts e2e.cachix.org-1)");
+        // The dry run alone would call it fetchable: Nix checks signatures only when it fetches.
+        expect(diagnosis.steps[6]).toMatchObject({ status: "finding", detail: "a dry run lists it as fetchable, but Nix refuses it when fetching: no signature by a key it trusts" });
+        const fetch = await host.run("root", `nix-store --realise ${paths.stranger}`);
+        expect(fetch.code).not.toBe(0);
+        expect(fetch.stderr).toMatch(/is not signed by any of the keys in 'trusted-public-keys'/);
         expect(formatDiagnosis(diagnosis.host, diagnosis.storePath, diagnosis.steps)).toMatch(/^First finding: signature\. push it again/m);
     });
 

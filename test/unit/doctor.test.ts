@@ -64,6 +64,7 @@ describe("doctor decisions", () => {
         expect(statuses({ ...GOOD, info: ok(JSON.stringify([{ path: PATH, valid: false }])) }).slice(4, 6)).toEqual(["path finding", "signature skipped"]);
         const stranger = diagnose({ ...GOOD, info: ok(JSON.stringify([{ path: PATH, signatures: ["x-1:AAAA"] }])), verify: { exit: 2, output: `path '${PATH}' is untrusted` } }, WANT);
         expect(stranger[5].detail).toBe("signed only by x-1, which the host does not trust (it trusts e2e.cachix.org-1)");
+        expect(stranger[6]).toMatchObject({ status: "finding", fix: "fix the signature finding above" });
         expect(formatDiagnosis("box", PATH, stranger)).toContain("First finding: signature. push it again so the cache signs it with its own key (e2e.cachix.org-1)");
     });
 
