@@ -1,8 +1,8 @@
-import * as fs from "fs";
 import * as http from "http";
 import * as https from "https";
 import { normaliseUrl } from "../components/config/cacheSection";
-import { NarInfo, parseNarInfo, storePathHash } from "./narinfo";
+import { LookupResult, parseNarInfo, storePathHash } from "./narinfo";
+import { lookupWithNix } from "./storeQuery";
 
 /** The netrc passwords by machine name (`machine HOST [login L] password P`), as curl reads them. */
 export function parseNetrc(text: string): Map<string, { login: string; password: string }> {
@@ -42,31 +42,23 @@ export function netrcAuthorization(url: string, netrc: ReadonlyMap<string, { log
     return entry === undefined ? undefined : `Basic ${Buffer.from(`${entry.login}:${entry.password}`).toString("base64")}`;
 }
 
-/** A cache's answer about one path. */
-export type LookupResult =
-    | { readonly kind: "present"; readonly info: NarInfo }
-    | { readonly kind: "absent" }
-    /** The cache did not answer usefully (refused, unreachable, unreadable narinfo). */
-    | { readonly kind: "error"; readonly reason: string };
-
 /**
  * Asks the cache at `url` for the narinfo of `storePath`, as Nix does (`GET URL/HASH.narinfo`,
- * the netrc's credentials as Basic auth); a `file://` cache is read from disk. The credentials
- * never appear in the result.
+ * the netrc's credentials as Basic auth). Any other store (`file://`, `s3://` with the AWS
+ * credentials of the environment) is asked through Nix itself. The credentials never appear
+ * in the result.
  */
 export async function lookupNarInfo(url: string, storePath: string, authorization?: string, timeoutMs = 20000): Promise<LookupResult> {
     const hash = storePathHash(storePath);
     if (hash === undefined) {
         return { kind: "error", reason: `not a store path: ${storePath}` };
     }
-    const base = normaliseUrl(url);
-    if (base.startsWith("file://")) {
-        const file = `${new URL(base).pathname}/${hash}.narinfo`;
-        if (!fs.existsSync(file)) {
-            return { kind: "absent" };
-        }
-        return present(fs.readFileSync(file, "utf8"));
+    if (!/^https?:\/\//.test(url)) {
+        return lookupWithNix(url, storePath);
     }
+    // Store parameters (`?priority=40`) are for Nix, not part of the cache's paths.
+    const parsed = new URL(url);
+    const base = normaliseUrl(`${parsed.origin}${parsed.pathname}`);
     let response: { status: number; body: string };
     try {
         response = await httpGet(`${base}/${hash}.narinfo`, authorization === undefined ? {} : { Authorization: authorization }, timeoutMs);

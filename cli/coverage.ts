@@ -9,6 +9,7 @@ import { trustedCaches } from "../components/identity/trustedCaches";
 import { parseCommandLine, patternProblems, runCommand, stackFile } from "./args";
 import { lookupNarInfo, mapBounded, netrcAuthorization, parseNetrc } from "./cacheLookup";
 import { evaluateOutputs } from "./flakeOutputs";
+import { verifiedAddedCaches } from "./verify";
 import {
     CoverageCache,
     coverageExitCode,
@@ -22,7 +23,7 @@ import {
 } from "./coveragePlan";
 
 const USAGE =
-    "npm run coverage -- --stack NAME --flake PATH [--repository NAME] [--targets A,B] [--systems S1,S2] [--netrc FILE] [--jobs N] [--json] [--stacks-dir DIR]";
+    "npm run coverage -- --stack NAME --flake PATH [--repository NAME] [--targets A,B] [--systems S1,S2] [--netrc FILE] [--jobs N] [--json] [--stacks-dir DIR] [--mirror-key KEY [--mirror-previous-key KEY]]";
 
 /** Options of {@link cacheCoverage}. */
 export interface CoverageOptions {
@@ -39,6 +40,9 @@ export interface CoverageOptions {
     /** Requests (and evaluations) at a time; evaluations are further held to the CPU count. */
     readonly jobs?: number;
     readonly stacksDir?: string;
+    /** The S3 mirror's public key(s), from the stack's outputs, when the stack has a mirror (as for verify). */
+    readonly mirrorKey?: string;
+    readonly mirrorPreviousKey?: string;
     /** Called as evaluations and lookups finish. */
     readonly progress?: (done: { evaluated: number; targets: number; looked: number; lookups: number }) => void;
 }
@@ -51,7 +55,8 @@ export interface CoverageOptions {
 export async function cacheCoverage(stack: string, options: CoverageOptions): Promise<CoverageRow[]> {
     const model = loadStackModel(rawConfigFromStackFile(stackFile(stack, options.stacksDir)), { mode: "render" });
     const targets = coverageTargets(model.github, { targets: options.targets, systems: options.systems, repository: options.repository });
-    const caches: CoverageCache[] = trustedCaches(model).caches.map(({ url, publicKeys }) => ({ url, publicKeys }));
+    const added = verifiedAddedCaches(stack, model, options);
+    const caches: CoverageCache[] = trustedCaches(model, added).caches.map(({ url, publicKeys }) => ({ url, publicKeys }));
     const netrc = parseNetrc(options.netrcFile === undefined ? "" : fs.readFileSync(options.netrcFile, "utf8"));
     const jobs = options.jobs ?? 8;
     const counts = { evaluated: 0, targets: targets.length, looked: 0, lookups: 0 };
@@ -97,6 +102,8 @@ export function coverageArgs(argv: readonly string[]) {
         jobs: { type: "string" },
         json: { type: "boolean" },
         "stacks-dir": { type: "string" },
+        "mirror-key": { type: "string" },
+        "mirror-previous-key": { type: "string" },
     } as const;
     const args = parseCommandLine(argv, options, USAGE, ["stack", "flake"]);
     if ("error" in args) {
@@ -141,6 +148,8 @@ if (require.main === module) {
             netrcFile: args.netrc,
             jobs: args.jobs,
             stacksDir: args["stacks-dir"],
+            mirrorKey: args["mirror-key"],
+            mirrorPreviousKey: args["mirror-previous-key"],
             progress: progressReporter(process.stderr),
         });
         if (args.json) {

@@ -1,8 +1,7 @@
 import { GithubSpec, TrustedCacheSpec } from "../components/config/model";
 import { buildEntries } from "../components/github/workflowJobs";
 import { nixString } from "../components/render/nixString";
-import type { LookupResult } from "./cacheLookup";
-import { signatureNames, trustedSigners } from "./narinfo";
+import { LookupResult, signatureNames, trustedSigners } from "./narinfo";
 
 /** The system a workflow without `workflow.systems` builds on (`ubuntu-latest`). */
 export const DEFAULT_SYSTEM = "x86_64-linux";

@@ -15,6 +15,13 @@ export interface NarInfo {
     readonly signatures: string[];
 }
 
+/** A cache's answer about one path. */
+export type LookupResult =
+    | { readonly kind: "present"; readonly info: NarInfo }
+    | { readonly kind: "absent" }
+    /** The cache did not answer usefully (refused, unreachable, unreadable narinfo). */
+    | { readonly kind: "error"; readonly reason: string };
+
 /** `/nix/store/HASH-name` → `HASH`, the narinfo's file name without `.narinfo`; undefined if not a store path. */
 export function storePathHash(storePath: string): string | undefined {
     return /^\/nix\/store\/([0-9a-df-np-sv-z]{32})-[^/]+$/.exec(storePath)?.[1];
@@ -54,7 +61,7 @@ export function parseNarInfo(text: string): NarInfo | undefined {
  */
 export function narFingerprint(info: Pick<NarInfo, "storePath" | "narHash" | "narSize" | "references">): string {
     const refs = info.references.map((r) => (r.startsWith("/nix/store/") ? r : `/nix/store/${r}`));
-    return `1;${info.storePath};${info.narHash};${info.narSize};${refs.join(",")}`;
+    return `1;${info.storePath};${narHashForFingerprint(info.narHash)};${info.narSize};${refs.join(",")}`;
 }
 
 // An Ed25519 public key as DER SubjectPublicKeyInfo is this prefix and the 32 raw bytes.
@@ -84,4 +91,30 @@ export function trustedSigners(info: NarInfo, publicKeys: readonly string[]): st
 /** The key names the path's signatures claim, valid or not. */
 export function signatureNames(info: Pick<NarInfo, "signatures">): string[] {
     return [...new Set(info.signatures.map((sig) => sig.slice(0, Math.max(0, sig.indexOf(":")))))];
+}
+
+// Nix's base-32 alphabet (no e, o, u, t), used for store path hashes and `sha256:` NAR hashes.
+const NIX32 = "0123456789abcdfghijklmnpqrsvwxyz";
+
+/** Bytes in Nix's base-32, as `nix hash to-base32` writes them (last byte first). */
+export function toNix32(bytes: Uint8Array): string {
+    const length = Math.ceil((bytes.length * 8) / 5);
+    let out = "";
+    for (let n = length - 1; n >= 0; n--) {
+        const bit = n * 5;
+        const i = Math.floor(bit / 8);
+        const j = bit % 8;
+        const c = (bytes[i] >> j) | (i + 1 < bytes.length ? bytes[i + 1] << (8 - j) : 0);
+        out += NIX32[c & 0x1f];
+    }
+    return out;
+}
+
+/**
+ * A NAR hash as a signature covers it, `sha256:NIX32`: `nix path-info --json` writes it as SRI
+ * (`sha256-BASE64`), a narinfo as `sha256:NIX32` already.
+ */
+export function narHashForFingerprint(hash: string): string {
+    const sri = /^sha256-([A-Za-z0-9+/]+={0,2})$/.exec(hash);
+    return sri === null ? hash : `sha256:${toNix32(Buffer.from(sri[1], "base64"))}`;
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { mapBounded, netrcAuthorization, parseNetrc } from "../../cli/cacheLookup";
 import { coverageArgs } from "../../cli/coverage";
 import { coverageExitCode, coverageRow, coverageSummary, coverageTargets, formatCoverageTable, formatSize, outputsExpression } from "../../cli/coveragePlan";
-import { narFingerprint, NarInfo, parseNarInfo, signatureNames, storePathHash, trustedSigners } from "../../cli/narinfo";
+import { narFingerprint, narHashForFingerprint, NarInfo, parseNarInfo, signatureNames, storePathHash, trustedSigners } from "../../cli/narinfo";
 import { githubModel, ATPROTO_GITHUB } from "../support/githubModels";
 
 const PATH = "/nix/store/0a8vl5y8c5x3kk0m8c2bh9b8x6gnydqk-hello-2.12";
@@ -28,6 +28,12 @@ describe("narinfo", () => {
 
     it("signs the fingerprint Nix signs, references as full paths", () => {
         expect(narFingerprint(INFO)).toBe(`1;${PATH};${INFO.narHash};120;${DEP}`);
+    });
+
+    it("writes nix path-info's SRI NAR hash as the narinfo's sha256:NIX32", () => {
+        // The same path's hash, from `nix path-info --json` and from its narinfo.
+        expect(narHashForFingerprint("sha256-32n5UPZyrIhahlHecvnUUszJG7+dVTyUfwqzHMuhq8k=")).toBe("sha256:1jdbl75ircqagya3qmcxpwdwkk2jskwp5pjihrd8ib3jyr8gjsfz");
+        expect(narHashForFingerprint(INFO.narHash)).toBe(INFO.narHash);
     });
 
     it("accepts only a valid signature by one of the given keys", () => {

@@ -21,6 +21,7 @@ export function writeCoverageFlake(dir: string, nonce: string, native: string, f
         `      multi = ${multi(system)};`,
         `      lonely = ${pkg(system, "lonely")};`,
         `      stranger = ${pkg(system, "stranger")};`,
+        `      local = ${pkg(system, "local")};`,
         `      default = ${pkg(system, "hello")};`,
         "    };",
     ];
