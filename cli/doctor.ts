@@ -1,9 +1,12 @@
 import * as fs from "fs";
 import * as path from "path";
 import { nixSystem } from "../components/config/githubWorkflowFields";
+import { normaliseUrl } from "../components/config/cacheSection";
 import { loadStackModel } from "../components/config/load";
+import { StackModel } from "../components/config/model";
 import { rawConfigFromStackFile } from "../components/config/sources";
 import { flakeTarget } from "../components/formats/names";
+import { trustedCaches } from "../components/identity/trustedCaches";
 import { parseCommandLine, patternProblems, runCommand, stackFile } from "./args";
 import { DEFAULT_SYSTEM } from "./coveragePlan";
 import { doctorScript, parseDoctorOutput } from "./doctorFacts";
@@ -14,7 +17,7 @@ import { describeSshFailure, runOverSsh } from "./sshClient";
 import { sshTarget } from "./verify";
 
 const USAGE =
-    "npm run doctor -- --stack NAME --host NAME (--path STORE_PATH | --flake PATH --target NAME [--system SYSTEM] [--output NAME]) [--identity SSH_KEY_FILE] [--json] [--stacks-dir DIR]";
+    "npm run doctor -- --stack NAME --host NAME (--path STORE_PATH | --flake PATH --target NAME [--system SYSTEM] [--output NAME]) [--cache URL] [--identity SSH_KEY_FILE] [--json] [--stacks-dir DIR]";
 
 /** Options of {@link doctorHost}. */
 export interface DoctorOptions {
@@ -29,6 +32,25 @@ export interface DoctorOptions {
     /** Private key file; without one, the SSH agent. */
     readonly identityFile?: string;
     readonly stacksDir?: string;
+    /** Which of the stack's caches to check (its URL); the org's own unless given. */
+    readonly cache?: string;
+}
+
+/**
+ * The cache the doctor checks: the org's own, or the one of the stack's trusted caches
+ * (cache.nixos.org, the org's, `extraCaches`) whose URL is `url`. Only the org's is private.
+ */
+export function doctorCache(model: Pick<StackModel, "cache" | "useCacheNixosOrg" | "extraCaches">, url?: string): { url: string; publicKeys: readonly string[]; private: boolean } {
+    const own = { url: model.cache.url, publicKeys: model.cache.publicKeys, private: model.cache.private };
+    if (url === undefined) {
+        return own;
+    }
+    const { caches } = trustedCaches(model);
+    const found = caches.find((c) => normaliseUrl(c.url) === normaliseUrl(url));
+    if (found === undefined) {
+        throw new Error(`--cache: ${JSON.stringify(url)} is not one of the stack's caches; expected one of: ${caches.map((c) => c.url).join(", ")}`);
+    }
+    return normaliseUrl(found.url) === normaliseUrl(own.url) ? own : { url: found.url, publicKeys: found.publicKeys, private: false };
 }
 
 /** The doctor's answer for one host and path. */
@@ -49,8 +71,9 @@ export async function doctorHost(stack: string, options: DoctorOptions): Promise
     if (host === undefined) {
         throw new Error(`stack ${stack} has no host ${JSON.stringify(options.host)}; hosts: ${model.hosts.map((h) => h.name).join(", ") || "none"}`);
     }
+    const cache = doctorCache(model, options.cache);
     const storePath = await pathToExplain(options);
-    const result = await runOverSsh(sshTarget(host, options), doctorScript(model.cache.url, storePath));
+    const result = await runOverSsh(sshTarget(host, options), doctorScript(cache.url, storePath));
     if (result.code === 255) {
         throw new Error(`host ${host.name}: ${describeSshFailure(result)}`);
     }
@@ -58,7 +81,7 @@ export async function doctorHost(stack: string, options: DoctorOptions): Promise
     if (facts === undefined) {
         throw new Error(`host ${host.name}: the doctor script did not finish (exit ${result.code}): ${result.stderr.trim().split("\n").pop() ?? ""}`);
     }
-    const steps = diagnose(facts, { cacheUrl: model.cache.url, publicKeys: model.cache.publicKeys, storePath, host: host.name, private: model.cache.private });
+    const steps = diagnose(facts, { cacheUrl: cache.url, publicKeys: cache.publicKeys, storePath, host: host.name, private: cache.private });
     return { host: host.name, storePath, steps };
 }
 
@@ -102,6 +125,7 @@ export function doctorArgs(argv: readonly string[]) {
         output: { type: "string" },
         identity: { type: "string" },
         "stacks-dir": { type: "string" },
+        cache: { type: "string" },
         json: { type: "boolean" },
     } as const;
     const args = parseCommandLine(argv, options, USAGE, ["stack", "host"]);
@@ -133,6 +157,7 @@ if (require.main === module) {
             output: args.output,
             identityFile: args.identity,
             stacksDir: args["stacks-dir"],
+            cache: args.cache,
         });
         process.stdout.write(args.json ? `${JSON.stringify(diagnosis, null, 2)}\n` : formatDiagnosis(diagnosis.host, diagnosis.storePath, diagnosis.steps));
         return doctorExitCode(diagnosis);

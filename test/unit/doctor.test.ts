@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { doctorArgs } from "../../cli/doctor";
+import { doctorArgs, doctorCache } from "../../cli/doctor";
 import { doctorScript, HostFacts, parseDoctorOutput, settingWords } from "../../cli/doctorFacts";
 import { diagnose, DoctorExpectation, formatDiagnosis, isTrustedUser } from "../../cli/doctorSteps";
+import { loadStackModel } from "../../components/config/load";
+import { rawConfig } from "../support/config";
 
 const URL = "https://e2e.cachix.org";
 const KEY = "e2e.cachix.org-1:nwFwvaBUbiLCjv87hHeMXDx6QFDlaCTqC4dqc4iLYt4=";
@@ -82,6 +84,21 @@ describe("doctor decisions", () => {
             "signature skipped",
             "substitute skipped",
         ]);
+    });
+});
+
+describe("which cache the doctor checks", () => {
+    const model = loadStackModel(
+        rawConfig({ cache: { name: "e2e", publicKeys: [KEY], private: true }, extraCaches: [{ url: "https://extra.example", publicKeys: ["extra-1:nwFwvaBUbiLCjv87hHeMXDx6QFDlaCTqC4dqc4iLYt4="] }] }, { cachixAuthToken: "t" }),
+        { mode: "render" },
+    );
+
+    it("the org's own unless another of the stack's caches is named; only the org's is private", () => {
+        expect(doctorCache(model)).toEqual({ url: URL, publicKeys: [KEY], private: true });
+        expect(doctorCache(model, `${URL}/`)).toEqual({ url: URL, publicKeys: [KEY], private: true });
+        expect(doctorCache(model, "https://extra.example")).toMatchObject({ url: "https://extra.example", private: false });
+        expect(doctorCache(model, "https://cache.nixos.org").publicKeys[0]).toMatch(/^cache\.nixos\.org-1:/);
+        expect(() => doctorCache(model, "https://other.example")).toThrow('--cache: "https://other.example" is not one of the stack\'s caches; expected one of: https://cache.nixos.org, https://e2e.cachix.org, https://extra.example');
     });
 });
 
