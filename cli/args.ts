@@ -52,3 +52,32 @@ export function stackFile(stack: string, stacksDir = path.join(PROJECT_ROOT, "st
     }
     return file;
 }
+
+/**
+ * Runs a command with the process's arguments: a usage error is printed and exits 2; otherwise
+ * `run`'s status is the exit status, and an error it throws is printed (its message only) and
+ * exits `failureCode`.
+ */
+export function runCommand<A>(parse: (argv: readonly string[]) => A | { error: string }, run: (args: A) => Promise<number>, failureCode: number): void {
+    const main = async (): Promise<number> => {
+        const args = parse(process.argv.slice(2));
+        if (typeof args === "object" && args !== null && "error" in args) {
+            console.error(args.error);
+            return 2;
+        }
+        try {
+            return await run(args as A);
+        } catch (error) {
+            console.error(error instanceof Error ? error.message : String(error));
+            return failureCode;
+        }
+    };
+    void main().then((code) => {
+        process.exitCode = code;
+    });
+}
+
+/** One line per value of option `flag` that does not match `rule`'s pattern (say what was expected). */
+export function patternProblems(flag: string, values: readonly string[] | undefined, rule: { pattern: RegExp; expected: string }): string[] {
+    return (values ?? []).filter((v) => !rule.pattern.test(v)).map((v) => `--${flag}: ${JSON.stringify(v)} is not ${rule.expected}`);
+}

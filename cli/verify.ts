@@ -9,7 +9,7 @@ import { CachixVerdict, cachixVerdict } from "../components/identity/cachixView"
 import { parseNixPublicKey } from "../components/identity/nixKeys";
 import { mirrorKeySlots } from "../components/mirror/keyRotation";
 import { mirrorTrustedCache } from "../components/mirror/mirrorCache";
-import { parseCommandLine, stackFile } from "./args";
+import { parseCommandLine, runCommand, stackFile } from "./args";
 import { describeSshFailure, runOverSsh, SshTarget } from "./sshClient";
 
 const USAGE = "npm run verify -- --stack NAME [--identity SSH_KEY_FILE] [--host NAME] [--stacks-dir DIR] [--mirror-key KEY [--mirror-previous-key KEY]]";
@@ -161,7 +161,8 @@ async function verifyHost(host: HostSpec, commands: { verify: string; detect: st
     return { ...base, status: pending.length > 0 ? "pending" : "ok", detected, installer, details: pending };
 }
 
-function sshTarget(host: HostSpec, options: VerifyOptions): SshTarget {
+/** How to reach a host of the stack: its address, pinned key, bastion and the SSH key or agent. */
+export function sshTarget(host: HostSpec, options: Pick<VerifyOptions, "identityFile">): SshTarget {
     return {
         address: host.ssh.address,
         port: host.ssh.port,
@@ -208,13 +209,8 @@ export function verifyArgs(argv: readonly string[]) {
     return parseCommandLine(argv, options, USAGE, ["stack"]);
 }
 
-async function main(argv: readonly string[]): Promise<number> {
-    const args = verifyArgs(argv);
-    if ("error" in args) {
-        console.error(args.error);
-        return 2;
-    }
-    try {
+if (require.main === module) {
+    runCommand(verifyArgs, async (args) => {
         const report = await verifyReport(args.stack, {
             identityFile: args.identity,
             host: args.host,
@@ -229,14 +225,5 @@ async function main(argv: readonly string[]): Promise<number> {
         }
         process.stdout.write(formatVerdicts(report.hosts, report.cachix));
         return exitCodeOf(report.hosts, report.cachix);
-    } catch (error) {
-        console.error(error instanceof Error ? error.message : String(error));
-        return 1;
-    }
-}
-
-if (require.main === module) {
-    void main(process.argv.slice(2)).then((code) => {
-        process.exitCode = code;
-    });
+    }, 1);
 }

@@ -2,7 +2,7 @@ import { DEFAULT_RUNNERS } from "../config/githubWorkflowFields";
 import { GithubRepositorySpec, GithubSpec } from "../config/model";
 import { mirrorSteps, needsIdToken } from "./mirrorSteps";
 import { PUSH_GATE_ENV, PUSH_GATE_EXPRESSION, workflowExpression } from "./pushGate";
-import { BUILD_STEP_ID, buildStep, flakeCheckStep, OUTPUTS_FILE, pushSteps, setupSteps } from "./workflowSteps";
+import { BUILD_STEP_ID, buildStep, flakeCheckStep, OUTPUTS_FILE, pushSteps, setupSteps, summaryStep } from "./workflowSteps";
 import type { WorkflowModel } from "./workflowTypes";
 
 /** The id of the job that builds (and, without an environment, pushes). */
@@ -71,7 +71,13 @@ export function workflowJobs(model: WorkflowModel, repo: GithubRepositorySpec): 
     const gate = { env: { [PUSH_GATE_ENV]: workflowExpression(PUSH_GATE_EXPRESSION) } };
     // Only the pushing job may ask GitHub for an OIDC token, to assume the mirror's write role.
     const idToken = needsIdToken(model) ? { permissions: { contents: "read", "id-token": "write" } } : {};
-    const pushing = (shape: JobShape) => [...setupSteps(model, true), buildStep(shape.target), ...pushSteps(model), ...mirrorSteps(model, OUTPUTS_FILE, BUILD_STEP_ID)];
+    const pushing = (shape: JobShape) => [
+        ...setupSteps(model, true),
+        buildStep(shape.target),
+        ...pushSteps(model),
+        ...mirrorSteps(model, OUTPUTS_FILE, BUILD_STEP_ID),
+        summaryStep(model, shape.name),
+    ];
     const jobs: Record<string, unknown> = {};
     const build = buildShape(github, repo, "Build");
     const strategy = build.strategy === undefined ? {} : { strategy: build.strategy };

@@ -13,6 +13,9 @@ const CLI_VARIABLE = { authToken: "CACHIX_AUTH_TOKEN", signingKey: "CACHIX_SIGNI
 /** The build step's id, so later steps can ask whether the build itself succeeded. */
 export const BUILD_STEP_ID = "build";
 
+/** The explicit push step's id, so the summary can say whether it pushed. */
+export const PUSH_STEP_ID = "push";
+
 /** Output paths of the build, one a line, for the push and verify steps. */
 export const OUTPUTS_FILE = '"$RUNNER_TEMP/nix-cache-outputs"';
 
@@ -104,6 +107,7 @@ function pushStep(model: WorkflowModel): WorkflowStep {
     ]);
     return {
         name: "Push build outputs to Cachix",
+        id: PUSH_STEP_ID,
         if: PUSHES_CONDITION,
         env: { CACHE_NAME: model.cache.name, ...Object.fromEntries(secrets.map((s) => [CLI_VARIABLE[s.holds], workflowExpression(`secrets.${s.name}`)])) },
         run: [...checks, `cachix push "$CACHE_NAME" < ${OUTPUTS_FILE}`, ""].join("\n"),
@@ -131,6 +135,47 @@ function verifyStep(model: WorkflowModel): WorkflowStep {
             "  fi",
             `done < ${OUTPUTS_FILE}`,
             'exit "$missing"',
+            "",
+        ].join("\n"),
+    };
+}
+
+/**
+ * The job summary (`$GITHUB_STEP_SUMMARY`): each output of the build, whether this run pushed
+ * it, and whether the cache then has it, with its size, so every run shows coverage. It runs
+ * whenever the build succeeded, also after a failed push or verification, which is when it is
+ * read. With `verify` off the outputs are pushed by cachix-action after the job, so the cache is
+ * asked before that push.
+ */
+export function summaryStep(model: WorkflowModel, label: string): WorkflowStep {
+    const pushed = model.github.workflow.verify
+        ? { PUSHED: workflowExpression(`steps.${PUSH_STEP_ID}.outcome`) }
+        : { PUSHED: workflowExpression(`env.${PUSH_GATE_ENV} == 'true' && 'after the job (cachix-action)' || 'skipped'`) };
+    return {
+        name: "Summarize cache coverage",
+        if: `!cancelled() && steps.${BUILD_STEP_ID}.outcome == 'success'`,
+        env: { CACHE_URL: model.cache.url, JOB_LABEL: label, ...pushed },
+        run: [
+            "{",
+            '  echo "### $JOB_LABEL"',
+            '  echo ""',
+            '  echo "| Output | Pushed | In $CACHE_URL | Size (bytes) |"',
+            '  echo "| --- | --- | --- | --- |"',
+            "  cached=0",
+            "  total=0",
+            "  while read -r out; do",
+            '    [ -n "$out" ] || continue',
+            "    total=$((total + 1))",
+            '    if size=$(nix path-info --size --store "$CACHE_URL" "$out" 2> /dev/null | awk \'{ print $2 }\'); then',
+            "      cached=$((cached + 1))",
+            '      echo "| \\`$out\\` | ${PUSHED:-skipped} | yes | $size |"',
+            "    else",
+            '      echo "| \\`$out\\` | ${PUSHED:-skipped} | **no** | - |"',
+            "    fi",
+            `  done < ${OUTPUTS_FILE}`,
+            '  echo ""',
+            '  echo "$cached of $total outputs in the cache."',
+            '} >> "$GITHUB_STEP_SUMMARY"',
             "",
         ].join("\n"),
     };

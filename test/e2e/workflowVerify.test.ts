@@ -23,6 +23,7 @@ afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 interface Step {
     name: string;
+    if?: string;
     env?: Record<string, string>;
     run?: string;
 }
@@ -32,6 +33,7 @@ const model = githubModel(ATPROTO_GITHUB, { cache: { name: "atproto", url: `file
 const steps = (parse(renderWorkflow(model, model.github.repositories[0])) as { jobs: { build: { steps: Step[] } } }).jobs.build.steps;
 const pushStep = steps.find((s) => s.name === "Push build outputs to Cachix")!;
 const verifyStep = steps.find((s) => s.name === "Verify build outputs are in the cache")!;
+const summaryStep = steps.find((s) => s.name === "Summarize cache coverage")!;
 
 /** A `cachix` that pushes into the file:// cache with `nix copy`, or silently does nothing. */
 function fakeCachix(): string {
@@ -155,5 +157,33 @@ describe.skipIf(tools.skip)("push and verify steps, run for real against a binar
         const verify = runStep(verifyStep, runnerWithOutputs([]), {});
         expect(verify.status).toBe(1);
         expect(verify.output).toContain("::error::The build printed no output paths.");
+    });
+
+    it("the job summary lists each output, whether this run pushed it, and whether the cache has it, with its size", () => {
+        const [pushed, absent] = [storePath(), storePath()];
+        run("nix", ["--extra-experimental-features", "nix-command", "copy", "--to", `file://${cacheDir}`, pushed]);
+        const runner = runnerWithOutputs([pushed, absent]);
+        const summaryFile = path.join(runner, "summary.md");
+        fs.writeFileSync(summaryFile, "earlier step's summary\n");
+        // As GitHub fills the step's env: the label and the push step's outcome.
+        const result = runStep(summaryStep, runner, { GITHUB_STEP_SUMMARY: summaryFile, JOB_LABEL: "Build hello", PUSHED: "success" });
+        expect(result.status, result.output).toBe(0);
+        const size = JSON.parse(run("nix", ["--extra-experimental-features", "nix-command", "path-info", "--json", "--store", `file://${cacheDir}`, pushed]))[0].narSize as number;
+        expect(fs.readFileSync(summaryFile, "utf8")).toBe(
+            [
+                "earlier step's summary",
+                "### Build hello",
+                "",
+                `| Output | Pushed | In file://${cacheDir} | Size (bytes) |`,
+                "| --- | --- | --- | --- |",
+                `| \`${pushed}\` | success | yes | ${size} |`,
+                `| \`${absent}\` | success | **no** | - |`,
+                "",
+                "1 of 2 outputs in the cache.",
+                "",
+            ].join("\n"),
+        );
+        expect(summaryStep.env).toMatchObject({ CACHE_URL: `file://${cacheDir}`, PUSHED: "${{ steps.push.outcome }}" });
+        expect(summaryStep.if).toBe("!cancelled() && steps.build.outcome == 'success'");
     });
 });

@@ -27,7 +27,8 @@ describe("the workflow's S3 mirror push", () => {
         const { workflow, job } = buildJob({ mirror: { bucket: "atproto-nix-cache", region: "eu-west-1" } });
         expect(workflow.permissions).toEqual({ contents: "read" });
         expect(job.permissions).toEqual({ contents: "read", "id-token": "write" });
-        const [configure, copy] = job.steps.slice(-2);
+        // The mirror's steps come last but for the job summary.
+        const [configure, copy] = job.steps.slice(-3, -1);
         expect(configure).toEqual({
             name: "Configure AWS credentials for the mirror",
             if: mirrorPushCondition("build"),
@@ -118,8 +119,8 @@ describe("the workflow's S3 mirror push", () => {
         const names = (mirror: Record<string, unknown>) => buildJob({ mirror: { bucket: "atproto-nix-cache", ...mirror } }).job.steps.map((s) => s.name);
         expect(names({})).not.toContain("Re-sign the mirror with the current key");
         const rotating = buildJob({ mirror: { bucket: "atproto-nix-cache", keyName: "atproto-mirror-2", previousKeyName: "atproto-mirror-1" } }).job.steps;
-        expect(rotating.slice(-2).map((s) => s.name)).toEqual(["Copy build outputs to the mirror", "Re-sign the mirror with the current key"]);
-        const resign = rotating.at(-1)!;
+        expect(rotating.slice(-3).map((s) => s.name)).toEqual(["Copy build outputs to the mirror", "Re-sign the mirror with the current key", "Summarize cache coverage"]);
+        const resign = rotating.at(-2)!;
         expect(resign.if).toBe(mirrorPushCondition("build"));
         expect(resign.env).toMatchObject({ MIRROR_BUCKET: "atproto-nix-cache", MIRROR_SIGNING_KEY: "${{ secrets.NIX_MIRROR_SIGNING_KEY }}" });
         expect(resign.run).not.toContain("${{");

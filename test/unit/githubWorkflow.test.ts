@@ -6,6 +6,7 @@ import { ATPROTO_GITHUB, CONFIG_SPACE, githubModel, NIX_COMMUNITY, PINS, PLAIN_C
 
 interface Step {
     name: string;
+    id?: string;
     if?: string;
     uses?: string;
     with?: Record<string, unknown>;
@@ -99,7 +100,7 @@ describe("renderWorkflow: the guide's defaults", () => {
 
     it("pushes the outputs, then verifies them at the cache URL, only when the job pushes", () => {
         const names = workflow.jobs.build.steps.map((s) => s.name);
-        expect(names.slice(-3)).toEqual(["Build", "Push build outputs to Cachix", "Verify build outputs are in the cache"]);
+        expect(names.slice(-4)).toEqual(["Build", "Push build outputs to Cachix", "Verify build outputs are in the cache", "Summarize cache coverage"]);
         const push = stepNamed(workflow, "Push build outputs to Cachix")!;
         const verify = stepNamed(workflow, "Verify build outputs are in the cache")!;
         expect(push.if).toBe(`env.${PUSH_GATE_ENV} == 'true'`);
@@ -159,6 +160,7 @@ describe("renderWorkflow over the configuration space", () => {
             "Verify build outputs are in the cache",
             "Configure AWS credentials for the mirror",
             "Copy build outputs to the mirror",
+            "Summarize cache coverage",
         ]);
         expect(push.steps[2].with).toMatchObject({ authToken: "${{ secrets.CACHIX_AUTH_TOKEN }}" });
     });
@@ -236,7 +238,20 @@ describe("renderWorkflow over the configuration space", () => {
         );
         expect(workflow.on).toEqual({ push: { branches: ["main"] } });
         expect(workflow.concurrency).toBeUndefined();
-        expect(workflow.jobs.build.steps.map((s) => s.name).at(-1)).toBe("Build");
+        expect(workflow.jobs.build.steps.map((s) => s.name).slice(-2)).toEqual(["Build", "Summarize cache coverage"]);
+        // Without its own push, the summary says cachix-action pushes after the job.
+        expect(stepNamed(workflow, "Summarize cache coverage")!.env).toMatchObject({
+            PUSHED: "${{ env.PUSH_TO_CACHE == 'true' && 'after the job (cachix-action)' || 'skipped' }}",
+        });
+    });
+
+    it("summarizes coverage in the pushing job, after the build succeeded, even when the push or verification failed", () => {
+        const workflow = parsed(render(ATPROTO_GITHUB));
+        const summary = stepNamed(workflow, "Summarize cache coverage")!;
+        expect(summary.if).toBe("!cancelled() && steps.build.outcome == 'success'");
+        expect(summary.env).toEqual({ CACHE_URL: "https://atproto.cachix.org", JOB_LABEL: workflow.jobs.build.name, PUSHED: "${{ steps.push.outcome }}" });
+        expect(summary.run).toContain('>> "$GITHUB_STEP_SUMMARY"');
+        expect(stepNamed(workflow, "Push build outputs to Cachix")!.id).toBe("push");
     });
 
     it("applies the workflow name, cron, runner and extra nix.conf lines", () => {
