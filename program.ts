@@ -6,15 +6,18 @@ import { loadStackModel } from "./components/config/load";
 import { PROJECT_NAME, StackModel } from "./components/config/model";
 import { ConfigValidationError } from "./components/config/problems";
 import { readSecrets } from "./components/config/secrets";
-import { rawConfigFromPulumi } from "./components/config/sources";
+import { rawConfigFromPulumi, StackFileError, stackFileProblems } from "./components/config/sources";
 
 /** Validates everything before registering anything: bad config fails here, all at once. */
 function loadModel(): StackModel {
     try {
-        return loadStackModel(rawConfigFromPulumi(), { mode: "apply" });
+        const raw = rawConfigFromPulumi();
+        const root = pulumi.getRootDirectory();
+        const problems = [...(raw.problems ?? []), ...(root === "" ? [] : stackFileProblems(root, pulumi.getStack()))];
+        return loadStackModel({ ...raw, problems }, { mode: "apply" });
     } catch (error) {
         // A RunError ends the program with the message alone: the problems, no stack trace.
-        throw error instanceof ConfigValidationError ? new pulumi.RunError(error.message) : error;
+        throw error instanceof ConfigValidationError || error instanceof StackFileError ? new pulumi.RunError(error.message) : error;
     }
 }
 

@@ -1,6 +1,7 @@
 import * as fs from "fs";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { isAlias, LineCounter, parseDocument, visit } from "yaml";
+import { isAlias, LineCounter, parse, parseDocument, visit } from "yaml";
 import { RawStackConfig } from "./load";
 import { PROJECT_NAME } from "./model";
 import { secretLikeness } from "../formats/secretLike";
@@ -20,6 +21,20 @@ export function rawConfigFromPulumi(): RawStackConfig {
     const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
     const secretKeys = new Set(Object.keys(values).filter((key) => runtimeConfig.isConfigSecret(key)));
     return { values, secretKeys };
+}
+
+/**
+ * The problems only a stack file shows: Pulumi merges a key written both bare and namespaced
+ * before a program sees its config, so a running program reads the file to tell. The file is
+ * where Pulumi reads it: `Pulumi.STACK.yaml` in the project's `stackConfigDir`. None when the
+ * project keeps no such file (an inline program's stack, say).
+ */
+export function stackFileProblems(projectRoot: string, stack: string): readonly ConfigProblem[] {
+    const projectFile = path.join(projectRoot, "Pulumi.yaml");
+    const project: unknown = fs.existsSync(projectFile) ? parse(fs.readFileSync(projectFile, "utf8")) : undefined;
+    const configDir = isMapping(project) && typeof project.stackConfigDir === "string" ? project.stackConfigDir : ".";
+    const file = path.join(projectRoot, configDir, `Pulumi.${stack}.yaml`);
+    return fs.existsSync(file) ? (rawConfigFromStackFile(file).problems ?? []) : [];
 }
 
 /** A stack file that cannot be read as YAML settings; the message names the file, line and column. */

@@ -7,7 +7,7 @@ import { loadStackModel } from "../../components/config/load";
 import { ConfigValidationError } from "../../components/config/problems";
 import { describeKey, describeValue } from "../../components/config/redact";
 import { readSecrets } from "../../components/config/secrets";
-import { rawConfigFromStackFile } from "../../components/config/sources";
+import { rawConfigFromStackFile, stackFileProblems } from "../../components/config/sources";
 import { ATPROTO_KEY, HOST_KEY, MINIMAL, problemLines, rawConfig } from "../support/config";
 
 const TOKEN = "ghp_Red4ctionT0kenV4lueF0rByteTests777";
@@ -133,6 +133,16 @@ describe("stack files", () => {
         );
         expect(() => loadStackModel(raw, { mode: "render" })).toThrow(ConfigValidationError);
         expect(JSON.stringify(raw.problems)).not.toContain("plain-token-value-9");
+    });
+
+    it("lets a running program see a key spelled twice in the stack file Pulumi read (its project's stackConfigDir)", () => {
+        const project = fs.mkdtempSync(path.join(dir, "project-"));
+        fs.mkdirSync(path.join(project, "stacks"));
+        fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: p\nruntime: nodejs\nstackConfigDir: stacks\n");
+        fs.writeFileSync(path.join(project, "stacks", "Pulumi.prod.yaml"), "config:\n  nix-cache:cache: {name: a}\n  cache: {name: b}\n");
+        expect(stackFileProblems(project, "prod")).toEqual([{ path: "nix-cache:cache", message: "is set twice in this file, as nix-cache:cache and cache; expected one of them" }]);
+        // A stack the project keeps no file for (an inline program's) has none.
+        expect(stackFileProblems(project, "other")).toEqual([]);
     });
 
     it.each(["!!binary aGVsbG8=", "!!set {a, b}", "!!omap [a: 1]", "!!pairs [a: 1]", "!!timestamp 2026-01-01"])("refuses the tag of %s", (value) => {
