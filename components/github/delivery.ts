@@ -2,7 +2,8 @@ import { createHash } from "crypto";
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { WorkflowSpec } from "../config/model";
-import { fileOwnership, RemoteWorkflowFile } from "./fileOwnership";
+import { fileOwnership } from "./fileOwnership";
+import { readRemoteFile } from "./remoteFile";
 
 /** The resources that put one repository's workflow in place. */
 export interface WorkflowDelivery {
@@ -35,6 +36,7 @@ export const PULL_REQUEST_BODY = [
  */
 export function deliverWorkflow(
     prefix: string,
+    owner: string,
     repository: string,
     target: pulumi.Output<string>,
     content: pulumi.Output<string>,
@@ -51,7 +53,7 @@ export function deliverWorkflow(
         overwriteOnCreate: true,
     };
     if (workflow.delivery === "commit") {
-        const commitMessage = ownedCommitMessage(repository, target, content, workflow, opts);
+        const commitMessage = ownedCommitMessage(owner, repository, target, content, workflow, opts);
         return { file: new github.RepositoryFile(`${prefix}-workflow`, { ...fileArgs, branch: target, commitMessage }, { ...opts, ...OWNED_FILE_OPTIONS }) };
     }
     const revision = content.apply((text) => createHash("sha256").update(text).digest("hex"));
@@ -101,6 +103,7 @@ const OWNED_FILE_OPTIONS: pulumi.CustomResourceOptions = { replaceOnChanges: ["*
  * the file is replaced. A missing file's message names the branch's head at that time.
  */
 function ownedCommitMessage(
+    owner: string,
     repository: string,
     branch: pulumi.Output<string>,
     content: pulumi.Output<string>,
@@ -108,9 +111,8 @@ function ownedCommitMessage(
     opts: pulumi.CustomResourceOptions,
 ): pulumi.Output<string> {
     const invokeOpts = { parent: opts.parent, provider: opts.provider };
-    const remote = github.getRepositoryFileOutput({ repository, branch, file: workflow.path }, invokeOpts);
-    return pulumi.all([remote, branch, content]).apply(async ([found, branchName, rendered]) => {
-        const file = remoteFile(found);
+    return pulumi.all([branch, content]).apply(async ([branchName, rendered]) => {
+        const file = await readRemoteFile(owner, repository, branchName, workflow.path, invokeOpts);
         const head = file === undefined ? ((await github.getBranch({ repository, branch: branchName }, invokeOpts)).sha ?? "") : "";
         const decision = fileOwnership(file, rendered, workflow.commitMessage, head);
         if (decision.state === "changedOutside" && file !== undefined) {
@@ -118,12 +120,4 @@ function ownedCommitMessage(
         }
         return decision.commitMessage;
     });
-}
-
-/** The invoke's answer as a file, or `undefined` when the file is not on the branch (the data source answers without a SHA). */
-export function remoteFile(found: { readonly sha?: string; readonly content?: string; readonly commitSha?: string; readonly commitMessage?: string }): RemoteWorkflowFile | undefined {
-    if (!found.sha) {
-        return undefined;
-    }
-    return { content: found.content ?? "", commitSha: found.commitSha ?? "", commitMessage: found.commitMessage ?? "" };
 }

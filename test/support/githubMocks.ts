@@ -122,6 +122,9 @@ export async function recordGithub(stack = "test", github: MockedGithub = {}): P
                     // As the data source answers for a missing file: no id, no SHA.
                     return file === undefined ? { ...args.inputs, id: "" } : { ...args.inputs, ...file, id: "x", sha: createHash("sha1").update(file.content).digest("hex") };
                 }
+                if (args.token === "github:index/getRestApi:getRestApi") {
+                    return { ...args.inputs, ...restAnswer(github, String(args.inputs.endpoint)) };
+                }
                 if (args.token === "github:index/getBranch:getBranch") {
                     const [repository, branch] = [String(args.inputs.repository), String(args.inputs.branch)];
                     return { ...args.inputs, sha: github.branchHeads?.[`${repository}:${branch}`] ?? branchHead(repository, branch) };
@@ -150,6 +153,24 @@ export async function recordGithub(stack = "test", github: MockedGithub = {}): P
         register(req, cb);
     };
     return recording;
+}
+
+/**
+ * GitHub's answer to the two reads of a managed file (`repos/O/R/contents/PATH?ref=B` and
+ * `repos/O/R/commits?sha=B&path=PATH&per_page=1`), from the mocked files.
+ */
+function restAnswer(github: MockedGithub, endpoint: string): { code: number; body: string } {
+    const url = new URL(endpoint, "https://api.invalid/");
+    const [, , , repository, kind, ...rest] = url.pathname.split("/").map(decodeURIComponent);
+    const branch = url.searchParams.get(kind === "contents" ? "ref" : "sha") ?? "";
+    const path = kind === "contents" ? rest.join("/") : (url.searchParams.get("path") ?? "");
+    const file = github.files?.[`${repository}:${branch}:${path}`];
+    if (kind === "contents") {
+        return file === undefined
+            ? { code: 404, body: JSON.stringify({ message: "Not Found" }) }
+            : { code: 200, body: JSON.stringify({ type: "file", encoding: "base64", content: Buffer.from(file.content).toString("base64"), sha: createHash("sha1").update(file.content).digest("hex") }) };
+    }
+    return { code: 200, body: JSON.stringify(file === undefined ? [] : [{ sha: file.commitSha, commit: { message: file.commitMessage } }]) };
 }
 
 /** Whether a registered input value was sent as a Pulumi secret. */

@@ -43,7 +43,7 @@ describe("GithubCi under mocks: resources per secret scope", () => {
         const { renderWorkflow } = await import("../../components/github/workflow");
 
         const secrets = ofType("github:index/actionsSecret:ActionsSecret");
-        expect(names(secrets)).toEqual(["ci-nur-secret", "ci-infra-secret"]);
+        expect(names(secrets)).toEqual(["ci-nur-cachix_auth_token-secret", "ci-infra-cachix_auth_token-secret"]);
         expect(secrets.map((s) => [s.inputs.repository, s.inputs.secretName])).toEqual([
             ["nur", "CACHIX_AUTH_TOKEN"],
             ["infra", "CACHIX_AUTH_TOKEN"],
@@ -82,7 +82,7 @@ describe("GithubCi under mocks: resources per secret scope", () => {
     it.each(["all", "private"])("organization scope, visibility %s: one organisation secret, no access list", async (visibility) => {
         await githubCi({ ...ATPROTO_GITHUB, repositories: TWO_REPOS, secret: { scope: "organization", visibility } }, pulumi.secret(TOKEN));
         const secrets = ofType("github:index/actionsOrganizationSecret:ActionsOrganizationSecret");
-        expect(names(secrets)).toEqual(["ci-organization-secret"]);
+        expect(names(secrets)).toEqual(["ci-organization-cachix_auth_token-secret"]);
         expect(secrets[0].inputs).toMatchObject({ secretName: "CACHIX_AUTH_TOKEN", visibility });
         expect(secrets[0].inputs).not.toHaveProperty("selectedRepositoryIds");
         expect(ofType("github:index/actionsOrganizationSecretRepositories:ActionsOrganizationSecretRepositories")).toEqual([]);
@@ -94,7 +94,7 @@ describe("GithubCi under mocks: resources per secret scope", () => {
         await githubCi({ ...ATPROTO_GITHUB, repositories: TWO_REPOS, secret: { scope: "organization", visibility: "selected" } }, pulumi.secret(TOKEN));
         expect(ofType("github:index/actionsOrganizationSecret:ActionsOrganizationSecret")[0].inputs).toMatchObject({ visibility: "selected" });
         const access = ofType("github:index/actionsOrganizationSecretRepositories:ActionsOrganizationSecretRepositories");
-        expect(names(access)).toEqual(["ci-organization-secret-repositories"]);
+        expect(names(access)).toEqual(["ci-organization-cachix_auth_token-secret-repositories"]);
         expect(access[0].inputs).toEqual({
             secretName: "CACHIX_AUTH_TOKEN",
             selectedRepositoryIds: [repositoryId("atproto-nix/nur"), repositoryId("atproto-nix/infra")],
@@ -111,7 +111,7 @@ describe("GithubCi under mocks: resources per secret scope", () => {
     it("environment scope: one environment secret per repository, the environment created only on request", async () => {
         await githubCi({ ...ATPROTO_GITHUB, repositories: TWO_REPOS, secret: { scope: "environment", environment: "cachix" } }, pulumi.secret(TOKEN));
         const secrets = ofType("github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret");
-        expect(names(secrets)).toEqual(["ci-nur-environment-secret", "ci-infra-environment-secret"]);
+        expect(names(secrets)).toEqual(["ci-nur-cachix_auth_token-environment-secret", "ci-infra-cachix_auth_token-environment-secret"]);
         expect(secrets.map((s) => [s.inputs.repository, s.inputs.environment, s.inputs.secretName])).toEqual([
             ["nur", "cachix", "CACHIX_AUTH_TOKEN"],
             ["infra", "cachix", "CACHIX_AUTH_TOKEN"],
@@ -148,8 +148,8 @@ describe("GithubCi under mocks: resources per secret scope", () => {
         await githubCi({ ...ATPROTO_GITHUB, secret: { credential: "signingKey" } }, pulumi.secret(TOKEN), {}, pulumi.secret(SIGNING_KEY));
         const secrets = ofType("github:index/actionsSecret:ActionsSecret");
         expect(secrets.map((s) => [s.name, s.inputs.secretName, (s.inputs.value as { value: string }).value])).toEqual([
-            ["ci-nur-auth-token-secret", "CACHIX_AUTH_TOKEN", TOKEN],
-            ["ci-nur-secret", "CACHIX_SIGNING_KEY", SIGNING_KEY],
+            ["ci-nur-cachix_auth_token-secret", "CACHIX_AUTH_TOKEN", TOKEN],
+            ["ci-nur-cachix_signing_key-secret", "CACHIX_SIGNING_KEY", SIGNING_KEY],
         ]);
     });
 
@@ -317,8 +317,8 @@ describe("CacheSetup wires GithubCi", () => {
         expect(ofType("nix-cache:index:GithubCi").map((r) => r.name)).toEqual(["org-github"]);
         const secrets = ofType("github:index/actionsSecret:ActionsSecret");
         expect(secrets.map((s) => [s.name, (s.inputs.value as { value: string }).value])).toEqual([
-            ["org-github-nur-auth-token-secret", TOKEN],
-            ["org-github-nur-secret", SIGNING_KEY],
+            ["org-github-nur-cachix_auth_token-secret", TOKEN],
+            ["org-github-nur-cachix_signing_key-secret", SIGNING_KEY],
         ]);
     });
 

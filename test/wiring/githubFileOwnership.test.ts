@@ -46,9 +46,14 @@ describe("the workflow file under mocks: read before writing, every write a crea
         const { file, recording } = await run({});
         expect(file.options).toMatchObject({ replaceOnChanges: ["*"], retainOnDelete: true, deleteBeforeReplace: true, deletedWith: "" });
         expect(file.inputs.overwriteOnCreate).toBe(true);
-        // Read on the branch it is committed to, through the component's provider.
-        const read = recording.calls.filter((c) => c.token === "github:index/getRepositoryFile:getRepositoryFile");
-        expect(read.map((c) => c.inputs)).toEqual([{ repository: "nur", branch: "main", file: ".github/workflows/build.yml" }]);
+        // Read on the branch it is committed to with two requests, however long the file's history:
+        // its contents and the one commit that last changed it (never `getRepositoryFile`, which pages it all).
+        const read = recording.calls.filter((c) => c.token === "github:index/getRestApi:getRestApi");
+        expect(read.map((c) => c.inputs)).toEqual([
+            { endpoint: "repos/atproto-nix/nur/contents/.github/workflows/build.yml?ref=main" },
+            { endpoint: "repos/atproto-nix/nur/commits?sha=main&path=.github%2Fworkflows%2Fbuild.yml&per_page=1" },
+        ]);
+        expect(recording.calls.map((c) => c.token)).not.toContain("github:index/getRepositoryFile:getRepositoryFile");
     });
 
     it("in sync: a second run after a clean one declares the same inputs (no change)", async () => {
@@ -134,6 +139,6 @@ describe("the workflow file under mocks, pull-request delivery", () => {
         expect(file.options).toMatchObject({ replaceOnChanges: ["*"], retainOnDelete: true });
         expect(file.inputs.commitMessage).toBe(MESSAGE);
         // Its branch is re-made from the target on every content change; nothing reads the file first.
-        expect(recording.calls.map((c) => c.token)).not.toContain("github:index/getRepositoryFile:getRepositoryFile");
+        expect(recording.calls.map((c) => c.token)).not.toContain("github:index/getRestApi:getRestApi");
     });
 });
