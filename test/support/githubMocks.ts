@@ -27,6 +27,8 @@ export interface ReplacementOptions {
     readonly replaceOnChanges: string[];
     /** The URN of `deletedWith`, or "". */
     readonly deletedWith: string;
+    /** The names given as aliases (`{ name }` specs, or the last part of alias URNs). */
+    readonly aliases: string[];
 }
 
 /** A file as the mocked GitHub has it on a branch. */
@@ -67,6 +69,8 @@ interface RegisterRequest {
     getIgnorechangesList(): string[];
     getReplaceonchangesList(): string[];
     getDeletedwith(): string;
+    getAliasesList(): { toObject(): { urn?: string; spec?: { name?: string } } }[];
+    getAliasurnsList(): string[];
 }
 
 /** One invoke made under mocks. */
@@ -101,7 +105,7 @@ export async function recordGithub(stack = "test", github: MockedGithub = {}): P
         {
             newResource(args) {
                 const options = pending.get(`${args.type} ${args.name}`) ?? {
-                    deleteBeforeReplace: false, replaceWith: [], dependencies: [], retainOnDelete: false, ignoreChanges: [], replaceOnChanges: [], deletedWith: "",
+                    deleteBeforeReplace: false, replaceWith: [], dependencies: [], retainOnDelete: false, ignoreChanges: [], replaceOnChanges: [], deletedWith: "", aliases: [],
                 };
                 recording.resources.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider ?? "", options });
                 return { id: `${args.name}_id`, state: args.inputs };
@@ -149,6 +153,10 @@ export async function recordGithub(stack = "test", github: MockedGithub = {}): P
             ignoreChanges: req.getIgnorechangesList(),
             replaceOnChanges: req.getReplaceonchangesList(),
             deletedWith: req.getDeletedwith(),
+            aliases: [
+                ...req.getAliasesList().map((a) => a.toObject()).map((a) => (a.urn ? a.urn.split("::").pop()! : (a.spec?.name ?? ""))),
+                ...req.getAliasurnsList().map((urn) => urn.split("::").pop()!),
+            ].filter((name) => name !== ""),
         });
         register(req, cb);
     };
