@@ -75,7 +75,10 @@ export class GithubCi extends pulumi.ComponentResource {
     get secretResources(): readonly pulumi.CustomResource[] {
         return partsOf.get(this)!.secretResources;
     }
-    /** The workflow file resources, one per repository. */
+    /**
+     * The workflow file resources committed to their target branch (`delivery: commit`), one
+     * per repository; with `pullRequest`, a file is declared only while a pull request is due.
+     */
     get files(): readonly github.RepositoryFile[] {
         return partsOf.get(this)!.files;
     }
@@ -108,7 +111,7 @@ export class GithubCi extends pulumi.ComponentResource {
             }),
         );
         const workflows = spec.repositories.map((repo) => ({ repo: repo.name, ...this.workflowFile(name, model, repo, childOpts) }));
-        const files = workflows.map((w) => w.file);
+        const files = workflows.flatMap((w) => (w.file === undefined ? [] : [w.file]));
         this.workflowBranches = pulumi.all(workflows.map((w) => w.branch)).apply((branches) => Object.fromEntries(workflows.map((w, i) => [w.repo, branches[i]])));
         this.workflowFiles = pulumi.output(
             Object.fromEntries(spec.repositories.map((r) => [`${spec.owner}/${r.name}`, spec.workflow.path])),
@@ -123,7 +126,7 @@ export class GithubCi extends pulumi.ComponentResource {
         model: StackModel,
         repo: GithubRepositorySpec,
         opts: pulumi.CustomResourceOptions,
-    ): { file: github.RepositoryFile; branch: pulumi.Output<string> } {
+    ): { file?: github.RepositoryFile; branch: pulumi.Output<string> } {
         const spec = model.github!;
         const workflow = spec.workflow;
         // `schedule` and `workflow_dispatch` run only from the default branch: ask GitHub for it.

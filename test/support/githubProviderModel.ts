@@ -91,9 +91,19 @@ function putEnvironment(github: GithubModel, inputs: Record<string, unknown>): R
     return {};
 }
 
-/** `overwrite_on_create`: the create reads the file's current SHA and writes over it. */
+/**
+ * `overwrite_on_create`: the create reads the file's current SHA and writes over it; with
+ * `autocreate_branch` a missing branch is first made from `autocreate_branch_source_branch`.
+ */
 function writeFile(github: GithubModel, inputs: Record<string, unknown>): Record<string, unknown> {
     const [repository, branch, path, content] = ["repository", "branch", "file", "content"].map((k) => text(inputs, k));
+    const repo = github.repository(repository);
+    if (!repo.branches.has(branch) && inputs.autocreateBranch === true) {
+        const source = text(inputs, "autocreateBranchSourceBranch");
+        repo.branches.set(branch, new Map(github.branch(repository, source)));
+        repo.heads.set(branch, repo.heads.get(source)!);
+        github.wrote(`POST repos/${repository}/git/refs ${branch}`);
+    }
     github.commit(repository, branch, path, content, text(inputs, "commitMessage"));
     github.wrote(`PUT repos/${repository}/contents/${path}@${branch}`);
     return { sha: blobSha(content) };

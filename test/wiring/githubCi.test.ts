@@ -238,22 +238,39 @@ describe("GithubCi under mocks: the branch", () => {
 });
 
 describe("GithubCi under mocks: delivery through a pull request", () => {
-    it("commits to the stack's branch made from the target and opens a pull request into the target", async () => {
+    it("while the target lacks the workflow: commits to the stack's branch (made from the target if missing) and opens a pull request", async () => {
         recording = await recordGithub("delivery", { defaultBranches: { nur: "main" } });
         await githubCi({ ...ATPROTO_GITHUB, repositories: [{ name: "nur" }], workflow: { delivery: "pullRequest" } }, pulumi.secret(TOKEN));
         await vi.waitFor(() => expect(ofType("github:index/repositoryPullRequest:RepositoryPullRequest")).toHaveLength(1));
-        const [branch] = ofType("github:index/branch:Branch");
         const [file] = ofType("github:index/repositoryFile:RepositoryFile");
         const [pr] = ofType("github:index/repositoryPullRequest:RepositoryPullRequest");
-        expect(branch).toMatchObject({ name: "ci-nur-delivery-branch", inputs: { repository: "nur", branch: "nix-cache/workflow", sourceBranch: "main" } });
-        expect(file.inputs).toMatchObject({ repository: "nur", branch: "nix-cache/workflow", file: ".github/workflows/build.yml", overwriteOnCreate: true });
+        // No branch resource: nothing ever deletes the head branch GitHub may have deleted after a merge.
+        expect(ofType("github:index/branch:Branch")).toEqual([]);
+        expect(file.inputs).toMatchObject({
+            repository: "nur",
+            branch: "nix-cache/workflow",
+            file: ".github/workflows/build.yml",
+            overwriteOnCreate: true,
+            autocreateBranch: true,
+            autocreateBranchSourceBranch: "main",
+        });
         expect(pr.inputs).toMatchObject({ baseRepository: "nur", baseRef: "main", headRef: "nix-cache/workflow", title: "ci: update Nix cache workflow (managed by nix-cache)" });
-        // A content change starts again from the target's tip: branch, file and pull request are replaced, deleted first.
-        expect(branch.options.replacementTrigger).toBeDefined();
-        expect(branch.options.deleteBeforeReplace).toBe(true);
-        expect(file.options.replaceWith.map((u) => u.split("::").pop())).toEqual(["ci-nur-delivery-branch"]);
-        expect(pr.options.replaceWith.map((u) => u.split("::").pop())).toEqual(["ci-nur-workflow"]);
-        expect(pr.options.deleteBeforeReplace).toBe(true);
+        // Both are forgotten, not deleted, once they leave the program (after a merge): no close of a merged pull request.
+        expect(file.options).toMatchObject({ retainOnDelete: true, replaceOnChanges: ["*"] });
+        expect(pr.options).toMatchObject({ retainOnDelete: true, replaceWith: [] });
+        expect(pr.options.replacementTrigger).toBeUndefined();
+    });
+
+    it("once the target holds the rendered workflow: no file on the stack's branch and no pull request", async () => {
+        const { renderWorkflow } = await import("../../components/github/workflow");
+        const section = { ...ATPROTO_GITHUB, repositories: [{ name: "nur", branch: "main" }], workflow: { delivery: "pullRequest" } };
+        const model = githubModel(section);
+        const content = renderWorkflow(model, model.github.repositories[0]);
+        recording = await recordGithub("delivered", { files: { "nur:main:.github/workflows/build.yml": { content, commitSha: "a".repeat(40), commitMessage: "Merge pull request #1" } } });
+        await githubCi(section, pulumi.secret(TOKEN));
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        expect(ofType("github:index/repositoryFile:RepositoryFile")).toEqual([]);
+        expect(ofType("github:index/repositoryPullRequest:RepositoryPullRequest")).toEqual([]);
     });
 
     it("commits directly by default, with no branch or pull request", async () => {

@@ -126,19 +126,22 @@ describe("the workflow file under mocks, preview", () => {
 });
 
 describe("the workflow file under mocks, pull-request delivery", () => {
-    it("the file on the stack's branch goes with the branch: never deleted on its own with a stale SHA, every write a create", async () => {
+    it("the file on the stack's branch is written only by a create and forgotten, never deleted; the target's file decides whether one is due", async () => {
         runs += 1;
         const recording = await recordGithub(`ownership-pr-${runs}`, {});
         const pulumi = await import("@pulumi/pulumi");
         const { GithubCi } = await import("../../components/githubCi");
         const ci = new GithubCi("ci", githubCiArgsOf(githubModel({ ...ATPROTO_GITHUB, workflow: { delivery: "pullRequest" } }), { authToken: pulumi.secret("token") }));
-        await allRegistered([...ci.secretResources, ...ci.files]);
+        await allRegistered(ci.secretResources);
         await vi.waitFor(() => expect(recording.resources.filter((r) => r.type === "github:index/repositoryPullRequest:RepositoryPullRequest")).toHaveLength(1));
         const file = recording.resources.find((r) => r.type === FILE_TYPE)!;
-        expect(file.options.deletedWith.split("::").pop()).toBe("ci-nur-delivery-branch");
-        expect(file.options).toMatchObject({ replaceOnChanges: ["*"], retainOnDelete: true });
+        expect(file.options).toMatchObject({ replaceOnChanges: ["*"], retainOnDelete: true, deletedWith: "" });
         expect(file.inputs.commitMessage).toBe(MESSAGE);
-        // Its branch is re-made from the target on every content change; nothing reads the file first.
-        expect(recording.calls.map((c) => c.token)).not.toContain("github:index/getRestApi:getRestApi");
+        // The target branch's file is read (two requests); the stack's branch is not.
+        const read = recording.calls.filter((c) => c.token === "github:index/getRestApi:getRestApi").map((c) => String(c.inputs.endpoint));
+        expect(read).toEqual([
+            "repos/atproto-nix/nur/contents/.github/workflows/build.yml?ref=main",
+            "repos/atproto-nix/nur/commits?sha=main&path=.github%2Fworkflows%2Fbuild.yml&per_page=1",
+        ]);
     });
 });

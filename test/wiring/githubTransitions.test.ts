@@ -3,7 +3,7 @@ import { githubCiArgsOf } from "../support/componentArgs";
 import { deploy, Deployment } from "../support/githubEngineModel";
 import { allRegistered, recordGithub, RegisteredResource, repositoryId } from "../support/githubMocks";
 import { ATPROTO_GITHUB, githubModel } from "../support/githubModels";
-import { GithubModel, ManagedState } from "../support/githubModel";
+import { GithubModel } from "../support/githubModel";
 
 /**
  * Changes between two valid configurations. Each `A -> B` runs the component under mocks for A
@@ -108,26 +108,38 @@ function pairs(): [string, string][] {
     return [...all].map((p) => JSON.parse(p) as [string, string]);
 }
 
-const fresh = new Map<string, ManagedState>();
+/**
+ * GitHub's state as a configuration is judged by: its secrets (with values, visibility and
+ * access), and per repository the workflow that is or will be on its target branch: the open
+ * pull request's when `delivery: pullRequest` has one open, else the target's. What the stack
+ * stops declaring and keeps on purpose is not judged (docs/github.md): a workflow file left on
+ * a branch or in a repository it no longer names, and, after a switch away from a pull request,
+ * that pull request and its branch.
+ */
+function judged(github: GithubModel, name: string): unknown {
+    const spec = githubModel(section(name)).github;
+    const state = github.managed();
+    const workflows = Object.fromEntries(
+        spec.repositories.map((repo) => {
+            const target = repo.branch ?? github.repository(repo.name).defaultBranch;
+            const proposed = spec.workflow.delivery === "pullRequest" && state.pullRequests.includes(`${repo.name}: ${spec.workflow.deliveryBranch} -> ${target}`);
+            return [repo.name, state.files[`${repo.name}:${proposed ? spec.workflow.deliveryBranch : target}:${spec.workflow.path}`]];
+        }),
+    );
+    const secrets = Object.fromEntries(Object.entries(state.repositories).map(([repo, r]) => [repo, { secrets: r.secrets, environments: r.environments }]));
+    return { secrets, organization: state.organization, workflows };
+}
 
-/** What GitHub holds after a stack made for `name` from the start. */
-async function freshlyMade(name: string): Promise<ManagedState> {
+const fresh = new Map<string, unknown>();
+
+/** What GitHub holds, as judged, after a stack made for `name` from the start. */
+async function freshlyMade(name: string): Promise<unknown> {
     if (!fresh.has(name)) {
         const github = startingGithub();
         await up(section(name), github, []);
-        fresh.set(name, github.managed());
+        fresh.set(name, judged(github, name));
     }
-    return fresh.get(name)!;
-}
-
-/**
- * GitHub's state as judged against `expected`: files only where `expected` has them. A workflow
- * file the stack stops declaring (its repository, branch or delivery changed) is kept on
- * purpose (docs/github.md, "Owning the file"); a file where the configuration puts one must
- * hold its text.
- */
-function judged(actual: ManagedState, expected: ManagedState): ManagedState {
-    return { ...actual, files: Object.fromEntries(Object.entries(actual.files).filter(([key]) => key in expected.files)) };
+    return fresh.get(name);
 }
 
 /** The steps that call GitHub: forgetting a retained resource (a created environment once it exists) does not. */
@@ -138,8 +150,7 @@ describe("changes between two configurations converge in one `pulumi up` (engine
         const github = startingGithub();
         const first = await up(section(from), github, []);
         const change = await up(section(to), github, first.state);
-        const expected = await freshlyMade(to);
-        expect(judged(github.managed(), expected), `after ${change.steps.join("; ")}`).toEqual(expected);
+        expect(judged(github, to), `after ${change.steps.join("; ")}`).toEqual(await freshlyMade(to));
         const again = await up(section(to), github, change.state);
         expect(calling(again.steps)).toEqual([]);
     });
@@ -147,7 +158,49 @@ describe("changes between two configurations converge in one `pulumi up` (engine
     it.each(Object.keys(CONFIGS))("%s -> the same: no step", async (name) => {
         const github = startingGithub();
         const first = await up(section(name), github, []);
-        expect(github.managed()).toEqual(await freshlyMade(name));
+        expect(judged(github, name)).toEqual(await freshlyMade(name));
         expect(calling((await up(section(name), github, first.state)).steps)).toEqual([]);
+    });
+});
+
+describe("pull-request delivery across a merge (engine steps and provider effects modelled)", () => {
+    const DELIVERY = "delivery pullRequest";
+    const changed = { ...section(DELIVERY), workflow: { ...section(DELIVERY).workflow as Record<string, unknown>, systems: ["x86_64-linux", "aarch64-darwin"] } };
+
+    /** Merges each open pull request into its base, then deletes its head branch when `deleteHead` (GitHub's "automatically delete head branches"). */
+    function mergeAll(github: GithubModel, deleteHead: boolean): void {
+        for (const pr of github.pullRequests.filter((p) => p.state === "open")) {
+            for (const [path, file] of github.branch(pr.repository, pr.head)) {
+                github.commit(pr.repository, pr.base, path, file.content, `Merge pull request #${pr.number}`);
+            }
+            pr.state = "closed";
+            if (deleteHead) {
+                github.repository(pr.repository).branches.delete(pr.head);
+            }
+        }
+    }
+
+    it.each([true, false])("merged (head branch deleted: %s), then a change: a new pull request from the target's tip, and the next run takes no step", async (deleteHead) => {
+        const github = startingGithub();
+        const first = await up(section(DELIVERY), github, []);
+        mergeAll(github, deleteHead);
+        // In sync after the merge: the file and pull request leave the program without a call.
+        const merged = await up(section(DELIVERY), github, first.state);
+        expect(calling(merged.steps)).toEqual([]);
+        const change = await up(changed, github, merged.state);
+        expect(github.pullRequests.filter((p) => p.state === "open").map((p) => `${p.repository}:${p.head}`).sort()).toEqual(["infra:nix-cache/workflow", "nur:nix-cache/workflow"]);
+        for (const repo of ["nur", "infra"]) {
+            expect(github.branch(repo, "nix-cache/workflow").get(".github/workflows/build.yml")!.content).toContain("aarch64-darwin");
+        }
+        expect(calling((await up(changed, github, change.state)).steps)).toEqual([]);
+    });
+
+    it("a change while the pull request is open commits on its branch; the pull request stays", async () => {
+        const github = startingGithub();
+        const first = await up(section(DELIVERY), github, []);
+        const change = await up(changed, github, first.state);
+        expect(github.pullRequests.map((p) => p.state)).toEqual(["open", "open"]);
+        expect(change.steps.filter((s) => s.includes("pull-request"))).toEqual([]);
+        expect(github.branch("nur", "nix-cache/workflow").get(".github/workflows/build.yml")!.content).toContain("aarch64-darwin");
     });
 });
