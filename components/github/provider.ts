@@ -1,3 +1,4 @@
+import { createPrivateKey } from "crypto";
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 
@@ -9,6 +10,29 @@ export interface GithubAppAuth {
     readonly installationId: string;
     /** The App's private key (PEM). */
     readonly pemFile: string;
+}
+
+/**
+ * The App key as the provider parses it: PKCS#1 (`BEGIN RSA PRIVATE KEY`, what GitHub's download
+ * holds). The provider reads only that form (`x509.ParsePKCS1PrivateKey`), so a PKCS#8 key
+ * (`BEGIN PRIVATE KEY`, what OpenSSL 3 writes by default) is converted here; `\n` written
+ * literally (a key set on one line) is read as a line break, as the provider does.
+ */
+export function pkcs1Pem(pem: string): string {
+    const text = pem.replaceAll("\\n", "\n");
+    if (!text.includes("-----BEGIN PRIVATE KEY-----")) {
+        return text;
+    }
+    let key;
+    try {
+        key = createPrivateKey(text);
+    } catch {
+        throw new Error("github:appAuth.pemFile: a PKCS#8 key (BEGIN PRIVATE KEY) that does not parse; expected the App's RSA private key in PEM");
+    }
+    if (key.asymmetricKeyType !== "rsa") {
+        throw new Error(`github:appAuth.pemFile: a ${key.asymmetricKeyType ?? "non-RSA"} key; GitHub App keys are RSA`);
+    }
+    return key.export({ type: "pkcs1", format: "pem" }).toString();
 }
 
 /** How the provider paces its requests: the GitHub provider's own config keys of the same names. */
@@ -76,7 +100,7 @@ export function providerTuning(raw: RawTuning): GithubProviderTuning {
  */
 export function githubProvider(name: string, owner: string, parent: pulumi.Resource): github.Provider {
     const config = new pulumi.Config("github");
-    const appAuth = config.getSecretObject<GithubAppAuth>("appAuth");
+    const appAuth = config.getSecretObject<GithubAppAuth>("appAuth")?.apply((auth) => ({ ...auth, pemFile: pkcs1Pem(auth.pemFile) }));
     const raw = (key: keyof RawTuning): unknown => {
         const text = config.get(key);
         if (text === undefined) {

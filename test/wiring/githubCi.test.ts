@@ -310,6 +310,19 @@ describe("GithubCi under mocks: options", () => {
         }
     });
 
+    it("passes the pacing keys (github:writeDelayMs, parallelRequests, ...) to its provider, over defaults for this workload", async () => {
+        await githubCi(ATPROTO_GITHUB, pulumi.secret(TOKEN));
+        expect(ofType("pulumi:providers:github")[0].inputs).toMatchObject({ writeDelayMs: "0", readDelayMs: "0", parallelRequests: "true" });
+        pulumi.runtime.setAllConfig({ "github:writeDelayMs": "1000", "github:parallelRequests": "false", "github:maxRetries": "5", "github:retryableErrors": "[502,503]" });
+        try {
+            recording = await recordGithub("tuning");
+            await githubCi(ATPROTO_GITHUB, pulumi.secret(TOKEN));
+            expect(ofType("pulumi:providers:github")[0].inputs).toMatchObject({ writeDelayMs: "1000", parallelRequests: "false", maxRetries: "5", retryableErrors: "[502,503]" });
+        } finally {
+            pulumi.runtime.setAllConfig({}, []);
+        }
+    });
+
     it("commits with the configured author, email and message", async () => {
         await githubCi(
             { ...ATPROTO_GITHUB, workflow: { commitMessage: "chore: cache workflow", commitAuthor: "Cache Bot", commitEmail: "bot@example.org", path: ".github/workflows/nix.yml" } },
