@@ -10,8 +10,8 @@ import { Deployed, plain, PROPERTY_REPLACEMENTS, replacesOn, resourceModel } fro
  * - registrations in the order the program makes them (an input from another resource waits
  *   for it, so this is dependency order): a new name (and no alias of an old one) is a create;
  *   changed inputs an update, or a replacement when an input is `ForceNew` (or in
- *   `replaceOnChanges`), the `replacementTrigger` changed, or a `replaceWith` resource was
- *   replaced;
+ *   `replaceOnChanges`), the recorded `replacementTrigger` changed, or a `replaceWith` resource
+ *   was replaced;
  * - a replacement creates the new resource before deleting the old, which is deleted with the
  *   removed resources at the end, unless `deleteBeforeReplace`: then the dependents whose
  *   `ForceNew` inputs come from it are deleted first (their registrations later are creates),
@@ -98,7 +98,8 @@ export function deploy(github: GithubModel, state: readonly (Deployed & { option
         const replace =
             changed.some((k) => replacesOn(github, goal.type, k, old.inputs, goal.inputs)) ||
             (changed.length > 0 && goal.options.replaceOnChanges.some((k) => k === "*" || changed.includes(k))) ||
-            JSON.stringify(plain(old.options.replacementTrigger) ?? null) !== JSON.stringify(plain(goal.options.replacementTrigger) ?? null) ||
+            // A first recorded trigger (none in the state yet) is not a change: Pulumi 3.248 records it without replacing.
+            (old.options.replacementTrigger !== undefined && JSON.stringify(plain(old.options.replacementTrigger)) !== JSON.stringify(plain(goal.options.replacementTrigger) ?? null)) ||
             goal.options.replaceWith.some((urn) => replaced.has(urnName(urn)));
         if (replace) {
             replaced.add(goal.name);
