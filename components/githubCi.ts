@@ -9,6 +9,7 @@ import { CachixCredential, SecretPlacement, secretPlacements } from "./github/se
 import { branchWarning, workflowBranch } from "./github/defaultBranch";
 import { deliverWorkflow } from "./github/delivery";
 import { githubProvider } from "./github/provider";
+import { repositoryLookup } from "./github/repositoryLookup";
 import { repositoryEnvironment } from "./github/environments";
 import { placeSecret } from "./github/secretResources";
 import { givenProvider } from "./providerOption";
@@ -130,7 +131,7 @@ export class GithubCi extends pulumi.ComponentResource {
         const spec = model.github!;
         const workflow = spec.workflow;
         // `schedule` and `workflow_dispatch` run only from the default branch: ask GitHub for it.
-        const defaultBranch = github.getRepositoryOutput({ fullName: `${spec.owner}/${repo.name}` }, { parent: this, provider: opts.provider }).defaultBranch;
+        const defaultBranch = repositoryLookup(`${spec.owner}/${repo.name}`, { parent: this, provider: opts.provider }).defaultBranch;
         const branch = defaultBranch.apply((found) => {
             const warning = branchWarning(spec.owner, repo, found, workflow);
             if (warning !== undefined) {

@@ -1,8 +1,8 @@
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { WorkflowSpec } from "../config/model";
-import { fileOwnership, RemoteWorkflowFile } from "./fileOwnership";
-import { readRemoteFile } from "./remoteFile";
+import { fileOwnership } from "./fileOwnership";
+import { readRemoteFile, readRemoteText } from "./remoteFile";
 
 /** The resources that put one repository's workflow in place. */
 export interface WorkflowDelivery {
@@ -32,8 +32,8 @@ export const PULL_REQUEST_BODY = [
  * Whether `pullRequest` delivery has something to propose: the target branch does not hold the
  * rendered workflow (`undefined`: no file there).
  */
-export function proposalNeeded(onTarget: RemoteWorkflowFile | undefined, rendered: string): boolean {
-    return onTarget?.content !== rendered;
+export function proposalNeeded(onTarget: string | undefined, rendered: string): boolean {
+    return onTarget !== rendered;
 }
 
 /**
@@ -42,7 +42,7 @@ export function proposalNeeded(onTarget: RemoteWorkflowFile | undefined, rendere
  * (`deliveryBranch`) with a pull request into `target`.
  *
  * A pull request is declared only while the target does not hold the rendered workflow (the
- * target's file is read each run). After it is merged the file and the pull request leave the
+ * target's file is read each run, one request). After it is merged the file and the pull request leave the
  * program; both are `retainOnDelete`, so they are forgotten without a call: GitHub may have
  * deleted the merged head branch (a delete would get 422 "Reference does not exist"), and the
  * provider's close trusts the `open` state it stored at creation. A later change declares them
@@ -77,7 +77,7 @@ export function deliverWorkflow(
     }
     const invokeOpts = { parent: opts.parent, provider: opts.provider };
     const proposal = pulumi.all([target, content]).apply(async ([targetBranch, rendered]) => {
-        if (!proposalNeeded(await readRemoteFile(owner, repository, targetBranch, workflow.path, invokeOpts), rendered)) {
+        if (!proposalNeeded(await readRemoteText(owner, repository, targetBranch, workflow.path, invokeOpts), rendered)) {
             return undefined;
         }
         const file = new github.RepositoryFile(

@@ -26,27 +26,44 @@ export interface RestAnswer {
     readonly body: string;
 }
 
-/**
- * The file from the two answers, or `undefined` when it is not on the branch (404, or a
- * directory at that path). Any other status is an error: deciding on a guess could write over
- * the file or leave it stale.
- */
-export function parseRemoteFile(endpoints: { contents: string; lastCommit: string }, contents: RestAnswer, lastCommit: RestAnswer): RemoteWorkflowFile | undefined {
+/** The text of the file from the contents answer, or `undefined` when it is not on the branch (404, or a directory there). */
+export function parseContents(endpoint: string, contents: RestAnswer): string | undefined {
     if (contents.code === 404) {
         return undefined;
     }
-    for (const [endpoint, answer] of [[endpoints.contents, contents], [endpoints.lastCommit, lastCommit]] as const) {
-        if (answer.code !== 200) {
-            throw new Error(`GitHub answered ${answer.code} to GET ${endpoint}`);
-        }
-    }
+    checked(endpoint, contents);
     const file = JSON.parse(contents.body) as { type?: string; content?: string; encoding?: string } | unknown[];
     if (Array.isArray(file) || file.type !== "file") {
         return undefined;
     }
-    const content = file.encoding === "base64" ? Buffer.from(file.content ?? "", "base64").toString("utf8") : (file.content ?? "");
+    return file.encoding === "base64" ? Buffer.from(file.content ?? "", "base64").toString("utf8") : (file.content ?? "");
+}
+
+/**
+ * The file from the two answers, or `undefined` when it is not on the branch. Any status but
+ * 200 (and 404 for the contents) is an error: deciding on a guess could write over the file or
+ * leave it stale.
+ */
+export function parseRemoteFile(endpoints: { contents: string; lastCommit: string }, contents: RestAnswer, lastCommit: RestAnswer): RemoteWorkflowFile | undefined {
+    const content = parseContents(endpoints.contents, contents);
+    if (content === undefined) {
+        return undefined;
+    }
+    checked(endpoints.lastCommit, lastCommit);
     const [commit] = JSON.parse(lastCommit.body) as { sha?: string; commit?: { message?: string } }[];
     return { content, commitSha: commit?.sha ?? "", commitMessage: commit?.commit?.message ?? "" };
+}
+
+function checked(endpoint: string, answer: RestAnswer): void {
+    if (answer.code !== 200) {
+        throw new Error(`GitHub answered ${answer.code} to GET ${endpoint}`);
+    }
+}
+
+/** Reads only the text of the file at `path` on `branch` (one request). */
+export function readRemoteText(owner: string, repository: string, branch: string, path: string, opts: pulumi.InvokeOptions): Promise<string | undefined> {
+    const { contents } = remoteFileEndpoints(owner, repository, branch, path);
+    return github.getRestApi({ endpoint: contents }, opts).then((answer) => parseContents(contents, answer));
 }
 
 /** Reads the file at `path` on `branch` (see the module's comment). */

@@ -1,6 +1,7 @@
 import { createHash } from "crypto";
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
+import { repositoryLookup } from "./repositoryLookup";
 import { SecretPlacement } from "./secretPlacements";
 
 /** How an organisation secret with `visibility: selected` grants its repositories. */
@@ -115,7 +116,7 @@ export function placeSecret(
             // GitHub wants numeric ids: look them up by name.
             const ids = placement.repositories.map((repo) => ({
                 repo,
-                id: github.getRepositoryOutput({ fullName: `${context.owner}/${repo}` }, { parent: context.parent, provider: context.provider }).repoId,
+                id: repositoryLookup(`${context.owner}/${repo}`, { parent: context.parent, provider: context.provider }).repoId,
             }));
             if (context.access === "additive") {
                 return [

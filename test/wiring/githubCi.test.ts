@@ -99,11 +99,9 @@ describe("GithubCi under mocks: resources per secret scope", () => {
             secretName: "CACHIX_AUTH_TOKEN",
             selectedRepositoryIds: [repositoryId("atproto-nix/nur"), repositoryId("atproto-nix/infra")],
         });
-        // Looked up for the access list, and for each repository's default branch.
+        // Looked up once per repository: the access list's id and the default branch come from the same answer.
         expect(recording.calls.filter((c) => c.token === "github:index/getRepository:getRepository").map((c) => c.inputs.fullName).sort()).toEqual([
             "atproto-nix/infra",
-            "atproto-nix/infra",
-            "atproto-nix/nur",
             "atproto-nix/nur",
         ]);
     });

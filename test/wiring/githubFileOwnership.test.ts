@@ -137,11 +137,8 @@ describe("the workflow file under mocks, pull-request delivery", () => {
         const file = recording.resources.find((r) => r.type === FILE_TYPE)!;
         expect(file.options).toMatchObject({ replaceOnChanges: ["*"], retainOnDelete: true, deletedWith: "" });
         expect(file.inputs.commitMessage).toBe(MESSAGE);
-        // The target branch's file is read (two requests); the stack's branch is not.
+        // The target branch's file is read (its contents, one request); the stack's branch is not.
         const read = recording.calls.filter((c) => c.token === "github:index/getRestApi:getRestApi").map((c) => String(c.inputs.endpoint));
-        expect(read).toEqual([
-            "repos/atproto-nix/nur/contents/.github/workflows/build.yml?ref=main",
-            "repos/atproto-nix/nur/commits?sha=main&path=.github%2Fworkflows%2Fbuild.yml&per_page=1",
-        ]);
+        expect(read).toEqual(["repos/atproto-nix/nur/contents/.github/workflows/build.yml?ref=main"]);
     });
 });
