@@ -9,6 +9,7 @@ import { CachixCredential, SecretPlacement, secretPlacements } from "./github/se
 import { branchWarning, workflowBranch } from "./github/defaultBranch";
 import { deliverWorkflow } from "./github/delivery";
 import { githubProvider } from "./github/provider";
+import { repositoryLookup } from "./github/repositoryLookup";
 import { repositoryEnvironment } from "./github/environments";
 import { placeSecret } from "./github/secretResources";
 import { givenProvider } from "./providerOption";
@@ -75,7 +76,10 @@ export class GithubCi extends pulumi.ComponentResource {
     get secretResources(): readonly pulumi.CustomResource[] {
         return partsOf.get(this)!.secretResources;
     }
-    /** The workflow file resources, one per repository. */
+    /**
+     * The workflow file resources committed to their target branch (`delivery: commit`), one
+     * per repository; with `pullRequest`, a file is declared only while a pull request is due.
+     */
     get files(): readonly github.RepositoryFile[] {
         return partsOf.get(this)!.files;
     }
@@ -101,17 +105,14 @@ export class GithubCi extends pulumi.ComponentResource {
         );
 
         const secretResources = placements.flatMap((placement) =>
-            placeSecret(
-                secretResourceName(name, placement, spec.secret.credential),
-                placement,
-                values[placement.holds ?? "authToken"],
-                context,
+            placeSecret(secretResourceName(name, placement), placement, values[placement.holds ?? "authToken"], context, {
                 // An environment the stack creates exists before its secret is set.
-                placement.scope === "environment" ? environments.get(placement.repository) : undefined,
-            ),
+                dependsOn: placement.scope === "environment" ? environments.get(placement.repository) : undefined,
+                formerPrefix: formerSecretResourceName(name, placement, spec.secret.credential),
+            }),
         );
         const workflows = spec.repositories.map((repo) => ({ repo: repo.name, ...this.workflowFile(name, model, repo, childOpts) }));
-        const files = workflows.map((w) => w.file);
+        const files = workflows.flatMap((w) => (w.file === undefined ? [] : [w.file]));
         this.workflowBranches = pulumi.all(workflows.map((w) => w.branch)).apply((branches) => Object.fromEntries(workflows.map((w, i) => [w.repo, branches[i]])));
         this.workflowFiles = pulumi.output(
             Object.fromEntries(spec.repositories.map((r) => [`${spec.owner}/${r.name}`, spec.workflow.path])),
@@ -126,11 +127,11 @@ export class GithubCi extends pulumi.ComponentResource {
         model: StackModel,
         repo: GithubRepositorySpec,
         opts: pulumi.CustomResourceOptions,
-    ): { file: github.RepositoryFile; branch: pulumi.Output<string> } {
+    ): { file?: github.RepositoryFile; branch: pulumi.Output<string> } {
         const spec = model.github!;
         const workflow = spec.workflow;
         // `schedule` and `workflow_dispatch` run only from the default branch: ask GitHub for it.
-        const defaultBranch = github.getRepositoryOutput({ fullName: `${spec.owner}/${repo.name}` }, { parent: this, provider: opts.provider }).defaultBranch;
+        const defaultBranch = repositoryLookup(`${spec.owner}/${repo.name}`, { parent: this, provider: opts.provider }).defaultBranch;
         const branch = defaultBranch.apply((found) => {
             const warning = branchWarning(spec.owner, repo, found, workflow);
             if (warning !== undefined) {
@@ -139,15 +140,34 @@ export class GithubCi extends pulumi.ComponentResource {
             return workflowBranch(repo, found);
         });
         const content = branch.apply((b) => renderWorkflow({ ...model, github: spec }, { ...repo, branch: b }));
-        return { file: deliverWorkflow(`${name}-${repo.name}`, repo.name, branch, content, workflow, opts).file, branch };
+        return { file: deliverWorkflow(`${name}-${repo.name}`, spec.owner, repo.name, branch, content, workflow, opts).file, branch };
     }
 }
 
 /**
- * The name of a secret resource: the credential's keeps the names stacks already have; the
- * auth token that signing-key mode adds gets `-auth-token` after the repository.
+ * The name of a secret resource: its place and its GitHub name (which GitHub compares without
+ * case), never the credential mode, so switching `credential` leaves the auth token's resource
+ * as it is and only adds or removes the signing key's.
  */
-export function secretResourceName(name: string, placement: SecretPlacement, credential: CachixCredential): string {
+export function secretResourceName(name: string, placement: SecretPlacement): string {
+    const secret = placement.name.toLowerCase();
+    switch (placement.scope) {
+        case "repository":
+            return `${name}-${placement.repository}-${secret}-secret`;
+        case "organization":
+            return `${name}-organization-${secret}-secret`;
+        case "environment":
+            return `${name}-${placement.repository}-${secret}-environment-secret`;
+    }
+}
+
+/**
+ * The name stacks made by release 0.2.0 gave the same secret under the same configuration,
+ * named by what it held: kept as an alias, so such a stack's resources are renamed, not
+ * deleted and created again. (A stack changing `credential` in the same run as it upgrades
+ * gets the new mode's former names; upgrade first, then change the mode.)
+ */
+export function formerSecretResourceName(name: string, placement: SecretPlacement, credential: CachixCredential): string {
     const extra = credential === "signingKey" && placement.holds === "authToken" ? "-auth-token" : "";
     switch (placement.scope) {
         case "repository":

@@ -1,17 +1,24 @@
-import { createHash } from "crypto";
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { WorkflowSpec } from "../config/model";
-import { fileOwnership, RemoteWorkflowFile } from "./fileOwnership";
+import { fileOwnership } from "./fileOwnership";
+import { readRemoteFile, readRemoteText } from "./remoteFile";
 
 /** The resources that put one repository's workflow in place. */
 export interface WorkflowDelivery {
-    /** The file resource (on the target branch, or on the delivery branch). */
+    /** `commit` delivery: the file on the target branch. */
+    readonly file?: github.RepositoryFile;
+    /**
+     * `pullRequest` delivery: the file on the stack's branch and the pull request, while the
+     * target branch does not hold the rendered workflow (none once it does).
+     */
+    readonly proposal?: pulumi.Output<WorkflowProposal | undefined>;
+}
+
+/** A proposed change of the workflow: the file on the stack's branch and the pull request. */
+export interface WorkflowProposal {
     readonly file: github.RepositoryFile;
-    /** `pullRequest` delivery: the stack's branch the file is committed to. */
-    readonly branch?: github.Branch;
-    /** `pullRequest` delivery: the pull request into the target branch. */
-    readonly pullRequest?: github.RepositoryPullRequest;
+    readonly pullRequest: github.RepositoryPullRequest;
 }
 
 /** The body of the pull request the stack opens. */
@@ -22,19 +29,33 @@ export const PULL_REQUEST_BODY = [
 ].join(" ");
 
 /**
+ * Whether `pullRequest` delivery has something to propose: the target branch does not hold the
+ * rendered workflow (`undefined`: no file there).
+ */
+export function proposalNeeded(onTarget: string | undefined, rendered: string): boolean {
+    return onTarget !== rendered;
+}
+
+/**
  * Commits the workflow: directly to `target` (`delivery: commit`), or, for branches that only
  * take changes through pull requests (`delivery: pullRequest`), to the stack's own branch
- * (`deliveryBranch`, made from `target`) with a pull request into `target`.
+ * (`deliveryBranch`) with a pull request into `target`.
  *
- * Each content change replaces the branch, the file on it and the pull request (deleted
- * first): the branch starts again from the target's tip, so the new pull request shows only
- * the workflow change, and the previous one, merged or not, is closed rather than reused.
+ * A pull request is declared only while the target does not hold the rendered workflow (the
+ * target's file is read each run, one request). After it is merged the file and the pull request leave the
+ * program; both are `retainOnDelete`, so they are forgotten without a call: GitHub may have
+ * deleted the merged head branch (a delete would get 422 "Reference does not exist"), and the
+ * provider's close trusts the `open` state it stored at creation. A later change declares them
+ * anew: the file's create makes the branch from the target if it is gone (`autocreateBranch`),
+ * or commits on it, and a new pull request is opened. A change while the pull request is open
+ * commits on its branch; the pull request stays.
  *
  * Either way the file is only ever written by a create (see {@link OWNED_FILE_OPTIONS}); a
  * directly committed file is read first, so a run writes over an outside change of it.
  */
 export function deliverWorkflow(
     prefix: string,
+    owner: string,
     repository: string,
     target: pulumi.Output<string>,
     content: pulumi.Output<string>,
@@ -51,39 +72,40 @@ export function deliverWorkflow(
         overwriteOnCreate: true,
     };
     if (workflow.delivery === "commit") {
-        const commitMessage = ownedCommitMessage(repository, target, content, workflow, opts);
+        const commitMessage = ownedCommitMessage(owner, repository, target, content, workflow, opts);
         return { file: new github.RepositoryFile(`${prefix}-workflow`, { ...fileArgs, branch: target, commitMessage }, { ...opts, ...OWNED_FILE_OPTIONS }) };
     }
-    const revision = content.apply((text) => createHash("sha256").update(text).digest("hex"));
-    const branch = new github.Branch(
-        `${prefix}-delivery-branch`,
-        { repository, branch: workflow.deliveryBranch, sourceBranch: target },
-        { ...opts, deleteBeforeReplace: true, replacementTrigger: revision },
-    );
-    const file = new github.RepositoryFile(
-        `${prefix}-workflow`,
-        { ...fileArgs, branch: branch.branch, commitMessage: workflow.commitMessage },
-        {
-            ...opts,
-            ...OWNED_FILE_OPTIONS,
-            replaceWith: [branch],
-            // Deleting the branch takes the file with it; deleting the file first would send a possibly stale SHA.
-            deletedWith: branch,
-        },
-    );
-    const pullRequest = new github.RepositoryPullRequest(
-        `${prefix}-pull-request`,
-        {
-            baseRepository: repository,
-            baseRef: target,
-            headRef: branch.branch,
-            title: workflow.commitMessage.split("\n")[0],
-            body: PULL_REQUEST_BODY,
-            maintainerCanModify: false,
-        },
-        { ...opts, deleteBeforeReplace: true, replaceWith: [file], dependsOn: [file] },
-    );
-    return { file, branch, pullRequest };
+    const invokeOpts = { parent: opts.parent, provider: opts.provider };
+    const proposal = pulumi.all([target, content]).apply(async ([targetBranch, rendered]) => {
+        if (!proposalNeeded(await readRemoteText(owner, repository, targetBranch, workflow.path, invokeOpts), rendered)) {
+            return undefined;
+        }
+        const file = new github.RepositoryFile(
+            `${prefix}-workflow`,
+            {
+                ...fileArgs,
+                branch: workflow.deliveryBranch,
+                commitMessage: workflow.commitMessage,
+                autocreateBranch: true,
+                autocreateBranchSourceBranch: targetBranch,
+            },
+            { ...opts, ...OWNED_FILE_OPTIONS },
+        );
+        const pullRequest = new github.RepositoryPullRequest(
+            `${prefix}-pull-request`,
+            {
+                baseRepository: repository,
+                baseRef: targetBranch,
+                headRef: workflow.deliveryBranch,
+                title: workflow.commitMessage.split("\n")[0],
+                body: PULL_REQUEST_BODY,
+                maintainerCanModify: false,
+            },
+            { ...opts, retainOnDelete: true, dependsOn: [file] },
+        );
+        return { file, pullRequest };
+    });
+    return { proposal };
 }
 
 /**
@@ -101,6 +123,7 @@ const OWNED_FILE_OPTIONS: pulumi.CustomResourceOptions = { replaceOnChanges: ["*
  * the file is replaced. A missing file's message names the branch's head at that time.
  */
 function ownedCommitMessage(
+    owner: string,
     repository: string,
     branch: pulumi.Output<string>,
     content: pulumi.Output<string>,
@@ -108,9 +131,8 @@ function ownedCommitMessage(
     opts: pulumi.CustomResourceOptions,
 ): pulumi.Output<string> {
     const invokeOpts = { parent: opts.parent, provider: opts.provider };
-    const remote = github.getRepositoryFileOutput({ repository, branch, file: workflow.path }, invokeOpts);
-    return pulumi.all([remote, branch, content]).apply(async ([found, branchName, rendered]) => {
-        const file = remoteFile(found);
+    return pulumi.all([branch, content]).apply(async ([branchName, rendered]) => {
+        const file = await readRemoteFile(owner, repository, branchName, workflow.path, invokeOpts);
         const head = file === undefined ? ((await github.getBranch({ repository, branch: branchName }, invokeOpts)).sha ?? "") : "";
         const decision = fileOwnership(file, rendered, workflow.commitMessage, head);
         if (decision.state === "changedOutside" && file !== undefined) {
@@ -118,12 +140,4 @@ function ownedCommitMessage(
         }
         return decision.commitMessage;
     });
-}
-
-/** The invoke's answer as a file, or `undefined` when the file is not on the branch (the data source answers without a SHA). */
-export function remoteFile(found: { readonly sha?: string; readonly content?: string; readonly commitSha?: string; readonly commitMessage?: string }): RemoteWorkflowFile | undefined {
-    if (!found.sha) {
-        return undefined;
-    }
-    return { content: found.content ?? "", commitSha: found.commitSha ?? "", commitMessage: found.commitMessage ?? "" };
 }

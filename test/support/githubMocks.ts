@@ -27,6 +27,8 @@ export interface ReplacementOptions {
     readonly replaceOnChanges: string[];
     /** The URN of `deletedWith`, or "". */
     readonly deletedWith: string;
+    /** The names given as aliases (`{ name }` specs, or the last part of alias URNs). */
+    readonly aliases: string[];
 }
 
 /** A file as the mocked GitHub has it on a branch. */
@@ -67,6 +69,8 @@ interface RegisterRequest {
     getIgnorechangesList(): string[];
     getReplaceonchangesList(): string[];
     getDeletedwith(): string;
+    getAliasesList(): { toObject(): { urn?: string; spec?: { name?: string } } }[];
+    getAliasurnsList(): string[];
 }
 
 /** One invoke made under mocks. */
@@ -101,7 +105,7 @@ export async function recordGithub(stack = "test", github: MockedGithub = {}): P
         {
             newResource(args) {
                 const options = pending.get(`${args.type} ${args.name}`) ?? {
-                    deleteBeforeReplace: false, replaceWith: [], dependencies: [], retainOnDelete: false, ignoreChanges: [], replaceOnChanges: [], deletedWith: "",
+                    deleteBeforeReplace: false, replaceWith: [], dependencies: [], retainOnDelete: false, ignoreChanges: [], replaceOnChanges: [], deletedWith: "", aliases: [],
                 };
                 recording.resources.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider ?? "", options });
                 return { id: `${args.name}_id`, state: args.inputs };
@@ -121,6 +125,9 @@ export async function recordGithub(stack = "test", github: MockedGithub = {}): P
                     const file = github.files?.[`${String(args.inputs.repository)}:${String(args.inputs.branch)}:${String(args.inputs.file)}`];
                     // As the data source answers for a missing file: no id, no SHA.
                     return file === undefined ? { ...args.inputs, id: "" } : { ...args.inputs, ...file, id: "x", sha: createHash("sha1").update(file.content).digest("hex") };
+                }
+                if (args.token === "github:index/getRestApi:getRestApi") {
+                    return { ...args.inputs, ...restAnswer(github, String(args.inputs.endpoint)) };
                 }
                 if (args.token === "github:index/getBranch:getBranch") {
                     const [repository, branch] = [String(args.inputs.repository), String(args.inputs.branch)];
@@ -146,10 +153,32 @@ export async function recordGithub(stack = "test", github: MockedGithub = {}): P
             ignoreChanges: req.getIgnorechangesList(),
             replaceOnChanges: req.getReplaceonchangesList(),
             deletedWith: req.getDeletedwith(),
+            aliases: [
+                ...req.getAliasesList().map((a) => a.toObject()).map((a) => (a.urn ? a.urn.split("::").pop()! : (a.spec?.name ?? ""))),
+                ...req.getAliasurnsList().map((urn) => urn.split("::").pop()!),
+            ].filter((name) => name !== ""),
         });
         register(req, cb);
     };
     return recording;
+}
+
+/**
+ * GitHub's answer to the two reads of a managed file (`repos/O/R/contents/PATH?ref=B` and
+ * `repos/O/R/commits?sha=B&path=PATH&per_page=1`), from the mocked files.
+ */
+function restAnswer(github: MockedGithub, endpoint: string): { code: number; body: string } {
+    const url = new URL(endpoint, "https://api.invalid/");
+    const [, , , repository, kind, ...rest] = url.pathname.split("/").map(decodeURIComponent);
+    const branch = url.searchParams.get(kind === "contents" ? "ref" : "sha") ?? "";
+    const path = kind === "contents" ? rest.join("/") : (url.searchParams.get("path") ?? "");
+    const file = github.files?.[`${repository}:${branch}:${path}`];
+    if (kind === "contents") {
+        return file === undefined
+            ? { code: 404, body: JSON.stringify({ message: "Not Found" }) }
+            : { code: 200, body: JSON.stringify({ type: "file", encoding: "base64", content: Buffer.from(file.content).toString("base64"), sha: createHash("sha1").update(file.content).digest("hex") }) };
+    }
+    return { code: 200, body: JSON.stringify(file === undefined ? [] : [{ sha: file.commitSha, commit: { message: file.commitMessage } }]) };
 }
 
 /** Whether a registered input value was sent as a Pulumi secret. */

@@ -32,6 +32,10 @@ export async function recordMirror(): Promise<MirrorRegistered[]> {
                 return { id: `${args.name}-id`, state: { ...args.inputs, ...computed(args.type, args.name, args.inputs) } };
             },
             call(args) {
+                if (args.token === "github:index/getRestApi:getRestApi") {
+                    // No workflow file on GitHub yet (as the REST API answers a missing path).
+                    return { ...args.inputs, code: 404, body: "{}" };
+                }
                 const repository = String(args.inputs.fullName ?? "").split("/")[1] ?? "";
                 return { ...args.inputs, repoId: 1, defaultBranch: MOCK_DEFAULT_BRANCHES[repository] ?? "main" };
             },

@@ -26,6 +26,10 @@ export async function installMocks(
                 return { id: `${args.name}-id`, state: { ...args.inputs, ...stateFor(args.type, args.inputs) } };
             },
             call(args) {
+                if (args.token === "github:index/getRestApi:getRestApi") {
+                    // No workflow file on GitHub yet (as the REST API answers a missing path).
+                    return { ...args.inputs, code: 404, body: "{}" };
+                }
                 return { ...args.inputs, id: "mock-id", nodeId: "mock-node-id", repoId: 1, arn: "arn:aws:iam::123456789012:mock" };
             },
         },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ABSENT_NOTE, fileOwnership, isStackMessage, noteMessage, OVERWRITE_NOTE, REPLACE_NOTE } from "../../components/github/fileOwnership";
-import { remoteFile } from "../../components/github/delivery";
+import { parseRemoteFile, remoteFileEndpoints } from "../../components/github/remoteFile";
 
 const BASE = "ci: update Nix cache workflow (managed by nix-cache)";
 const RENDERED = "name: Build\n";
@@ -47,9 +47,20 @@ describe("fileOwnership: what a run declares for the workflow file", () => {
         expect(isStackMessage(`${BASE} (#12)`, BASE)).toBe(false);
     });
 
-    it("remoteFile: the data source's answer for a missing file (no SHA) is no file; an empty file is a file", () => {
-        expect(remoteFile({})).toBeUndefined();
-        expect(remoteFile({ sha: "", content: "" })).toBeUndefined();
-        expect(remoteFile({ sha: "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391", content: "", commitSha: HEAD, commitMessage: BASE })).toEqual({ content: "", commitSha: HEAD, commitMessage: BASE });
+    it("parseRemoteFile: a 404 or a directory is no file; an empty file is a file; the last commit names it", () => {
+        const endpoints = remoteFileEndpoints("atproto-nix", "nur", "feature/x", ".github/workflows/build.yml");
+        expect(endpoints).toEqual({
+            contents: "repos/atproto-nix/nur/contents/.github/workflows/build.yml?ref=feature%2Fx",
+            lastCommit: "repos/atproto-nix/nur/commits?sha=feature%2Fx&path=.github%2Fworkflows%2Fbuild.yml&per_page=1",
+        });
+        const commits = { code: 200, body: JSON.stringify([{ sha: HEAD, commit: { message: BASE } }]) };
+        expect(parseRemoteFile(endpoints, { code: 404, body: "{}" }, { code: 200, body: "[]" })).toBeUndefined();
+        expect(parseRemoteFile(endpoints, { code: 200, body: "[]" }, commits)).toBeUndefined();
+        const empty = { code: 200, body: JSON.stringify({ type: "file", encoding: "base64", content: "" }) };
+        expect(parseRemoteFile(endpoints, empty, commits)).toEqual({ content: "", commitSha: HEAD, commitMessage: BASE });
+        const text = { code: 200, body: JSON.stringify({ type: "file", encoding: "base64", content: Buffer.from("on: push\n").toString("base64") }) };
+        expect(parseRemoteFile(endpoints, text, commits)?.content).toBe("on: push\n");
+        expect(() => parseRemoteFile(endpoints, { code: 403, body: "{}" }, commits)).toThrow(/403 to GET repos\/atproto-nix\/nur\/contents/);
+        expect(() => parseRemoteFile(endpoints, text, { code: 500, body: "" })).toThrow(/500 to GET .*per_page=1/);
     });
 });

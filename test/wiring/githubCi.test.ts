@@ -43,7 +43,7 @@ describe("GithubCi under mocks: resources per secret scope", () => {
         const { renderWorkflow } = await import("../../components/github/workflow");
 
         const secrets = ofType("github:index/actionsSecret:ActionsSecret");
-        expect(names(secrets)).toEqual(["ci-nur-secret", "ci-infra-secret"]);
+        expect(names(secrets)).toEqual(["ci-nur-cachix_auth_token-secret", "ci-infra-cachix_auth_token-secret"]);
         expect(secrets.map((s) => [s.inputs.repository, s.inputs.secretName])).toEqual([
             ["nur", "CACHIX_AUTH_TOKEN"],
             ["infra", "CACHIX_AUTH_TOKEN"],
@@ -82,7 +82,7 @@ describe("GithubCi under mocks: resources per secret scope", () => {
     it.each(["all", "private"])("organization scope, visibility %s: one organisation secret, no access list", async (visibility) => {
         await githubCi({ ...ATPROTO_GITHUB, repositories: TWO_REPOS, secret: { scope: "organization", visibility } }, pulumi.secret(TOKEN));
         const secrets = ofType("github:index/actionsOrganizationSecret:ActionsOrganizationSecret");
-        expect(names(secrets)).toEqual(["ci-organization-secret"]);
+        expect(names(secrets)).toEqual(["ci-organization-cachix_auth_token-secret"]);
         expect(secrets[0].inputs).toMatchObject({ secretName: "CACHIX_AUTH_TOKEN", visibility });
         expect(secrets[0].inputs).not.toHaveProperty("selectedRepositoryIds");
         expect(ofType("github:index/actionsOrganizationSecretRepositories:ActionsOrganizationSecretRepositories")).toEqual([]);
@@ -94,16 +94,14 @@ describe("GithubCi under mocks: resources per secret scope", () => {
         await githubCi({ ...ATPROTO_GITHUB, repositories: TWO_REPOS, secret: { scope: "organization", visibility: "selected" } }, pulumi.secret(TOKEN));
         expect(ofType("github:index/actionsOrganizationSecret:ActionsOrganizationSecret")[0].inputs).toMatchObject({ visibility: "selected" });
         const access = ofType("github:index/actionsOrganizationSecretRepositories:ActionsOrganizationSecretRepositories");
-        expect(names(access)).toEqual(["ci-organization-secret-repositories"]);
+        expect(names(access)).toEqual(["ci-organization-cachix_auth_token-secret-repositories"]);
         expect(access[0].inputs).toEqual({
             secretName: "CACHIX_AUTH_TOKEN",
             selectedRepositoryIds: [repositoryId("atproto-nix/nur"), repositoryId("atproto-nix/infra")],
         });
-        // Looked up for the access list, and for each repository's default branch.
+        // Looked up once per repository: the access list's id and the default branch come from the same answer.
         expect(recording.calls.filter((c) => c.token === "github:index/getRepository:getRepository").map((c) => c.inputs.fullName).sort()).toEqual([
             "atproto-nix/infra",
-            "atproto-nix/infra",
-            "atproto-nix/nur",
             "atproto-nix/nur",
         ]);
     });
@@ -111,7 +109,7 @@ describe("GithubCi under mocks: resources per secret scope", () => {
     it("environment scope: one environment secret per repository, the environment created only on request", async () => {
         await githubCi({ ...ATPROTO_GITHUB, repositories: TWO_REPOS, secret: { scope: "environment", environment: "cachix" } }, pulumi.secret(TOKEN));
         const secrets = ofType("github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret");
-        expect(names(secrets)).toEqual(["ci-nur-environment-secret", "ci-infra-environment-secret"]);
+        expect(names(secrets)).toEqual(["ci-nur-cachix_auth_token-environment-secret", "ci-infra-cachix_auth_token-environment-secret"]);
         expect(secrets.map((s) => [s.inputs.repository, s.inputs.environment, s.inputs.secretName])).toEqual([
             ["nur", "cachix", "CACHIX_AUTH_TOKEN"],
             ["infra", "cachix", "CACHIX_AUTH_TOKEN"],
@@ -148,8 +146,8 @@ describe("GithubCi under mocks: resources per secret scope", () => {
         await githubCi({ ...ATPROTO_GITHUB, secret: { credential: "signingKey" } }, pulumi.secret(TOKEN), {}, pulumi.secret(SIGNING_KEY));
         const secrets = ofType("github:index/actionsSecret:ActionsSecret");
         expect(secrets.map((s) => [s.name, s.inputs.secretName, (s.inputs.value as { value: string }).value])).toEqual([
-            ["ci-nur-auth-token-secret", "CACHIX_AUTH_TOKEN", TOKEN],
-            ["ci-nur-secret", "CACHIX_SIGNING_KEY", SIGNING_KEY],
+            ["ci-nur-cachix_auth_token-secret", "CACHIX_AUTH_TOKEN", TOKEN],
+            ["ci-nur-cachix_signing_key-secret", "CACHIX_SIGNING_KEY", SIGNING_KEY],
         ]);
     });
 
@@ -238,22 +236,39 @@ describe("GithubCi under mocks: the branch", () => {
 });
 
 describe("GithubCi under mocks: delivery through a pull request", () => {
-    it("commits to the stack's branch made from the target and opens a pull request into the target", async () => {
+    it("while the target lacks the workflow: commits to the stack's branch (made from the target if missing) and opens a pull request", async () => {
         recording = await recordGithub("delivery", { defaultBranches: { nur: "main" } });
         await githubCi({ ...ATPROTO_GITHUB, repositories: [{ name: "nur" }], workflow: { delivery: "pullRequest" } }, pulumi.secret(TOKEN));
         await vi.waitFor(() => expect(ofType("github:index/repositoryPullRequest:RepositoryPullRequest")).toHaveLength(1));
-        const [branch] = ofType("github:index/branch:Branch");
         const [file] = ofType("github:index/repositoryFile:RepositoryFile");
         const [pr] = ofType("github:index/repositoryPullRequest:RepositoryPullRequest");
-        expect(branch).toMatchObject({ name: "ci-nur-delivery-branch", inputs: { repository: "nur", branch: "nix-cache/workflow", sourceBranch: "main" } });
-        expect(file.inputs).toMatchObject({ repository: "nur", branch: "nix-cache/workflow", file: ".github/workflows/build.yml", overwriteOnCreate: true });
+        // No branch resource: nothing ever deletes the head branch GitHub may have deleted after a merge.
+        expect(ofType("github:index/branch:Branch")).toEqual([]);
+        expect(file.inputs).toMatchObject({
+            repository: "nur",
+            branch: "nix-cache/workflow",
+            file: ".github/workflows/build.yml",
+            overwriteOnCreate: true,
+            autocreateBranch: true,
+            autocreateBranchSourceBranch: "main",
+        });
         expect(pr.inputs).toMatchObject({ baseRepository: "nur", baseRef: "main", headRef: "nix-cache/workflow", title: "ci: update Nix cache workflow (managed by nix-cache)" });
-        // A content change starts again from the target's tip: branch, file and pull request are replaced, deleted first.
-        expect(branch.options.replacementTrigger).toBeDefined();
-        expect(branch.options.deleteBeforeReplace).toBe(true);
-        expect(file.options.replaceWith.map((u) => u.split("::").pop())).toEqual(["ci-nur-delivery-branch"]);
-        expect(pr.options.replaceWith.map((u) => u.split("::").pop())).toEqual(["ci-nur-workflow"]);
-        expect(pr.options.deleteBeforeReplace).toBe(true);
+        // Both are forgotten, not deleted, once they leave the program (after a merge): no close of a merged pull request.
+        expect(file.options).toMatchObject({ retainOnDelete: true, replaceOnChanges: ["*"] });
+        expect(pr.options).toMatchObject({ retainOnDelete: true, replaceWith: [] });
+        expect(pr.options.replacementTrigger).toBeUndefined();
+    });
+
+    it("once the target holds the rendered workflow: no file on the stack's branch and no pull request", async () => {
+        const { renderWorkflow } = await import("../../components/github/workflow");
+        const section = { ...ATPROTO_GITHUB, repositories: [{ name: "nur", branch: "main" }], workflow: { delivery: "pullRequest" } };
+        const model = githubModel(section);
+        const content = renderWorkflow(model, model.github.repositories[0]);
+        recording = await recordGithub("delivered", { files: { "nur:main:.github/workflows/build.yml": { content, commitSha: "a".repeat(40), commitMessage: "Merge pull request #1" } } });
+        await githubCi(section, pulumi.secret(TOKEN));
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        expect(ofType("github:index/repositoryFile:RepositoryFile")).toEqual([]);
+        expect(ofType("github:index/repositoryPullRequest:RepositoryPullRequest")).toEqual([]);
     });
 
     it("commits directly by default, with no branch or pull request", async () => {
@@ -293,6 +308,19 @@ describe("GithubCi under mocks: options", () => {
         }
     });
 
+    it("passes the pacing keys (github:writeDelayMs, parallelRequests, ...) to its provider, over defaults for this workload", async () => {
+        await githubCi(ATPROTO_GITHUB, pulumi.secret(TOKEN));
+        expect(ofType("pulumi:providers:github")[0].inputs).toMatchObject({ writeDelayMs: "0", readDelayMs: "0", parallelRequests: "true" });
+        pulumi.runtime.setAllConfig({ "github:writeDelayMs": "1000", "github:parallelRequests": "false", "github:maxRetries": "5", "github:retryableErrors": "[502,503]" });
+        try {
+            recording = await recordGithub("tuning");
+            await githubCi(ATPROTO_GITHUB, pulumi.secret(TOKEN));
+            expect(ofType("pulumi:providers:github")[0].inputs).toMatchObject({ writeDelayMs: "1000", parallelRequests: "false", maxRetries: "5", retryableErrors: "[502,503]" });
+        } finally {
+            pulumi.runtime.setAllConfig({}, []);
+        }
+    });
+
     it("commits with the configured author, email and message", async () => {
         await githubCi(
             { ...ATPROTO_GITHUB, workflow: { commitMessage: "chore: cache workflow", commitAuthor: "Cache Bot", commitEmail: "bot@example.org", path: ".github/workflows/nix.yml" } },
@@ -317,8 +345,8 @@ describe("CacheSetup wires GithubCi", () => {
         expect(ofType("nix-cache:index:GithubCi").map((r) => r.name)).toEqual(["org-github"]);
         const secrets = ofType("github:index/actionsSecret:ActionsSecret");
         expect(secrets.map((s) => [s.name, (s.inputs.value as { value: string }).value])).toEqual([
-            ["org-github-nur-auth-token-secret", TOKEN],
-            ["org-github-nur-secret", SIGNING_KEY],
+            ["org-github-nur-cachix_auth_token-secret", TOKEN],
+            ["org-github-nur-cachix_signing_key-secret", SIGNING_KEY],
         ]);
     });
 

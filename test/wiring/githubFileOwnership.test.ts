@@ -46,9 +46,14 @@ describe("the workflow file under mocks: read before writing, every write a crea
         const { file, recording } = await run({});
         expect(file.options).toMatchObject({ replaceOnChanges: ["*"], retainOnDelete: true, deleteBeforeReplace: true, deletedWith: "" });
         expect(file.inputs.overwriteOnCreate).toBe(true);
-        // Read on the branch it is committed to, through the component's provider.
-        const read = recording.calls.filter((c) => c.token === "github:index/getRepositoryFile:getRepositoryFile");
-        expect(read.map((c) => c.inputs)).toEqual([{ repository: "nur", branch: "main", file: ".github/workflows/build.yml" }]);
+        // Read on the branch it is committed to with two requests, however long the file's history:
+        // its contents and the one commit that last changed it (never `getRepositoryFile`, which pages it all).
+        const read = recording.calls.filter((c) => c.token === "github:index/getRestApi:getRestApi");
+        expect(read.map((c) => c.inputs)).toEqual([
+            { endpoint: "repos/atproto-nix/nur/contents/.github/workflows/build.yml?ref=main" },
+            { endpoint: "repos/atproto-nix/nur/commits?sha=main&path=.github%2Fworkflows%2Fbuild.yml&per_page=1" },
+        ]);
+        expect(recording.calls.map((c) => c.token)).not.toContain("github:index/getRepositoryFile:getRepositoryFile");
     });
 
     it("in sync: a second run after a clean one declares the same inputs (no change)", async () => {
@@ -121,19 +126,19 @@ describe("the workflow file under mocks, preview", () => {
 });
 
 describe("the workflow file under mocks, pull-request delivery", () => {
-    it("the file on the stack's branch goes with the branch: never deleted on its own with a stale SHA, every write a create", async () => {
+    it("the file on the stack's branch is written only by a create and forgotten, never deleted; the target's file decides whether one is due", async () => {
         runs += 1;
         const recording = await recordGithub(`ownership-pr-${runs}`, {});
         const pulumi = await import("@pulumi/pulumi");
         const { GithubCi } = await import("../../components/githubCi");
         const ci = new GithubCi("ci", githubCiArgsOf(githubModel({ ...ATPROTO_GITHUB, workflow: { delivery: "pullRequest" } }), { authToken: pulumi.secret("token") }));
-        await allRegistered([...ci.secretResources, ...ci.files]);
+        await allRegistered(ci.secretResources);
         await vi.waitFor(() => expect(recording.resources.filter((r) => r.type === "github:index/repositoryPullRequest:RepositoryPullRequest")).toHaveLength(1));
         const file = recording.resources.find((r) => r.type === FILE_TYPE)!;
-        expect(file.options.deletedWith.split("::").pop()).toBe("ci-nur-delivery-branch");
-        expect(file.options).toMatchObject({ replaceOnChanges: ["*"], retainOnDelete: true });
+        expect(file.options).toMatchObject({ replaceOnChanges: ["*"], retainOnDelete: true, deletedWith: "" });
         expect(file.inputs.commitMessage).toBe(MESSAGE);
-        // Its branch is re-made from the target on every content change; nothing reads the file first.
-        expect(recording.calls.map((c) => c.token)).not.toContain("github:index/getRepositoryFile:getRepositoryFile");
+        // The target branch's file is read (its contents, one request); the stack's branch is not.
+        const read = recording.calls.filter((c) => c.token === "github:index/getRestApi:getRestApi").map((c) => String(c.inputs.endpoint));
+        expect(read).toEqual(["repos/atproto-nix/nur/contents/.github/workflows/build.yml?ref=main"]);
     });
 });

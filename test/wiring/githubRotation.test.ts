@@ -86,6 +86,8 @@ function plan(before: readonly RegisteredResource[], after: readonly RegisteredR
 }
 
 const ORG_SECRET = "github:index/actionsOrganizationSecret:ActionsOrganizationSecret";
+/** The organisation secret resource holding the auth token. */
+const ORG_SECRET_NAME = "ci-organization-cachix_auth_token-secret";
 const EXACT_ACCESS = "github:index/actionsOrganizationSecretRepositories:ActionsOrganizationSecretRepositories";
 const ADDITIVE_ACCESS = "github:index/actionsOrganizationSecretRepository:ActionsOrganizationSecretRepository";
 
@@ -125,10 +127,10 @@ const SCOPES: { secret: Record<string, unknown>; replaced: string[]; workflow?: 
     { secret: { scope: "repository" }, replaced: [] },
     { secret: { scope: "organization", visibility: "all" }, replaced: [] },
     { secret: { scope: "organization", visibility: "private" }, replaced: [] },
-    { secret: { scope: "organization", visibility: "selected" }, replaced: ["ci-organization-secret-repositories"] },
+    { secret: { scope: "organization", visibility: "selected" }, replaced: ["ci-organization-cachix_auth_token-secret-repositories"] },
     {
         secret: { scope: "organization", visibility: "selected", access: "additive" },
-        replaced: ["ci-organization-secret-infra-repository", "ci-organization-secret-nur-repository"],
+        replaced: ["ci-organization-cachix_auth_token-secret-infra-repository", "ci-organization-cachix_auth_token-secret-nur-repository"],
     },
     { secret: { scope: "environment", environment: "cachix", createEnvironment: true }, replaced: [] },
     { secret: { scope: "environment", environment: "cachix" }, replaced: [] },
@@ -161,9 +163,9 @@ describe("rotating the Cachix credential: per scope, what changes, and the acces
         }
         if (secret.visibility === "selected") {
             // Granted before the rotation; afterwards GitHub's list is exactly the declared one.
-            expect(applyToGithub(after, step, "ci-organization-secret", DECLARED)).toEqual(DECLARED);
+            expect(applyToGithub(after, step, ORG_SECRET_NAME, DECLARED)).toEqual(DECLARED);
             // The same update without the replacements would leave no repository with access.
-            expect(applyToGithub(after, { ...step, replaced: [] }, "ci-organization-secret", DECLARED)).toEqual([]);
+            expect(applyToGithub(after, { ...step, replaced: [] }, ORG_SECRET_NAME, DECLARED)).toEqual([]);
         }
     });
 
@@ -172,10 +174,10 @@ describe("rotating the Cachix credential: per scope, what changes, and the acces
         const before = await runComponent(github, { authToken: OLD, signingKey: "key-1" }, "rotate-key-before");
         const after = await runComponent(github, { authToken: OLD, signingKey: "key-2" }, "rotate-key-after");
         const step = plan(before, after);
-        expect(step.updated).toEqual({ [`${ORG_SECRET} ci-organization-secret`]: ["value"] });
-        expect(step.replaced).toEqual(["ci-organization-secret-repositories"]);
-        expect(applyToGithub(after, step, "ci-organization-secret", DECLARED)).toEqual(DECLARED);
-        expect(applyToGithub(after, step, "ci-organization-auth-token-secret", DECLARED)).toEqual(DECLARED);
+        expect(step.updated).toEqual({ [`${ORG_SECRET} ci-organization-cachix_signing_key-secret`]: ["value"] });
+        expect(step.replaced).toEqual(["ci-organization-cachix_signing_key-secret-repositories"]);
+        expect(applyToGithub(after, step, "ci-organization-cachix_signing_key-secret", DECLARED)).toEqual(DECLARED);
+        expect(applyToGithub(after, step, ORG_SECRET_NAME, DECLARED)).toEqual(DECLARED);
     });
 
     it("whole program: `pulumi config set --secret cachixAuthToken` then `pulumi up`", async () => {
@@ -208,6 +210,6 @@ describe("rotating the Cachix credential: per scope, what changes, and the acces
         };
         const before = await run(OLD, "program-before");
         const after = await run(NEW, "program-after");
-        expect(differences(before, after)).toEqual({ "github:index/actionsSecret:ActionsSecret nix-cache-github-nur-secret": ["value"] });
+        expect(differences(before, after)).toEqual({ "github:index/actionsSecret:ActionsSecret nix-cache-github-nur-cachix_auth_token-secret": ["value"] });
     });
 });
