@@ -16,6 +16,18 @@ export interface MirrorRegistered {
     readonly provider: string;
 }
 
+/** The account the mocked AWS credentials are of. */
+export const MOCK_ACCOUNT_ID = "123456789012";
+
+/** The lookup of the account's GitHub OIDC provider answers this; "none" fails as the provider does when there is none. */
+export const mockAws: { oidcProvider: "none" | { arn: string; clientIdLists: string[]; tags: Record<string, string> }; accountId: string } = {
+    oidcProvider: "none",
+    accountId: MOCK_ACCOUNT_ID,
+};
+
+/** Every invoke made under the mocks: its token and the provider it went through. */
+export const invoked: { token: string; provider: string }[] = [];
+
 /** Default branches the mocked GitHub reports other than `main`, per repository name. */
 export const MOCK_DEFAULT_BRANCHES: Readonly<Record<string, string>> = { legacy: "master" };
 
@@ -32,6 +44,19 @@ export async function recordMirror(): Promise<MirrorRegistered[]> {
                 return { id: `${args.name}-id`, state: { ...args.inputs, ...computed(args.type, args.name, args.inputs) } };
             },
             call(args) {
+                invoked.push({ token: args.token, provider: args.provider ?? "" });
+                if (args.token === "aws:index/getCallerIdentity:getCallerIdentity") {
+                    return { accountId: mockAws.accountId, arn: `arn:aws:iam::${mockAws.accountId}:user/deployer`, userId: "AIDAMOCK", id: mockAws.accountId };
+                }
+                if (args.token === "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider") {
+                    if (mockAws.oidcProvider === "none") {
+                        // The data source's own words when the account has no provider of that URL,
+                        // as a gRPC error from the engine (the SDK reads its `details`).
+                        const message = `invocation of ${args.token} returned an error: reading IAM OIDC Provider (${String(args.inputs.url)}): couldn't find resource`;
+                        throw Object.assign(new Error(message), { details: message });
+                    }
+                    return { ...mockAws.oidcProvider, id: mockAws.oidcProvider.arn, url: "token.actions.githubusercontent.com", thumbprintLists: [] };
+                }
                 const repository = String(args.inputs.fullName ?? "").split("/")[1] ?? "";
                 return { ...args.inputs, repoId: 1, defaultBranch: MOCK_DEFAULT_BRANCHES[repository] ?? "main" };
             },
@@ -39,6 +64,7 @@ export async function recordMirror(): Promise<MirrorRegistered[]> {
         "nix-cache",
         "test",
         false,
+        "organization",
     );
     return registered;
 }
