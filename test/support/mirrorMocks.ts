@@ -14,6 +14,36 @@ export interface MirrorRegistered {
     readonly inputs: Record<string, unknown>;
     /** `URN::id` of the explicit provider, or "" for the default one. */
     readonly provider: string;
+    /** The names of the resources it depends on (explicitly or through its inputs). */
+    readonly dependencies: string[];
+    /** Its `protect` and `retainOnDelete` options. */
+    readonly protect: boolean;
+    readonly retainOnDelete: boolean;
+}
+
+/** What a registration request says beyond the inputs the mocks see, per `type::name`. */
+const options = new Map<string, Pick<MirrorRegistered, "dependencies" | "protect" | "retainOnDelete">>();
+
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getDependenciesList(): string[];
+    getProtect(): boolean | undefined;
+    getRetainondelete(): boolean | undefined;
+}
+
+/** Records each registration's dependencies and options, which the mocks' `newResource` is not given. */
+function recordOptions(): void {
+    const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: RegisterRequest, callback: unknown): unknown };
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, callback) => {
+        options.set(`${req.getType()}::${req.getName()}`, {
+            dependencies: req.getDependenciesList().map((urn) => urn.split("::").pop() ?? urn),
+            protect: req.getProtect() ?? false,
+            retainOnDelete: req.getRetainondelete() ?? false,
+        });
+        return register(req, callback);
+    };
 }
 
 /** The account the mocked AWS credentials are of. */
@@ -40,7 +70,8 @@ export async function recordMirror(): Promise<MirrorRegistered[]> {
     await pulumi.runtime.setMocks(
         {
             newResource(args) {
-                registered.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider ?? "" });
+                const given = options.get(`${args.type}::${args.name}`) ?? { dependencies: [], protect: false, retainOnDelete: false };
+                registered.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider ?? "", ...given });
                 return { id: `${args.name}-id`, state: { ...args.inputs, ...computed(args.type, args.name, args.inputs) } };
             },
             call(args) {
@@ -66,6 +97,7 @@ export async function recordMirror(): Promise<MirrorRegistered[]> {
         false,
         "organization",
     );
+    recordOptions();
     return registered;
 }
 
