@@ -1,3 +1,5 @@
+import * as fs from "fs";
+import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
@@ -33,6 +35,8 @@ beforeAll(async () => {
         return;
     }
     engine = await createEngineStack("guard");
+    // The dynamic-provider host resolves the SDK from the workspace, as from a program's own directory.
+    fs.symlinkSync(path.resolve("node_modules"), path.join(engine.dirs.work, "node_modules"));
 }, 300_000);
 afterAll(async () => {
     await engine?.remove();
@@ -72,5 +76,18 @@ describe.skipIf(tools.skip)("the mirror's deletion guard in the real engine", ()
         const allowed = await recordDestroy(engine.stack, engine.transcript);
         expect(allowed.error).toBeUndefined();
         expect((await resourcesInState(engine.stack)).filter((name) => [...MEMBERS, "guard"].includes(name))).toEqual([]);
+    }, 300_000);
+
+    it("without the guard, protecting the bucket alone does not stop the others: an up without preview deletes them first", async () => {
+        setProgram(async () => {
+            const bucket = new NixSigningKey("member-bucket", { keyName: "bucket-1" }, { protect: true });
+            new NixSigningKey("member-policy", { keyName: "policy-1" }, { dependsOn: [bucket] });
+            new NixSigningKey("member-key", { keyName: "key-1" });
+        });
+        expect((await recordUp(engine.stack, engine.transcript)).error).toBeUndefined();
+        setProgram(async () => undefined);
+        const removed = await recordUp(engine.stack, engine.transcript);
+        expect(removed.error?.message).toMatch(/protect/);
+        expect((await resourcesInState(engine.stack)).filter((name) => MEMBERS.includes(name))).toEqual(["member-bucket"]);
     }, 300_000);
 });
