@@ -15,6 +15,8 @@ import { mirrorTrustedCache } from "./mirror/mirrorCache";
 import { MirrorDeletionGuard } from "./mirror/deletionGuard";
 import { FoundOidcProvider, GITHUB_OIDC_URL, OIDC_OWNER_TAG, oidcLookupFoundNone, oidcProviderChoice } from "./mirror/githubOidcProvider";
 import { renderPolicy } from "./mirror/policyDocument";
+import { policyRetryHook } from "./mirror/policyRetryHook";
+import { accountBlockFoundNone, accountBlockProblem, AccountPublicAccessBlock } from "./mirror/publicReads";
 import { awsSettingsProblems, mirrorProviderArgs } from "./mirror/providerArgs";
 import { mirrorKeyResourceName, mirrorKeySlots } from "./mirror/keyRotation";
 import { NixSigningKey } from "./mirror/signingKeyResource";
@@ -127,10 +129,13 @@ export class S3Mirror extends pulumi.ComponentResource {
         const awsOpts: pulumi.CustomResourceOptions = { parent: this, provider };
         // On AWS, the account the credentials reach is shown, and checked before anything is
         // created in it: every resource waits for the check (the bucket's name and the IAM lookups).
+        // A public mirror in an account that blocks public access account-wide is refused there too.
+        const plan = mirrorBucketPlan(mirror);
         this.awsAccountId = mirror.endpoint !== undefined
             ? undefined
-            : aws.getCallerIdentityOutput({}, awsOpts).accountId.apply((accountId) => {
-                  const problem = accountProblem(accountId, aws0.settings);
+            : aws.getCallerIdentityOutput({}, awsOpts).accountId.apply(async (accountId) => {
+                  const block = mirror.public && plan.publicAccessBlock !== undefined ? await findAccountBlock(name, accountId, awsOpts) : undefined;
+                  const problem = accountProblem(accountId, aws0.settings) ?? accountBlockProblem(accountId, block);
                   if (problem !== undefined) {
                       throw new pulumi.RunError(`S3Mirror ${name}: ${problem}`);
                   }
@@ -139,7 +144,6 @@ export class S3Mirror extends pulumi.ComponentResource {
               });
         const checked = <T>(value: T): pulumi.Output<T> => (this.awsAccountId === undefined ? (pulumi.output(value) as pulumi.Output<T>) : (this.awsAccountId.apply(() => value) as unknown as pulumi.Output<T>));
 
-        const plan = mirrorBucketPlan(mirror);
         // A cache that took hours of CI to fill is not deleted with its objects: destroy stops
         // at a non-empty bucket.
         // Protected too: `enabled: false` or a renamed bucket then stops before anything is deleted.
@@ -157,10 +161,19 @@ export class S3Mirror extends pulumi.ComponentResource {
         const publicAccess = plan.publicAccessBlock === undefined
             ? undefined
             : new aws.s3.BucketPublicAccessBlock(`${name}-public-access`, { bucket: bucket.id, ...plan.publicAccessBlock }, awsOpts);
-        // S3 refuses a public policy while the access block still blocks public policies.
+        // S3 refuses a public policy while the access block still blocks public policies: it
+        // goes after the block, and is retried while the block's change takes effect.
         const policy = plan.policy === undefined
             ? undefined
-            : new aws.s3.BucketPolicy(`${name}-policy`, { bucket: bucket.id, policy: plan.policy }, { ...awsOpts, dependsOn: present(publicAccess, ownership) });
+            : new aws.s3.BucketPolicy(
+                  `${name}-policy`,
+                  { bucket: bucket.id, policy: plan.policy },
+                  {
+                      ...awsOpts,
+                      dependsOn: present(publicAccess, ownership),
+                      ...(mirror.public && publicAccess !== undefined ? { hooks: { onError: [policyRetryHook(name, mirror.bucket)] } } : {}),
+                  },
+              );
         const lifecycle = plan.lifecycleRules.length === 0
             ? undefined
             : new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, { bucket: bucket.id, rules: plan.lifecycleRules.map((rule) => ({ ...rule })) }, awsOpts);
@@ -306,6 +319,19 @@ function present(...resources: (pulumi.Resource | undefined)[]): pulumi.Resource
 function parentAwsProvider(parent: pulumi.Resource | undefined): aws.Provider | undefined {
     const inherited = parent?.getProvider("aws:s3/bucket:Bucket");
     return aws.Provider.isInstance(inherited) ? inherited : undefined;
+}
+
+/** The account's S3 Block Public Access, or undefined when it has none (any other failure is reported). */
+async function findAccountBlock(name: string, accountId: string, opts: pulumi.InvokeOptions): Promise<AccountPublicAccessBlock | undefined> {
+    try {
+        return await aws.s3.getAccountPublicAccessBlock({ accountId }, { provider: opts.provider, parent: opts.parent });
+    } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        if (accountBlockFoundNone(message, accountId)) {
+            return undefined;
+        }
+        throw new pulumi.RunError(`S3Mirror ${name}: could not read AWS account ${accountId}'s S3 Block Public Access (a public mirror needs it off): ${message}`);
+    }
 }
 
 /** The account's GitHub OIDC provider, or undefined when it has none (any other failure is reported). */

@@ -19,10 +19,15 @@ export interface MirrorRegistered {
     /** Its `protect` and `retainOnDelete` options. */
     readonly protect: boolean;
     readonly retainOnDelete: boolean;
+    /** The names of its `onError` hooks. */
+    readonly onError: string[];
 }
 
+/** The error hooks the program registered, by name: the engine calls them when an operation fails. */
+export const errorHooks = new Map<string, (errors: string[]) => Promise<boolean>>();
+
 /** What a registration request says beyond the inputs the mocks see, per `type::name`. */
-const options = new Map<string, Pick<MirrorRegistered, "dependencies" | "protect" | "retainOnDelete">>();
+const options = new Map<string, Pick<MirrorRegistered, "dependencies" | "protect" | "retainOnDelete" | "onError">>();
 
 interface RegisterRequest {
     getType(): string;
@@ -30,17 +35,27 @@ interface RegisterRequest {
     getDependenciesList(): string[];
     getProtect(): boolean | undefined;
     getRetainondelete(): boolean | undefined;
+    getHooks(): { getOnErrorList(): string[] } | undefined;
 }
 
 /** Records each registration's dependencies and options, which the mocks' `newResource` is not given. */
 function recordOptions(): void {
-    const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: RegisterRequest, callback: unknown): unknown };
+    const monitor = pulumi.runtime.getMonitor() as unknown as {
+        registerResource(req: RegisterRequest, callback: unknown): unknown;
+        registerErrorHook?(req: { getName(): string }, callback: (err: unknown, response: unknown) => void): void;
+    };
+    // The mocks' monitor says it supports error hooks but has no method to register them.
+    monitor.registerErrorHook = (req, callback) => {
+        errorHooks.set(req.getName(), async () => false);
+        callback(null, {});
+    };
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, callback) => {
         options.set(`${req.getType()}::${req.getName()}`, {
             dependencies: req.getDependenciesList().map((urn) => urn.split("::").pop() ?? urn),
             protect: req.getProtect() ?? false,
             retainOnDelete: req.getRetainondelete() ?? false,
+            onError: req.getHooks()?.getOnErrorList() ?? [],
         });
         return register(req, callback);
     };
@@ -50,10 +65,22 @@ function recordOptions(): void {
 export const MOCK_ACCOUNT_ID = "123456789012";
 
 /** The lookup of the account's GitHub OIDC provider answers this; "none" fails as the provider does when there is none. */
-export const mockAws: { oidcProvider: "none" | { arn: string; clientIdLists: string[]; tags: Record<string, string> }; accountId: string } = {
+export const mockAws: {
+    oidcProvider: "none" | { arn: string; clientIdLists: string[]; tags: Record<string, string> };
+    accountId: string;
+    /** The account's S3 Block Public Access; "none" fails as the provider does when the account has none. */
+    accountBlock: "none" | { blockPublicAcls: boolean; ignorePublicAcls: boolean; blockPublicPolicy: boolean; restrictPublicBuckets: boolean };
+} = {
     oidcProvider: "none",
     accountId: MOCK_ACCOUNT_ID,
+    accountBlock: "none",
 };
+
+/** A gRPC error from the engine as the SDK reads it (its `details`). */
+function invokeError(token: string, message: string): Error {
+    const text = `invocation of ${token} returned an error: ${message}`;
+    return Object.assign(new Error(text), { details: text });
+}
 
 /** Every invoke made under the mocks: its token and the provider it went through. */
 export const invoked: { token: string; provider: string }[] = [];
@@ -70,7 +97,7 @@ export async function recordMirror(): Promise<MirrorRegistered[]> {
     await pulumi.runtime.setMocks(
         {
             newResource(args) {
-                const given = options.get(`${args.type}::${args.name}`) ?? { dependencies: [], protect: false, retainOnDelete: false };
+                const given = options.get(`${args.type}::${args.name}`) ?? { dependencies: [], protect: false, retainOnDelete: false, onError: [] };
                 registered.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider ?? "", ...given });
                 return { id: `${args.name}-id`, state: { ...args.inputs, ...computed(args.type, args.name, args.inputs) } };
             },
@@ -81,12 +108,16 @@ export async function recordMirror(): Promise<MirrorRegistered[]> {
                 }
                 if (args.token === "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider") {
                     if (mockAws.oidcProvider === "none") {
-                        // The data source's own words when the account has no provider of that URL,
-                        // as a gRPC error from the engine (the SDK reads its `details`).
-                        const message = `invocation of ${args.token} returned an error: reading IAM OIDC Provider (${String(args.inputs.url)}): couldn't find resource`;
-                        throw Object.assign(new Error(message), { details: message });
+                        // The data source's own words when the account has no provider of that URL.
+                        throw invokeError(args.token, `reading IAM OIDC Provider (${String(args.inputs.url)}): couldn't find resource`);
                     }
                     return { ...mockAws.oidcProvider, id: mockAws.oidcProvider.arn, url: "token.actions.githubusercontent.com", thumbprintLists: [] };
+                }
+                if (args.token === "aws:s3/getAccountPublicAccessBlock:getAccountPublicAccessBlock") {
+                    if (mockAws.accountBlock === "none") {
+                        throw invokeError(args.token, `reading S3 Account Public Access Block (${String(args.inputs.accountId)}): couldn't find resource`);
+                    }
+                    return { ...mockAws.accountBlock, id: String(args.inputs.accountId), accountId: args.inputs.accountId };
                 }
                 const repository = String(args.inputs.fullName ?? "").split("/")[1] ?? "";
                 return { ...args.inputs, repoId: 1, defaultBranch: MOCK_DEFAULT_BRANCHES[repository] ?? "main" };

@@ -3,6 +3,7 @@ import { accountProblem } from "../../components/mirror/awsAccount";
 import { GITHUB_OIDC_URL, OIDC_OWNER_TAG, oidcLookupFoundNone, oidcProviderChoice } from "../../components/mirror/githubOidcProvider";
 import { DELETE_MIRROR_ENV, mirrorDeletionRefusal } from "../../components/mirror/deletionGuard";
 import { awsSettingsProblems, mirrorProviderArgs } from "../../components/mirror/providerArgs";
+import { accountBlockFoundNone, accountBlockProblem, POLICY_RETRY_DELAYS, policyRetryDelay, policyRetryGiveUp } from "../../components/mirror/publicReads";
 
 const ARN = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
 const STACK = "org/nix-cache/prod";
@@ -62,5 +63,29 @@ describe("the deletion guard's decision", () => {
         for (const allowed of [undefined, "", "other", "1"]) {
             expect(mirrorDeletionRefusal("cache", allowed)).toContain(`To delete it deliberately, run again with ${DELETE_MIRROR_ENV}=cache`);
         }
+    });
+});
+
+describe("public reads", () => {
+    it("an account-wide Block Public Access that blocks or restricts public policies is refused by name, with the fix", () => {
+        expect(accountBlockProblem("123456789012", undefined)).toBeUndefined();
+        expect(accountBlockProblem("123456789012", { blockPublicPolicy: false, restrictPublicBuckets: false })).toBeUndefined();
+        const problem = accountBlockProblem("123456789012", { blockPublicPolicy: true, restrictPublicBuckets: true });
+        expect(problem).toContain("AWS account 123456789012 has S3 Block Public Access on for the whole account (BlockPublicPolicy, RestrictPublicBuckets)");
+        expect(problem).toContain("aws s3control put-public-access-block --account-id 123456789012");
+        expect(problem).toContain("or mirror.public: false");
+        expect(accountBlockProblem("123456789012", { blockPublicPolicy: false, restrictPublicBuckets: true })).toContain("(RestrictPublicBuckets)");
+    });
+    it("a failed lookup means 'no account-wide block' only in the data source's not-found words", () => {
+        expect(accountBlockFoundNone("invocation of aws:s3/getAccountPublicAccessBlock:getAccountPublicAccessBlock returned an error: reading S3 Account Public Access Block (123456789012): couldn't find resource", "123456789012")).toBe(true);
+        expect(accountBlockFoundNone("reading S3 Account Public Access Block (123456789012): operation error S3 Control: GetPublicAccessBlock, AccessDenied", "123456789012")).toBe(false);
+    });
+    it("the bucket policy is retried only for S3's AccessDenied on PutBucketPolicy, within its waits", () => {
+        const refusal = "putting S3 Bucket (b) Policy: operation error S3: PutBucketPolicy, https response error StatusCode: 403, RequestID: X, api error AccessDenied: Access Denied";
+        expect(POLICY_RETRY_DELAYS.map((_, i) => policyRetryDelay(Array(i + 1).fill(refusal)))).toEqual([...POLICY_RETRY_DELAYS]);
+        expect(policyRetryDelay(Array(POLICY_RETRY_DELAYS.length + 1).fill(refusal))).toBeUndefined();
+        expect(policyRetryDelay(["putting S3 Bucket (b) Policy: operation error S3: PutBucketPolicy, api error MalformedPolicy: bad"])).toBeUndefined();
+        expect(policyRetryDelay([])).toBeUndefined();
+        expect(policyRetryGiveUp("b")).toContain("S3 still refuses the public bucket policy of b after 5 retries over 60s");
     });
 });

@@ -29,6 +29,7 @@ beforeAll(async () => {
 afterEach(() => {
     pulumi.runtime.setAllConfig({});
     mockAws.oidcProvider = "none";
+    mockAws.accountBlock = "none";
     mockAws.accountId = MOCK_ACCOUNT_ID;
 });
 
@@ -109,6 +110,18 @@ describe("the mirror's AWS provider and account", () => {
         expect(named(resources, "pulumi:providers:aws").map((r) => r.name)).toEqual(["org-account"]);
         expect(awsResources(resources).length).toBeGreaterThanOrEqual(10);
         expect(awsResources(resources).filter((r) => r.provider !== givenUrn).map((r) => r.name)).toEqual([]);
+    });
+});
+
+describe("public reads", () => {
+    it("a public mirror's policy waits for the public access block and is retried through S3's refusal; a private one's is not", async () => {
+        const { resources } = await mirrorOf("open", { mirror: MIRROR });
+        const [policy] = named(resources, "aws:s3/bucketPolicy:BucketPolicy");
+        expect(policy.dependencies).toContain("open-public-access");
+        expect(policy.onError).toEqual(["open-policy-retry"]);
+        expect(invoked.filter((i) => i.token === "aws:s3/getAccountPublicAccessBlock:getAccountPublicAccessBlock")).not.toEqual([]);
+        const closed = await mirrorOf("closed", { mirror: { ...MIRROR, public: false } });
+        expect(named(closed.resources, "aws:s3/bucketPolicy:BucketPolicy")[0].onError).toEqual([]);
     });
 });
 
