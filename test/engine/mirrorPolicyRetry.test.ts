@@ -28,7 +28,6 @@ interface FlakyInputs {
 const flakyPolicy: pulumi.dynamic.ResourceProvider<FlakyInputs> = {
     async create(inputs) {
         // Required here, in the provider's process: the test's own import is transformed by vitest.
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
         const files = require("fs") as typeof fs;
         const attempts = (files.existsSync(inputs.counter) ? Number(files.readFileSync(inputs.counter, "utf8")) : 0) + 1;
         files.writeFileSync(inputs.counter, String(attempts));
