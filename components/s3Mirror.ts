@@ -285,7 +285,7 @@ export class S3Mirror extends pulumi.ComponentResource {
                     : new aws.iam.OpenIdConnectProvider(
                           `${name}-github-oidc`,
                           { url: GITHUB_OIDC_URL, clientIdLists: [GITHUB_OIDC_AUDIENCE], tags: { [OIDC_OWNER_TAG]: stack } },
-                          { ...opts, retainOnDelete: true },
+                          { ...opts, retainOnDelete: true, ...(c.arn === undefined ? {} : { import: c.arn }) },
                       ),
             ) as pulumi.Output<aws.iam.OpenIdConnectProvider | undefined>;
             created = managed;

@@ -15,8 +15,12 @@ export interface FoundOidcProvider {
 
 /** Which GitHub OIDC provider the CI role trusts. */
 export type OidcProviderChoice =
-    /** The stack's own: none existed when it was created, or the one it created (its tag names this stack). */
-    | { readonly kind: "managed" }
+    /**
+     * The stack's own: created when the account has none, or the one it created (its tag names
+     * this stack), `arn` then, adopted by ID: a no-op while the stack's state holds it, an import
+     * when the state lost it (the stack went to access keys and back, or was destroyed and made again).
+     */
+    | { readonly kind: "managed"; readonly arn?: string }
     /** Another's, referenced by ARN: never changed nor deleted by this stack. */
     | { readonly kind: "existing"; readonly arn: string };
 
@@ -27,8 +31,11 @@ export type OidcProviderChoice =
  * existing provider must accept GitHub's audience for the CI role to be assumable.
  */
 export function oidcProviderChoice(found: FoundOidcProvider | undefined, stack: string): OidcProviderChoice {
-    if (found === undefined || found.tags[OIDC_OWNER_TAG] === stack) {
+    if (found === undefined) {
         return { kind: "managed" };
+    }
+    if (found.tags[OIDC_OWNER_TAG] === stack) {
+        return { kind: "managed", arn: found.arn };
     }
     if (!found.clientIdLists.includes(GITHUB_OIDC_AUDIENCE)) {
         throw new Error(

@@ -21,6 +21,8 @@ export interface MirrorRegistered {
     readonly retainOnDelete: boolean;
     /** The names of its `onError` hooks. */
     readonly onError: string[];
+    /** Its `import` option: the ID of the existing resource it adopts. */
+    readonly importId: string;
 }
 
 /** The error hooks the program registered, by name: the engine calls them when an operation fails. */
@@ -98,7 +100,7 @@ export async function recordMirror(): Promise<MirrorRegistered[]> {
         {
             newResource(args) {
                 const given = options.get(`${args.type}::${args.name}`) ?? { dependencies: [], protect: false, retainOnDelete: false, onError: [] };
-                registered.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider ?? "", ...given });
+                registered.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider ?? "", importId: args.id ?? "", ...given });
                 return { id: `${args.name}-id`, state: { ...args.inputs, ...computed(args.type, args.name, args.inputs) } };
             },
             call(args) {

@@ -39,7 +39,8 @@ describe("the mirror's provider settings", () => {
 describe("the GitHub OIDC provider's choice", () => {
     it("none found, or the one this stack tagged: the stack's own resource", () => {
         expect(oidcProviderChoice(undefined, STACK)).toEqual({ kind: "managed" });
-        expect(oidcProviderChoice({ arn: ARN, clientIdLists: ["sts.amazonaws.com"], tags: { [OIDC_OWNER_TAG]: STACK } }, STACK)).toEqual({ kind: "managed" });
+        // Adopted by ID: the engine imports it only when the stack's state does not hold it.
+        expect(oidcProviderChoice({ arn: ARN, clientIdLists: ["sts.amazonaws.com"], tags: { [OIDC_OWNER_TAG]: STACK } }, STACK)).toEqual({ kind: "managed", arn: ARN });
     });
     it("another's (untagged, or another stack's): referenced by ARN", () => {
         expect(oidcProviderChoice({ arn: ARN, clientIdLists: ["sts.amazonaws.com"], tags: {} }, STACK)).toEqual({ kind: "existing", arn: ARN });

@@ -131,12 +131,16 @@ describe("GitHub's OIDC provider", () => {
         const [created] = named(resources, OIDC);
         expect(created.inputs).toMatchObject({ url: "https://token.actions.githubusercontent.com", clientIdLists: ["sts.amazonaws.com"], tags: { [OIDC_OWNER_TAG]: STACK } });
         expect(created.retainOnDelete).toBe(true);
+        expect(created.importId).toBe("");
     });
 
     it("one the stack created (its tag names this stack): still the stack's resource, so the next run changes nothing", async () => {
         mockAws.oidcProvider = { arn: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com", clientIdLists: ["sts.amazonaws.com"], tags: { [OIDC_OWNER_TAG]: STACK } };
         const { resources } = await mirrorOf("again", { github: GITHUB, mirror: MIRROR });
-        expect(named(resources, OIDC)).toHaveLength(1);
+        const [kept] = named(resources, OIDC);
+        // Adopted by its ID: the engine imports only when the state lacks it (after accessKeys and back).
+        expect(kept.importId).toBe("arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com");
+        expect(kept.retainOnDelete).toBe(true);
     });
 
     it("another's: referenced by its ARN, never registered (so never changed nor deleted)", async () => {
