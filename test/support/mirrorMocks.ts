@@ -25,8 +25,8 @@ export interface MirrorRegistered {
     readonly importId: string;
 }
 
-/** The error hooks the program registered, by name: the engine calls them when an operation fails. */
-export const errorHooks = new Map<string, (errors: string[]) => Promise<boolean>>();
+/** The names of the error hooks the program registered. */
+export const errorHooks = new Set<string>();
 
 /** What a registration request says beyond the inputs the mocks see, per `type::name`. */
 const options = new Map<string, Pick<MirrorRegistered, "dependencies" | "protect" | "retainOnDelete" | "onError">>();
@@ -40,17 +40,25 @@ interface RegisterRequest {
     getHooks(): { getOnErrorList(): string[] } | undefined;
 }
 
-/** Records each registration's dependencies and options, which the mocks' `newResource` is not given. */
-function recordOptions(): void {
+/**
+ * The mocks' monitor says it supports error hooks but has no method to register them, so a
+ * resource with one (the public bucket policy) would never be registered: accept them, as the
+ * engine does. Call after `setMocks`.
+ */
+export function acceptErrorHooks(): void {
     const monitor = pulumi.runtime.getMonitor() as unknown as {
-        registerResource(req: RegisterRequest, callback: unknown): unknown;
         registerErrorHook?(req: { getName(): string }, callback: (err: unknown, response: unknown) => void): void;
     };
-    // The mocks' monitor says it supports error hooks but has no method to register them.
     monitor.registerErrorHook = (req, callback) => {
-        errorHooks.set(req.getName(), async () => false);
+        errorHooks.add(req.getName());
         callback(null, {});
     };
+}
+
+/** Records each registration's dependencies and options, which the mocks' `newResource` is not given. */
+function recordOptions(): void {
+    acceptErrorHooks();
+    const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: RegisterRequest, callback: unknown): unknown };
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, callback) => {
         options.set(`${req.getType()}::${req.getName()}`, {
@@ -84,6 +92,31 @@ function invokeError(token: string, message: string): Error {
     return Object.assign(new Error(text), { details: text });
 }
 
+/**
+ * The answer of the AWS provider's invokes the mirror makes, as the provider gives them for
+ * {@link mockAws}'s account (a lookup that finds nothing fails in the provider's words), or
+ * undefined for any other invoke.
+ */
+export function answerAwsInvoke(token: string, inputs: Record<string, unknown>): Record<string, unknown> | undefined {
+    if (token === "aws:index/getCallerIdentity:getCallerIdentity") {
+        return { accountId: mockAws.accountId, arn: `arn:aws:iam::${mockAws.accountId}:user/deployer`, userId: "AIDAMOCK", id: mockAws.accountId };
+    }
+    if (token === "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider") {
+        if (mockAws.oidcProvider === "none") {
+            // The data source's own words when the account has no provider of that URL.
+            throw invokeError(token, `reading IAM OIDC Provider (${String(inputs.url)}): couldn't find resource`);
+        }
+        return { ...mockAws.oidcProvider, id: mockAws.oidcProvider.arn, url: "token.actions.githubusercontent.com", thumbprintLists: [] };
+    }
+    if (token === "aws:s3/getAccountPublicAccessBlock:getAccountPublicAccessBlock") {
+        if (mockAws.accountBlock === "none") {
+            throw invokeError(token, `reading S3 Account Public Access Block (${String(inputs.accountId)}): couldn't find resource`);
+        }
+        return { ...mockAws.accountBlock, id: String(inputs.accountId), accountId: inputs.accountId };
+    }
+    return undefined;
+}
+
 /** Every invoke made under the mocks: its token and the provider it went through. */
 export const invoked: { token: string; provider: string }[] = [];
 
@@ -105,21 +138,9 @@ export async function recordMirror(): Promise<MirrorRegistered[]> {
             },
             call(args) {
                 invoked.push({ token: args.token, provider: args.provider ?? "" });
-                if (args.token === "aws:index/getCallerIdentity:getCallerIdentity") {
-                    return { accountId: mockAws.accountId, arn: `arn:aws:iam::${mockAws.accountId}:user/deployer`, userId: "AIDAMOCK", id: mockAws.accountId };
-                }
-                if (args.token === "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider") {
-                    if (mockAws.oidcProvider === "none") {
-                        // The data source's own words when the account has no provider of that URL.
-                        throw invokeError(args.token, `reading IAM OIDC Provider (${String(args.inputs.url)}): couldn't find resource`);
-                    }
-                    return { ...mockAws.oidcProvider, id: mockAws.oidcProvider.arn, url: "token.actions.githubusercontent.com", thumbprintLists: [] };
-                }
-                if (args.token === "aws:s3/getAccountPublicAccessBlock:getAccountPublicAccessBlock") {
-                    if (mockAws.accountBlock === "none") {
-                        throw invokeError(args.token, `reading S3 Account Public Access Block (${String(args.inputs.accountId)}): couldn't find resource`);
-                    }
-                    return { ...mockAws.accountBlock, id: String(args.inputs.accountId), accountId: args.inputs.accountId };
+                const aws = answerAwsInvoke(args.token, args.inputs);
+                if (aws !== undefined) {
+                    return aws;
                 }
                 const repository = String(args.inputs.fullName ?? "").split("/")[1] ?? "";
                 return { ...args.inputs, repoId: 1, defaultBranch: MOCK_DEFAULT_BRANCHES[repository] ?? "main" };
