@@ -1,13 +1,11 @@
-import * as fs from "fs";
-import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { DELETE_MIRROR_ENV, MirrorDeletionGuard } from "../../components/mirror/deletionGuard";
 import { NixSigningKey } from "../../components/mirror/signingKeyResource";
 import { recordDestroy, recordUp } from "../../scripts/localhost/engine/engineRun";
-import { createEngineStack, EngineStack } from "../../scripts/localhost/engine/engineStack";
-import { requireTools } from "../support/tools";
+import { EngineStack } from "../../scripts/localhost/engine/engineStack";
+import { createDynamicStack, requireDynamicEngine, setProgram as setStackProgram } from "./support/dynamicStack";
 import { resourcesInState } from "./support/engineState";
 
 // The real Pulumi engine (the pinned CLI, through the Automation API, which runs `up` and
@@ -16,7 +14,7 @@ import { resourcesInState } from "./support/engineState";
 // provider plugin), so dynamic resources of the project stand in for them: the ordering is the
 // engine's, whatever the resources' provider.
 
-const tools = requireTools(["pulumi", "pulumi-resource-command", "pulumi-resource-pulumi-nodejs"], "run `bash scripts/toolchain.sh pulumi command`");
+const tools = requireDynamicEngine();
 const BUCKET = "guarded-nix-cache";
 const MEMBERS = ["member-bucket", "member-policy", "member-key"];
 
@@ -34,16 +32,14 @@ beforeAll(async () => {
     if (tools.skip) {
         return;
     }
-    engine = await createEngineStack("guard");
-    // The dynamic-provider host resolves the SDK from the workspace, as from a program's own directory.
-    fs.symlinkSync(path.resolve("node_modules"), path.join(engine.dirs.work, "node_modules"));
+    engine = await createDynamicStack("guard");
 }, 300_000);
 afterAll(async () => {
     await engine?.remove();
 });
 
 function setProgram(program: () => Promise<void>): void {
-    (engine.stack.workspace as LocalWorkspace).program = program;
+    setStackProgram(engine, program);
 }
 
 describe.skipIf(tools.skip)("the mirror's deletion guard in the real engine", () => {

@@ -1,19 +1,18 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { policyRetryHook } from "../../components/mirror/policyRetryHook";
 import { recordUp } from "../../scripts/localhost/engine/engineRun";
-import { createEngineStack, EngineStack } from "../../scripts/localhost/engine/engineStack";
-import { requireTools } from "../support/tools";
+import { EngineStack } from "../../scripts/localhost/engine/engineStack";
+import { createDynamicStack, requireDynamicEngine, setProgram } from "./support/dynamicStack";
 
 // The public bucket policy's retry, through the real engine: the engine calls the mirror's
 // `onError` hook when a create fails and creates again while it answers true. A dynamic
 // resource stands in for `aws.s3.BucketPolicy` (no AWS provider plugin here), failing its first
 // creates with the AWS provider's own words for S3's refusal.
 
-const tools = requireTools(["pulumi", "pulumi-resource-command", "pulumi-resource-pulumi-nodejs"], "run `bash scripts/toolchain.sh pulumi command`");
+const tools = requireDynamicEngine();
 const REFUSAL = "putting S3 Bucket (guarded-nix-cache) Policy: operation error S3: PutBucketPolicy, https response error StatusCode: 403, RequestID: X, HostID: Y, api error AccessDenied: Access Denied";
 
 interface FlakyInputs {
@@ -49,8 +48,7 @@ beforeAll(async () => {
     if (tools.skip) {
         return;
     }
-    engine = await createEngineStack("policy-retry");
-    fs.symlinkSync(path.resolve("node_modules"), path.join(engine.dirs.work, "node_modules"));
+    engine = await createDynamicStack("policy-retry");
 }, 300_000);
 afterAll(async () => {
     await engine?.remove();
@@ -59,9 +57,9 @@ afterAll(async () => {
 /** Runs `up` with one flaky policy under the mirror's hook (1 s waits), from a fresh state; the attempts made and the run. */
 async function upWith(name: string, failures: number, message: string) {
     const counter = path.join(engine.root, `${name}.attempts`);
-    (engine.stack.workspace as LocalWorkspace).program = async () => {
+    setProgram(engine, async () => {
         new FlakyPolicy(name, { counter, failures, message }, { hooks: { onError: [policyRetryHook(name, "guarded-nix-cache", [1, 1])] } });
-    };
+    });
     const run = await recordUp(engine.stack, engine.transcript);
     if (!fs.existsSync(counter)) {
         throw new Error(`no attempt was made: ${run.error?.message ?? ""}`);

@@ -1,7 +1,7 @@
 import { IAMClient } from "@aws-sdk/client-iam";
 import { S3ControlClient } from "@aws-sdk/client-s3-control";
-import { ChildProcess, spawn } from "child_process";
-import { freePort } from "./minio";
+import { spawn } from "child_process";
+import { freePort, stopProcess, waitUntilAnswering } from "./minio";
 
 /** The account moto's model answers for (its default). */
 export const MOTO_ACCOUNT_ID = "123456789012";
@@ -25,9 +25,9 @@ export async function startMoto(binary: string): Promise<MotoServer> {
     child.stdout?.on("data", (chunk) => (output += String(chunk)));
     child.stderr?.on("data", (chunk) => (output += String(chunk)));
     try {
-        await waitUntilAnswering(endpoint, child);
+        await waitUntilAnswering(`${endpoint}/moto-api/`, child, 60);
     } catch (error) {
-        await stop(child);
+        await stopProcess(child);
         throw new Error(`moto_server did not start on ${endpoint}: ${String(error)}\n${output}`);
     }
     // Throwaway credentials: moto accepts any.
@@ -42,38 +42,7 @@ export async function startMoto(binary: string): Promise<MotoServer> {
         async stop() {
             iam.destroy();
             s3control.destroy();
-            await stop(child);
+            await stopProcess(child);
         },
     };
-}
-
-async function waitUntilAnswering(endpoint: string, child: ChildProcess): Promise<void> {
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline) {
-        if (child.exitCode !== null) {
-            throw new Error(`exited with code ${child.exitCode}`);
-        }
-        try {
-            await fetch(`${endpoint}/moto-api/`);
-            return;
-        } catch {
-            // Not listening yet.
-        }
-        await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    throw new Error("timed out after 60s");
-}
-
-function stop(child: ChildProcess): Promise<void> {
-    if (child.exitCode !== null || child.signalCode !== null) {
-        return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-        const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-        child.once("exit", () => {
-            clearTimeout(timer);
-            resolve();
-        });
-        child.kill("SIGTERM");
-    });
 }
