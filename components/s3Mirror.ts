@@ -13,10 +13,11 @@ import { githubOidcSubjects, mirrorCiAccess, repositoriesNeedingBranch } from ".
 import { ciTrustPolicy, ciWritePolicy } from "./mirror/ciPolicies";
 import { mirrorTrustedCache } from "./mirror/mirrorCache";
 import { MirrorDeletionGuard } from "./mirror/deletionGuard";
-import { FoundOidcProvider, GITHUB_OIDC_URL, OIDC_OWNER_TAG, oidcLookupFoundNone, oidcProviderChoice } from "./mirror/githubOidcProvider";
+import { findAccountBlock, findGithubOidcProvider } from "./mirror/awsLookups";
+import { FoundOidcProvider, GITHUB_OIDC_URL, OIDC_OWNER_TAG, oidcProviderChoice } from "./mirror/githubOidcProvider";
 import { renderPolicy } from "./mirror/policyDocument";
 import { policyRetryHook } from "./mirror/policyRetryHook";
-import { accountBlockFoundNone, accountBlockProblem, AccountPublicAccessBlock } from "./mirror/publicReads";
+import { accountBlockProblem } from "./mirror/publicReads";
 import { awsSettingsProblems, mirrorProviderArgs } from "./mirror/providerArgs";
 import { mirrorKeyResourceName, mirrorKeySlots } from "./mirror/keyRotation";
 import { NixSigningKey } from "./mirror/signingKeyResource";
@@ -115,17 +116,17 @@ export class S3Mirror extends pulumi.ComponentResource {
                     "expected one of them: the CI role trusts the branch each workflow pushes from (set branch, or pass GithubCi's workflowBranches)",
             );
         }
-        const aws0 = stackAwsConfig();
+        const stackAws = stackAwsConfig();
         const given = givenProvider(opts, "aws", aws.Provider.isInstance) ?? parentAwsProvider(opts?.parent);
         const problems = [
-            ...aws0.unknownKeys.map((key) => `${key} is not a setting of the AWS provider; expected one of @pulumi/aws's config keys`),
-            ...(given === undefined ? awsSettingsProblems(mirror, aws0.settings) : []),
+            ...stackAws.unknownKeys.map((key) => `${key} is not a setting of the AWS provider; expected one of @pulumi/aws's config keys`),
+            ...(given === undefined ? awsSettingsProblems(mirror, stackAws.settings) : []),
         ];
         if (problems.length > 0) {
             throw new pulumi.RunError(`S3Mirror ${name}: ${problems.join("; ")}`);
         }
         super("nix-cache:index:S3Mirror", name, {}, opts);
-        const provider = given ?? new aws.Provider(`${name}-aws`, mirrorProviderArgs(mirror, aws0.settings) as aws.ProviderArgs, { parent: this });
+        const provider = given ?? new aws.Provider(`${name}-aws`, mirrorProviderArgs(mirror, stackAws.settings) as aws.ProviderArgs, { parent: this });
         const awsOpts: pulumi.CustomResourceOptions = { parent: this, provider };
         // On AWS, the account the credentials reach is shown, and checked before anything is
         // created in it: every resource waits for the check (the bucket's name and the IAM lookups).
@@ -135,7 +136,7 @@ export class S3Mirror extends pulumi.ComponentResource {
             ? undefined
             : aws.getCallerIdentityOutput({}, awsOpts).accountId.apply(async (accountId) => {
                   const block = mirror.public && plan.publicAccessBlock !== undefined ? await findAccountBlock(name, accountId, awsOpts) : undefined;
-                  const problem = accountProblem(accountId, aws0.settings) ?? accountBlockProblem(accountId, block);
+                  const problem = accountProblem(accountId, stackAws.settings) ?? accountBlockProblem(accountId, block);
                   if (problem !== undefined) {
                       throw new pulumi.RunError(`S3Mirror ${name}: ${problem}`);
                   }
@@ -145,8 +146,8 @@ export class S3Mirror extends pulumi.ComponentResource {
         const checked = <T>(value: T): pulumi.Output<T> => (this.awsAccountId === undefined ? (pulumi.output(value) as pulumi.Output<T>) : (this.awsAccountId.apply(() => value) as unknown as pulumi.Output<T>));
 
         // A cache that took hours of CI to fill is not deleted with its objects: destroy stops
-        // at a non-empty bucket.
-        // Protected too: `enabled: false` or a renamed bucket then stops before anything is deleted.
+        // at a non-empty bucket. Protected too: a renamed bucket stops before it is replaced
+        // (removing the mirror stops at the deletion guard, below).
         const bucket = new aws.s3.Bucket(`${name}-bucket`, { bucket: checked(plan.bucket.bucket), forceDestroy: false }, { ...awsOpts, protect: true });
         const ownership = plan.ownershipControls === undefined
             ? undefined
@@ -315,43 +316,16 @@ function present(...resources: (pulumi.Resource | undefined)[]): pulumi.Resource
     return resources.filter((r): r is pulumi.Resource => r !== undefined);
 }
 
-/** The AWS provider a parent passes on to its children (its own `providers`, or its parent's), if any. */
-function parentAwsProvider(parent: pulumi.Resource | undefined): aws.Provider | undefined {
-    const inherited = parent?.getProvider("aws:s3/bucket:Bucket");
-    return aws.Provider.isInstance(inherited) ? inherited : undefined;
-}
-
-/** The account's S3 Block Public Access, or undefined when it has none (any other failure is reported). */
-async function findAccountBlock(name: string, accountId: string, opts: pulumi.InvokeOptions): Promise<AccountPublicAccessBlock | undefined> {
-    try {
-        return await aws.s3.getAccountPublicAccessBlock({ accountId }, { provider: opts.provider, parent: opts.parent });
-    } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        if (accountBlockFoundNone(message, accountId)) {
-            return undefined;
-        }
-        throw new pulumi.RunError(`S3Mirror ${name}: could not read AWS account ${accountId}'s S3 Block Public Access (a public mirror needs it off): ${message}`);
-    }
-}
-
-/** The account's GitHub OIDC provider, or undefined when it has none (any other failure is reported). */
-async function findGithubOidcProvider(name: string, opts: pulumi.InvokeOptions): Promise<FoundOidcProvider | undefined> {
-    try {
-        const found = await aws.iam.getOpenIdConnectProvider({ url: GITHUB_OIDC_URL }, { provider: opts.provider, parent: opts.parent });
-        return { arn: found.arn, clientIdLists: found.clientIdLists, tags: found.tags };
-    } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        if (oidcLookupFoundNone(message)) {
-            return undefined;
-        }
-        throw new pulumi.RunError(`S3Mirror ${name}: could not look up the account's GitHub OIDC provider (${GITHUB_OIDC_URL}): ${message}`);
-    }
-}
-
 function oidcChoiceOrError(name: string, found: FoundOidcProvider | undefined, stack: string) {
     try {
         return oidcProviderChoice(found, stack);
     } catch (error) {
         throw new pulumi.RunError(`S3Mirror ${name}: ${(error as Error).message}`);
     }
+}
+
+/** The AWS provider a parent passes on to its children (its own `providers`, or its parent's), if any. */
+function parentAwsProvider(parent: pulumi.Resource | undefined): aws.Provider | undefined {
+    const inherited = parent?.getProvider("aws:s3/bucket:Bucket");
+    return aws.Provider.isInstance(inherited) ? inherited : undefined;
 }
