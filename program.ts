@@ -64,6 +64,8 @@ export async function nixCacheProgram() {
             // for signing by hand or moving the key elsewhere.
             mirrorSecretKey: setup.mirror?.secretKey,
             mirrorRoleArn: setup.mirror?.roleArn,
+            // The account the mirror is in, as its credentials reported it (AWS only).
+            mirrorAwsAccountId: setup.mirror?.awsAccountId,
         }),
     };
 }

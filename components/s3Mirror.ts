@@ -5,13 +5,20 @@ import { GithubArgs } from "./args/githubArgs";
 import { MirrorArgs } from "./args/mirrorArgs";
 import { validatedSections } from "./args/validate";
 import { MirrorSpec } from "./config/model";
-import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from "./mirror/awsNames";
+import { accountProblem } from "./mirror/awsAccount";
+import { GITHUB_OIDC_AUDIENCE } from "./mirror/awsNames";
+import { stackAwsConfig } from "./mirror/awsStackSettings";
 import { mirrorBucketPlan } from "./mirror/bucketPlan";
 import { githubOidcSubjects, mirrorCiAccess, repositoriesNeedingBranch } from "./mirror/ciAccess";
 import { ciTrustPolicy, ciWritePolicy } from "./mirror/ciPolicies";
 import { mirrorTrustedCache } from "./mirror/mirrorCache";
+import { MirrorDeletionGuard } from "./mirror/deletionGuard";
+import { findAccountBlock, findGithubOidcProvider } from "./mirror/awsLookups";
+import { FoundOidcProvider, GITHUB_OIDC_URL, OIDC_OWNER_TAG, oidcProviderChoice } from "./mirror/githubOidcProvider";
 import { renderPolicy } from "./mirror/policyDocument";
-import { mirrorProviderArgs } from "./mirror/providerArgs";
+import { policyRetryHook } from "./mirror/policyRetryHook";
+import { accountBlockProblem } from "./mirror/publicReads";
+import { awsSettingsProblems, mirrorProviderArgs } from "./mirror/providerArgs";
 import { mirrorKeyResourceName, mirrorKeySlots } from "./mirror/keyRotation";
 import { NixSigningKey } from "./mirror/signingKeyResource";
 import { mirrorPushUrl, mirrorSubstituterUrl } from "./mirror/urls";
@@ -20,8 +27,9 @@ import { givenProvider } from "./providerOption";
 /**
  * Arguments of {@link S3Mirror}. Plain values, checked like the stack file's: every policy and
  * file is decided before any resource is registered, by the same functions `render` calls. The
- * AWS provider comes from the options (`providers: { aws }`); without one, a provider is made
- * from the mirror's region (and endpoint), so no ambient AWS config decides where the bucket goes.
+ * AWS provider comes from the options (`provider`, `providers: { aws }`, or the parent's);
+ * without one, a provider is made from the stack's `aws:*` settings in the mirror's region (and
+ * endpoint), so no ambient AWS config decides where the bucket goes.
  */
 export interface S3MirrorArgs {
     /** The stack's `mirror` section; it must be enabled. */
@@ -90,6 +98,8 @@ export class S3Mirror extends pulumi.ComponentResource {
     readonly accessKeyId?: pulumi.Output<string>;
     /** `accessKeys`: the writer's secret access key (a secret). */
     readonly secretAccessKey?: pulumi.Output<string>;
+    /** On AWS: the account the mirror is in, as its credentials report it (checked before anything is created). */
+    readonly awsAccountId?: pulumi.Output<string>;
     /** The values of the GitHub secrets CI reads, by what they hold (see `mirrorCiSecrets`). */
     get ciSecretValues(): MirrorCiSecretValues {
         return ciValuesOf.get(this)!;
@@ -106,15 +116,39 @@ export class S3Mirror extends pulumi.ComponentResource {
                     "expected one of them: the CI role trusts the branch each workflow pushes from (set branch, or pass GithubCi's workflowBranches)",
             );
         }
+        const stackAws = stackAwsConfig();
+        const given = givenProvider(opts, "aws", aws.Provider.isInstance) ?? parentAwsProvider(opts?.parent);
+        const problems = [
+            ...stackAws.unknownKeys.map((key) => `${key} is not a setting of the AWS provider; expected one of @pulumi/aws's config keys`),
+            ...(given === undefined ? awsSettingsProblems(mirror, stackAws.settings) : []),
+        ];
+        if (problems.length > 0) {
+            throw new pulumi.RunError(`S3Mirror ${name}: ${problems.join("; ")}`);
+        }
         super("nix-cache:index:S3Mirror", name, {}, opts);
-        const provider = givenProvider(opts, "aws", aws.Provider.isInstance) ?? new aws.Provider(`${name}-aws`, mirrorProviderArgs(mirror), { parent: this });
+        const provider = given ?? new aws.Provider(`${name}-aws`, mirrorProviderArgs(mirror, stackAws.settings) as aws.ProviderArgs, { parent: this });
         const awsOpts: pulumi.CustomResourceOptions = { parent: this, provider };
-
+        // On AWS, the account the credentials reach is shown, and checked before anything is
+        // created in it: every resource waits for the check (the bucket's name and the IAM lookups).
+        // A public mirror in an account that blocks public access account-wide is refused there too.
         const plan = mirrorBucketPlan(mirror);
+        this.awsAccountId = mirror.endpoint !== undefined
+            ? undefined
+            : aws.getCallerIdentityOutput({}, awsOpts).accountId.apply(async (accountId) => {
+                  const block = mirror.public && plan.publicAccessBlock !== undefined ? await findAccountBlock(name, accountId, awsOpts) : undefined;
+                  const problem = accountProblem(accountId, stackAws.settings) ?? accountBlockProblem(accountId, block);
+                  if (problem !== undefined) {
+                      throw new pulumi.RunError(`S3Mirror ${name}: ${problem}`);
+                  }
+                  pulumi.log.info(`the mirror is in AWS account ${accountId}`, this);
+                  return accountId;
+              });
+        const checked = <T>(value: T): pulumi.Output<T> => (this.awsAccountId === undefined ? (pulumi.output(value) as pulumi.Output<T>) : (this.awsAccountId.apply(() => value) as unknown as pulumi.Output<T>));
+
         // A cache that took hours of CI to fill is not deleted with its objects: destroy stops
-        // at a non-empty bucket.
-        // Protected too: `enabled: false` or a renamed bucket then stops before anything is deleted.
-        const bucket = new aws.s3.Bucket(`${name}-bucket`, { ...plan.bucket, forceDestroy: false }, { ...awsOpts, protect: true });
+        // at a non-empty bucket. Protected too: a renamed bucket stops before it is replaced
+        // (removing the mirror stops at the deletion guard, below).
+        const bucket = new aws.s3.Bucket(`${name}-bucket`, { bucket: checked(plan.bucket.bucket), forceDestroy: false }, { ...awsOpts, protect: true });
         const ownership = plan.ownershipControls === undefined
             ? undefined
             : new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.id, rule: { ...plan.ownershipControls } }, awsOpts);
@@ -128,14 +162,22 @@ export class S3Mirror extends pulumi.ComponentResource {
         const publicAccess = plan.publicAccessBlock === undefined
             ? undefined
             : new aws.s3.BucketPublicAccessBlock(`${name}-public-access`, { bucket: bucket.id, ...plan.publicAccessBlock }, awsOpts);
-        const present = (...resources: (pulumi.Resource | undefined)[]) => resources.filter((r): r is pulumi.Resource => r !== undefined);
-        // S3 refuses a public policy while the access block still blocks public policies.
+        // S3 refuses a public policy while the access block still blocks public policies: it
+        // goes after the block, and is retried while the block's change takes effect.
         const policy = plan.policy === undefined
             ? undefined
-            : new aws.s3.BucketPolicy(`${name}-policy`, { bucket: bucket.id, policy: plan.policy }, { ...awsOpts, dependsOn: present(publicAccess, ownership) });
-        if (plan.lifecycleRules.length > 0) {
-            new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, { bucket: bucket.id, rules: plan.lifecycleRules.map((rule) => ({ ...rule })) }, awsOpts);
-        }
+            : new aws.s3.BucketPolicy(
+                  `${name}-policy`,
+                  { bucket: bucket.id, policy: plan.policy },
+                  {
+                      ...awsOpts,
+                      dependsOn: present(publicAccess, ownership),
+                      ...(mirror.public && publicAccess !== undefined ? { hooks: { onError: [policyRetryHook(name, mirror.bucket)] } } : {}),
+                  },
+              );
+        const lifecycle = plan.lifecycleRules.length === 0
+            ? undefined
+            : new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, { bucket: bucket.id, rules: plan.lifecycleRules.map((rule) => ({ ...rule })) }, awsOpts);
         const cacheInfo = new aws.s3.BucketObjectv2(
             `${name}-nix-cache-info`,
             { bucket: bucket.id, ...plan.cacheInfo },
@@ -168,16 +210,31 @@ export class S3Mirror extends pulumi.ComponentResource {
                 return { ...cache, publicKeys: [...cache.publicKeys] };
             });
 
+        let oidcProvider: pulumi.Output<pulumi.Resource | undefined> = pulumi.output(undefined);
+        const members: pulumi.Resource[] = [
+            ...present(bucket, ownership, encryption, publicAccess, policy, lifecycle, cacheInfo),
+            ...keys.map((k) => k.resource),
+        ];
         if (access.kind === "oidc") {
             const subjects = pulumi.output(args.workflowBranches ?? {}).apply((branches) => githubOidcSubjects(model.github!, mirror.oidcSubjectClaims, branches));
-            this.roleArn = this.ciRole(name, access, subjects, mirror, awsOpts);
+            const role = this.ciRole(name, access, subjects, mirror, awsOpts, checked);
+            this.roleArn = role.arn;
+            members.push(...role.members);
+            oidcProvider = role.created;
         } else if (access.kind === "accessKeys") {
-            const user = new aws.iam.User(`${name}-ci-user`, { name: access.principalName }, awsOpts);
-            new aws.iam.UserPolicy(`${name}-ci-write`, { user: user.name, name: "nix-mirror-write", policy: renderPolicy(ciWritePolicy(mirror)) }, awsOpts);
+            const user = new aws.iam.User(`${name}-ci-user`, { name: checked(access.principalName) }, awsOpts);
+            const write = new aws.iam.UserPolicy(`${name}-ci-write`, { user: user.name, name: "nix-mirror-write", policy: renderPolicy(ciWritePolicy(mirror)) }, awsOpts);
             const accessKey = new aws.iam.AccessKey(`${name}-ci-key`, { user: user.name }, { ...awsOpts, additionalSecretOutputs: ["secret"] });
             this.accessKeyId = pulumi.secret(accessKey.id);
             this.secretAccessKey = pulumi.secret(accessKey.secret);
+            members.push(user, write, accessKey);
         }
+        // Deleted before every other resource of the mirror, and only when allowed.
+        new MirrorDeletionGuard(`${name}-deletion-guard`, { bucket: mirror.bucket }, {
+            parent: this,
+            // The OIDC provider the stack creates is registered once its lookup answers.
+            dependsOn: oidcProvider.apply((created) => [...members, ...present(created)]) as unknown as pulumi.Output<pulumi.Resource[]>,
+        });
         ciValuesOf.set(this, {
             signingKey: this.secretKey,
             ...(this.roleArn === undefined ? {} : { roleArn: this.roleArn }),
@@ -197,29 +254,48 @@ export class S3Mirror extends pulumi.ComponentResource {
             roleArn: this.roleArn,
             accessKeyId: this.accessKeyId,
             secretAccessKey: this.secretAccessKey,
+            awsAccountId: this.awsAccountId,
         });
     }
 
-    /** The role CI assumes with GitHub's OIDC token, and its write policy on this bucket only. */
+    /**
+     * The role CI assumes with GitHub's OIDC token, and its write policy on this bucket only.
+     * The account holds one GitHub OIDC provider: the configured ARN, else the one the account
+     * has (looked up by issuer URL), else one the stack creates, tagged with the stack's name
+     * and retained when the stack stops needing it (other roles may trust it by then).
+     */
     private ciRole(
         name: string,
         access: Extract<ReturnType<typeof mirrorCiAccess>, { kind: "oidc" }>,
         subjects: pulumi.Output<string[]>,
         mirror: MirrorSpec,
         opts: pulumi.CustomResourceOptions,
-    ): pulumi.Output<string> {
-        // An account holds one provider per issuer URL: an existing one is referenced, not recreated.
-        const providerArn = access.existingProviderArn !== undefined
-            ? pulumi.output(access.existingProviderArn)
-            : new aws.iam.OpenIdConnectProvider(
-                  `${name}-github-oidc`,
-                  { url: `https://${GITHUB_OIDC_HOST}`, clientIdLists: [GITHUB_OIDC_AUDIENCE] },
-                  opts,
-              ).arn;
+        checked: <T>(value: T) => pulumi.Output<T>,
+    ): { arn: pulumi.Output<string>; members: pulumi.Resource[]; created: pulumi.Output<pulumi.Resource | undefined> } {
+        let providerArn: pulumi.Output<string>;
+        let created: pulumi.Output<pulumi.Resource | undefined> = pulumi.output(undefined);
+        if (access.existingProviderArn !== undefined) {
+            providerArn = checked(access.existingProviderArn);
+        } else {
+            const stack = `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
+            const choice = checked(undefined).apply(() => findGithubOidcProvider(name, opts)).apply((found) => oidcChoiceOrError(name, found, stack));
+            // Registered once the lookup has answered (in a preview too: the lookup is a read).
+            const managed: pulumi.Output<aws.iam.OpenIdConnectProvider | undefined> = choice.apply((c) =>
+                c.kind === "existing"
+                    ? undefined
+                    : new aws.iam.OpenIdConnectProvider(
+                          `${name}-github-oidc`,
+                          { url: GITHUB_OIDC_URL, clientIdLists: [GITHUB_OIDC_AUDIENCE], tags: { [OIDC_OWNER_TAG]: stack } },
+                          { ...opts, retainOnDelete: true, ...(c.arn === undefined ? {} : { import: c.arn }) },
+                      ),
+            ) as pulumi.Output<aws.iam.OpenIdConnectProvider | undefined>;
+            created = managed;
+            providerArn = pulumi.all([choice, managed]).apply(([c, created]) => (c.kind === "existing" ? pulumi.output(c.arn) : created!.arn));
+        }
         const role = new aws.iam.Role(
             `${name}-ci-role`,
             {
-                name: access.principalName,
+                name: checked(access.principalName),
                 description: `GitHub Actions pushes to the Nix binary cache mirror ${mirror.bucket}`,
                 assumeRolePolicy: pulumi.all([providerArn, subjects]).apply(([arn, trusted]) => renderPolicy(ciTrustPolicy(arn, trusted))),
                 maxSessionDuration: 3600,
@@ -232,6 +308,24 @@ export class S3Mirror extends pulumi.ComponentResource {
             opts,
         );
         // CI is handed the role only once the role may write.
-        return pulumi.all([role.arn, write.id]).apply(([arn]) => arn);
+        return { arn: pulumi.all([role.arn, write.id]).apply(([arn]) => arn), members: [role, write], created };
     }
+}
+
+function present(...resources: (pulumi.Resource | undefined)[]): pulumi.Resource[] {
+    return resources.filter((r): r is pulumi.Resource => r !== undefined);
+}
+
+function oidcChoiceOrError(name: string, found: FoundOidcProvider | undefined, stack: string) {
+    try {
+        return oidcProviderChoice(found, stack);
+    } catch (error) {
+        throw new pulumi.RunError(`S3Mirror ${name}: ${(error as Error).message}`);
+    }
+}
+
+/** The AWS provider a parent passes on to its children (its own `providers`, or its parent's), if any. */
+function parentAwsProvider(parent: pulumi.Resource | undefined): aws.Provider | undefined {
+    const inherited = parent?.getProvider("aws:s3/bucket:Bucket");
+    return aws.Provider.isInstance(inherited) ? inherited : undefined;
 }

@@ -3,8 +3,9 @@
 #
 #   scripts/setup.sh demo    npm packages, Debian's Nix and OpenSSH, the pinned Pulumi CLI and
 #                            command provider (what `npm run demo` uses)
-#   scripts/setup.sh test    all of the above, plus sudo and shellcheck, actionlint, MinIO and
-#                            the YAML language host (what `npm test` uses; the default)
+#   scripts/setup.sh test    all of the above, plus sudo and shellcheck, actionlint, MinIO,
+#                            the YAML language host and moto's AWS API model (what `npm test`
+#                            uses; the default)
 #
 # Each step does nothing when its result is already there. The Debian packages and the pinned
 # tools are independent, so they are installed at the same time.
@@ -32,5 +33,9 @@ deps=$!
 status=0
 bash scripts/toolchain.sh "${tools[@]}" || status=$?
 wait "$deps" || status=$?
+# moto's venv needs Debian's python3-venv, which the system packages above bring.
+if [ "$status" -eq 0 ] && [ "$profile" = test ]; then
+  bash scripts/toolchain.sh moto || status=$?
+fi
 [ "$status" -eq 0 ] || { echo "setup: failed (see above)" >&2; exit "$status"; }
 echo "setup: ready for '$profile' in $((SECONDS - start))s"

@@ -2,7 +2,8 @@
 # Installs the Debian packages a command of the project uses for real:
 #
 #   scripts/system-deps.sh demo   Nix (nix-bin) and OpenSSH (server and client)
-#   scripts/system-deps.sh test   the same, plus sudo, shellcheck and git (the default)
+#   scripts/system-deps.sh test   the same, plus sudo, shellcheck, git, python3 and python3-venv
+#                                 (moto's venv) (the default)
 #
 # Only packages are installed. Nothing of the machine's Nix configuration is created or changed:
 # the project's tests, demo and benchmarks run Nix with settings of their own
@@ -13,7 +14,7 @@ set -euo pipefail
 packages=(nix-bin openssh-server openssh-client)
 case "${1:-test}" in
   demo) ;;
-  test) packages+=(sudo shellcheck git python3) ;;
+  test) packages+=(sudo shellcheck git python3 python3-venv) ;;
   *) echo "system-deps: unknown profile '$1'; usage: scripts/system-deps.sh [demo|test]" >&2; exit 2 ;;
 esac
 

@@ -11,6 +11,9 @@
 #   minio       minio server, source pseudo-version of 2026-02-12 (commit 7aac2a2c5b7c)
 #   yaml        pulumi-language-yaml v1.25.0 (upstream's YAML language host, with Link added:
 #               scripts/yamlhost/, see below)
+#   moto        moto_server of moto[server] 5.2.5 from PyPI (a local model of AWS's APIs for
+#               the mirror's tests), in a Python venv of its own (.tools/moto); not part of
+#               `all`: it needs Debian's python3-venv, which scripts/setup.sh installs first
 #   path        print only the bin directory (for PATH="$(scripts/toolchain.sh path):$PATH")
 #
 # A tool already on PATH at the pinned version is used as is; otherwise .tools/bin/X is
@@ -65,6 +68,7 @@ MINIO_RELEASE_TIME="2026-02-12T20:18:48Z" # commit time of the pseudo-version ab
 MINIO_COMMIT="7aac2a2c5b7c"
 MINIO_RELEASE_TAG="DEVELOPMENT.${MINIO_RELEASE_TIME//:/-}"
 YAML_VERSION="v1.25.0"
+MOTO_VERSION="5.2.5"
 
 # Recipe revisions: bump to force rebuilds when a build recipe (not the pin) changes.
 RECIPE=1         # pulumi CLI, actionlint, minio
@@ -380,6 +384,27 @@ ensure_minio() {
 }
 
 # ---------------------------------------------------------------------------------------
+# moto_server: moto's AWS API model, from PyPI into a venv of its own, pinned; a copy on PATH
+# is not used (its version and extras cannot be checked the same way).
+
+ensure_moto() {
+  local stamp="moto[server] $MOTO_VERSION" venv="$TOOLS/moto"
+  if stamp_ok moto_server "$stamp"; then
+    WHERE[moto_server]="$BIN/moto_server (cached)"
+    return
+  fi
+  command -v python3 >/dev/null 2>&1 || die "moto needs python3 (scripts/system-deps.sh test installs it)"
+  log "installing moto[server]==$MOTO_VERSION from PyPI into $venv"
+  rm -rf "$venv"
+  python3 -m venv "$venv" >"$LOGS/moto.log" 2>&1 || die "could not make a Python venv for moto (Debian's python3-venv; see $LOGS/moto.log)"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION" >>"$LOGS/moto.log" 2>&1 ||
+    die "pip could not install moto[server]==$MOTO_VERSION (see $LOGS/moto.log)"
+  ln -sf "$venv/bin/moto_server" "$BIN/moto_server"
+  printf '%s\n' "$stamp" >"$BIN/moto_server.version"
+  WHERE[moto_server]="$BIN/moto_server (built)"
+}
+
+# ---------------------------------------------------------------------------------------
 # pulumi-language-yaml: Pulumi YAML programs; upstream's host from the proxy, served by
 # scripts/yamlhost/ with Link added (see the header). It has no version flag (the engine asks
 # it over gRPC, and the ldflag below is what it answers), so a copy on PATH cannot be checked
@@ -407,7 +432,7 @@ main() {
     case "$t" in
       all) targets+=(pulumi language_host command actionlint minio yaml) ;;
       pulumi) targets+=(pulumi language_host) ;;
-      command | actionlint | minio | yaml) targets+=("$t") ;;
+      command | actionlint | minio | yaml | moto) targets+=("$t") ;;
       path) printf '%s\n' "$BIN"; return 0 ;;
       -h | --help | help) usage; return 0 ;;
       *) usage >&2; die "unknown target '$t'" ;;
@@ -448,10 +473,10 @@ main() {
     register_command_plugin "$BIN/pulumi-resource-command"
   fi
 
-  local order=(pulumi pulumi-language-nodejs pulumi-resource-command actionlint minio pulumi-language-yaml) name
+  local order=(pulumi pulumi-language-nodejs pulumi-resource-command actionlint minio pulumi-language-yaml moto_server) name
   declare -A ver=([pulumi]="$PULUMI_VERSION" [pulumi-language-nodejs]="$PULUMI_VERSION"
     [pulumi-resource-command]="$COMMAND_VERSION" [actionlint]="$ACTIONLINT_VERSION"
-    [minio]="$MINIO_RELEASE_TAG" [pulumi-language-yaml]="$YAML_VERSION")
+    [minio]="$MINIO_RELEASE_TAG" [pulumi-language-yaml]="$YAML_VERSION" [moto_server]="$MOTO_VERSION")
   for name in "${order[@]}"; do
     [[ -n "${WHERE[$name]:-}" ]] && printf '%-24s %-34s %s\n' "$name" "${ver[$name]}" "${WHERE[$name]}"
   done

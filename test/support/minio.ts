@@ -89,14 +89,19 @@ export async function startMinio(binary: string): Promise<MinioServer> {
     };
 }
 
-async function waitUntilLive(endpoint: string, child: ChildProcess): Promise<void> {
-    const deadline = Date.now() + 30_000;
+function waitUntilLive(endpoint: string, child: ChildProcess): Promise<void> {
+    return waitUntilAnswering(`${endpoint}/minio/health/live`, child, 30, (response) => response.ok);
+}
+
+/** Polls `url` until `accepts` its response, or fails when the server exits or after `seconds`. */
+export async function waitUntilAnswering(url: string, child: ChildProcess, seconds: number, accepts: (response: Response) => boolean = () => true): Promise<void> {
+    const deadline = Date.now() + seconds * 1000;
     while (Date.now() < deadline) {
         if (child.exitCode !== null) {
             throw new Error(`exited with code ${child.exitCode}`);
         }
         try {
-            if ((await fetch(`${endpoint}/minio/health/live`)).ok) {
+            if (accepts(await fetch(url))) {
                 return;
             }
         } catch {
@@ -104,10 +109,11 @@ async function waitUntilLive(endpoint: string, child: ChildProcess): Promise<voi
         }
         await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    throw new Error("timed out after 30s");
+    throw new Error(`timed out after ${seconds}s`);
 }
 
-function stopProcess(child: ChildProcess): Promise<void> {
+/** Stops a server this process started: SIGTERM, then SIGKILL after 10 s. */
+export function stopProcess(child: ChildProcess): Promise<void> {
     if (child.exitCode !== null || child.signalCode !== null) {
         return Promise.resolve();
     }

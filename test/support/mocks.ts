@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { MOCK_MIRROR_KEY } from "./mirrorMocks";
+import { acceptErrorHooks, answerAwsInvoke, MOCK_MIRROR_KEY } from "./mirrorMocks";
 
 /** One resource the program registered under mocks. */
 export interface Registered {
@@ -26,6 +26,10 @@ export async function installMocks(
                 return { id: `${args.name}-id`, state: { ...args.inputs, ...stateFor(args.type, args.inputs) } };
             },
             call(args) {
+                const aws = answerAwsInvoke(args.token, args.inputs);
+                if (aws !== undefined) {
+                    return aws;
+                }
                 if (args.token === "github:index/getRestApi:getRestApi") {
                     // No workflow file on GitHub yet (as the REST API answers a missing path).
                     return { ...args.inputs, code: 404, body: "{}" };
@@ -36,7 +40,9 @@ export async function installMocks(
         "nix-cache",
         "test",
         false,
+        "organization",
     );
+    acceptErrorHooks();
     const all: Record<string, string> = {};
     for (const [key, value] of Object.entries({ ...config, ...secrets })) {
         all[`nix-cache:${key}`] = typeof value === "string" ? value : JSON.stringify(value);

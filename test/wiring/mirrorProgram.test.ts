@@ -28,11 +28,12 @@ beforeAll(async () => {
 });
 
 describe("the program (index.ts) with a mirror section", () => {
-    it("exports the mirror's substituter, push URL, public key and role", async () => {
+    it("exports the mirror's substituter, push URL, public key, role and AWS account", async () => {
         expect(await valueOf(program.mirrorSubstituterUrl!)).toBe("https://atproto-nix-cache.s3.eu-west-1.amazonaws.com?priority=50");
         expect(await valueOf(program.mirrorPushUrl!)).toBe("s3://atproto-nix-cache?region=eu-west-1&compression=zstd&multipart-upload=true");
         expect(await valueOf(program.mirrorPublicKey!)).toBe(MOCK_MIRROR_KEY.publicKey);
         expect(await valueOf(program.mirrorRoleArn!)).toBe("arn:aws:iam::123456789012:role/nix-mirror-push-atproto-nix-cache");
+        expect(await valueOf(program.mirrorAwsAccountId!)).toBe("123456789012");
     });
 
     it("trusts the mirror in every host-facing output, after the configured caches", async () => {
