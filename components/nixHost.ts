@@ -102,7 +102,7 @@ export class NixHost extends pulumi.ComponentResource {
             pulumi.log.warn(`host ${host.name}: insecureSkipHostKeyVerification is set, so its SSH host key is NOT verified`, this);
         }
         // The host's files are stamped with this owner; another stack's runs are refused there.
-        const owner = hostOwner(pulumi.getStack(), host);
+        const owner = hostOwner(pulumi.getProject(), pulumi.getStack(), host);
         const commands: pulumi.Output<HostCommands> = pulumi
             .output(args.addedCaches ?? [])
             .apply((added) => hostCommands(hostScripts(hostPayload(model, host, added, owner)), host.kind));

@@ -86,7 +86,7 @@ function model(hosts: Record<string, unknown>[]): StackModel {
     );
 }
 
-const commands = (m: StackModel, spec: HostSpec): HostCommands => hostCommands(hostScripts(hostPayload(m, spec, [], hostOwner("e2e", spec))), spec.kind);
+const commands = (m: StackModel, spec: HostSpec): HostCommands => hostCommands(hostScripts(hostPayload(m, spec, [], hostOwner("nix-cache", "e2e", spec))), spec.kind);
 const system = (restartDaemon: boolean) => model([{ name: "machine", kind: "nix", trustedUsers: [CI], restartDaemon }]);
 const systemCommands = (restartDaemon: boolean) => commands(system(restartDaemon), system(restartDaemon).hosts[0]);
 

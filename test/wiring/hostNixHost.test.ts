@@ -99,7 +99,7 @@ describe("NixHost under mocks", () => {
         const { recorded, model: m } = await run(true);
         const artifacts = hostArtifacts(m, secretPlaceholder, pulumi.getStack());
         for (const host of m.hosts) {
-            const expected = hostCommands(hostScripts(hostPayload(m, host, [], hostOwner(pulumi.getStack(), host))), host.kind);
+            const expected = hostCommands(hostScripts(hostPayload(m, host, [], hostOwner(pulumi.getProject(), pulumi.getStack(), host))), host.kind);
             const [settings, netrc, verify] = commandsOf(recorded, host.name).map((r) => r.inputs);
             expect(settings).toMatchObject({ create: expected.apply, update: expected.apply, delete: expected.destroy });
             expect(netrc).toMatchObject({ create: expected.netrcApply, update: expected.netrcApply, delete: expected.netrcDestroy, logging: "none" });
