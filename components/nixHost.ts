@@ -2,10 +2,12 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { CacheArgs, ExtraCacheArgs, TrustedCacheArgs } from "./args/cacheArgs";
 import { HostArgs } from "./args/hostArgs";
+import { HostSpec } from "./config/model";
 import { resolvedHosts, StackSections, validatedSections } from "./args/validate";
 import { hostCommands, HostCommands } from "./hosts/hostCommands";
 import { agentSocketProblem } from "./hosts/agentSocket";
-import { commandTimeouts, hostConnection, replacementTriggers } from "./hosts/connection";
+import { commandTimeouts, hostConnection, proxyConnection, replacementTriggers } from "./hosts/connection";
+import { handshakeProbeCommand, handshakeTimeoutSeconds, proxiedHandshakeProbeScript } from "./hosts/handshakeProbe";
 import { hostScripts } from "./hosts/hostScripts";
 import { hostOwner, hostPayload } from "./hosts/payload";
 import { parseVerifyReport, VerifyCheck, VerifyReport } from "./hosts/verifyReport";
@@ -13,6 +15,40 @@ import { parseVerifyReport, VerifyCheck, VerifyReport } from "./hosts/verifyRepo
 /** A value no earlier run had: what makes each `up` re-check a host (see NixHost's settings). */
 function convergeToken(): string {
     return `converge ${new Date().toISOString()} ${Math.random().toString(36).slice(2)}`;
+}
+
+/**
+ * The probes of `host`'s SSH handshake that its remote commands wait for, run on every `up`:
+ * from here, of the host or (when it has one) its proxy, and from the proxy, of the host. The
+ * command provider bounds only the TCP connect; these fail by name, within
+ * {@link handshakeTimeoutSeconds}, when the host accepts the connection and never speaks SSH.
+ */
+function handshakeProbes(
+    name: string,
+    host: HostSpec,
+    resolved: pulumi.Output<HostSpec> | undefined,
+    privateKey: pulumi.Input<string> | undefined,
+    parent: pulumi.Resource,
+): pulumi.Resource[] {
+    const seconds = handshakeTimeoutSeconds(host);
+    const local = (h: HostSpec) => handshakeProbeCommand(h.name, h.proxy ?? h.ssh, seconds, process.execPath);
+    const localProbe = resolved === undefined ? local(host) : resolved.apply(local);
+    const probes: pulumi.Resource[] = [
+        new command.local.Command(`${name}-handshake`, { create: localProbe, update: localProbe, stdin: convergeToken(), addPreviousOutputInEnv: false }, { parent }),
+    ];
+    if (host.proxy !== undefined) {
+        const remote = (h: HostSpec) => proxiedHandshakeProbeScript(h.name, h.ssh, seconds);
+        const script = resolved === undefined ? remote(host) : resolved.apply(remote);
+        const connection = resolved === undefined ? proxyConnection(host, privateKey)! : resolved.apply((h) => proxyConnection(h, privateKey)!);
+        probes.push(
+            new command.remote.Command(
+                `${name}-handshake-via-proxy`,
+                { connection, create: script, update: script, stdin: convergeToken(), addPreviousOutputInEnv: false },
+                { parent, dependsOn: probes[0], customTimeouts: commandTimeouts(host) },
+            ),
+        );
+    }
+    return probes;
 }
 
 /**
@@ -110,9 +146,10 @@ export class NixHost extends pulumi.ComponentResource {
         // login's). Delete first: old and new may be the same files on the same machine, and
         // undoing after applying would leave the host unconfigured.
         const triggers = resolved === undefined ? replacementTriggers(host) : resolved.apply(replacementTriggers);
-        const common = { connection, triggers, addPreviousOutputInEnv: false };
         // A host that accepts the connection and never speaks SSH would otherwise hold `up` forever.
         const customTimeouts = commandTimeouts(host);
+        const handshake = handshakeProbes(name, host, resolved, args.privateKey, this);
+        const common = { connection, triggers, addPreviousOutputInEnv: false };
 
         const settings = new command.remote.Command(
             `${name}-settings`,
@@ -127,7 +164,7 @@ export class NixHost extends pulumi.ComponentResource {
                 // restarted), changing nothing when all is in effect. The script ignores stdin.
                 stdin: convergeToken(),
             },
-            { parent: this, deleteBeforeReplace: true, customTimeouts },
+            { parent: this, dependsOn: handshake, deleteBeforeReplace: true, customTimeouts },
         );
         let netrc: command.remote.Command | undefined;
         if (isPrivate) {
@@ -145,7 +182,7 @@ export class NixHost extends pulumi.ComponentResource {
                     // The scripts never print the token; this keeps anything else that might out of logs too.
                     logging: "none",
                 },
-                { parent: this, dependsOn: [settings], deleteBeforeReplace: true, additionalSecretOutputs: ["stdout", "stderr"], customTimeouts },
+                { parent: this, dependsOn: [...handshake, settings], deleteBeforeReplace: true, additionalSecretOutputs: ["stdout", "stderr"], customTimeouts },
             );
         }
         const verify = new command.remote.Command(
@@ -159,7 +196,7 @@ export class NixHost extends pulumi.ComponentResource {
                 // and a trigger on apply's output would show as a replace in every preview.
                 update: commands.apply((c) => c.verify),
             },
-            { parent: this, dependsOn: netrc === undefined ? [settings] : [settings, netrc], customTimeouts },
+            { parent: this, dependsOn: [...handshake, settings, ...(netrc === undefined ? [] : [netrc])], customTimeouts },
         );
         hostCommandsOf.set(this, { settings, netrc, verify });
 
