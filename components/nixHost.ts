@@ -18,10 +18,17 @@ function convergeToken(): string {
 }
 
 /**
- * The probes of `host`'s SSH handshake that its remote commands wait for, run on every `up`:
- * from here, of the host or (when it has one) its proxy, and from the proxy, of the host. The
- * command provider bounds only the TCP connect; these fail by name, within
- * {@link handshakeTimeoutSeconds}, when the host accepts the connection and never speaks SSH.
+ * When a handshake probe runs: before the host's commands on every `up` (`up`), or before they
+ * are deleted (`delete`: `pulumi destroy`, or the host's entry removed), which runs no program.
+ */
+type ProbeMoment = "up" | "delete";
+
+/**
+ * The probes of `host`'s SSH handshake: from here, of the host or (when it has one) its proxy,
+ * and from the proxy, of the host. The command provider bounds only the TCP connect; these fail
+ * by name, within {@link handshakeTimeoutSeconds}, when the host accepts the connection and
+ * never speaks SSH. `up` probes are what the host's commands wait for; `delete` probes wait
+ * for the commands (`commands`), so the engine deletes them, running the probe, first.
  */
 function handshakeProbes(
     name: string,
@@ -29,26 +36,36 @@ function handshakeProbes(
     resolved: pulumi.Output<HostSpec> | undefined,
     privateKey: pulumi.Input<string> | undefined,
     parent: pulumi.Resource,
+    moment: ProbeMoment,
+    commands: pulumi.Resource[] = [],
 ): pulumi.Resource[] {
     const seconds = handshakeTimeoutSeconds(host);
-    const local = (h: HostSpec) => handshakeProbeCommand(h.name, h.proxy ?? h.ssh, seconds, process.execPath);
-    const localProbe = resolved === undefined ? local(host) : resolved.apply(local);
-    const probes: pulumi.Resource[] = [
-        new command.local.Command(`${name}-handshake`, { create: localProbe, update: localProbe, stdin: convergeToken(), addPreviousOutputInEnv: false }, { parent }),
-    ];
-    if (host.proxy !== undefined) {
-        const remote = (h: HostSpec) => proxiedHandshakeProbeScript(h.name, h.ssh, seconds);
-        const script = resolved === undefined ? remote(host) : resolved.apply(remote);
-        const connection = resolved === undefined ? proxyConnection(host, privateKey)! : resolved.apply((h) => proxyConnection(h, privateKey)!);
-        probes.push(
-            new command.remote.Command(
-                `${name}-handshake-via-proxy`,
-                { connection, create: script, update: script, stdin: convergeToken(), addPreviousOutputInEnv: false },
-                { parent, dependsOn: probes[0], customTimeouts: commandTimeouts(host) },
-            ),
+    const of = <T>(f: (h: HostSpec) => T): pulumi.Input<T> => (resolved === undefined ? f(host) : resolved.apply(f));
+    const inputs = (line: pulumi.Input<string>) =>
+        moment === "up" ? { create: line, update: line, stdin: convergeToken(), addPreviousOutputInEnv: false } : { delete: line, addPreviousOutputInEnv: false };
+    const suffix = moment === "up" ? "" : "-on-delete";
+    const local = (dependsOn: pulumi.Resource[]) =>
+        new command.local.Command(
+            `${name}-handshake${suffix}`,
+            inputs(of((h) => handshakeProbeCommand(h.name, h.proxy ?? h.ssh, seconds, process.execPath))),
+            { parent, dependsOn },
         );
+    const viaProxy = (dependsOn: pulumi.Resource[]) =>
+        new command.remote.Command(
+            `${name}-handshake-via-proxy${suffix}`,
+            { connection: of((h) => proxyConnection(h, privateKey)!), ...inputs(of((h) => proxiedHandshakeProbeScript(h.name, h.ssh, seconds))) },
+            { parent, dependsOn, customTimeouts: commandTimeouts(host) },
+        );
+    if (host.proxy === undefined) {
+        return [local(commands)];
     }
-    return probes;
+    // Deleted in the reverse order of dependencies: the local probe (of the proxy) runs first either way.
+    if (moment === "up") {
+        const first = local([]);
+        return [first, viaProxy([first])];
+    }
+    const second = viaProxy(commands);
+    return [local([second]), second];
 }
 
 /**
@@ -148,7 +165,7 @@ export class NixHost extends pulumi.ComponentResource {
         const triggers = resolved === undefined ? replacementTriggers(host) : resolved.apply(replacementTriggers);
         // A host that accepts the connection and never speaks SSH would otherwise hold `up` forever.
         const customTimeouts = commandTimeouts(host);
-        const handshake = handshakeProbes(name, host, resolved, args.privateKey, this);
+        const handshake = handshakeProbes(name, host, resolved, args.privateKey, this, "up");
         const common = { connection, triggers, addPreviousOutputInEnv: false };
 
         const settings = new command.remote.Command(
@@ -199,6 +216,7 @@ export class NixHost extends pulumi.ComponentResource {
             { parent: this, dependsOn: [...handshake, settings, ...(netrc === undefined ? [] : [netrc])], customTimeouts },
         );
         hostCommandsOf.set(this, { settings, netrc, verify });
+        handshakeProbes(name, host, resolved, args.privateKey, this, "delete", [settings, ...(netrc === undefined ? [] : [netrc]), verify]);
 
         const report: pulumi.Output<VerifyReport> = verify.stdout.apply(parseVerifyReport);
         this.effectiveSubstituters = report.apply((r) => r.effective.substituters);

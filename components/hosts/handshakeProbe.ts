@@ -56,10 +56,12 @@ socket.on("data", (data) => {
 
 /**
  * The local command line probing `endpoint` of host `name` (see {@link PROBE_SCRIPT}), run by
- * the Node that runs the program (`node`: its path).
+ * the Node that runs the program (`node`: its path), else by `node` on PATH: a probe stored for
+ * `destroy` may run after that Node moved. Without any Node it probes nothing.
  */
 export function handshakeProbeCommand(name: string, endpoint: Pick<SshEndpointSpec, "address" | "port">, seconds: number, node: string): string {
-    return [node, "-e", PROBE_SCRIPT, name, endpoint.address, String(endpoint.port), String(seconds)].map(shQuote).join(" ");
+    const probe = ["-e", PROBE_SCRIPT, name, endpoint.address, String(endpoint.port), String(seconds)].map(shQuote).join(" ");
+    return `if [ -x ${shQuote(node)} ]; then nc_node=${shQuote(node)}; else nc_node=$(command -v node) || exit 0; fi; exec "$nc_node" ${probe}`;
 }
 
 /**

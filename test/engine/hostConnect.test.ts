@@ -121,8 +121,31 @@ describe.skipIf(requirements.skip)("engine: hosts the command provider cannot lo
         expect(alpha.logins()).toBe(logins);
     }, 120_000);
 
-    it("destroy undoes the host that was configured", async () => {
+    it("destroy, which runs no program, probes first too: a host gone silent fails by name, its files untouched", async () => {
         await engine.stack.setAllConfig(engineConfig(config([alphaEntry()])));
+        await alpha.stop();
+        const held = new Set<net.Socket>();
+        const hung = net.createServer((socket) => held.add(socket));
+        await new Promise<void>((resolve) => hung.listen(alpha.port, "127.0.0.1", resolve));
+        try {
+            const started = Date.now();
+            const run = await recordDestroy(engine.stack, engine.transcript);
+            expect(Date.now() - started).toBeLessThan(90_000);
+            expect(run.error).toBeDefined();
+            expect(run.failed).toEqual(["nix-cache-host-alpha-handshake-on-delete"]);
+            expect(failureOf(engine.transcript, "nix-cache-host-alpha-handshake-on-delete")).toContain(
+                `nix-cache: error on host alpha: 127.0.0.1:${alpha.port} accepted the TCP connection but did not send an SSH version line within 30s`,
+            );
+            expect(await resourcesInState(engine.stack)).toContain("nix-cache-host-alpha-settings");
+        } finally {
+            held.forEach((socket) => socket.destroy());
+            await new Promise((resolve) => hung.close(resolve));
+        }
+        expect(fs.readFileSync(path.join(alpha.nixConfDir, "nix.conf"), "utf8")).toContain("!include nix-cache.conf");
+    }, 150_000);
+
+    it("destroy undoes the host once it speaks SSH again", async () => {
+        await alpha.start();
         const run = await recordDestroy(engine.stack, engine.transcript);
         expect(run.error).toBeUndefined();
         expect(fs.readdirSync(alpha.nixConfDir)).toEqual(["nix.conf"]);

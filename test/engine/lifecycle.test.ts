@@ -21,9 +21,9 @@ const TOKEN = "engine-token.first_7f3a9c";
 const ROTATED = "engine-token.second_b81d4e";
 // The host's own settings, without a final newline (destroy must give back exactly these bytes).
 const OWN_NIX_CONF = "# this host's own settings\ntrusted-users = root alice\nconnect-timeout = 5";
-// The stack's resources: the stack, CacheSetup, CacheIdentity, NixHost, its handshake probe and
-// its three commands.
-const RESOURCES = 8;
+// The stack's resources: the stack, CacheSetup, CacheIdentity, NixHost, its handshake probes (one
+// before its commands on every up, one before they are deleted) and its three commands.
+const RESOURCES = 9;
 
 let cache: BinaryCache;
 let extra: BinaryCache;

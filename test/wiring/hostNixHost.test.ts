@@ -78,7 +78,7 @@ async function run(isPrivate: boolean, token = TOKEN) {
 const isSecret = (value: unknown) =>
     typeof value === "object" && value !== null && (value as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
 const unwrap = (value: unknown): unknown => (isSecret(value) ? (value as { value: unknown }).value : value);
-const isProbe = (r: Recorded) => /-handshake(-via-proxy)?$/.test(r.name);
+const isProbe = (r: Recorded) => /-handshake(-via-proxy)?(-on-delete)?$/.test(r.name);
 const commandsOf = (recorded: Recorded[], host: string) => recorded.filter((r) => r.type === COMMAND && r.name.startsWith(`nix-cache-host-${host}-`) && !isProbe(r));
 /** The inputs of each run-once-per-up command: its stdin is a token new on every run. */
 const perRun = (r: Recorded) => r.name.endsWith("-settings") || isProbe(r);
@@ -164,14 +164,24 @@ describe("NixHost under mocks", () => {
         const probes = recorded.filter(isProbe);
         expect(probes.map((r) => `${r.type} ${r.name}`).sort()).toEqual([
             "command:local:Command nix-cache-host-builder-debian-handshake",
+            "command:local:Command nix-cache-host-builder-debian-handshake-on-delete",
             "command:local:Command nix-cache-host-builder-nixos-handshake",
+            "command:local:Command nix-cache-host-builder-nixos-handshake-on-delete",
             "command:local:Command nix-cache-host-laptop-handshake",
+            "command:local:Command nix-cache-host-laptop-handshake-on-delete",
             "command:remote:Command nix-cache-host-builder-debian-handshake-via-proxy",
+            "command:remote:Command nix-cache-host-builder-debian-handshake-via-proxy-on-delete",
         ]);
+        // Before the commands are deleted (destroy runs no program), the same probes run.
+        for (const probe of probes.filter((r) => r.name.endsWith("-on-delete"))) {
+            const upProbe = probes.find((r) => r.name === probe.name.replace(/-on-delete$/, ""))!;
+            expect(probe.inputs["delete"]).toEqual(upProbe.inputs["create"]);
+            expect(probe.inputs["create"]).toBeUndefined();
+        }
         const local = (host: string) => String(probes.find((r) => r.name === `nix-cache-host-${host}-handshake`)!.inputs["create"]);
         expect(local("builder-nixos")).toContain(`'builder-nixos' '203.0.113.10' '22' '30'`);
         expect(local("builder-debian")).toContain(`'builder-debian' '198.51.100.1' '22' '30'`);
-        const viaProxy = probes.find((r) => r.name.endsWith("-via-proxy"))!;
+        const viaProxy = probes.find((r) => r.name.endsWith("-handshake-via-proxy"))!;
         expect(String(viaProxy.inputs["create"])).toContain("ssh-keyscan -T 30 -p 22 '203.0.113.11'");
         const connection = JSON.parse(JSON.stringify(unwrap(viaProxy.inputs["connection"]), (_, v: unknown) => unwrap(v))) as Record<string, unknown>;
         expect(connection).toMatchObject({ host: "198.51.100.1", user: "jump", hostKey: BASTION_KEY, privateKey: PRIVATE_KEY });

@@ -21,9 +21,18 @@ export interface ConsumerWorld {
 
 /**
  * The setup's resources besides the stack: CacheSetup, CacheIdentity, NixHost, its handshake
- * probe, its settings and verify commands (a public cache: no netrc).
+ * probes (on every up, and before its commands are deleted), its settings and verify commands
+ * (a public cache: no netrc).
  */
-export const SETUP_RESOURCES = ["example", "example-identity", "example-host-builder", "example-host-builder-handshake", "example-host-builder-settings", "example-host-builder-verify"];
+export const SETUP_RESOURCES = [
+    "example",
+    "example-identity",
+    "example-host-builder",
+    "example-host-builder-handshake",
+    "example-host-builder-handshake-on-delete",
+    "example-host-builder-settings",
+    "example-host-builder-verify",
+];
 const HANDSHAKE = "example-host-builder-handshake";
 const SETTINGS = "example-host-builder-settings";
 
