@@ -17,8 +17,8 @@ export interface SizeResult {
  */
 export const DESIGN_SESSIONS: Readonly<Record<Step, number>> = { first: 3, noop: 1, rotation: 2 };
 
-/** Resources each step updates per host: its settings command on every up, and the netrc one on a rotation. */
-const DESIGN_UPDATES: Readonly<Record<"noop" | "rotation", number>> = { noop: 1, rotation: 2 };
+/** Resources each step updates per host: its handshake probe and settings command on every up, and the netrc one on a rotation. */
+const DESIGN_UPDATES: Readonly<Record<"noop" | "rotation", number>> = { noop: 2, rotation: 3 };
 
 const STEP_LABEL: Readonly<Record<Step, string>> = { first: "first up", noop: "no-op up", rotation: "rotation up" };
 const OP_LABEL: Readonly<Record<string, string>> = { create: "created", update: "updated", delete: "deleted", replace: "replaced", same: "same" };
@@ -107,7 +107,7 @@ function sessionGaps(sizes: readonly SizeResult[]): string[] {
     });
 }
 
-/** Whether every no-op up updated only each host's settings, and every rotation its settings and netrc, nothing else. */
+/** Whether every no-op up updated only each host's probe and settings, and every rotation also its netrc, nothing else. */
 function changeGaps(sizes: readonly SizeResult[]): string[] {
     const gaps: string[] = [];
     for (const size of sizes) {
@@ -145,7 +145,7 @@ export function findings(sizes: readonly SizeResult[], parallelism: string): str
     const changeOff = changeGaps(sizes);
     out.push(
         changeOff.length === 0
-            ? `changes: every no-op up updated exactly one resource per host (its settings re-check); every rotation two (settings and netrc), the rest same`
+            ? `changes: every no-op up updated exactly two resources per host (its handshake probe and settings re-check); every rotation three (also netrc), the rest same`
             : `changes off target: ${changeOff.join("; ")}`,
     );
     const floor = stepMs(largest, "noop");

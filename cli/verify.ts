@@ -1,5 +1,5 @@
 import { loadStackModel } from "../components/config/load";
-import { HostSpec, MirrorSpec, StackModel, TrustedCacheSpec } from "../components/config/model";
+import { HostSpec, MirrorSpec, PROJECT_NAME, StackModel, TrustedCacheSpec } from "../components/config/model";
 import { rawConfigFromStackFile } from "../components/config/sources";
 import { hostCommands } from "../components/hosts/hostCommands";
 import { hostScripts } from "../components/hosts/hostScripts";
@@ -119,7 +119,7 @@ export async function verifyReport(stack: string, options: VerifyOptions & { cac
         throw new Error(`stack ${stack} has no host ${JSON.stringify(options.host)}; hosts: ${model.hosts.map((h) => h.name).join(", ") || "none"}`);
     }
     const added = verifiedAddedCaches(stack, model, options);
-    const verdicts = await Promise.all(hosts.map((host) => verifyHost(host, hostCommands(hostScripts(hostPayload(model, host, added, hostOwner(stack, host))), host.kind), options)));
+    const verdicts = await Promise.all(hosts.map((host) => verifyHost(host, hostCommands(hostScripts(hostPayload(model, host, added, hostOwner(PROJECT_NAME, stack, host))), host.kind), options)));
     return { cachix, hosts: verdicts };
 }
 

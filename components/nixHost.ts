@@ -2,10 +2,12 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { CacheArgs, ExtraCacheArgs, TrustedCacheArgs } from "./args/cacheArgs";
 import { HostArgs } from "./args/hostArgs";
+import { HostSpec } from "./config/model";
 import { checkedDeployTimeValue, resolvedHosts, StackSections, validatedSections } from "./args/validate";
 import { hostCommands, HostCommands } from "./hosts/hostCommands";
 import { agentSocketProblem } from "./hosts/agentSocket";
-import { commandTimeouts, hostConnection, replacementTriggers } from "./hosts/connection";
+import { commandTimeouts, hostConnection, proxyConnection, replacementTriggers } from "./hosts/connection";
+import { handshakeProbeCommand, handshakeTimeoutSeconds, proxiedHandshakeProbeScript } from "./hosts/handshakeProbe";
 import { hostScripts } from "./hosts/hostScripts";
 import { hostOwner, hostPayload } from "./hosts/payload";
 import { parseVerifyReport, VerifyCheck, VerifyReport } from "./hosts/verifyReport";
@@ -13,6 +15,57 @@ import { parseVerifyReport, VerifyCheck, VerifyReport } from "./hosts/verifyRepo
 /** A value no earlier run had: what makes each `up` re-check a host (see NixHost's settings). */
 function convergeToken(): string {
     return `converge ${new Date().toISOString()} ${Math.random().toString(36).slice(2)}`;
+}
+
+/**
+ * When a handshake probe runs: before the host's commands on every `up` (`up`), or before they
+ * are deleted (`delete`: `pulumi destroy`, or the host's entry removed), which runs no program.
+ */
+type ProbeMoment = "up" | "delete";
+
+/**
+ * The probes of `host`'s SSH handshake: from here, of the host or (when it has one) its proxy,
+ * and from the proxy, of the host. The command provider bounds only the TCP connect; these fail
+ * by name, within {@link handshakeTimeoutSeconds}, when the host accepts the connection and
+ * never speaks SSH. `up` probes are what the host's commands wait for; `delete` probes wait
+ * for the commands (`commands`), so the engine deletes them, running the probe, first.
+ */
+function handshakeProbes(
+    name: string,
+    host: HostSpec,
+    resolved: pulumi.Output<HostSpec> | undefined,
+    privateKey: pulumi.Input<string> | undefined,
+    parent: pulumi.Resource,
+    moment: ProbeMoment,
+    commands: pulumi.Resource[] = [],
+): pulumi.Resource[] {
+    const seconds = handshakeTimeoutSeconds(host);
+    const of = <T>(f: (h: HostSpec) => T): pulumi.Input<T> => (resolved === undefined ? f(host) : resolved.apply(f));
+    const inputs = (line: pulumi.Input<string>) =>
+        moment === "up" ? { create: line, update: line, stdin: convergeToken(), addPreviousOutputInEnv: false } : { delete: line, addPreviousOutputInEnv: false };
+    const suffix = moment === "up" ? "" : "-on-delete";
+    const local = (dependsOn: pulumi.Resource[]) =>
+        new command.local.Command(
+            `${name}-handshake${suffix}`,
+            inputs(of((h) => handshakeProbeCommand(h.name, h.proxy ?? h.ssh, seconds, process.execPath))),
+            { parent, dependsOn },
+        );
+    const viaProxy = (dependsOn: pulumi.Resource[]) =>
+        new command.remote.Command(
+            `${name}-handshake-via-proxy${suffix}`,
+            { connection: of((h) => proxyConnection(h, privateKey)!), ...inputs(of((h) => proxiedHandshakeProbeScript(h.name, h.ssh, seconds))) },
+            { parent, dependsOn, customTimeouts: commandTimeouts(host) },
+        );
+    if (host.proxy === undefined) {
+        return [local(commands)];
+    }
+    // Deleted in the reverse order of dependencies: the local probe (of the proxy) runs first either way.
+    if (moment === "up") {
+        const first = local([]);
+        return [first, viaProxy([first])];
+    }
+    const second = viaProxy(commands);
+    return [local([second]), second];
 }
 
 /**
@@ -102,7 +155,7 @@ export class NixHost extends pulumi.ComponentResource {
             pulumi.log.warn(`host ${host.name}: insecureSkipHostKeyVerification is set, so its SSH host key is NOT verified`, this);
         }
         // The host's files are stamped with this owner; another stack's runs are refused there.
-        const owner = hostOwner(pulumi.getStack(), host);
+        const owner = hostOwner(pulumi.getProject(), pulumi.getStack(), host);
         const commands: pulumi.Output<HostCommands> = pulumi
             .output(args.addedCaches ?? [])
             .apply((added) => hostCommands(hostScripts(hostPayload(model, host, checkedDeployTimeValue("NixHost", name, "addedCaches", added), owner)), host.kind));
@@ -110,9 +163,10 @@ export class NixHost extends pulumi.ComponentResource {
         // login's). Delete first: old and new may be the same files on the same machine, and
         // undoing after applying would leave the host unconfigured.
         const triggers = resolved === undefined ? replacementTriggers(host) : resolved.apply(replacementTriggers);
-        const common = { connection, triggers, addPreviousOutputInEnv: false };
         // A host that accepts the connection and never speaks SSH would otherwise hold `up` forever.
         const customTimeouts = commandTimeouts(host);
+        const handshake = handshakeProbes(name, host, resolved, args.privateKey, this, "up");
+        const common = { connection, triggers, addPreviousOutputInEnv: false };
 
         const settings = new command.remote.Command(
             `${name}-settings`,
@@ -127,7 +181,7 @@ export class NixHost extends pulumi.ComponentResource {
                 // restarted), changing nothing when all is in effect. The script ignores stdin.
                 stdin: convergeToken(),
             },
-            { parent: this, deleteBeforeReplace: true, customTimeouts },
+            { parent: this, dependsOn: handshake, deleteBeforeReplace: true, customTimeouts },
         );
         let netrc: command.remote.Command | undefined;
         if (isPrivate) {
@@ -145,7 +199,7 @@ export class NixHost extends pulumi.ComponentResource {
                     // The scripts never print the token; this keeps anything else that might out of logs too.
                     logging: "none",
                 },
-                { parent: this, dependsOn: [settings], deleteBeforeReplace: true, additionalSecretOutputs: ["stdout", "stderr"], customTimeouts },
+                { parent: this, dependsOn: [...handshake, settings], deleteBeforeReplace: true, additionalSecretOutputs: ["stdout", "stderr"], customTimeouts },
             );
         }
         const verify = new command.remote.Command(
@@ -159,9 +213,10 @@ export class NixHost extends pulumi.ComponentResource {
                 // and a trigger on apply's output would show as a replace in every preview.
                 update: commands.apply((c) => c.verify),
             },
-            { parent: this, dependsOn: netrc === undefined ? [settings] : [settings, netrc], customTimeouts },
+            { parent: this, dependsOn: [...handshake, settings, ...(netrc === undefined ? [] : [netrc])], customTimeouts },
         );
         hostCommandsOf.set(this, { settings, netrc, verify });
+        handshakeProbes(name, host, resolved, args.privateKey, this, "delete", [settings, ...(netrc === undefined ? [] : [netrc]), verify]);
 
         const report: pulumi.Output<VerifyReport> = verify.stdout.apply(parseVerifyReport);
         this.effectiveSubstituters = report.apply((r) => r.effective.substituters);

@@ -15,23 +15,30 @@ export const PER_DIAL_TIMEOUT_SECONDS = 15;
  * The private key stays a secret output; without one the provider uses the SSH agent.
  */
 export function hostConnection(host: HostSpec, privateKey?: pulumi.Input<string>): ConnectionArgs {
-    const auth = authArgs(host, privateKey);
-    const connection: ConnectionArgs = {
-        ...endpointArgs(host.ssh, host.insecureSkipHostKeyVerification),
-        ...auth,
-        dialErrorLimit: DIAL_ERROR_LIMIT,
-        perDialTimeout: PER_DIAL_TIMEOUT_SECONDS,
-    };
+    const connection = endpointConnection(host, host.ssh, privateKey);
     if (host.proxy !== undefined) {
-        const proxy: ProxyConnectionArgs = {
-            ...endpointArgs(host.proxy, host.insecureSkipHostKeyVerification),
-            ...auth,
-            dialErrorLimit: DIAL_ERROR_LIMIT,
-            perDialTimeout: PER_DIAL_TIMEOUT_SECONDS,
-        };
+        const proxy: ProxyConnectionArgs = endpointConnection(host, host.proxy, privateKey);
         connection.proxy = proxy;
     }
     return connection;
+}
+
+/**
+ * A connection to `host`'s proxy itself, for a command that runs there (the probe of the host's
+ * SSH handshake from the proxy's side); undefined without a proxy.
+ */
+export function proxyConnection(host: HostSpec, privateKey?: pulumi.Input<string>): ConnectionArgs | undefined {
+    return host.proxy === undefined ? undefined : endpointConnection(host, host.proxy, privateKey);
+}
+
+/** A connection to `endpoint` (the host or its proxy) with `host`'s credentials. */
+function endpointConnection(host: HostSpec, endpoint: SshEndpointSpec, privateKey?: pulumi.Input<string>): ConnectionArgs {
+    return {
+        ...endpointArgs(endpoint, host.insecureSkipHostKeyVerification),
+        ...authArgs(host, privateKey),
+        dialErrorLimit: DIAL_ERROR_LIMIT,
+        perDialTimeout: PER_DIAL_TIMEOUT_SECONDS,
+    };
 }
 
 /**

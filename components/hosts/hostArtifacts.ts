@@ -1,4 +1,4 @@
-import { HostSpec, StackModel } from "../config/model";
+import { HostSpec, PROJECT_NAME, StackModel } from "../config/model";
 import { renderedAddedCaches } from "../mirror/mirrorCache";
 import { Artifact, SecretText } from "../render/artifact";
 import { renderNetrc } from "../render/netrc";
@@ -17,7 +17,7 @@ export function hostArtifacts(model: StackModel, secret: SecretText, stack?: str
 
 // With the stack's name, the scripts carry its owner stamp, as the ones NixHost runs do.
 function oneHost(model: StackModel, host: HostSpec, secret: SecretText, stack: string | undefined): Artifact[] {
-    const payload = hostPayload(model, host, renderedAddedCaches(model), stack === undefined ? "" : hostOwner(stack, host));
+    const payload = hostPayload(model, host, renderedAddedCaches(model), stack === undefined ? "" : hostOwner(PROJECT_NAME, stack, host));
     return [...settingsFiles(payload), ...netrcFile(model, payload, secret), ...scriptFiles(host, hostScripts(payload))];
 }
 

@@ -1,4 +1,4 @@
-import { HostSpec, PROJECT_NAME, StackModel, TrustedCacheSpec } from "../config/model";
+import { HostSpec, StackModel, TrustedCacheSpec } from "../config/model";
 import { trustedCaches } from "../identity/trustedCaches";
 import { NixosModuleFile } from "../render/nixosModule";
 import { hostSubstituterUrl, renderManagedNixConf } from "./nixConfFragment";
@@ -33,9 +33,12 @@ export interface HostPayload {
     readonly owner: string;
 }
 
-/** The owner stamp of `host` in stack `stack` of this project. */
-export function hostOwner(stack: string, host: Pick<HostSpec, "name">): string {
-    return `${PROJECT_NAME}/${stack}/${host.name}`;
+/**
+ * The owner stamp of `host` in stack `stack` of Pulumi project `project` (this program's by
+ * default): two projects with a stack of the same name are two owners.
+ */
+export function hostOwner(project: string, stack: string, host: Pick<HostSpec, "name">): string {
+    return `${project}/${stack}/${host.name}`;
 }
 
 /** The stack parts a host's settings come from. */

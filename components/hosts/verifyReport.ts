@@ -50,7 +50,7 @@ export function parseVerifyReport(stdout: string): VerifyReport {
         }
         const effective = EFFECTIVE.exec(line);
         if (effective) {
-            settings[effective[1]] = effective[2].split(/\s+/).filter((word) => word.length > 0);
+            settings[effective[1]] = uniqueEntries(effective[2].split(/\s+/).filter((word) => word.length > 0));
         }
     }
     return {
@@ -62,4 +62,20 @@ export function parseVerifyReport(stdout: string): VerifyReport {
         },
         drift: checks.some((check) => check.status === "drift"),
     };
+}
+
+/**
+ * `entries` with each one once, in first-seen order: Nix repeats an entry that both the system's
+ * and a user's nix.conf list. Two URLs that differ only by a trailing slash are one entry.
+ */
+export function uniqueEntries(entries: readonly string[]): string[] {
+    const seen = new Set<string>();
+    return entries.filter((entry) => {
+        const key = entry.replace(/\/$/, "");
+        if (seen.has(key)) {
+            return false;
+        }
+        seen.add(key);
+        return true;
+    });
 }

@@ -7,14 +7,14 @@ import { parseVerifyReport } from "../../components/hosts/verifyReport";
 import { BuilderHost, startBuilderHost } from "../../scripts/localhost/builderHost";
 import { commandsFor, testStack } from "./support/hostStack";
 import { requireBuilderHost, requireNamespaces } from "./support/requirements";
-import { systemdStandInSetup } from "./support/systemdStandIn";
+import { SYSTEMD_STAND_IN_SOCKET, systemdStandInSetup } from "./support/systemdStandIn";
 
 // An apply acts on what is in effect, not only on which files it changed: a daemon that has not
 // read the files as they are is restarted, whether an earlier apply was cut short before its
 // restart or ran with restartDaemon false. The host runs real sshd and Nix; systemd is a
 // stand-in (systemdStandIn.ts) recording each restart it is asked for.
 
-const requirements = requireBuilderHost(["unshare"]);
+const requirements = requireBuilderHost(["unshare", "python3"]);
 const skip = requirements.skip || requireNamespaces("systemd stand-in").skip;
 const KEYS = ["e2e.cachix.org-1:nwFwvaBUbiLCjv87hHeMXDx6QFDlaCTqC4dqc4iLYt4=", "e2e.cachix.org-2:mB9FSh9qf2dCimDSUo8Zy7bkq5CX+/rkCWyvRCYg3Fs="];
 
@@ -26,7 +26,7 @@ beforeAll(async () => {
         return;
     }
     work = fs.mkdtempSync(path.join(os.tmpdir(), "nix-cache-converge-"));
-    host = await startBuilderHost({ ownNixConf: "", namespaceSetup: systemdStandInSetup(work) });
+    host = await startBuilderHost({ ownNixConf: "", env: { NIX_DAEMON_SOCKET_PATH: SYSTEMD_STAND_IN_SOCKET }, namespaceSetup: systemdStandInSetup(work) });
 });
 
 afterAll(async () => {
@@ -59,7 +59,7 @@ describe.skipIf(skip)("apply converges on what is in effect (real sshd + Nix, sy
         const on = await host.run("root", commandsFor(stack(0, true)).commands.apply);
         expect(on.code, on.stderr).toBe(0);
         expect(on.stdout).toMatch(/no change: .* already as declared/);
-        expect(on.stdout).toMatch(/nix-daemon has not read them yet/);
+        expect(on.stdout).toMatch(/restarting nix-daemon: nix-daemon has not been restarted by nix-cache since the files last changed \(its process cannot be seen here\)/);
         expect(await restarts()).toBe(1);
         expect(await daemonCheck(0, true)).toBe("ok");
 

@@ -86,7 +86,7 @@ function model(hosts: Record<string, unknown>[]): StackModel {
     );
 }
 
-const commands = (m: StackModel, spec: HostSpec): HostCommands => hostCommands(hostScripts(hostPayload(m, spec, [], hostOwner("e2e", spec))), spec.kind);
+const commands = (m: StackModel, spec: HostSpec): HostCommands => hostCommands(hostScripts(hostPayload(m, spec, [], hostOwner("nix-cache", "e2e", spec))), spec.kind);
 const system = (restartDaemon: boolean) => model([{ name: "machine", kind: "nix", trustedUsers: [CI], restartDaemon }]);
 const systemCommands = (restartDaemon: boolean) => commands(system(restartDaemon), system(restartDaemon).hosts[0]);
 
@@ -116,7 +116,7 @@ describe.skipIf(skip)("apply and verify ask the running nix-daemon (real sshd + 
     it("restartDaemon false leaves the daemon without the settings and says so; true restarts it, once", async () => {
         const off = await host.run("root", systemCommands(false).apply);
         expect(off.code, off.stderr).toBe(0);
-        expect(off.stdout).toMatch(/pending \(restartDaemon: false\)/);
+        expect(off.stdout).toMatch(/pending: .*\(restartDaemon: false\); to use them run: systemctl restart nix-daemon\.service/);
         expect(await restarts()).toBe(0);
         expect(await daemonTrusts(CI)).toBe(false);
         const pending = await daemonCheck(false);
@@ -135,6 +135,19 @@ describe.skipIf(skip)("apply and verify ask the running nix-daemon (real sshd + 
         expect(await restarts()).toBe(1);
     });
 
+    it("a daemon restarted by anyone has the files: pending clears without nix-cache's own restart", async () => {
+        expect((await host.run("root", systemCommands(true).destroy)).code).toBe(0);
+        expect((await host.run("root", systemCommands(false).apply)).code).toBe(0);
+        expect((await daemonCheck(false))?.status).toBe("pending");
+        const before = await restarts();
+        expect((await host.run("root", "systemctl try-restart nix-daemon.service")).code).toBe(0);
+        expect((await daemonCheck(false))?.status).toBe("ok");
+        expect((await daemonCheck(true))?.status).toBe("ok");
+        const apply = await host.run("root", systemCommands(true).apply);
+        expect(apply.code, apply.stderr).toBe(0);
+        expect(await restarts()).toBe(before + 1);
+    });
+
     it("a daemon running without the files is restarted, though the record of the last restart matches them", async () => {
         await host.run("root", `NC_TEST_DAEMON_CONF=${firstConf} systemctl start nix-daemon.service`);
         expect(await daemonTrusts(CI)).toBe(false);
@@ -143,7 +156,7 @@ describe.skipIf(skip)("apply and verify ask the running nix-daemon (real sshd + 
         const before = await restarts();
         const apply = await host.run("root", systemCommands(true).apply);
         expect(apply.code, apply.stderr).toBe(0);
-        expect(apply.stdout).toMatch(new RegExp(`the running nix-daemon lacks trusted-user ${CI}; substituter ${CACHE_URL}`));
+        expect(apply.stdout).toMatch(new RegExp(`restarting nix-daemon: the running nix-daemon, asked over its socket, lacks trusted-user ${CI}; substituter ${CACHE_URL}`));
         expect(await restarts()).toBe(before + 1);
         expect(await daemonTrusts(CI)).toBe(true);
         const verify = await host.run("root", systemCommands(true).verify);
@@ -185,6 +198,8 @@ describe.skipIf(skip)("apply and verify ask the running nix-daemon (real sshd + 
         const verify = await host.run(CI, userCommands.verify);
         expect(verify.code, verify.stdout).toBe(0);
         expect(parseVerifyReport(verify.stdout).checks).toContainEqual({ status: "ok", item: "trust", detail: expect.any(String) });
+        // The system's nix.conf and the user's both list the cache: reported once.
+        expect(verify.stdout).toContain(`nix-cache-effective substituters = ${CACHE_URL}\n`);
 
         expect((await host.run(CI, userCommands.destroy)).code).toBe(0);
         expect((await host.run("root", commands(m, m.hosts[0]).destroy)).code).toBe(0);

@@ -18,6 +18,7 @@ const skip = requirements.skip || requireNamespaces("NixOS stand-in").skip;
 
 const CACHE_KEY = "e2e.cachix.org-1:nwFwvaBUbiLCjv87hHeMXDx6QFDlaCTqC4dqc4iLYt4=";
 const CACHE_URL = "https://e2e.example.org";
+const OTHER_CACHE_URL = "https://e2e-other.example.org";
 let host: BuilderHost;
 let work: string;
 
@@ -60,9 +61,12 @@ async function rebuildCalls(): Promise<string[]> {
 }
 
 describe.skipIf(skip)("nixos host (NixOS stand-in: prepared root + stand-in nixos-rebuild, not a real NixOS)", () => {
-    it("stand-in: refuses, changing nothing, when the import of ./cachix.nix is only in a comment or a string", async () => {
+    it("stand-in: refuses, changing nothing, when ./cachix.nix is only in a comment, a string or a value that is not an import", async () => {
         const original = PREPARED_ROOT["configuration.nix"];
-        const commented = original.replace(" ./cachix.nix ];", " ]; # ./cachix.nix\n  /* imports = [ ./cachix.nix ]; */\n  system.name = \"./cachix.nix\";");
+        const commented = original.replace(
+            " ./cachix.nix ];",
+            " ]; # ./cachix.nix\n  /* imports = [ ./cachix.nix ]; */\n  system.name = \"./cachix.nix\";\n  system.path = \"/etc/nixos/cachix.nix\";\n  system.glue = \"${./cachix.nix}\";\n  system.note = \"imports = [ /etc/nixos/cachix.nix ]\";",
+        );
         expect(commented).not.toBe(original);
         await host.run("root", "cat > /etc/nixos/configuration.nix", commented);
         const before = await remoteTree();
@@ -156,6 +160,33 @@ describe.skipIf(skip)("nixos host (NixOS stand-in: prepared root + stand-in nixo
         expect(verify.code).toBe(0);
         expect(parseVerifyReport(verify.stdout).checks).toContainEqual({ status: "pending", item: "effective", detail: expect.stringContaining("trusted-user bob") });
         // Back to the declared state, which rebuilds.
+        expect((await host.run("root", commandsFor(stack()).commands.apply)).code).toBe(0);
+    });
+
+    it("stand-in: with nixosRebuild none, a removed cache and user stay pending until a rebuild by anyone takes the files in", async () => {
+        const other = (host2: Record<string, unknown>) => testStack({ url: OTHER_CACHE_URL, publicKey: CACHE_KEY, private: false }, host, { kind: "nixos", ...host2 });
+        const before = commandsFor(other({ trustedUsers: ["ci", "erin"] }));
+        expect((await host.run("root", before.commands.apply)).code).toBe(0);
+        expect(parseVerifyReport((await host.run("root", before.commands.verify)).stdout).drift).toBe(false);
+        // The cache and erin are no longer declared; nothing rebuilds.
+        const { commands } = commandsFor(stack({ nixosRebuild: "none" }));
+        const apply = await host.run("root", commands.apply);
+        expect(apply.code, apply.stderr).toBe(0);
+        expect(apply.stdout).toContain(`pending: no longer declared, still in effect until the next nixos-rebuild switch: substituter ${OTHER_CACHE_URL}; trusted-user erin`);
+        const pending = await host.run("root", commands.verify);
+        expect(pending.code, pending.stdout).toBe(0);
+        expect(parseVerifyReport(pending.stdout).checks).toContainEqual({
+            status: "pending",
+            item: "effective",
+            detail: `no longer declared, still in effect (nixosRebuild: none): substituter ${OTHER_CACHE_URL}; trusted-user erin`,
+        });
+        // Someone rebuilds by hand: nothing is pending any more, and the next apply forgets them.
+        expect((await host.run("root", "/run/current-system/sw/bin/nixos-rebuild switch")).code).toBe(0);
+        const verify = await host.run("root", commands.verify);
+        expect(verify.code, verify.stdout).toBe(0);
+        expect(parseVerifyReport(verify.stdout).checks.filter((c) => c.status !== "ok")).toEqual([]);
+        expect((await host.run("root", commands.apply)).stdout).not.toContain("pending");
+        expect(await remoteFile("/etc/nixos/.nix-cache.backup/retired")).toBeUndefined();
         expect((await host.run("root", commandsFor(stack()).commands.apply)).code).toBe(0);
     });
 

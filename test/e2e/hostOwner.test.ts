@@ -7,8 +7,8 @@ import { commandsFor, snapshotDir, testStack } from "./support/hostStack";
 import { requireBuilderHost } from "./support/requirements";
 
 // Two stacks declare the same host. The host's files carry the owner stamp of the stack that
-// applied them (project/stack/host): the other stack is refused by name with what to do, and
-// its destroy leaves them alone.
+// applied them (project/stack/host): the other stack, or a stack of the same name in another
+// Pulumi project, is refused by name with what to do, and its destroy leaves them alone.
 
 const requirements = requireBuilderHost();
 const KEYS = ["e2e.cachix.org-1:nwFwvaBUbiLCjv87hHeMXDx6QFDlaCTqC4dqc4iLYt4=", "e2e.cachix.org-2:mB9FSh9qf2dCimDSUo8Zy7bkq5CX+/rkCWyvRCYg3Fs="];
@@ -48,6 +48,18 @@ describe.skipIf(requirements.skip)("two stacks, one host (real sshd + Nix)", () 
         const verify = await host.run("root", commands(1).verify);
         expect(verify.code).toBe(3);
         expect(parseVerifyReport(verify.stdout).checks).toContainEqual({ status: "drift", item: "owner", detail: "the files are managed by nix-cache/first/local, not nix-cache/second/local" });
+        expect(snapshotDir(host.nixConfDir)).toEqual(before);
+    });
+
+    it("another Pulumi project's stack of the same name is another owner: refused, naming the real one", async () => {
+        const before = snapshotDir(host.nixConfDir);
+        const other = commandsFor(testStack({ url: "http://127.0.0.1:9", publicKey: KEYS[0], private: true }, host, { kind: "nix" }), STACKS[0], { project: "library-app" }).commands;
+        const apply = await host.run("root", other.apply);
+        expect(apply.code).toBe(1);
+        expect(apply.stderr).toContain("managed by nix-cache/first/local (project/stack/host), not library-app/first/local, so nothing was changed");
+        const destroy = await host.run("root", other.destroy);
+        expect(destroy.code, destroy.stderr).toBe(0);
+        expect(destroy.stdout).toContain("nothing to undo for library-app/first/local");
         expect(snapshotDir(host.nixConfDir)).toEqual(before);
     });
 

@@ -9,9 +9,10 @@ import { createEngineStack, EngineConfig, engineConfig, EngineStack, hostEntry }
 import { resourcesInState } from "./support/engineState";
 import { requireEngine } from "./support/requirements";
 
-// What the command provider users download does with a host that never speaks SSH, a stale
-// SSH_AUTH_SOCK and an RSA host key pin: each fails by name and cause, before anything changes
-// where it can, and a good host in the same stack is configured all the same.
+// A host that never speaks SSH (directly or behind a proxy), a stale SSH_AUTH_SOCK and an RSA
+// host key pin: each fails by name and cause, before anything changes where it can, and a good
+// host in the same stack is configured all the same. The command provider users download waits
+// for a silent host's handshake with no limit; the project's own probe bounds it.
 
 const requirements = requireEngine();
 const TIMEOUT_SECONDS = 10;
@@ -30,6 +31,14 @@ const config = (hosts: EngineConfig["hosts"]): EngineConfig => ({
 const alphaEntry = () => hostEntry("alpha", alpha);
 // Accepts the TCP connection and never sends an SSH banner.
 const silentEntry = () => ({ ...hostEntry("silent", alpha), port: silentPort, commandTimeout: TIMEOUT_SECONDS });
+// The same server, reached through alpha as its proxy.
+const proxiedSilentEntry = () => ({
+    ...hostEntry("hidden", alpha),
+    address: "127.0.0.1",
+    port: silentPort,
+    commandTimeout: TIMEOUT_SECONDS,
+    proxy: { address: "127.0.0.1", port: alpha.port, user: "root", hostKey: alpha.hostKey },
+});
 
 beforeAll(async () => {
     if (requirements.skip) {
@@ -51,14 +60,33 @@ afterAll(async () => {
 });
 
 describe.skipIf(requirements.skip)("engine: hosts the command provider cannot log in to", () => {
-    it("a host that accepts the connection and never speaks SSH fails by name within its commandTimeout; the other host is configured", async () => {
+    it("a host that accepts the connection and never speaks SSH fails by name within its bound, whatever the provider does; the other host is configured", async () => {
         await engine.stack.setAllConfig(engineConfig(config([alphaEntry(), silentEntry()])));
+        const started = Date.now();
         const run = await recordUp(engine.stack, engine.transcript, { continueOnError: true });
+        // The probe's bound is the host's commandTimeout (10 s); the rest is the engine's own time.
+        expect(Date.now() - started).toBeLessThan(60_000);
         expect(run.error).toBeDefined();
-        expect(run.failed).toEqual(["nix-cache-host-silent-settings"]);
-        expect(failureOf(engine.transcript, "nix-cache-host-silent-settings")).toMatch(/deadline exceeded|timed? ?out/i);
+        expect(run.failed).toEqual(["nix-cache-host-silent-handshake"]);
+        expect(failureOf(engine.transcript, "nix-cache-host-silent-handshake")).toContain(
+            `nix-cache: error on host silent: 127.0.0.1:${silentPort} accepted the TCP connection but did not send an SSH version line within ${TIMEOUT_SECONDS}s`,
+        );
+        // Its commands were never sent to the provider, which would have waited with no limit.
+        expect(await resourcesInState(engine.stack)).not.toContain("nix-cache-host-silent-settings");
         expect(await resourcesInState(engine.stack)).toEqual(expect.arrayContaining(["nix-cache-host-alpha-settings", "nix-cache-host-alpha-verify"]));
         expect(fs.readFileSync(path.join(alpha.nixConfDir, "nix.conf"), "utf8")).toContain("!include nix-cache.conf");
+    }, 120_000);
+
+    it("a host behind a proxy that never speaks SSH fails by name within its bound, probed from the proxy", async () => {
+        await engine.stack.setAllConfig(engineConfig(config([alphaEntry(), proxiedSilentEntry()])));
+        const started = Date.now();
+        const run = await recordUp(engine.stack, engine.transcript, { continueOnError: true });
+        expect(Date.now() - started).toBeLessThan(60_000);
+        expect(run.failed).toEqual(["nix-cache-host-hidden-handshake-via-proxy"]);
+        expect(failureOf(engine.transcript, "nix-cache-host-hidden-handshake-via-proxy")).toContain(
+            `nix-cache: error on host hidden: 127.0.0.1:${silentPort}, reached from the proxy, did not complete an SSH key exchange within ${TIMEOUT_SECONDS}s`,
+        );
+        expect(await resourcesInState(engine.stack)).not.toContain("nix-cache-host-hidden-settings");
     }, 120_000);
 
     it("a stale SSH_AUTH_SOCK is refused by name before anything connects, even for a host that logs in with a private key", async () => {
@@ -93,8 +121,31 @@ describe.skipIf(requirements.skip)("engine: hosts the command provider cannot lo
         expect(alpha.logins()).toBe(logins);
     }, 120_000);
 
-    it("destroy undoes the host that was configured", async () => {
+    it("destroy, which runs no program, probes first too: a host gone silent fails by name, its files untouched", async () => {
         await engine.stack.setAllConfig(engineConfig(config([alphaEntry()])));
+        await alpha.stop();
+        const held = new Set<net.Socket>();
+        const hung = net.createServer((socket) => held.add(socket));
+        await new Promise<void>((resolve) => hung.listen(alpha.port, "127.0.0.1", resolve));
+        try {
+            const started = Date.now();
+            const run = await recordDestroy(engine.stack, engine.transcript);
+            expect(Date.now() - started).toBeLessThan(90_000);
+            expect(run.error).toBeDefined();
+            expect(run.failed).toEqual(["nix-cache-host-alpha-handshake-on-delete"]);
+            expect(failureOf(engine.transcript, "nix-cache-host-alpha-handshake-on-delete")).toContain(
+                `nix-cache: error on host alpha: 127.0.0.1:${alpha.port} accepted the TCP connection but did not send an SSH version line within 30s`,
+            );
+            expect(await resourcesInState(engine.stack)).toContain("nix-cache-host-alpha-settings");
+        } finally {
+            held.forEach((socket) => socket.destroy());
+            await new Promise((resolve) => hung.close(resolve));
+        }
+        expect(fs.readFileSync(path.join(alpha.nixConfDir, "nix.conf"), "utf8")).toContain("!include nix-cache.conf");
+    }, 150_000);
+
+    it("destroy undoes the host once it speaks SSH again", async () => {
+        await alpha.start();
         const run = await recordDestroy(engine.stack, engine.transcript);
         expect(run.error).toBeUndefined();
         expect(fs.readdirSync(alpha.nixConfDir)).toEqual(["nix.conf"]);

@@ -21,8 +21,9 @@ const TOKEN = "engine-token.first_7f3a9c";
 const ROTATED = "engine-token.second_b81d4e";
 // The host's own settings, without a final newline (destroy must give back exactly these bytes).
 const OWN_NIX_CONF = "# this host's own settings\ntrusted-users = root alice\nconnect-timeout = 5";
-// The stack's resources: the stack, CacheSetup, CacheIdentity, NixHost and its three commands.
-const RESOURCES = 7;
+// The stack's resources: the stack, CacheSetup, CacheIdentity, NixHost, its handshake probes (one
+// before its commands on every up, one before they are deleted) and its three commands.
+const RESOURCES = 9;
 
 let cache: BinaryCache;
 let extra: BinaryCache;
@@ -32,6 +33,7 @@ let original: ReturnType<typeof hostFiles>;
 let extraCacheRun: EngineRun | undefined;
 
 const nixHost = "nix-cache-host-builder";
+const handshake = "nix-cache-host-builder-handshake";
 const settings = "nix-cache-host-builder-settings";
 const netrc = "nix-cache-host-builder-netrc";
 const verify = "nix-cache-host-builder-verify";
@@ -94,13 +96,13 @@ describe.skipIf(requirements.skip)("engine lifecycle on a real host (pulumi CLI,
         expect(fetched.code).toBe(0);
     }, 120_000);
 
-    it("an up with nothing changed only re-checks the host (the settings command, in place), and touches no file", async () => {
+    it("an up with nothing changed only re-checks the host (its handshake, then the settings command, in place), and touches no file", async () => {
         const before = snapshotDir(host.nixConfDir);
         const logins = host.logins();
         const run = await recordUp(engine.stack, engine.transcript);
         expect(run.error).toBeUndefined();
-        expect(run.summary.resourceChanges).toEqual({ update: 1, same: RESOURCES - 1 });
-        expect(run.changed).toEqual({ [settings]: ["update"] });
+        expect(run.summary.resourceChanges).toEqual({ update: 2, same: RESOURCES - 2 });
+        expect(run.changed).toEqual({ [handshake]: ["update"], [settings]: ["update"] });
         expect(host.logins() - logins).toBe(1);
         expect(touchedFiles(before, snapshotDir(host.nixConfDir))).toEqual([]);
     }, 120_000);
@@ -111,8 +113,8 @@ describe.skipIf(requirements.skip)("engine lifecycle on a real host (pulumi CLI,
         fs.appendFileSync(conf, cachixLines);
         const run = await recordUp(engine.stack, engine.transcript);
         expect(run.error).toBeUndefined();
-        // In place: only the settings command runs, apply again, which repairs the file.
-        expect(run.changed).toEqual({ [settings]: ["update"] });
+        // In place: only the settings command runs (after the probe), apply again, which repairs the file.
+        expect(run.changed).toEqual({ [handshake]: ["update"], [settings]: ["update"] });
         expect(fs.readFileSync(conf, "utf8")).toBe(`${host.ownNixConf}\n${cachixLines}# Added by nix-cache: the settings in nix-cache.conf extend those above. Removed on destroy.\n!include nix-cache.conf\n`);
         // Back to the host as the test began, for the byte-for-byte checks that follow.
         fs.writeFileSync(conf, fs.readFileSync(conf, "utf8").replace(cachixLines, ""));
@@ -129,14 +131,14 @@ describe.skipIf(requirements.skip)("engine lifecycle on a real host (pulumi CLI,
         expect(run.error).toBeUndefined();
         extraCacheRun = run;
         // The stack, the components and the identity are the same resources; the settings change in place.
-        expect(Object.keys(run.changed).every((name) => [settings, netrc, verify].includes(name))).toBe(true);
+        expect(Object.keys(run.changed).every((name) => [handshake, settings, netrc, verify].includes(name))).toBe(true);
         expect(run.changed[settings]).toEqual(["update"]);
         expect(run.changed[verify]).toBeDefined();
         expect(run.summary.resourceChanges?.same).toBe(RESOURCES - Object.keys(run.changed).length);
-        // Each changed command ran once; nothing else connected.
-        expect(host.logins() - logins).toBe(Object.keys(run.changed).length);
-        // The managed file, and the record that the daemon was restarted for it.
-        expect(touchedFiles(before, snapshotDir(host.nixConfDir))).toEqual(["nix-cache.backup/in-effect", "nix-cache.conf"]);
+        // Each changed command ran once (the probe does not log in); nothing else connected.
+        expect(host.logins() - logins).toBe(Object.keys(run.changed).length - 1);
+        // The managed file only: no daemon runs on this host, so nothing restarts.
+        expect(touchedFiles(before, snapshotDir(host.nixConfDir))).toEqual(["nix-cache.conf"]);
         expect(run.outputs?.substituters.value).toEqual([cache.url, extra.url]);
 
         const fetched = await substituteOnHost(host, extra.storePath);
@@ -146,7 +148,7 @@ describe.skipIf(requirements.skip)("engine lifecycle on a real host (pulumi CLI,
 
     // The netrc scripts carry no cache list: running them again would send the token again.
     it("adding an extra cache leaves the netrc command alone", () => {
-        expect(Object.keys(extraCacheRun?.changed ?? {}).sort()).toEqual([settings, verify].sort());
+        expect(Object.keys(extraCacheRun?.changed ?? {}).sort()).toEqual([handshake, settings, verify].sort());
     });
 
     it("rotating the token updates only the netrc command: only the netrc changes, and the new token is the one that works", async () => {
@@ -154,14 +156,14 @@ describe.skipIf(requirements.skip)("engine lifecycle on a real host (pulumi CLI,
         await engine.stack.setAllConfig(engineConfig(config({ extraCaches: [{ url: extra.url, publicKey: extra.publicKey }], cachixAuthToken: ROTATED })));
         const before = snapshotDir(host.nixConfDir);
         const logins = host.logins();
-        // The netrc command, and the settings command's re-check of every up (which changes nothing).
-        expect(await recordPreview(engine.stack, engine.transcript)).toEqual({ update: 2, same: RESOURCES - 2 });
+        // The netrc command, and the probe and settings command's re-check of every up (which changes nothing).
+        expect(await recordPreview(engine.stack, engine.transcript)).toEqual({ update: 3, same: RESOURCES - 3 });
         expect(host.logins() - logins, "a preview connects to nothing").toBe(0);
 
         const run = await recordUp(engine.stack, engine.transcript);
         expect(run.error).toBeUndefined();
-        expect(run.changed).toEqual({ [settings]: ["update"], [netrc]: ["update"] });
-        expect(run.summary.resourceChanges).toEqual({ update: 2, same: RESOURCES - 2 });
+        expect(run.changed).toEqual({ [handshake]: ["update"], [settings]: ["update"], [netrc]: ["update"] });
+        expect(run.summary.resourceChanges).toEqual({ update: 3, same: RESOURCES - 3 });
         expect(host.logins() - logins).toBe(2);
         expect(touchedFiles(before, snapshotDir(host.nixConfDir))).toEqual(["netrc"]);
         expect(fs.readFileSync(path.join(host.nixConfDir, "netrc"), "utf8")).toBe(`machine 127.0.0.1 password ${ROTATED}\n`);

@@ -20,8 +20,8 @@ import { requireEngine } from "./support/requirements";
 const requirements = requireEngine();
 const TOKEN = "unreachable-token.c0ffee_42";
 const OWN_NIX_CONF = "# a host of this test\n";
-// Per host: NixHost and its settings, netrc and verify commands (the cache is private).
-const PER_HOST = 4;
+// Per host: NixHost, its two handshake probes and its settings, netrc and verify commands (the cache is private).
+const PER_HOST = 6;
 // The stack, CacheSetup and CacheIdentity.
 const SHARED = 3;
 
@@ -103,18 +103,23 @@ describe.skipIf(requirements.skip)("engine: one unreachable host among two", () 
         expect(run.summary.result).toBe("succeeded");
         expect(run.failed).toEqual([]);
         // The impostor's NixHost (a component, nothing on any host) goes with its entry.
-        // alpha only re-checks itself (its settings command, in place, changing nothing).
+        // alpha only re-checks itself (its probe and settings command, in place, changing nothing).
+        // beta's probe passed the first time (a refused connection is the provider's to name).
         expect(run.changed).toEqual({
             ...Object.fromEntries(commandsOf("beta").map((name) => [name, ["create"]])),
+            "nix-cache-host-beta-handshake-on-delete": ["create"],
+            "nix-cache-host-beta-handshake": ["update"],
+            "nix-cache-host-alpha-handshake": ["update"],
             "nix-cache-host-alpha-settings": ["update"],
             "nix-cache-host-impostor": ["delete"],
+            "nix-cache-host-impostor-handshake": ["delete"],
         });
-        expect(run.summary.resourceChanges).toEqual({ create: 3, update: 1, delete: 1, same: SHARED + 2 * PER_HOST - 4 });
+        expect(run.summary.resourceChanges).toEqual({ create: 4, update: 3, delete: 2, same: SHARED + 2 * PER_HOST - 7 });
         expect(alpha.logins() - alphaLogins).toBe(1);
         expect((await substituteOnHost(beta, cache.storePath)).code).toBe(0);
 
         const again = await recordUp(engine.stack, engine.transcript);
-        expect(again.summary.resourceChanges).toEqual({ update: 2, same: SHARED + 2 * PER_HOST - 2 });
+        expect(again.summary.resourceChanges).toEqual({ update: 4, same: SHARED + 2 * PER_HOST - 4 });
     }, 180_000);
 
     it("destroy undoes both hosts", async () => {

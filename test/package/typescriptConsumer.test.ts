@@ -75,7 +75,7 @@ describe.skipIf(requirements.skip)("examples/typescript: a TypeScript program us
         expect(fs.existsSync(stackFile) ? fs.readFileSync(stackFile, "utf8") : "").not.toContain("nix-cache:");
     }, 300_000);
 
-    it("a second up changes nothing: only the settings command re-checks the host, in place, touching no file", async () => {
+    it("a second up changes nothing: only the handshake probe and the settings command re-check the host, in place, touching no file", async () => {
         await expectSecondUpOnlyRechecks(engine, world, RESOURCES);
     }, 300_000);
 

@@ -71,7 +71,7 @@ describe.skipIf(requirements.skip)("examples/yaml: a Pulumi YAML program using t
         expect(Object.keys(run.changed)).toContain(`default_${MANIFEST.version.replace(/\./g, "_")}`);
     }, 300_000);
 
-    it("a second up changes nothing: only the settings command re-checks the host, in place, touching no file", async () => {
+    it("a second up changes nothing: only the handshake probe and the settings command re-check the host, in place, touching no file", async () => {
         await expectSecondUpOnlyRechecks(engine, world, RESOURCES);
     }, 300_000);
 

@@ -26,6 +26,17 @@ describe("verify report", () => {
         expect(report.drift).toBe(true);
         expect(parseVerifyReport("").drift).toBe(false);
     });
+
+    it("lists each effective entry once, as Nix may repeat one the system and the user both list", () => {
+        const report = parseVerifyReport(
+            [
+                "nix-cache-effective substituters = https://cache.nixos.org/ http://127.0.0.1:1 https://cache.nixos.org http://127.0.0.1:1",
+                "nix-cache-effective trusted-public-keys = a:b c:d a:b",
+                "nix-cache-effective trusted-users = root ci root",
+            ].join("\n"),
+        );
+        expect(report.effective).toEqual({ substituters: ["https://cache.nixos.org/", "http://127.0.0.1:1"], trustedPublicKeys: ["a:b", "c:d"], trustedUsers: ["root", "ci"] });
+    });
 });
 
 describe("verify command output", () => {

@@ -78,7 +78,10 @@ async function run(isPrivate: boolean, token = TOKEN) {
 const isSecret = (value: unknown) =>
     typeof value === "object" && value !== null && (value as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
 const unwrap = (value: unknown): unknown => (isSecret(value) ? (value as { value: unknown }).value : value);
-const commandsOf = (recorded: Recorded[], host: string) => recorded.filter((r) => r.type === COMMAND && r.name.startsWith(`nix-cache-host-${host}-`));
+const isProbe = (r: Recorded) => /-handshake(-via-proxy)?(-on-delete)?$/.test(r.name);
+const commandsOf = (recorded: Recorded[], host: string) => recorded.filter((r) => r.type === COMMAND && r.name.startsWith(`nix-cache-host-${host}-`) && !isProbe(r));
+/** The inputs of each run-once-per-up command: its stdin is a token new on every run. */
+const perRun = (r: Recorded) => r.name.endsWith("-settings") || isProbe(r);
 
 describe("NixHost under mocks", () => {
     it("registers one NixHost per host, each with its own settings, netrc (private cache) and verify commands", async () => {
@@ -92,14 +95,14 @@ describe("NixHost under mocks", () => {
     it("a public cache gets no netrc command", async () => {
         const { recorded } = await run(false);
         expect(recorded.filter((r) => r.name.endsWith("-netrc"))).toEqual([]);
-        expect(recorded.filter((r) => r.type === COMMAND)).toHaveLength(HOSTS.length * 2);
+        expect(recorded.filter((r) => r.type === COMMAND && !isProbe(r))).toHaveLength(HOSTS.length * 2);
     });
 
     it("runs exactly the rendered scripts, wrapped as remoteCommand: what render shows is what runs", async () => {
         const { recorded, model: m } = await run(true);
         const artifacts = hostArtifacts(m, secretPlaceholder, pulumi.getStack());
         for (const host of m.hosts) {
-            const expected = hostCommands(hostScripts(hostPayload(m, host, [], hostOwner(pulumi.getStack(), host))), host.kind);
+            const expected = hostCommands(hostScripts(hostPayload(m, host, [], hostOwner(pulumi.getProject(), pulumi.getStack(), host))), host.kind);
             const [settings, netrc, verify] = commandsOf(recorded, host.name).map((r) => r.inputs);
             expect(settings).toMatchObject({ create: expected.apply, update: expected.apply, delete: expected.destroy });
             expect(netrc).toMatchObject({ create: expected.netrcApply, update: expected.netrcApply, delete: expected.netrcDestroy, logging: "none" });
@@ -133,7 +136,7 @@ describe("NixHost under mocks", () => {
         for (const resource of recorded.filter((r) => r.type === COMMAND)) {
             const stdin = resource.inputs["stdin"];
             // The settings command's stdin is only the per-run token that makes every up re-check the host.
-            const converge = resource.name.endsWith("-settings") && /^converge \S+ \S+$/.test(String(stdin));
+            const converge = perRun(resource) && /^converge \S+ \S+$/.test(String(stdin));
             expect(stdin === undefined || isSecret(stdin) || converge).toBe(true);
         }
     });
@@ -156,12 +159,41 @@ describe("NixHost under mocks", () => {
         expect(laptop).not.toHaveProperty("privateKey");
     });
 
+    it("probes each host's SSH handshake first, from here (the proxy, for a host behind one) and from its proxy", async () => {
+        const { recorded } = await run(true);
+        const probes = recorded.filter(isProbe);
+        expect(probes.map((r) => `${r.type} ${r.name}`).sort()).toEqual([
+            "command:local:Command nix-cache-host-builder-debian-handshake",
+            "command:local:Command nix-cache-host-builder-debian-handshake-on-delete",
+            "command:local:Command nix-cache-host-builder-nixos-handshake",
+            "command:local:Command nix-cache-host-builder-nixos-handshake-on-delete",
+            "command:local:Command nix-cache-host-laptop-handshake",
+            "command:local:Command nix-cache-host-laptop-handshake-on-delete",
+            "command:remote:Command nix-cache-host-builder-debian-handshake-via-proxy",
+            "command:remote:Command nix-cache-host-builder-debian-handshake-via-proxy-on-delete",
+        ]);
+        // Before the commands are deleted (destroy runs no program), the same probes run.
+        for (const probe of probes.filter((r) => r.name.endsWith("-on-delete"))) {
+            const upProbe = probes.find((r) => r.name === probe.name.replace(/-on-delete$/, ""))!;
+            expect(probe.inputs["delete"]).toEqual(upProbe.inputs["create"]);
+            expect(probe.inputs["create"]).toBeUndefined();
+        }
+        const local = (host: string) => String(probes.find((r) => r.name === `nix-cache-host-${host}-handshake`)!.inputs["create"]);
+        expect(local("builder-nixos")).toContain(`'builder-nixos' '203.0.113.10' '22' '30'`);
+        expect(local("builder-debian")).toContain(`'builder-debian' '198.51.100.1' '22' '30'`);
+        const viaProxy = probes.find((r) => r.name.endsWith("-handshake-via-proxy"))!;
+        expect(String(viaProxy.inputs["create"])).toContain("ssh-keyscan -T 30 -p 22 '203.0.113.11'");
+        const connection = JSON.parse(JSON.stringify(unwrap(viaProxy.inputs["connection"]), (_, v: unknown) => unwrap(v))) as Record<string, unknown>;
+        expect(connection).toMatchObject({ host: "198.51.100.1", user: "jump", hostKey: BASTION_KEY, privateKey: PRIVATE_KEY });
+        expect(connection).not.toHaveProperty("proxy");
+    });
+
     it("rotating the token changes only each netrc command's stdin", async () => {
         const before = (await run(true, TOKEN)).recorded;
         const after = (await run(true, ROTATED)).recorded;
         // Leaving out the settings command's per-run token, which differs on every run by design.
         const show = (r: Recorded) =>
-            JSON.stringify({ ...r.inputs, stdin: r.name.endsWith("-settings") ? undefined : r.inputs["stdin"] }, (_, v: unknown) => (isSecret(v) ? { secret: unwrap(v) } : v));
+            JSON.stringify({ ...r.inputs, stdin: perRun(r) ? undefined : r.inputs["stdin"] }, (_, v: unknown) => (isSecret(v) ? { secret: unwrap(v) } : v));
         const previous = new Map(before.map((r) => [r.name, r]));
         const changed = after.filter((r) => show(r) !== show(previous.get(r.name)!)).map((r) => r.name).sort();
         expect(changed).toEqual(HOSTS.map((h) => `nix-cache-host-${h.name}-netrc`).sort());

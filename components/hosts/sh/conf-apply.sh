@@ -68,38 +68,29 @@ fi
 nc_lack=$(nc_missing "$nc_work/effective")
 [ -z "$nc_lack" ] || die "the effective configuration lacks: $nc_lack"
 
-# 5. Only now the daemon reads it again: after a change, when it has not read the files as they
-# are (an earlier apply cut short before its restart, or restartDaemon was false), or when the
-# running daemon, asked over its socket, lacks anything declared.
+# 5. Only now the daemon reads it again: after a change, or when the running daemon has not
+# the files as they are (it reports lacking something, or started before they last changed:
+# an apply cut short before its restart, restartDaemon was false, a daemon started from other
+# files). A daemon restarted by anyone, any way, since then has them.
 if [ "$NC_KIND" = nix ]; then
-    nc_why=
     nc_daemon_note=
-    if [ -n "$nc_changed" ]; then
-        :
-    elif ! nc_daemon_current; then
-        nc_why="the files are as declared, but nix-daemon has not read them yet"
-    elif nc_daemon_view && [ -n "$nc_daemon_lack" ]; then
-        nc_why="the files are as declared, but the running nix-daemon lacks $nc_daemon_lack"
-    fi
-    if [ "$NC_RESTART_DAEMON" = yes ] && { [ -n "$nc_changed" ] || [ -n "$nc_why" ]; }; then
-        [ -z "$nc_why" ] || say "$nc_why"
+    nc_daemon_staleness
+    nc_why=$nc_stale
+    # A service manager's daemon may be started on demand, so it restarts whenever files change.
+    if [ -n "$nc_changed" ] && { [ -S "$(nc_daemon_socket)" ] || [ -n "$(nc_daemon_manager)" ]; }; then nc_why="the files changed"; fi
+    if [ -n "$nc_why" ] && [ "$NC_RESTART_DAEMON" = yes ] && [ -n "$(nc_daemon_manager)" ]; then
+        say "restarting nix-daemon: $nc_why"
         nc_restarted=yes
-        nc_restart_daemon
-        case $? in
-            0) nc_daemon_loaded; nc_fresh=yes ;;
-            2) nc_fresh= ;;
-            *) die "restarting nix-daemon failed" ;;
-        esac
-        # Restarted (or none runs): the daemon must now have everything it can be asked about.
-        if [ -n "$nc_fresh" ] && nc_daemon_view && [ -n "$nc_daemon_lack" ]; then
+        nc_restart_daemon || die "restarting nix-daemon failed"
+        nc_daemon_loaded
+        # Restarted: the daemon must now have everything it can be asked about.
+        if nc_daemon_view && [ -n "$nc_daemon_lack" ]; then
             die "nix-daemon was restarted, but the running daemon still lacks: $nc_daemon_lack (does it read a config dir other than $nc_conf_dir?)"
         fi
-    elif [ "$NC_RESTART_DAEMON" != yes ]; then
-        if nc_daemon_view && [ -n "$nc_daemon_lack" ]; then
-            say "pending (restartDaemon: false): the running nix-daemon lacks $nc_daemon_lack; restart it to use them"
-        elif [ -n "$nc_why$nc_changed" ]; then
-            say "pending (restartDaemon: false): nix-daemon has not read the files yet; restart it to use them"
-        fi
+    elif [ -n "$nc_why" ]; then
+        say "pending: $(nc_daemon_pending "$nc_why")"
+    elif [ -n "$nc_changed" ]; then
+        say "no nix-daemon runs here (no socket): Nix reads the files directly"
     fi
     nc_daemon_say_note
 fi

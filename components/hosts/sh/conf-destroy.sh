@@ -39,6 +39,9 @@ if [ -f "$nc_conf" ] && command -v nix >/dev/null 2>&1 && ! nc_show "$nc_conf_di
 fi
 if [ -n "$nc_changed" ] && [ "$NC_KIND" = nix ] && [ "$NC_RESTART_DAEMON" = yes ]; then
     nc_restart_daemon
-    [ $? -ne 1 ] || warn "restarting nix-daemon failed: restart it by hand"
+    case $? in
+        1) warn "restarting nix-daemon failed: restart it by hand" ;;
+        2) nc_dpid=$(nc_daemon_pid); warn "no service manager nix-cache knows runs nix-daemon, so it still has nix-cache's settings; to drop them run: $(nc_daemon_restart_command)" ;;
+    esac
 fi
 if [ -n "$nc_changed" ]; then say "undone:$nc_changed"; else say "nothing to undo: $nc_conf_dir was already as before"; fi

@@ -95,7 +95,7 @@ nc_daemon_view() {
 nc_daemon_say_note() {
     case $nc_daemon_note in
         '' | "no nix-daemon "*) ;;
-        *) say "not asking nix-daemon what it has in effect: $nc_daemon_note; relying on the record of its last restart" ;;
+        *) say "not asking nix-daemon what it has in effect: $nc_daemon_note; judging by when it started" ;;
     esac
 }
 
@@ -116,4 +116,80 @@ nc_user_trust_problem() {
         for nc_g in $(id -Gn); do [ "$nc_u" = "@$nc_g" ] && return 0; done
     done
     echo "$nc_me is not in the daemon's trusted-users ($nc_users), so the daemon would ignore these substituters: add $nc_me to trusted-users (trustedUsers of a nix or nixos host entry) or use kind nix"
+}
+
+# The process id of the nix-daemon listening on its socket, as Linux's /proc shows it (the oldest
+# process, other than an init, holding the listening socket: the daemon, not its workers); empty
+# where it cannot be seen.
+nc_daemon_pid() {
+    [ -r /proc/net/unix ] || return 0
+    nc_inode=$(awk -v p="$(nc_daemon_socket)" '$NF == p && $4 == "00010000" { print $7; exit }' /proc/net/unix)
+    [ -n "$nc_inode" ] || return 0
+    find /proc -mindepth 3 -maxdepth 3 -path '/proc/[0-9]*/fd/*' -lname "socket:\[$nc_inode\]" 2>/dev/null |
+        while IFS=/ read -r _ _ nc_p _; do
+            [ "$nc_p" != 1 ] || continue
+            nc_ticks=$(sed 's/.*) //' "/proc/$nc_p/stat" 2>/dev/null | awk '{ print $20 }')
+            [ -z "$nc_ticks" ] || printf '%s %s\n' "$nc_ticks" "$nc_p"
+        done | sort -n | sed -n '1s/.* //p'
+}
+
+# Whether process $1 started over a second before file $2 last changed (so it has not read it).
+nc_started_before() {
+    nc_ticks=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $20 }')
+    [ -n "$nc_ticks" ] || return 1
+    awk -v t="$nc_ticks" -v hz="$(getconf CLK_TCK 2>/dev/null || echo 100)" -v now="$(date +%s)" -v m="$(date -r "$2" +%s)" \
+        '{ exit !(($1 - t / hz) > (now - m) + 1) }' /proc/uptime
+}
+
+# Whether the running nix-daemon has the files (nc_conf, nc_managed) as they are, judged by the
+# daemon itself: what it reports over its socket, and whether it started after they last changed
+# (whoever restarted it, however). Only where its process cannot be seen (no /proc) does the
+# record of nix-cache's last restart stand in. Sets nc_stale (why not; empty when it has them,
+# or when no daemon runs, where what Nix reads is checked instead) and nc_dpid.
+nc_daemon_staleness() {
+    nc_stale=
+    nc_dpid=
+    [ -S "$(nc_daemon_socket)" ] || return 0
+    nc_dpid=$(nc_daemon_pid)
+    if nc_daemon_view && [ -n "$nc_daemon_lack" ]; then
+        nc_stale="the running nix-daemon, asked over its socket, lacks $nc_daemon_lack"
+    elif [ -n "$nc_dpid" ]; then
+        for nc_f in "$nc_conf" "$nc_managed"; do
+            if [ -e "$nc_f" ] && nc_started_before "$nc_dpid" "$nc_f"; then
+                nc_stale="nix-daemon (process $nc_dpid) started before $nc_f last changed, so it has not read it"
+                return 0
+            fi
+        done
+    elif [ -d "$nc_backup" ] && ! nc_daemon_current; then
+        nc_stale="nix-daemon has not been restarted by nix-cache since the files last changed (its process cannot be seen here)"
+    fi
+}
+
+# The one command that restarts the running nix-daemon here, for a person to run.
+nc_daemon_restart_command() {
+    case $(nc_daemon_manager) in
+        systemd) echo "systemctl restart nix-daemon.service"; return 0 ;;
+        launchd) echo "launchctl kickstart -k system/$(nc_launchd_label /Library/LaunchDaemons)"; return 0 ;;
+    esac
+    if command -v rc-service > /dev/null 2>&1 && rc-service -e nix-daemon > /dev/null 2>&1; then
+        echo "rc-service nix-daemon restart"
+    elif command -v sv > /dev/null 2>&1 && { [ -d /etc/service/nix-daemon ] || [ -d /var/service/nix-daemon ]; }; then
+        echo "sv restart nix-daemon"
+    elif command -v s6-svc > /dev/null 2>&1 && [ -d /run/service/nix-daemon ]; then
+        echo "s6-svc -r /run/service/nix-daemon"
+    elif [ -n "$nc_dpid" ]; then
+        echo "kill $nc_dpid, then start it again as before ($(tr '\0' ' ' < "/proc/$nc_dpid/cmdline" 2>/dev/null | sed 's/ $//'))"
+    else
+        echo "restart nix-daemon the way it was started"
+    fi
+}
+
+# What apply and verify say when the daemon lacks the files ($1: why) and nix-cache does not
+# restart it: the same words, ending with the one command to run.
+nc_daemon_pending() {
+    if [ "$NC_RESTART_DAEMON" != yes ]; then
+        printf '%s (restartDaemon: false); to use them run: %s' "$1" "$(nc_daemon_restart_command)"
+    else
+        printf '%s, and no service manager nix-cache knows runs it; to use them run: %s' "$1" "$(nc_daemon_restart_command)"
+    fi
 }

@@ -15,9 +15,11 @@ nc_nixos_dir() {
     nc_backup="$nc_dir/$NC_NIXOS_BACKUP_NAME"
 }
 
-# The top-level *.nix files of nc_dir (but the glue) whose Nix, as `nix-instantiate --parse`
-# reads it, refers to the path ./cachix.nix: comments and strings do not count. Returns 2, with
-# the file and Nix's error in nc_parse_error, when a file does not parse.
+# The top-level *.nix files of nc_dir (but the glue) that import the path ./cachix.nix, as
+# `nix-instantiate --parse` reads them: the path as an element of an `imports` (or a flake's
+# `modules`) list, or the argument of `import`. A comment, a string, or the path used as any
+# other value does not count. Returns 2, with the file and Nix's error in nc_parse_error, when a
+# file does not parse.
 nc_importers() {
     nc_parse_error=
     find "$nc_dir" -maxdepth 1 -type f -name '*.nix' ! -name cachix.nix > "$nc_work/nix-files" 2>/dev/null
@@ -26,12 +28,47 @@ nc_importers() {
             nc_parse_error="$nc_file does not parse: $(nc_tail "$nc_work/parse-errors")"
             return 2
         fi
-        # Nix prints a path literal resolved, as a word of its own: (/etc/nixos/cachix.nix).
-        if tr -c 'A-Za-z0-9._/+-' '[\n*]' < "$nc_work/parsed" | grep -q -x -F "$nc_dir/cachix.nix"; then
+        if nc_parsed_imports "$nc_dir/cachix.nix" < "$nc_work/parsed"; then
             printf '%s\n' "$nc_file"
         fi
     done < "$nc_work/nix-files"
     return 0
+}
+
+# Whether the parse tree on stdin (as `nix-instantiate --parse` prints it: a path literal
+# resolved, strings quoted with backslash escapes) imports the path $1. Tokens are read one by
+# one; each open bracket remembers whether it starts the list of `imports =` or `modules =`.
+nc_parsed_imports() {
+    awk -v path="$1" '
+        { text = text $0 "\n" }
+        END {
+            n = length(text); i = 1; depth = 0; prev = ""; prev2 = ""; word = ""
+            while (i <= n) {
+                c = substr(text, i, 1)
+                if (c == "\"") {
+                    for (i++; i <= n && substr(text, i, 1) != "\""; i++) if (substr(text, i, 1) == "\\") i++
+                    i++; prev2 = prev; prev = "\"\""; continue
+                }
+                if (index("[({})]=;", c) > 0) { token = c; i++ }
+                else if (c ~ /[ \t\n]/) { i++; continue }
+                else {
+                    for (token = ""; i <= n && index("[({})]=;\" \t\n", substr(text, i, 1)) == 0; i++) token = token substr(text, i, 1)
+                }
+                if (token == "[" || token == "(" || token == "{") {
+                    depth++
+                    kind[depth] = (token == "[" && prev == "=" && (prev2 == "imports" || prev2 == "modules")) ? "imports" : token
+                } else if (token == "]" || token == ")" || token == "}") {
+                    depth--
+                } else if (token == path) {
+                    if (lastword == "import") exit 0
+                    for (d = depth; d > 0 && kind[d] == "("; d--) ;
+                    if (d > 0 && kind[d] == "imports") exit 0
+                }
+                if (token != "(") lastword = token
+                prev2 = prev; prev = token
+            }
+            exit 1
+        }'
 }
 
 # Runs git on nc_dir's work tree (as root on a tree someone else owns: safe.directory).
@@ -79,4 +116,26 @@ nc_git_forget_gone() {
     else
         rm -f "$nc_backup/git-added"
     fi
+}
+
+# The declared settings, one `KIND VALUE` a line (root, always trusted, left out).
+nc_declared_lines() {
+    for nc_x in $NC_WANT_SUBSTITUTERS; do printf 'substituter %s\n' "${nc_x%/}"; done
+    for nc_x in $NC_WANT_KEYS; do printf 'trusted-public-key %s\n' "$nc_x"; done
+    for nc_x in $NC_WANT_USERS; do [ "$nc_x" = root ] || printf 'trusted-user %s\n' "$nc_x"; done
+}
+
+# Of the values earlier applies declared and this one does not (the backup dir's `retired`),
+# those the effective settings file $1 still has: a removed cache stays in effect until a
+# rebuild takes the files in. One `KIND VALUE` a line.
+nc_retired_in_effect() {
+    [ -f "$nc_backup/retired" ] || return 0
+    while IFS=' ' read -r nc_k nc_v; do
+        case $nc_k in
+            substituter) nc_s=substituters ;;
+            trusted-public-key) nc_s=trusted-public-keys ;;
+            *) nc_s=trusted-users ;;
+        esac
+        ! nc_has "$(nc_setting "$nc_s" "$1")" "$nc_v" || printf '%s %s\n' "$nc_k" "$nc_v"
+    done < "$nc_backup/retired"
 }

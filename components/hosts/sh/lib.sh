@@ -108,11 +108,17 @@ nc_missing() {
     printf '%s' "${nc_m#; }"
 }
 
-# The lines the component reads its outputs from.
+# The lines the component reads its outputs from: each list once per entry (Nix repeats an
+# entry both the system and a user's nix.conf list; URLs compared without a trailing slash).
 nc_report() {
     for nc_s in substituters trusted-public-keys trusted-users; do
-        printf 'nix-cache-effective %s = %s\n' "$nc_s" "$(nc_setting "$nc_s" "$1")"
+        printf 'nix-cache-effective %s = %s\n' "$nc_s" "$(nc_setting "$nc_s" "$1" | nc_unique_words)"
     done
+}
+
+# The words of stdin, each once (the first of those equal but for a trailing slash), on one line.
+nc_unique_words() {
+    awk '{ for (i = 1; i <= NF; i++) { k = $i; sub(/\/$/, "", k); if (!(k in seen)) { seen[k] = 1; out = out (out == "" ? "" : " ") $i } } } END { print out }'
 }
 
 # Whether file $1 is empty or ends with a newline.
@@ -360,29 +366,34 @@ nc_resolve_conf_file() {
     fi
 }
 
-# Restarts nix-daemon so it reads the new nix.conf: systemd, launchd (Determinate's label or
-# the official installer's), or neither. Returns 0 when it restarted or no daemon runs, 1 when
-# a restart failed, 2 when a daemon listens but no known service manager runs it.
-nc_restart_daemon() {
+# Which service manager runs nix-daemon here, so nix-cache can restart it: systemd (a
+# nix-daemon.service), launchd (a known label), or nothing (empty: none nix-cache knows).
+nc_daemon_manager() {
     if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
-        if systemctl cat nix-daemon.service >/dev/null 2>&1; then
+        systemctl cat nix-daemon.service >/dev/null 2>&1 && echo systemd
+    elif [ "$(uname -s)" = Darwin ] && command -v launchctl >/dev/null 2>&1; then
+        [ -z "$(nc_launchd_label /Library/LaunchDaemons)" ] || echo launchd
+    fi
+}
+
+# Restarts nix-daemon so it reads the new nix.conf: through systemd or launchd. Returns 0 when
+# it restarted or no daemon runs, 1 when a restart failed, 2 when a daemon listens but no
+# service manager nix-cache knows runs it (see nc_daemon_restart_command).
+nc_restart_daemon() {
+    case $(nc_daemon_manager) in
+        systemd)
             # try-restart: a socket-activated daemon that is not running starts fresh anyway.
             systemctl try-restart nix-daemon.service || return 1
             say "restarted nix-daemon (systemd)"
-        else
-            say "systemd has no nix-daemon.service: no daemon to restart"
-        fi
-        return 0
-    fi
-    if [ "$(uname -s)" = Darwin ] && command -v launchctl >/dev/null 2>&1; then
-        nc_launchd_restart /Library/LaunchDaemons
-        return
-    fi
-    if [ -S "${NIX_DAEMON_SOCKET_PATH:-/nix/var/nix/daemon-socket/socket}" ]; then
-        warn "a nix-daemon listens, but neither systemd nor launchd runs it: restart it by hand so it reads the new settings"
-        return 2
-    fi
-    say "no nix-daemon runs here (no service manager, no socket): Nix reads the files directly"
+            return 0
+            ;;
+        launchd)
+            nc_launchd_restart /Library/LaunchDaemons
+            return
+            ;;
+    esac
+    [ ! -S "${NIX_DAEMON_SOCKET_PATH:-/nix/var/nix/daemon-socket/socket}" ] || return 2
+    say "no nix-daemon runs here (no socket): Nix reads the files directly"
     return 0
 }
 

@@ -36,6 +36,8 @@ for nc_f in $NC_NIXOS_FILES $nc_retired; do nc_snapshot "$nc_dir/$nc_f" "$(nc_fl
 nc_snapshot "$nc_backup/managed-files" managed-files
 nc_snapshot "$nc_backup/$NC_DAEMON_RECORD" record
 nc_snapshot "$nc_backup/git-added" git-added
+nc_snapshot "$nc_backup/declared" declared
+nc_snapshot "$nc_backup/retired" retired
 nc_new_backup=
 nc_new_cachix_dir=
 nc_rebuilt=
@@ -45,6 +47,8 @@ nc_rollback() {
     nc_put_back "$nc_backup/managed-files" managed-files
     for nc_f in $nc_git_new; do nc_git rm --cached --quiet --ignore-unmatch -- "$nc_f" > /dev/null 2>&1 || warn "could not take $nc_f out of git's index"; done
     nc_put_back "$nc_backup/git-added" git-added
+    nc_put_back "$nc_backup/declared" declared
+    nc_put_back "$nc_backup/retired" retired
     if [ -n "$nc_new_backup" ]; then rm -rf "$nc_backup"; fi
     if [ -n "$nc_new_cachix_dir" ]; then rmdir "$nc_dir/cachix" 2>/dev/null; fi
     warn "put the previous files under $nc_dir back"
@@ -85,6 +89,14 @@ nc_write "$nc_work/managed-files" "$nc_backup/managed-files" 600 || :
 # A git flake sees only files git knows: each new one is added, each retired one taken out.
 nc_git_forget_gone
 nc_git_add_new
+# Values declared before and not now stay in effect until a rebuild takes the files in: kept
+# as `retired` for verify (none, boot) until they are gone from what Nix has in effect.
+nc_declared_lines > "$nc_work/declared"
+{
+    [ ! -f "$nc_backup/declared" ] || grep -v -x -F -f "$nc_work/declared" "$nc_backup/declared"
+    [ ! -f "$nc_backup/retired" ] || grep -v -x -F -f "$nc_work/declared" "$nc_backup/retired"
+} | sort -u > "$nc_work/retired"
+cp "$nc_work/declared" "$nc_backup/declared" || die "cannot write $nc_backup/declared"
 
 # 4. Rebuild when the files changed, when what Nix has in effect lacks anything declared
 # (switch, test), or when no rebuild has taken in the files as they are now (an earlier apply
@@ -122,12 +134,17 @@ if [ -n "$nc_why" ]; then
             ;;
     esac
 fi
+if ! { cp "$nc_work/retired" "$nc_backup/retired.new" && mv -f "$nc_backup/retired.new" "$nc_backup/retired"; }; then die "cannot write $nc_backup/retired"; fi
+nc_retired_in_effect "$nc_work/effective" > "$nc_work/retired"
+if [ -s "$nc_work/retired" ]; then mv -f "$nc_work/retired" "$nc_backup/retired"; else rm -f "$nc_backup/retired"; fi
 case $NC_NIXOS_ACTION in
     switch | test)
         [ -z "$nc_lack" ] || die "after nixos-rebuild $NC_NIXOS_ACTION the effective configuration lacks: $nc_lack"
         ;;
     *)
-        [ -z "$nc_lack" ] || say "pending: the effective configuration lacks $nc_lack until the next $( [ "$NC_NIXOS_ACTION" = boot ] && echo reboot || echo 'nixos-rebuild switch')"
+        nc_until=$( [ "$NC_NIXOS_ACTION" = boot ] && echo reboot || echo 'nixos-rebuild switch')
+        [ -z "$nc_lack" ] || say "pending: the effective configuration lacks $nc_lack until the next $nc_until"
+        [ ! -f "$nc_backup/retired" ] || say "pending: no longer declared, still in effect until the next $nc_until: $(tr '\n' ';' < "$nc_backup/retired" | sed 's/;$//; s/;/; /g')"
         ;;
 esac
 nc_in_commit=

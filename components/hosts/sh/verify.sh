@@ -40,6 +40,7 @@ if [ "$NC_KIND" = nixos ]; then
     nc_nixos_dir
     nc_lock "$nc_dir"
     nc_o=$(nc_other_owner "$nc_backup")
+    nc_nixos_backup=$nc_backup
     nc_backup=$nc_conf_backup
 else
     nc_lock "$nc_conf_dir"
@@ -85,31 +86,30 @@ if ! nc_show "$nc_conf_dir" > "$nc_work/effective" 2> "$nc_work/errors"; then
     nc_finish
 fi
 nc_lack=$(nc_missing "$nc_work/effective")
+nc_gone=
+if [ "$NC_KIND" = nixos ] && { [ "$NC_NIXOS_ACTION" = none ] || [ "$NC_NIXOS_ACTION" = boot ]; }; then
+    # Values no longer declared stay in effect until a rebuild takes the files in.
+    nc_gone=$(nc_backup=$nc_nixos_backup nc_retired_in_effect "$nc_work/effective" | tr '\n' ';' | sed 's/;$//; s/;/; /g')
+    [ -z "$nc_gone" ] || nc_check pending effective "no longer declared, still in effect (nixosRebuild: $NC_NIXOS_ACTION): $nc_gone"
+fi
 if [ -z "$nc_lack" ]; then
-    nc_check ok effective "every declared substituter, key and trusted user is in effect"
+    [ -n "$nc_gone" ] || nc_check ok effective "every declared substituter, key and trusted user is in effect"
 elif [ "$NC_KIND" = nixos ] && { [ "$NC_NIXOS_ACTION" = none ] || [ "$NC_NIXOS_ACTION" = boot ]; }; then
     nc_check pending effective "not yet in effect (nixosRebuild: $NC_NIXOS_ACTION): $nc_lack"
 else
     nc_check drift effective "missing $nc_lack"
 fi
-# The daemon: what it reports when asked over its socket, else the record of its last restart.
-nc_daemon_state() {
-    if [ "$NC_RESTART_DAEMON" = yes ]; then
-        nc_check drift daemon "$1: the next apply restarts it"
-    else
-        nc_check pending daemon "$1 (restartDaemon: false): restart it to use them"
-    fi
-}
+# The daemon: what it reports over its socket and when it started (see nc_daemon_staleness).
 if [ "$NC_KIND" = nix ]; then
-    if nc_daemon_view; then nc_seen=yes; else nc_seen=; fi
-    if [ -n "$nc_seen" ] && [ -n "$nc_daemon_lack" ]; then
-        nc_daemon_state "the running nix-daemon, asked over its socket, lacks $nc_daemon_lack"
-    elif [ -d "$nc_backup" ] && ! nc_daemon_current; then
-        nc_daemon_state "nix-daemon has not been restarted since the files last changed"
-    elif [ -n "$nc_seen" ]; then
-        nc_check ok daemon "the running nix-daemon, asked over its socket, trusts the declared users and lists the declared substituters${nc_daemon_note:+ ($nc_daemon_note)}"
-    elif [ -d "$nc_backup" ]; then
-        nc_check ok daemon "nix-daemon (if one runs) was restarted after the files last changed${nc_daemon_note:+ ($nc_daemon_note)}"
+    nc_daemon_staleness
+    if [ ! -S "$(nc_daemon_socket)" ]; then
+        nc_check ok daemon "no nix-daemon listens on $(nc_daemon_socket): Nix reads the files directly (checked above)"
+    elif [ -z "$nc_stale" ]; then
+        nc_check ok daemon "the running nix-daemon has the files as they are${nc_daemon_note:+ ($nc_daemon_note)}"
+    elif [ "$NC_RESTART_DAEMON" = yes ] && [ -n "$(nc_daemon_manager)" ]; then
+        nc_check drift daemon "$nc_stale: the next apply restarts it"
+    else
+        nc_check pending daemon "$(nc_daemon_pending "$nc_stale")"
     fi
 fi
 

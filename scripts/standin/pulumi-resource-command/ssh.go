@@ -18,9 +18,11 @@ package main
 //     8.8 and later no longer accept, so an RSA pin fails against them.
 //   - Dialing is retried (100 ms, growing 1.5x, at most 5 s apart) until dialErrorLimit errors
 //     have happened, i.e. up to dialErrorLimit+1 attempts, each TCP connect bounded by
-//     perDialTimeout (as upstream, the SSH handshake is not: a server that accepts the
-//     connection and never speaks SSH holds the operation until its customTimeouts, see
-//     main.go); then "unable to connect to HOST:PORT (user U) after N attempts: REASON".
+//     perDialTimeout; then "unable to connect to HOST:PORT (user U) after N attempts: REASON".
+//     As upstream (ssh.Dial, then proxyClient.Dial and ssh.NewClientConn), nothing else is
+//     bounded: not the SSH handshake, not the proxy's channel to the host, and not by the
+//     operation's customTimeouts either. A server that accepts the connection and never
+//     speaks SSH holds the operation, and the `up`, with no limit.
 //
 // Differences from upstream: host key mismatches are not retried; messages differ (tests assert
 // resource names and causes, not wording).
@@ -320,17 +322,9 @@ func clientConfig(e *endpoint) (*ssh.ClientConfig, func(), error) {
 	return cfg, closeFn, nil
 }
 
-// handshake runs the SSH handshake over conn, bounded by ctx (closing conn when ctx ends).
-func handshake(ctx context.Context, conn net.Conn, e *endpoint, cfg *ssh.ClientConfig) (*ssh.Client, error) {
-	stop := context.AfterFunc(ctx, func() { _ = conn.Close() })
+// handshake runs the SSH handshake over conn with no time limit, as upstream's does.
+func handshake(conn net.Conn, e *endpoint, cfg *ssh.ClientConfig) (*ssh.Client, error) {
 	c, chans, reqs, err := ssh.NewClientConn(conn, e.addr(), cfg)
-	if !stop() {
-		// ctx ended (timeout or cancel) while we were in the handshake: conn is closed.
-		if err == nil {
-			_ = c.Close()
-		}
-		return nil, fmt.Errorf("SSH handshake: %w", ctx.Err())
-	}
 	if err != nil {
 		_ = conn.Close()
 		var neg *ssh.AlgorithmNegotiationError
@@ -351,7 +345,7 @@ func withDialTimeout(ctx context.Context, e *endpoint) (context.Context, context
 	return context.WithCancel(ctx)
 }
 
-// dialDirect connects (bounded by perDialTimeout) and runs the handshake (bounded only by ctx).
+// dialDirect connects (bounded by perDialTimeout) and runs the handshake (unbounded).
 func dialDirect(ctx context.Context, e *endpoint, cfg *ssh.ClientConfig) (*ssh.Client, error) {
 	dctx, cancel := withDialTimeout(ctx, e)
 	defer cancel()
@@ -360,17 +354,17 @@ func dialDirect(ctx context.Context, e *endpoint, cfg *ssh.ClientConfig) (*ssh.C
 	if err != nil {
 		return nil, err
 	}
-	return handshake(ctx, conn, e, cfg)
+	return handshake(conn, e, cfg)
 }
 
-func dialVia(ctx context.Context, proxy *ssh.Client, e *endpoint, cfg *ssh.ClientConfig) (*ssh.Client, error) {
-	dctx, cancel := withDialTimeout(ctx, e)
-	defer cancel()
-	conn, err := proxy.DialContext(dctx, "tcp", e.addr())
+// dialVia opens a channel to e through the proxy and runs the handshake over it: neither is
+// bounded, as upstream's proxyClient.Dial is not.
+func dialVia(proxy *ssh.Client, e *endpoint, cfg *ssh.ClientConfig) (*ssh.Client, error) {
+	conn, err := proxy.Dial("tcp", e.addr())
 	if err != nil {
 		return nil, err
 	}
-	return handshake(ctx, conn, e, cfg)
+	return handshake(conn, e, cfg)
 }
 
 // retryDial calls f until it succeeds, fails with a host key error, ctx ends, or the
@@ -448,7 +442,7 @@ func (p *commandProvider) dial(ctx context.Context, urn string, c connection) (*
 		}
 		closers = append(closers, func() { _ = proxy.Close() })
 		client, err = p.retryDial(ctx, urn, target, " via proxy "+c.proxy.addr(), func() (*ssh.Client, error) {
-			return dialVia(ctx, proxy, target, cfg)
+			return dialVia(proxy, target, cfg)
 		})
 	}
 	if err != nil {

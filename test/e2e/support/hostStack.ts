@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { loadStackModel } from "../../../components/config/load";
-import { HostSpec, StackModel, TrustedCacheSpec } from "../../../components/config/model";
+import { HostSpec, PROJECT_NAME, StackModel, TrustedCacheSpec } from "../../../components/config/model";
 import { hostCommands, HostCommands } from "../../../components/hosts/hostCommands";
 import { hostScripts } from "../../../components/hosts/hostScripts";
 import { hostOwner, hostPayload, HostPayload } from "../../../components/hosts/payload";
@@ -36,15 +36,16 @@ export function testStack(cache: TestCache, builder: Pick<BuilderHost, "port" | 
 
 /**
  * The model's host (the first unless named), its payload with the `added` caches (the mirror's),
- * and the exact command lines NixHost hands to remote.Command in stack `stack` of this project.
+ * and the exact command lines NixHost hands to remote.Command in stack `stack` of Pulumi project
+ * `project` (this program's unless given).
  */
 export function commandsFor(
     model: StackModel,
     stack = "e2e",
-    options: { host?: string; added?: readonly TrustedCacheSpec[] } = {},
+    options: { host?: string; added?: readonly TrustedCacheSpec[]; project?: string } = {},
 ): { host: HostSpec; payload: HostPayload; commands: HostCommands } {
     const host = options.host === undefined ? model.hosts[0] : model.hosts.find((h) => h.name === options.host)!;
-    const payload = hostPayload(model, host, options.added ?? [], hostOwner(stack, host));
+    const payload = hostPayload(model, host, options.added ?? [], hostOwner(options.project ?? PROJECT_NAME, stack, host));
     return { host, payload, commands: hostCommands(hostScripts(payload), host.kind) };
 }
 

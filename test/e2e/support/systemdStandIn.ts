@@ -21,10 +21,18 @@ case $1 in
 esac
 `;
 
+/**
+ * The daemon's socket in the namespace (the sessions' NIX_DAEMON_SOCKET_PATH): a socket file no
+ * process holds, as systemd's socket activation shows one to a script that cannot see which
+ * process listens, so the scripts judge the daemon by the record of their own last restart.
+ */
+export const SYSTEMD_STAND_IN_SOCKET = "/run/nix-daemon.socket";
+
 /** The shell that prepares the namespace before sshd starts (see BuilderHostOptions). */
 export function systemdStandInSetup(work: string): string {
     const bin = path.join(work, "systemd-stand-in");
     fs.mkdirSync(bin);
     fs.writeFileSync(path.join(bin, "systemctl"), SYSTEMCTL, { mode: 0o755 });
-    return ["mount -t tmpfs tmpfs /run", "mkdir -p /run/systemd/system /usr/local/sbin", `mount --bind ${bin} /usr/local/sbin`].join("\n");
+    const bindSocket = `python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' ${SYSTEMD_STAND_IN_SOCKET}`;
+    return ["mount -t tmpfs tmpfs /run", "mkdir -p /run/systemd/system /usr/local/sbin", `mount --bind ${bin} /usr/local/sbin`, bindSocket].join("\n");
 }

@@ -22,8 +22,21 @@ export interface ConsumerWorld {
     readonly original: ReturnType<typeof hostFiles>;
 }
 
-/** The setup's resources besides the stack: CacheSetup, CacheIdentity, NixHost, its settings and verify commands (a public cache: no netrc). */
-export const SETUP_RESOURCES = ["example", "example-identity", "example-host-builder", "example-host-builder-settings", "example-host-builder-verify"];
+/**
+ * The setup's resources besides the stack: CacheSetup, CacheIdentity, NixHost, its handshake
+ * probes (on every up, and before its commands are deleted), its settings and verify commands
+ * (a public cache: no netrc).
+ */
+export const SETUP_RESOURCES = [
+    "example",
+    "example-identity",
+    "example-host-builder",
+    "example-host-builder-handshake",
+    "example-host-builder-handshake-on-delete",
+    "example-host-builder-settings",
+    "example-host-builder-verify",
+];
+const HANDSHAKE = "example-host-builder-handshake";
 const SETTINGS = "example-host-builder-settings";
 
 /** A fresh cache and builder host. */
@@ -64,15 +77,15 @@ export async function expectUpConfigures(engine: EngineStack, world: ConsumerWor
     return run;
 }
 
-/** A second up: only the settings command runs (the re-check of every up), in place, one login, no file touched. */
+/** A second up: only the handshake probe and the settings command run (the re-check of every up), in place, one login, no file touched. */
 export async function expectSecondUpOnlyRechecks(engine: EngineStack, world: ConsumerWorld, resources: readonly string[]): Promise<void> {
     const { cache, host } = world;
     const before = snapshotDir(host.nixConfDir);
     const logins = host.logins();
     const run = await recordUp(engine.stack, engine.transcript);
     expect(run.error).toBeUndefined();
-    expect(run.summary.resourceChanges).toEqual({ update: 1, same: resources.length - 1 });
-    expect(run.changed).toEqual({ [SETTINGS]: ["update"] });
+    expect(run.summary.resourceChanges).toEqual({ update: 2, same: resources.length - 2 });
+    expect(run.changed).toEqual({ [HANDSHAKE]: ["update"], [SETTINGS]: ["update"] });
     expect(host.logins() - logins).toBe(1);
     expect(touchedFiles(before, snapshotDir(host.nixConfDir))).toEqual([]);
     expect((await substituteOnHost(host, cache.storePath)).code).toBe(0);
