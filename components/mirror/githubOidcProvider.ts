@@ -58,8 +58,12 @@ export interface OidcProviderInputs {
     readonly tags: Record<string, string>;
 }
 
-/** The inputs of that resource that {@link oidcProviderDeclaration} never lets the stack change. */
-export const OIDC_PROVIDER_INPUTS = ["url", "clientIdLists", "thumbprintLists", "tags"] as const;
+/**
+ * The inputs of that resource the stack never changes on a shared provider. Not the URL: it is
+ * the issuer the provider was found by, and the one input an import would otherwise take from
+ * IAM, which stores it without `https://`, a form the resource's check refuses.
+ */
+export const SHARED_OIDC_IGNORED_INPUTS = ["clientIdLists", "thumbprintLists", "tags"] as const;
 
 /** How the stack declares the GitHub OIDC provider it chose: inputs and the options that keep it safe. */
 export interface OidcProviderDeclaration {
@@ -68,7 +72,7 @@ export interface OidcProviderDeclaration {
     readonly retainOnDelete: true;
     /** Adopted by this ID when the state lacks it (the engine imports only then; otherwise it is the ID in state). */
     readonly import?: string;
-    /** Inputs the stack never changes on the real provider. */
+    /** Inputs the stack never changes on the real provider: the state's (or, on import, the provider's) are kept. */
     readonly ignoreChanges?: string[];
 }
 
@@ -77,8 +81,8 @@ export interface OidcProviderDeclaration {
  * stack's provider has had since it first created one). The stack's own is declared as it
  * creates it. A shared one is declared too, so that a stack which created it untagged (and whose
  * state lacks the retain flag) records the flag instead of deleting it when it drops it: adopted
- * by its ARN, with the inputs the lookup reports, every one ignored, so the stack neither
- * changes nor deletes it.
+ * by its ARN, with the values the lookup reports, ignored, and the URL it was found by (the
+ * provider's diff ignores the scheme), so the stack neither changes nor deletes it.
  */
 export function oidcProviderDeclaration(choice: OidcProviderChoice, stack: string): OidcProviderDeclaration {
     if (choice.kind === "managed") {
@@ -90,11 +94,10 @@ export function oidcProviderDeclaration(choice: OidcProviderChoice, stack: strin
     }
     const { found } = choice;
     return {
-        // The URL it was found by: the lookup reports it as IAM stores it, without the scheme.
         inputs: { url: GITHUB_OIDC_URL, clientIdLists: [...found.clientIdLists], thumbprintLists: [...found.thumbprintLists], tags: { ...found.tags } },
         retainOnDelete: true,
         import: found.arn,
-        ignoreChanges: [...OIDC_PROVIDER_INPUTS],
+        ignoreChanges: [...SHARED_OIDC_IGNORED_INPUTS],
     };
 }
 

@@ -155,7 +155,7 @@ describe("GitHub's OIDC provider", () => {
         expect(shared.importId).toBe(arn);
         expect(shared.retainOnDelete).toBe(true);
         expect(shared.inputs).toEqual({ url: "https://token.actions.githubusercontent.com", clientIdLists: found.clientIdLists, thumbprintLists: found.thumbprintLists, tags: found.tags });
-        expect([...shared.ignoreChanges].sort()).toEqual(["clientIdLists", "tags", "thumbprintLists", "url"]);
+        expect([...shared.ignoreChanges].sort()).toEqual(["clientIdLists", "tags", "thumbprintLists"]);
         const [role] = named(resources, "aws:iam/role:Role");
         expect(JSON.parse(String(role.inputs.assumeRolePolicy)).Statement[0].Principal).toEqual({ Federated: arn });
     });
@@ -167,7 +167,7 @@ describe("GitHub's OIDC provider", () => {
         const [kept] = named(resources, OIDC);
         expect(kept).toMatchObject({ name: "upgraded-github-oidc", importId: arn, retainOnDelete: true });
         expect(kept.inputs).toEqual({ url: "https://token.actions.githubusercontent.com", clientIdLists: ["sts.amazonaws.com"], thumbprintLists: [], tags: {} });
-        expect(kept.ignoreChanges).toHaveLength(4);
+        expect(kept.ignoreChanges).toHaveLength(3);
     });
 });
 
