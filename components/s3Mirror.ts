@@ -6,7 +6,6 @@ import { MirrorArgs } from "./args/mirrorArgs";
 import { validatedSections } from "./args/validate";
 import { MirrorSpec } from "./config/model";
 import { accountProblem } from "./mirror/awsAccount";
-import { GITHUB_OIDC_AUDIENCE } from "./mirror/awsNames";
 import { stackAwsConfig } from "./mirror/awsStackSettings";
 import { mirrorBucketPlan } from "./mirror/bucketPlan";
 import { githubOidcSubjects, mirrorCiAccess, repositoriesNeedingBranch } from "./mirror/ciAccess";
@@ -14,7 +13,7 @@ import { ciTrustPolicy, ciWritePolicy } from "./mirror/ciPolicies";
 import { mirrorTrustedCache } from "./mirror/mirrorCache";
 import { MirrorDeletionGuard } from "./mirror/deletionGuard";
 import { findAccountBlock, findGithubOidcProvider } from "./mirror/awsLookups";
-import { FoundOidcProvider, GITHUB_OIDC_URL, OIDC_OWNER_TAG, oidcProviderChoice } from "./mirror/githubOidcProvider";
+import { FoundOidcProvider, oidcProviderChoice, oidcProviderDeclaration } from "./mirror/githubOidcProvider";
 import { renderPolicy } from "./mirror/policyDocument";
 import { policyRetryHook } from "./mirror/policyRetryHook";
 import { accountBlockProblem } from "./mirror/publicReads";
@@ -232,7 +231,7 @@ export class S3Mirror extends pulumi.ComponentResource {
         // Deleted before every other resource of the mirror, and only when allowed.
         new MirrorDeletionGuard(`${name}-deletion-guard`, { bucket: mirror.bucket }, {
             parent: this,
-            // The OIDC provider the stack creates is registered once its lookup answers.
+            // The OIDC provider (the stack's own or a shared one) is registered once its lookup answers.
             dependsOn: oidcProvider.apply((created) => [...members, ...present(created)]) as unknown as pulumi.Output<pulumi.Resource[]>,
         });
         ciValuesOf.set(this, {
@@ -261,8 +260,9 @@ export class S3Mirror extends pulumi.ComponentResource {
     /**
      * The role CI assumes with GitHub's OIDC token, and its write policy on this bucket only.
      * The account holds one GitHub OIDC provider: the configured ARN, else the one the account
-     * has (looked up by issuer URL), else one the stack creates, tagged with the stack's name
-     * and retained when the stack stops needing it (other roles may trust it by then).
+     * has (looked up by issuer URL: declared read-only unless the stack's tag is on it), else
+     * one the stack creates, tagged with the stack's name. Both are retained when the stack
+     * stops needing them (other roles may trust them by then).
      */
     private ciRole(
         name: string,
@@ -280,17 +280,13 @@ export class S3Mirror extends pulumi.ComponentResource {
             const stack = `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
             const choice = checked(undefined).apply(() => findGithubOidcProvider(name, opts)).apply((found) => oidcChoiceOrError(name, found, stack));
             // Registered once the lookup has answered (in a preview too: the lookup is a read).
-            const managed: pulumi.Output<aws.iam.OpenIdConnectProvider | undefined> = choice.apply((c) =>
-                c.kind === "existing"
-                    ? undefined
-                    : new aws.iam.OpenIdConnectProvider(
-                          `${name}-github-oidc`,
-                          { url: GITHUB_OIDC_URL, clientIdLists: [GITHUB_OIDC_AUDIENCE], tags: { [OIDC_OWNER_TAG]: stack } },
-                          { ...opts, retainOnDelete: true, ...(c.arn === undefined ? {} : { import: c.arn }) },
-                      ),
-            ) as pulumi.Output<aws.iam.OpenIdConnectProvider | undefined>;
-            created = managed;
-            providerArn = pulumi.all([choice, managed]).apply(([c, created]) => (c.kind === "existing" ? pulumi.output(c.arn) : created!.arn));
+            // Whichever it is, it is declared under one name, retained: never deleted by the stack.
+            const declared = choice.apply((c) => {
+                const { inputs, ...options } = oidcProviderDeclaration(c, stack);
+                return new aws.iam.OpenIdConnectProvider(`${name}-github-oidc`, inputs, { ...opts, ...options });
+            });
+            created = declared;
+            providerArn = declared.apply((provider) => provider.arn);
         }
         const role = new aws.iam.Role(
             `${name}-ci-role`,

@@ -23,7 +23,7 @@ export async function findAccountBlock(name: string, accountId: string, opts: pu
 export async function findGithubOidcProvider(name: string, opts: pulumi.InvokeOptions): Promise<FoundOidcProvider | undefined> {
     try {
         const found = await aws.iam.getOpenIdConnectProvider({ url: GITHUB_OIDC_URL }, { provider: opts.provider, parent: opts.parent });
-        return { arn: found.arn, clientIdLists: found.clientIdLists, tags: found.tags };
+        return { arn: found.arn, clientIdLists: found.clientIdLists, thumbprintLists: found.thumbprintLists, tags: found.tags };
     } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         if (oidcLookupFoundNone(message)) {

@@ -10,6 +10,7 @@ export const OIDC_OWNER_TAG = "nix-cache:stack";
 export interface FoundOidcProvider {
     readonly arn: string;
     readonly clientIdLists: readonly string[];
+    readonly thumbprintLists: readonly string[];
     readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -21,14 +22,17 @@ export type OidcProviderChoice =
      * when the state lost it (the stack went to access keys and back, or was destroyed and made again).
      */
     | { readonly kind: "managed"; readonly arn?: string }
-    /** Another's, referenced by ARN: never changed nor deleted by this stack. */
-    | { readonly kind: "existing"; readonly arn: string };
+    /**
+     * One the stack did not tag: an organisation's, another stack's, or one this stack created
+     * before it tagged what it creates. Declared read-only and retained (see {@link oidcProviderDeclaration}).
+     */
+    | { readonly kind: "shared"; readonly found: FoundOidcProvider };
 
 /**
  * The choice for what the account holds, stable across runs: once the stack has created the
  * provider, the lookup finds it with the stack's tag, and it stays the stack's resource
- * (rather than flipping to "someone else's", which would drop it from the stack). An
- * existing provider must accept GitHub's audience for the CI role to be assumable.
+ * (rather than flipping to "shared", which would stop the stack from changing it). A
+ * shared provider must accept GitHub's audience for the CI role to be assumable.
  */
 export function oidcProviderChoice(found: FoundOidcProvider | undefined, stack: string): OidcProviderChoice {
     if (found === undefined) {
@@ -43,7 +47,58 @@ export function oidcProviderChoice(found: FoundOidcProvider | undefined, stack: 
                 `expected it among its audiences (aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn ${found.arn} --client-id ${GITHUB_OIDC_AUDIENCE})`,
         );
     }
-    return { kind: "existing", arn: found.arn };
+    return { kind: "shared", found };
+}
+
+/** The inputs of the stack's `aws.iam.OpenIdConnectProvider` resource. */
+export interface OidcProviderInputs {
+    readonly url: string;
+    readonly clientIdLists: string[];
+    readonly thumbprintLists?: string[];
+    readonly tags: Record<string, string>;
+}
+
+/**
+ * The inputs of that resource the stack never changes on a shared provider. Not the URL: it is
+ * the issuer the provider was found by, and the one input an import would otherwise take from
+ * IAM, which stores it without `https://`, a form the resource's check refuses.
+ */
+export const SHARED_OIDC_IGNORED_INPUTS = ["clientIdLists", "thumbprintLists", "tags"] as const;
+
+/** How the stack declares the GitHub OIDC provider it chose: inputs and the options that keep it safe. */
+export interface OidcProviderDeclaration {
+    readonly inputs: OidcProviderInputs;
+    /** Never deleted by the stack: when the stack stops declaring it, it only leaves the state. */
+    readonly retainOnDelete: true;
+    /** Adopted by this ID when the state lacks it (the engine imports only then; otherwise it is the ID in state). */
+    readonly import?: string;
+    /** Inputs the stack never changes on the real provider: the state's (or, on import, the provider's) are kept. */
+    readonly ignoreChanges?: string[];
+}
+
+/**
+ * The declaration of the chosen provider, always under the same resource name (the one the
+ * stack's provider has had since it first created one). The stack's own is declared as it
+ * creates it. A shared one is declared too, so that a stack which created it untagged (and whose
+ * state lacks the retain flag) records the flag instead of deleting it when it drops it: adopted
+ * by its ARN, with the values the lookup reports, ignored, and the URL it was found by (the
+ * provider's diff ignores the scheme), so the stack neither changes nor deletes it.
+ */
+export function oidcProviderDeclaration(choice: OidcProviderChoice, stack: string): OidcProviderDeclaration {
+    if (choice.kind === "managed") {
+        return {
+            inputs: { url: GITHUB_OIDC_URL, clientIdLists: [GITHUB_OIDC_AUDIENCE], tags: { [OIDC_OWNER_TAG]: stack } },
+            retainOnDelete: true,
+            ...(choice.arn === undefined ? {} : { import: choice.arn }),
+        };
+    }
+    const { found } = choice;
+    return {
+        inputs: { url: GITHUB_OIDC_URL, clientIdLists: [...found.clientIdLists], thumbprintLists: [...found.thumbprintLists], tags: { ...found.tags } },
+        retainOnDelete: true,
+        import: found.arn,
+        ignoreChanges: [...SHARED_OIDC_IGNORED_INPUTS],
+    };
 }
 
 /**

@@ -7,7 +7,7 @@ import {
 import { GetPublicAccessBlockCommand, PutPublicAccessBlockCommand } from "@aws-sdk/client-s3-control";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from "../../components/mirror/awsNames";
-import { FoundOidcProvider, GITHUB_OIDC_URL, OIDC_OWNER_TAG, oidcProviderChoice } from "../../components/mirror/githubOidcProvider";
+import { FoundOidcProvider, GITHUB_OIDC_URL, OIDC_OWNER_TAG, oidcProviderChoice, oidcProviderDeclaration } from "../../components/mirror/githubOidcProvider";
 import { accountBlockProblem } from "../../components/mirror/publicReads";
 import { MOTO_ACCOUNT_ID, MotoServer, startMoto } from "../support/moto";
 import { requireTools } from "../support/tools";
@@ -41,7 +41,7 @@ async function lookUpGithubProvider(): Promise<FoundOidcProvider | undefined> {
         return undefined;
     }
     const provider = await moto.iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }));
-    return { arn, clientIdLists: provider.ClientIDList ?? [], tags: Object.fromEntries((provider.Tags ?? []).map((tag) => [tag.Key, tag.Value])) };
+    return { arn, clientIdLists: provider.ClientIDList ?? [], thumbprintLists: provider.ThumbprintList ?? [], tags: Object.fromEntries((provider.Tags ?? []).map((tag) => [tag.Key, tag.Value])) };
 }
 
 describe.skipIf(tools.skip)("GitHub's OIDC provider in a model of IAM", () => {
@@ -56,18 +56,24 @@ describe.skipIf(tools.skip)("GitHub's OIDC provider in a model of IAM", () => {
         await expect(moto.iam.send(new CreateOpenIDConnectProviderCommand({ Url: GITHUB_OIDC_URL, ClientIDList: [GITHUB_OIDC_AUDIENCE] }))).rejects.toMatchObject({ name: "EntityAlreadyExistsException" });
     });
 
-    it("the next run finds the stack's own by its tag and keeps it; another stack takes it for someone else's", async () => {
+    it("the next run finds the stack's own by its tag and keeps it; another stack takes it as shared", async () => {
         const found = await lookUpGithubProvider();
         expect(found?.tags).toEqual({ [OIDC_OWNER_TAG]: STACK });
         expect(oidcProviderChoice(found, STACK)).toEqual({ kind: "managed", arn: found!.arn });
-        expect(oidcProviderChoice(found, "organization/nix-cache/other")).toEqual({ kind: "existing", arn: found!.arn });
+        expect(oidcProviderChoice(found, "organization/nix-cache/other")).toEqual({ kind: "shared", found });
     });
 
-    it("an organisation's own provider (untagged, other audiences too) is referenced; one without GitHub's audience is refused", async () => {
+    it("an organisation's own provider (untagged, other audiences too) is shared; one without GitHub's audience is refused", async () => {
         await moto.iam.send(new DeleteOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: `arn:aws:iam::${MOTO_ACCOUNT_ID}:oidc-provider/${GITHUB_OIDC_HOST}` }));
         await moto.iam.send(new CreateOpenIDConnectProviderCommand({ Url: GITHUB_OIDC_URL, ClientIDList: ["sigstore", GITHUB_OIDC_AUDIENCE] }));
         const theirs = await lookUpGithubProvider();
-        expect(oidcProviderChoice(theirs, STACK)).toEqual({ kind: "existing", arn: theirs!.arn });
+        expect(oidcProviderChoice(theirs, STACK)).toEqual({ kind: "shared", found: theirs });
+        // IAM keeps the issuer without its scheme, the form an import would read and the
+        // resource's check refuses: the declaration gives the URL it was found by instead.
+        expect((await moto.iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: theirs!.arn }))).Url).toBe(GITHUB_OIDC_HOST);
+        const declared = oidcProviderDeclaration({ kind: "shared", found: theirs! }, STACK);
+        expect(declared.inputs.url).toBe(GITHUB_OIDC_URL);
+        expect(declared.ignoreChanges).not.toContain("url");
 
         await moto.iam.send(new DeleteOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: theirs!.arn }));
         await moto.iam.send(new CreateOpenIDConnectProviderCommand({ Url: GITHUB_OIDC_URL, ClientIDList: ["sigstore"] }));

@@ -23,13 +23,15 @@ export interface MirrorRegistered {
     readonly onError: string[];
     /** Its `import` option: the ID of the existing resource it adopts. */
     readonly importId: string;
+    /** Its `ignoreChanges` option: the inputs the engine keeps as they are in state. */
+    readonly ignoreChanges: string[];
 }
 
 /** The names of the error hooks the program registered. */
 export const errorHooks = new Set<string>();
 
 /** What a registration request says beyond the inputs the mocks see, per `type::name`. */
-const options = new Map<string, Pick<MirrorRegistered, "dependencies" | "protect" | "retainOnDelete" | "onError">>();
+const options = new Map<string, Pick<MirrorRegistered, "dependencies" | "protect" | "retainOnDelete" | "onError" | "ignoreChanges">>();
 
 interface RegisterRequest {
     getType(): string;
@@ -37,6 +39,7 @@ interface RegisterRequest {
     getDependenciesList(): string[];
     getProtect(): boolean | undefined;
     getRetainondelete(): boolean | undefined;
+    getIgnorechangesList(): string[];
     getHooks(): { getOnErrorList(): string[] } | undefined;
 }
 
@@ -66,6 +69,7 @@ function recordOptions(): void {
             protect: req.getProtect() ?? false,
             retainOnDelete: req.getRetainondelete() ?? false,
             onError: req.getHooks()?.getOnErrorList() ?? [],
+            ignoreChanges: req.getIgnorechangesList(),
         });
         return register(req, callback);
     };
@@ -76,7 +80,7 @@ export const MOCK_ACCOUNT_ID = "123456789012";
 
 /** The lookup of the account's GitHub OIDC provider answers this; "none" fails as the provider does when there is none. */
 export const mockAws: {
-    oidcProvider: "none" | { arn: string; clientIdLists: string[]; tags: Record<string, string> };
+    oidcProvider: "none" | { arn: string; clientIdLists: string[]; thumbprintLists?: string[]; tags: Record<string, string> };
     accountId: string;
     /** The account's S3 Block Public Access; "none" fails as the provider does when the account has none. */
     accountBlock: "none" | { blockPublicAcls: boolean; ignorePublicAcls: boolean; blockPublicPolicy: boolean; restrictPublicBuckets: boolean };
@@ -106,7 +110,7 @@ export function answerAwsInvoke(token: string, inputs: Record<string, unknown>):
             // The data source's own words when the account has no provider of that URL.
             throw invokeError(token, `reading IAM OIDC Provider (${String(inputs.url)}): couldn't find resource`);
         }
-        return { ...mockAws.oidcProvider, id: mockAws.oidcProvider.arn, url: "token.actions.githubusercontent.com", thumbprintLists: [] };
+        return { thumbprintLists: [], ...mockAws.oidcProvider, id: mockAws.oidcProvider.arn, url: "token.actions.githubusercontent.com" };
     }
     if (token === "aws:s3/getAccountPublicAccessBlock:getAccountPublicAccessBlock") {
         if (mockAws.accountBlock === "none") {
@@ -132,7 +136,7 @@ export async function recordMirror(): Promise<MirrorRegistered[]> {
     await pulumi.runtime.setMocks(
         {
             newResource(args) {
-                const given = options.get(`${args.type}::${args.name}`) ?? { dependencies: [], protect: false, retainOnDelete: false, onError: [] };
+                const given = options.get(`${args.type}::${args.name}`) ?? { dependencies: [], protect: false, retainOnDelete: false, onError: [], ignoreChanges: [] };
                 registered.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider ?? "", importId: args.id ?? "", ...given });
                 return { id: `${args.name}-id`, state: { ...args.inputs, ...computed(args.type, args.name, args.inputs) } };
             },

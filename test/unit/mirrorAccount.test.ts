@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { accountProblem } from "../../components/mirror/awsAccount";
-import { GITHUB_OIDC_URL, OIDC_OWNER_TAG, oidcLookupFoundNone, oidcProviderChoice } from "../../components/mirror/githubOidcProvider";
+import { FoundOidcProvider, GITHUB_OIDC_URL, OIDC_OWNER_TAG, oidcLookupFoundNone, oidcProviderChoice, oidcProviderDeclaration } from "../../components/mirror/githubOidcProvider";
 import { DELETE_MIRROR_ENV, mirrorDeletionRefusal } from "../../components/mirror/deletionGuard";
 import { awsSettingsProblems, mirrorProviderArgs } from "../../components/mirror/providerArgs";
 import { accountBlockFoundNone, accountBlockProblem, POLICY_RETRY_DELAYS, policyRetryDelay, policyRetryGiveUp } from "../../components/mirror/publicReads";
@@ -37,19 +37,36 @@ describe("the mirror's provider settings", () => {
 });
 
 describe("the GitHub OIDC provider's choice", () => {
+    const found = (clientIdLists: string[], tags: Record<string, string>): FoundOidcProvider => ({ arn: ARN, clientIdLists, thumbprintLists: ["990f4193972f2becf12ddeda5237f9c952f20d9e"], tags });
     it("none found, or the one this stack tagged: the stack's own resource", () => {
         expect(oidcProviderChoice(undefined, STACK)).toEqual({ kind: "managed" });
         // Adopted by ID: the engine imports it only when the stack's state does not hold it.
-        expect(oidcProviderChoice({ arn: ARN, clientIdLists: ["sts.amazonaws.com"], tags: { [OIDC_OWNER_TAG]: STACK } }, STACK)).toEqual({ kind: "managed", arn: ARN });
+        expect(oidcProviderChoice(found(["sts.amazonaws.com"], { [OIDC_OWNER_TAG]: STACK }), STACK)).toEqual({ kind: "managed", arn: ARN });
     });
-    it("another's (untagged, or another stack's): referenced by ARN", () => {
-        expect(oidcProviderChoice({ arn: ARN, clientIdLists: ["sts.amazonaws.com"], tags: {} }, STACK)).toEqual({ kind: "existing", arn: ARN });
-        expect(oidcProviderChoice({ arn: ARN, clientIdLists: ["sts.amazonaws.com"], tags: { [OIDC_OWNER_TAG]: "org/nix-cache/other" } }, STACK)).toEqual({ kind: "existing", arn: ARN });
+    it("one this stack did not tag (an organisation's, another stack's, or this stack's from before it tagged): shared", () => {
+        const untagged = found(["sts.amazonaws.com"], {});
+        expect(oidcProviderChoice(untagged, STACK)).toEqual({ kind: "shared", found: untagged });
+        const others = found(["sts.amazonaws.com"], { [OIDC_OWNER_TAG]: "org/nix-cache/other" });
+        expect(oidcProviderChoice(others, STACK)).toEqual({ kind: "shared", found: others });
     });
-    it("another's without GitHub's audience: refused with the command that adds it", () => {
-        expect(() => oidcProviderChoice({ arn: ARN, clientIdLists: ["other"], tags: {} }, STACK)).toThrow(
+    it("a shared one without GitHub's audience: refused with the command that adds it", () => {
+        expect(() => oidcProviderChoice(found(["other"], {}), STACK)).toThrow(
             `the account's GitHub OIDC provider ${ARN} does not accept the audience sts.amazonaws.com; expected it among its audiences (aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn ${ARN} --client-id sts.amazonaws.com)`,
         );
+    });
+    it("declared, retained, under one name: the stack's own as it creates it, a shared one adopted as found and never changed", () => {
+        expect(oidcProviderDeclaration({ kind: "managed" }, STACK)).toEqual({
+            inputs: { url: GITHUB_OIDC_URL, clientIdLists: ["sts.amazonaws.com"], tags: { [OIDC_OWNER_TAG]: STACK } },
+            retainOnDelete: true,
+        });
+        expect(oidcProviderDeclaration({ kind: "managed", arn: ARN }, STACK)).toMatchObject({ retainOnDelete: true, import: ARN });
+        const theirs = found(["sigstore", "sts.amazonaws.com"], { team: "platform" });
+        expect(oidcProviderDeclaration({ kind: "shared", found: theirs }, STACK)).toEqual({
+            inputs: { url: GITHUB_OIDC_URL, clientIdLists: ["sigstore", "sts.amazonaws.com"], thumbprintLists: ["990f4193972f2becf12ddeda5237f9c952f20d9e"], tags: { team: "platform" } },
+            retainOnDelete: true,
+            import: ARN,
+            ignoreChanges: ["clientIdLists", "thumbprintLists", "tags"],
+        });
     });
     it("a lookup that failed means 'none' only in the data source's not-found words", () => {
         expect(oidcLookupFoundNone(`invocation of aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider returned an error: reading IAM OIDC Provider (${GITHUB_OIDC_URL}): couldn't find resource`)).toBe(true);

@@ -143,13 +143,31 @@ describe("GitHub's OIDC provider", () => {
         expect(kept.retainOnDelete).toBe(true);
     });
 
-    it("another's: referenced by its ARN, never registered (so never changed nor deleted)", async () => {
+    it("one the stack did not tag: declared under the same name, adopted as found, never changed, retained", async () => {
         const arn = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
-        mockAws.oidcProvider = { arn, clientIdLists: ["sts.amazonaws.com", "other"], tags: { team: "platform" } };
+        const found = { arn, clientIdLists: ["sts.amazonaws.com", "other"], thumbprintLists: ["990f4193972f2becf12ddeda5237f9c952f20d9e"], tags: { team: "platform" } };
+        mockAws.oidcProvider = found;
         const { resources } = await mirrorOf("shared", { github: GITHUB, mirror: MIRROR });
-        expect(named(resources, OIDC)).toEqual([]);
+        const [shared] = named(resources, OIDC);
+        // The name an earlier version created it under: a stack whose state holds it (without the
+        // retain flag) keeps it and records the flag; one whose state lacks it imports it.
+        expect(shared.name).toBe("shared-github-oidc");
+        expect(shared.importId).toBe(arn);
+        expect(shared.retainOnDelete).toBe(true);
+        expect(shared.inputs).toEqual({ url: "https://token.actions.githubusercontent.com", clientIdLists: found.clientIdLists, thumbprintLists: found.thumbprintLists, tags: found.tags });
+        expect([...shared.ignoreChanges].sort()).toEqual(["clientIdLists", "tags", "thumbprintLists"]);
         const [role] = named(resources, "aws:iam/role:Role");
         expect(JSON.parse(String(role.inputs.assumeRolePolicy)).Statement[0].Principal).toEqual({ Federated: arn });
+    });
+
+    it("the same for a provider an earlier version created (untagged, GitHub's audience only)", async () => {
+        const arn = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
+        mockAws.oidcProvider = { arn, clientIdLists: ["sts.amazonaws.com"], tags: {} };
+        const { resources } = await mirrorOf("upgraded", { github: GITHUB, mirror: MIRROR });
+        const [kept] = named(resources, OIDC);
+        expect(kept).toMatchObject({ name: "upgraded-github-oidc", importId: arn, retainOnDelete: true });
+        expect(kept.inputs).toEqual({ url: "https://token.actions.githubusercontent.com", clientIdLists: ["sts.amazonaws.com"], thumbprintLists: [], tags: {} });
+        expect(kept.ignoreChanges).toHaveLength(3);
     });
 });
 

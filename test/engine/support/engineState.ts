@@ -2,10 +2,12 @@ import { Stack } from "@pulumi/pulumi/automation";
 import { resourceName } from "../../../scripts/localhost/engine/engineRun";
 
 /** A resource as the stack's state records it. */
-interface StateResource {
+export interface StateResource {
     readonly urn: string;
     readonly type: string;
+    readonly id?: string;
     readonly outputs?: Record<string, unknown>;
+    readonly retainOnDelete?: boolean;
 }
 
 async function stateResources(stack: Stack): Promise<StateResource[]> {
@@ -25,4 +27,9 @@ export async function outputsInState(stack: Stack, type: string, name: string): 
         throw new Error(`no ${type} named ${name} in the stack's state`);
     }
     return resource.outputs ?? {};
+}
+
+/** The resource named `name` as the stack's state records it, or undefined when the state lacks it. */
+export async function resourceInState(stack: Stack, name: string): Promise<StateResource | undefined> {
+    return (await stateResources(stack)).find((resource) => resourceName(resource.urn) === name);
 }
