@@ -5,7 +5,8 @@
 #                            command provider (what `npm run demo` uses)
 #   scripts/setup.sh test    all of the above, plus sudo and shellcheck, actionlint, MinIO,
 #                            the YAML language host and moto's AWS API model (what `npm test`
-#                            uses; the default)
+#                            uses; the default), and a Debian root per Nix version the host
+#                            tests run against (scripts/nixroots.sh, after the packages)
 #
 # Each step does nothing when its result is already there. The Debian packages and the pinned
 # tools are independent, so they are installed at the same time.
@@ -28,7 +29,11 @@ if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
   cp package-lock.json "$stamp"
 fi
 
-bash scripts/system-deps.sh "$profile" &
+# The roots need debootstrap from the packages; both go on while the tools build.
+{
+  bash scripts/system-deps.sh "$profile"
+  if [ "$profile" = test ]; then bash scripts/nixroots.sh .tools/nixroots bookworm trixie forky; fi
+} &
 deps=$!
 status=0
 bash scripts/toolchain.sh "${tools[@]}" || status=$?

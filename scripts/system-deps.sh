@@ -3,7 +3,8 @@
 #
 #   scripts/system-deps.sh demo   Nix (nix-bin) and OpenSSH (server and client)
 #   scripts/system-deps.sh test   the same, plus sudo, shellcheck, git, python3 and python3-venv
-#                                 (moto's venv) (the default)
+#                                 (moto's venv), and debootstrap (scripts/nixroots.sh) (the
+#                                 default)
 #
 # Only packages are installed. Nothing of the machine's Nix configuration is created or changed:
 # the project's tests, demo and benchmarks run Nix with settings of their own
@@ -14,7 +15,7 @@ set -euo pipefail
 packages=(nix-bin openssh-server openssh-client)
 case "${1:-test}" in
   demo) ;;
-  test) packages+=(sudo shellcheck git python3 python3-venv) ;;
+  test) packages+=(sudo shellcheck git python3 python3-venv debootstrap) ;;
   *) echo "system-deps: unknown profile '$1'; usage: scripts/system-deps.sh [demo|test]" >&2; exit 2 ;;
 esac
 

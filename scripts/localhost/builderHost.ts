@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { runOverSsh, SshResult, SshTarget } from "../../cli/sshClient";
+import { shQuote } from "../../components/hosts/shell";
 import { ensureUser, HostUser, revokeSudo } from "./hostUsers";
 import { CLIENT_KEY_FILE, ensureIdentity, NIX_CONF_DIR } from "./hostIdentity";
 import { machineNixSettings } from "./localNix";
@@ -33,6 +34,13 @@ export interface BuilderHostOptions {
      * to prepare a root that differs from this machine's (the NixOS stand-in).
      */
     readonly namespaceSetup?: string;
+    /**
+     * A Debian root (scripts/nixroots.sh) whose sshd, Nix and store the host runs instead of
+     * this machine's: sshd runs chrooted into it, in a mount namespace of its own where the
+     * root has /proc, /dev, and the host's dir and `binds` at their own paths. `namespaceSetup`
+     * then runs inside the root. Logins: root only.
+     */
+    readonly root?: { readonly dir: string; readonly binds?: readonly string[] };
 }
 
 /**
@@ -77,6 +85,9 @@ export async function openBuilderHost(options: BuilderHostOptions): Promise<Buil
     const ownNixConf = machineNixSettings() + options.ownNixConf;
     const identity = await ensureIdentity(dir, ownNixConf, options.port);
     const users = options.users ?? [];
+    if (options.root !== undefined && users.length > 0) {
+        throw new Error("a builder host in a Debian root has no logins but root");
+    }
     for (const user of users) {
         await ensureUser(user);
     }
@@ -109,7 +120,7 @@ export async function openBuilderHost(options: BuilderHostOptions): Promise<Buil
         logins: () => (fs.existsSync(files.log) ? fs.readFileSync(files.log, "utf8").split("\n").filter((line) => LOGIN_LINE.test(line)).length : 0),
         start: async () => {
             if (child === undefined || child.exitCode !== null) {
-                child = startSshd(files.config, files.log, options.namespaceSetup);
+                child = startSshd(files.config, files.log, namespaceOf(dir, options));
                 await waitForListening(identity.port, child, () => `its log, ${files.log}:\n${tail(files.log)}`);
             }
         },
@@ -118,6 +129,10 @@ export async function openBuilderHost(options: BuilderHostOptions): Promise<Buil
             await stop();
             users.forEach(revokeSudo);
             fs.rmSync(dir, { recursive: true, force: true });
+            // The mount points sshd's namespace made in the root, empty out here.
+            for (const bind of rootBinds(dir, options)) {
+                fs.rmdirSync(path.join(options.root!.dir, bind), { recursive: false });
+            }
         },
     };
 }
@@ -129,18 +144,50 @@ export async function startBuilderHost(options: BuilderHostOptions): Promise<Bui
     return host;
 }
 
-function startSshd(config: string, log: string, namespaceSetup: string | undefined): ChildProcess {
+/** Where sshd runs: `setup` prepares its mount namespace; with `root`, it runs chrooted there. */
+interface SshdNamespace {
+    readonly setup?: string;
+    readonly root?: string;
+    /** Run inside the root, before sshd. */
+    readonly rootSetup?: string;
+}
+
+/** With a root: /proc, /dev and the binds made from outside; the host's own setup runs inside. */
+function namespaceOf(dir: string, options: BuilderHostOptions): SshdNamespace {
+    if (options.root === undefined) {
+        return { setup: options.namespaceSetup };
+    }
+    const root = options.root.dir;
+    const setup = [
+        `mount -t proc proc ${shQuote(path.join(root, "proc"))}`,
+        `mount --rbind /dev ${shQuote(path.join(root, "dev"))}`,
+        ...rootBinds(dir, options).map((bind) => `mkdir -p ${shQuote(path.join(root, bind))} && mount --bind ${shQuote(bind)} ${shQuote(path.join(root, bind))}`),
+    ];
+    return { setup: setup.join("\n"), root, rootSetup: options.namespaceSetup };
+}
+
+/** The directories bound into the root at their own paths: the host's, then `root.binds`. */
+function rootBinds(dir: string, options: BuilderHostOptions): string[] {
+    return options.root === undefined ? [] : [...new Set([dir, ...(options.root.binds ?? [])])];
+}
+
+function startSshd(config: string, log: string, namespace: SshdNamespace): ChildProcess {
     fs.mkdirSync("/run/sshd", { recursive: true, mode: 0o755 });
     const sshd = ["/usr/sbin/sshd", "-D", "-f", config, "-E", log];
     // What fails before sshd logs (the namespace setup, a bad option) lands in its log too.
     const stderr = fs.openSync(log, "a");
     try {
         const stdio: ["ignore", "ignore", number] = ["ignore", "ignore", stderr];
-        if (namespaceSetup === undefined) {
+        if (namespace.setup === undefined) {
             return spawn(sshd[0], sshd.slice(1), { stdio });
         }
         // The namespace gets a fresh /run, where sshd needs its privilege separation directory.
-        return spawn("unshare", ["-m", "sh", "-ec", `${namespaceSetup}\nmkdir -p /run/sshd\nexec ${sshd.join(" ")}`], { stdio });
+        const start = `mkdir -p /run/sshd\nexec ${sshd.join(" ")}`;
+        const script =
+            namespace.root === undefined
+                ? `${namespace.setup}\n${start}`
+                : `${namespace.setup}\nexec chroot ${shQuote(namespace.root)} sh -ec ${shQuote(`${namespace.rootSetup ?? ""}\n${start}`)}`;
+        return spawn("unshare", ["-m", "sh", "-ec", script], { stdio });
     } finally {
         fs.closeSync(stderr);
     }
