@@ -128,7 +128,9 @@ export async function startLocalGithub(options: LocalGithubOptions): Promise<Loc
                 result = { status: 400, body: { message: `Problems parsing JSON: ${String(error)}` } };
             }
             state.github.requests.push(`${request.method} ${url.pathname}${url.search} ${result.status}`);
-            response.writeHead(result.status, { "Content-Type": "application/json; charset=utf-8", ...result.headers });
+            // Every GitHub answer names its request; the provider's `getRestApi` takes it as the data source's id (none: no result).
+            const requestId = `LOCAL:${state.github.requests.length.toString(16).toUpperCase()}`;
+            response.writeHead(result.status, { "Content-Type": "application/json; charset=utf-8", "X-GitHub-Request-Id": requestId, ...result.headers });
             response.end(result.body === undefined ? "" : JSON.stringify(result.body));
         });
     });
@@ -304,9 +306,18 @@ function secrets(state: State, held: Map<string, LocalGithubSecret>, method: str
         return { status: 200, body: { key_id: "local-key", key: state.publicKey } };
     }
     const name = rest[0].toUpperCase();
+    return secretEntry(held, name, method, (found) => ({ encryptedValue: String(body.encrypted_value ?? ""), createdAt: found?.createdAt ?? now(), updatedAt: now() }), (found) => ({
+        name,
+        created_at: found.createdAt,
+        updated_at: found.updatedAt,
+    }));
+}
+
+/** One secret's PUT (201 created, 204 updated), GET and DELETE (404 when missing). */
+function secretEntry<T extends LocalGithubSecret>(held: Map<string, T>, name: string, method: string, written: (found: T | undefined) => T, json: (found: T) => Body): Answer {
     const found = held.get(name);
     if (method === "PUT") {
-        held.set(name, { encryptedValue: String(body.encrypted_value ?? ""), createdAt: found?.createdAt ?? now(), updatedAt: now() });
+        held.set(name, written(found));
         return { status: found === undefined ? 201 : 204 };
     }
     if (found === undefined) {
@@ -316,7 +327,7 @@ function secrets(state: State, held: Map<string, LocalGithubSecret>, method: str
         held.delete(name);
         return { status: 204 };
     }
-    return method === "GET" ? { status: 200, body: { name, created_at: found.createdAt, updated_at: found.updatedAt } } : NOT_FOUND;
+    return method === "GET" ? { status: 200, body: json(found) } : NOT_FOUND;
 }
 
 function orgSecrets(state: State, method: string, rest: string[], body: Body): Answer {
@@ -330,28 +341,21 @@ function orgSecrets(state: State, method: string, rest: string[], body: Body): A
     const name = rest[2].toUpperCase();
     const found = held.get(name);
     if (rest.length === 3) {
-        if (method === "PUT") {
-            const ids = Array.isArray(body.selected_repository_ids) ? (body.selected_repository_ids as number[]) : [];
-            held.set(name, {
-                encryptedValue: String(body.encrypted_value ?? ""),
-                visibility: String(body.visibility ?? "private"),
-                selected: new Set(ids),
-                createdAt: found?.createdAt ?? now(),
-                updatedAt: now(),
-            });
-            return { status: found === undefined ? 201 : 204 };
-        }
-        if (found === undefined) {
-            return NOT_FOUND;
-        }
-        if (method === "DELETE") {
-            held.delete(name);
-            return { status: 204 };
-        }
+        const written = (previous: LocalGithubOrgSecret | undefined): LocalGithubOrgSecret => ({
+            encryptedValue: String(body.encrypted_value ?? ""),
+            visibility: String(body.visibility ?? "private"),
+            selected: new Set(Array.isArray(body.selected_repository_ids) ? (body.selected_repository_ids as number[]) : []),
+            createdAt: previous?.createdAt ?? now(),
+            updatedAt: now(),
+        });
         const selectedUrl = `${state.github.apiUrl}/orgs/${state.github.owner}/actions/secrets/${name}/repositories`;
-        return method === "GET"
-            ? { status: 200, body: { name, created_at: found.createdAt, updated_at: found.updatedAt, visibility: found.visibility, selected_repositories_url: selectedUrl } }
-            : NOT_FOUND;
+        return secretEntry(held, name, method, written, (secret) => ({
+            name,
+            created_at: secret.createdAt,
+            updated_at: secret.updatedAt,
+            visibility: secret.visibility,
+            selected_repositories_url: selectedUrl,
+        }));
     }
     if (rest[3] !== "repositories" || found === undefined) {
         return NOT_FOUND;
