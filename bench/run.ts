@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { performance } from "perf_hooks";
 import { applyCost } from "./applyCost";
+import { githubScale } from "./githubScale";
 import { loadAverage, machineInfo } from "./machine";
 import { BenchOptions, BenchPart, PartResult, ResultRow } from "./part";
 import { programScale } from "./programScale";
@@ -16,7 +17,7 @@ import { parseCommandLine } from "../cli/args";
 import { substitution } from "./substitution";
 
 /** Every part, in table order. Another part is one more module here. */
-const PARTS: readonly BenchPart[] = [programScale, applyCost, substitution, providerStart];
+const PARTS: readonly BenchPart[] = [programScale, applyCost, substitution, providerStart, githubScale];
 
 const ROOT = path.resolve(__dirname, "..");
 const RESULTS = path.join(ROOT, "bench", "RESULTS.md");

@@ -7,6 +7,7 @@ import { hostOwner, hostPayload } from "../components/hosts/payload";
 import { parseVerifyReport } from "../components/hosts/verifyReport";
 import { CachixVerdict, cachixVerdict } from "../components/identity/cachixView";
 import { parseNixPublicKey } from "../components/identity/nixKeys";
+import { GithubVerdict, githubVerdict } from "../components/github/secretCheck";
 import { mirrorKeySlots } from "../components/mirror/keyRotation";
 import { mirrorTrustedCache } from "../components/mirror/mirrorCache";
 import { parseCommandLine, runCommand, stackFile } from "./args";
@@ -90,9 +91,10 @@ function mirrorKeysOf(stack: string, mirror: MirrorSpec, given: Record<"--mirror
     });
 }
 
-/** What verify found: the cache as Cachix shows it, and each host. */
+/** What verify found: the cache as Cachix shows it, the stack's Actions secrets (with a `github` section), and each host. */
 export interface VerifyReport {
     readonly cachix: CachixVerdict;
+    readonly github?: GithubVerdict;
     readonly hosts: HostVerdict[];
 }
 
@@ -107,12 +109,19 @@ export async function verifyStack(stack: string, options: VerifyOptions = {}): P
 
 /**
  * {@link verifyStack}, with the cache as Cachix shows it beside the hosts (read with
- * `cachixToken`, anonymously without one; not asked with `cache.offline`). Keys the stack leaves
- * out are Cachix's: what `pulumi up` would have put on the hosts.
+ * `cachixToken`, anonymously without one; not asked with `cache.offline`), and each Actions
+ * secret the `github` section declares (asked with `githubToken` at the stack's
+ * `github:baseUrl`; skipped without one). Keys the stack leaves out are Cachix's: what
+ * `pulumi up` would have put on the hosts.
  */
-export async function verifyReport(stack: string, options: VerifyOptions & { cachixToken?: string } = {}): Promise<VerifyReport> {
-    const loaded = loadStackModel(rawConfigFromStackFile(stackFile(stack, options.stacksDir)), { mode: "render", keysFromCachix: true });
-    const cachix = await cachixVerdict(loaded.cache, options.cachixToken);
+export async function verifyReport(stack: string, options: VerifyOptions & { cachixToken?: string; githubToken?: string } = {}): Promise<VerifyReport> {
+    const raw = rawConfigFromStackFile(stackFile(stack, options.stacksDir));
+    const loaded = loadStackModel(raw, { mode: "render", keysFromCachix: true });
+    const baseUrl = raw.values["github:baseUrl"];
+    const [cachix, github] = await Promise.all([
+        cachixVerdict(loaded.cache, options.cachixToken),
+        loaded.github === undefined ? undefined : githubVerdict(stack, loaded.github, { token: options.githubToken, baseUrl: typeof baseUrl === "string" ? baseUrl : undefined }),
+    ]);
     const model = withCachixKeys(stack, loaded, cachix);
     const hosts = model.hosts.filter((host) => options.host === undefined || host.name === options.host);
     if (options.host !== undefined && hosts.length === 0) {
@@ -120,7 +129,7 @@ export async function verifyReport(stack: string, options: VerifyOptions & { cac
     }
     const added = verifiedAddedCaches(stack, model, options);
     const verdicts = await Promise.all(hosts.map((host) => verifyHost(host, hostCommands(hostScripts(hostPayload(model, host, added, hostOwner(PROJECT_NAME, stack, host))), host.kind), options)));
-    return { cachix, hosts: verdicts };
+    return { cachix, github, hosts: verdicts };
 }
 
 /** The model with Cachix's keys (and URL) when the stack leaves them out; an error when Cachix did not say. */
@@ -175,10 +184,15 @@ export function sshTarget(host: HostSpec, options: Pick<VerifyOptions, "identity
     };
 }
 
-/** The report as a table: Cachix's view of the cache first, then one line per host, each with one indented line per detail. */
-export function formatVerdicts(verdicts: readonly HostVerdict[], cachix?: CachixVerdict): string {
+/**
+ * The report as a table: Cachix's view of the cache and GitHub's of the secrets first, then one
+ * line per host, each with one indented line per detail.
+ */
+export function formatVerdicts(verdicts: readonly HostVerdict[], cachix?: CachixVerdict, github?: GithubVerdict): string {
     const width = Math.max(6, ...verdicts.map((v) => v.host.length));
-    const lines = cachix === undefined ? [] : [`${"CACHIX".padEnd(width)}  ${cachix.status}`, ...cachix.details.map((detail) => `${" ".repeat(width)}    - ${detail}`)];
+    const section = (title: string, verdict: { status: string; details: readonly string[] } | undefined): string[] =>
+        verdict === undefined ? [] : [`${title.padEnd(width)}  ${verdict.status}`, ...verdict.details.map((detail) => `${" ".repeat(width)}    - ${detail}`)];
+    const lines = [...section("CACHIX", cachix), ...section("GITHUB", github)];
     lines.push(`${"HOST".padEnd(width)}  KIND   DETECTED  INSTALLER    STATUS`);
     for (const verdict of verdicts) {
         const columns = [verdict.host.padEnd(width), verdict.kind.padEnd(5), (verdict.detected ?? "-").padEnd(8), (verdict.installer ?? "-").padEnd(11), verdict.status];
@@ -189,11 +203,12 @@ export function formatVerdicts(verdicts: readonly HostVerdict[], cachix?: Cachix
 }
 
 /**
- * Exit code: 0 when every host is as declared (or pending a rebuild it was told to wait for) and
- * the stack does not contradict Cachix (an unanswered Cachix is reported, not counted).
+ * Exit code: 0 when every host is as declared (or pending a rebuild it was told to wait for),
+ * the stack does not contradict Cachix and no declared secret is missing (an unanswered Cachix
+ * or GitHub is reported, not counted).
  */
-export function exitCodeOf(verdicts: readonly HostVerdict[], cachix?: CachixVerdict): number {
-    return verdicts.every((v) => v.status === "ok" || v.status === "pending") && cachix?.status !== "mismatch" ? 0 : 1;
+export function exitCodeOf(verdicts: readonly HostVerdict[], cachix?: CachixVerdict, github?: GithubVerdict): number {
+    return verdicts.every((v) => v.status === "ok" || v.status === "pending") && cachix?.status !== "mismatch" && github?.status !== "missing" ? 0 : 1;
 }
 
 /** The command line: the stack, and optionally the SSH key, one host and where the stack files are. */
@@ -219,11 +234,13 @@ if (require.main === module) {
             mirrorPreviousKey: args["mirror-previous-key"],
             // As the cachix CLI reads it: a private cache shows itself only to a token.
             cachixToken: process.env.CACHIX_AUTH_TOKEN,
+            // As the GitHub provider and the gh CLI read it.
+            githubToken: process.env.GITHUB_TOKEN,
         });
         if (report.hosts.length === 0) {
             console.log(`stack ${args.stack} declares no hosts`);
         }
-        process.stdout.write(formatVerdicts(report.hosts, report.cachix));
-        return exitCodeOf(report.hosts, report.cachix);
+        process.stdout.write(formatVerdicts(report.hosts, report.cachix, report.github));
+        return exitCodeOf(report.hosts, report.cachix, report.github);
     }, 1);
 }

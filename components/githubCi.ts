@@ -6,10 +6,10 @@ import { MirrorArgs } from "./args/mirrorArgs";
 import { validatedSections } from "./args/validate";
 import { GithubRepositorySpec, GithubSpec, StackModel } from "./config/model";
 import { CachixCredential, SecretPlacement, secretPlacements } from "./github/secretPlacements";
-import { branchWarning, workflowBranch } from "./github/defaultBranch";
+import { branchWarning } from "./github/defaultBranch";
 import { deliverWorkflow } from "./github/delivery";
 import { githubProvider } from "./github/provider";
-import { repositoryLookup } from "./github/repositoryLookup";
+import { readWorkflowTarget } from "./github/remoteFile";
 import { repositoryEnvironment } from "./github/environments";
 import { placeSecret } from "./github/secretResources";
 import { givenProvider } from "./providerOption";
@@ -130,17 +130,18 @@ export class GithubCi extends pulumi.ComponentResource {
     ): { file?: github.RepositoryFile; branch: pulumi.Output<string> } {
         const spec = model.github!;
         const workflow = spec.workflow;
-        // `schedule` and `workflow_dispatch` run only from the default branch: ask GitHub for it.
-        const defaultBranch = repositoryLookup(`${spec.owner}/${repo.name}`, { parent: this, provider: opts.provider }).defaultBranch;
-        const branch = defaultBranch.apply((found) => {
-            const warning = branchWarning(spec.owner, repo, found, workflow);
+        // Read once per run: the branch (GitHub names its default one) and the file there.
+        const target = pulumi.output(readWorkflowTarget(spec.owner, repo, workflow, workflow.delivery === "commit", { parent: this, provider: opts.provider }));
+        const branch = target.apply((found) => {
+            // `schedule` and `workflow_dispatch` run only from the default branch.
+            const warning = found.defaultBranch === undefined ? undefined : branchWarning(spec.owner, repo, found.defaultBranch, workflow);
             if (warning !== undefined) {
                 void pulumi.log.warn(warning, this);
             }
-            return workflowBranch(repo, found);
+            return found.branch;
         });
         const content = branch.apply((b) => renderWorkflow({ ...model, github: spec }, { ...repo, branch: b }));
-        return { file: deliverWorkflow(`${name}-${repo.name}`, spec.owner, repo.name, branch, content, workflow, opts).file, branch };
+        return { file: deliverWorkflow(`${name}-${repo.name}`, repo.name, target, content, workflow, opts).file, branch };
     }
 }
 

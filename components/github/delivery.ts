@@ -2,7 +2,7 @@ import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { WorkflowSpec } from "../config/model";
 import { fileOwnership } from "./fileOwnership";
-import { readRemoteFile, readRemoteText } from "./remoteFile";
+import { WorkflowTarget } from "./remoteFile";
 
 /** The resources that put one repository's workflow in place. */
 export interface WorkflowDelivery {
@@ -41,8 +41,9 @@ export function proposalNeeded(onTarget: string | undefined, rendered: string): 
  * take changes through pull requests (`delivery: pullRequest`), to the stack's own branch
  * (`deliveryBranch`) with a pull request into `target`.
  *
- * A pull request is declared only while the target does not hold the rendered workflow (the
- * target's file is read each run, one request). After it is merged the file and the pull request leave the
+ * `target` is the file as read on the target branch this run (see `readWorkflowTarget`;
+ * a directly committed file with its last commit). A pull request is declared only while the
+ * target does not hold the rendered workflow. After it is merged the file and the pull request leave the
  * program; both are `retainOnDelete`, so they are forgotten without a call: GitHub may have
  * deleted the merged head branch (a delete would get 422 "Reference does not exist"), and the
  * provider's close trusts the `open` state it stored at creation. A later change declares them
@@ -55,9 +56,8 @@ export function proposalNeeded(onTarget: string | undefined, rendered: string): 
  */
 export function deliverWorkflow(
     prefix: string,
-    owner: string,
     repository: string,
-    target: pulumi.Output<string>,
+    target: pulumi.Output<WorkflowTarget>,
     content: pulumi.Output<string>,
     workflow: WorkflowSpec,
     opts: pulumi.CustomResourceOptions,
@@ -72,14 +72,14 @@ export function deliverWorkflow(
         overwriteOnCreate: true,
     };
     if (workflow.delivery === "commit") {
-        const commitMessage = ownedCommitMessage(owner, repository, target, content, workflow, opts);
-        return { file: new github.RepositoryFile(`${prefix}-workflow`, { ...fileArgs, branch: target, commitMessage }, { ...opts, ...OWNED_FILE_OPTIONS }) };
+        const commitMessage = ownedCommitMessage(repository, target, content, workflow, opts);
+        return { file: new github.RepositoryFile(`${prefix}-workflow`, { ...fileArgs, branch: target.branch, commitMessage }, { ...opts, ...OWNED_FILE_OPTIONS }) };
     }
-    const invokeOpts = { parent: opts.parent, provider: opts.provider };
-    const proposal = pulumi.all([target, content]).apply(async ([targetBranch, rendered]) => {
-        if (!proposalNeeded(await readRemoteText(owner, repository, targetBranch, workflow.path, invokeOpts), rendered)) {
+    const proposal = pulumi.all([target, content]).apply(([onTarget, rendered]) => {
+        if (!proposalNeeded(onTarget.file?.content, rendered)) {
             return undefined;
         }
+        const targetBranch = onTarget.branch;
         const file = new github.RepositoryFile(
             `${prefix}-workflow`,
             {
@@ -118,21 +118,19 @@ export function deliverWorkflow(
 const OWNED_FILE_OPTIONS: pulumi.CustomResourceOptions = { replaceOnChanges: ["*"], retainOnDelete: true, deleteBeforeReplace: true };
 
 /**
- * Reads the file on `branch` before writing and decides the commit message (see
- * {@link fileOwnership}); warns when an outside commit is written over, so the preview says why
- * the file is replaced. A missing file's message names the branch's head at that time.
+ * Decides the commit message from the file as read before writing (see {@link fileOwnership});
+ * warns when an outside commit is written over, so the preview says why the file is replaced.
+ * A missing file's message names the branch's head at that time (one more request).
  */
 function ownedCommitMessage(
-    owner: string,
     repository: string,
-    branch: pulumi.Output<string>,
+    target: pulumi.Output<WorkflowTarget>,
     content: pulumi.Output<string>,
     workflow: WorkflowSpec,
     opts: pulumi.CustomResourceOptions,
 ): pulumi.Output<string> {
     const invokeOpts = { parent: opts.parent, provider: opts.provider };
-    return pulumi.all([branch, content]).apply(async ([branchName, rendered]) => {
-        const file = await readRemoteFile(owner, repository, branchName, workflow.path, invokeOpts);
+    return pulumi.all([target, content]).apply(async ([{ branch: branchName, file }, rendered]) => {
         const head = file === undefined ? ((await github.getBranch({ repository, branch: branchName }, invokeOpts)).sha ?? "") : "";
         const decision = fileOwnership(file, rendered, workflow.commitMessage, head);
         if (decision.state === "changedOutside" && file !== undefined) {

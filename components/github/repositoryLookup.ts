@@ -3,21 +3,26 @@ import * as pulumi from "@pulumi/pulumi";
 
 // One lookup per provider and repository for the whole program run: the workflow's default
 // branch and an organisation secret's repository ids come from the same answer, so a run asks
-// GitHub once per repository, not once per use.
-const lookups = new WeakMap<pulumi.ProviderResource, Map<string, pulumi.Output<github.GetRepositoryResult>>>();
+// GitHub at most once per repository, not once per use.
+const lookups = new WeakMap<pulumi.ProviderResource, Map<string, Promise<github.GetRepositoryResult>>>();
 
 /** GitHub's answer for `owner/name` (`GET /repos/OWNER/NAME`), asked once per provider. */
-export function repositoryLookup(fullName: string, opts: { parent?: pulumi.Resource; provider?: pulumi.ProviderResource }): pulumi.Output<github.GetRepositoryResult> {
+export function repositoryAnswer(fullName: string, opts: { parent?: pulumi.Resource; provider?: pulumi.ProviderResource }): Promise<github.GetRepositoryResult> {
     if (opts.provider === undefined) {
-        return github.getRepositoryOutput({ fullName }, opts);
+        return github.getRepository({ fullName }, opts);
     }
-    const known = lookups.get(opts.provider) ?? new Map<string, pulumi.Output<github.GetRepositoryResult>>();
+    const known = lookups.get(opts.provider) ?? new Map<string, Promise<github.GetRepositoryResult>>();
     lookups.set(opts.provider, known);
     const found = known.get(fullName);
     if (found !== undefined) {
         return found;
     }
-    const lookup = github.getRepositoryOutput({ fullName }, { parent: opts.parent, provider: opts.provider });
+    const lookup = github.getRepository({ fullName }, { parent: opts.parent, provider: opts.provider });
     known.set(fullName, lookup);
     return lookup;
+}
+
+/** {@link repositoryAnswer} as an Output. */
+export function repositoryLookup(fullName: string, opts: { parent?: pulumi.Resource; provider?: pulumi.ProviderResource }): pulumi.Output<github.GetRepositoryResult> {
+    return pulumi.output(repositoryAnswer(fullName, opts));
 }

@@ -165,18 +165,23 @@ export async function recordGithub(stack = "test", github: MockedGithub = {}): P
 
 /**
  * GitHub's answer to the two reads of a managed file (`repos/O/R/contents/PATH?ref=B` and
- * `repos/O/R/commits?sha=B&path=PATH&per_page=1`), from the mocked files.
+ * `repos/O/R/commits?sha=B&path=PATH&per_page=1`), from the mocked files. Without a ref (sha)
+ * GitHub answers for the default branch; the contents' `url` names the branch either way.
  */
 function restAnswer(github: MockedGithub, endpoint: string): { code: number; body: string } {
     const url = new URL(endpoint, "https://api.invalid/");
-    const [, , , repository, kind, ...rest] = url.pathname.split("/").map(decodeURIComponent);
-    const branch = url.searchParams.get(kind === "contents" ? "ref" : "sha") ?? "";
+    const [, , owner, repository, kind, ...rest] = url.pathname.split("/").map(decodeURIComponent);
+    const branch = url.searchParams.get(kind === "contents" ? "ref" : "sha") ?? github.defaultBranches?.[repository] ?? "main";
     const path = kind === "contents" ? rest.join("/") : (url.searchParams.get("path") ?? "");
     const file = github.files?.[`${repository}:${branch}:${path}`];
     if (kind === "contents") {
+        const self = `https://api.github.com/repos/${owner}/${repository}/contents/${path}?ref=${encodeURIComponent(branch)}`;
         return file === undefined
             ? { code: 404, body: JSON.stringify({ message: "Not Found" }) }
-            : { code: 200, body: JSON.stringify({ type: "file", encoding: "base64", content: Buffer.from(file.content).toString("base64"), sha: createHash("sha1").update(file.content).digest("hex") }) };
+            : {
+                  code: 200,
+                  body: JSON.stringify({ type: "file", encoding: "base64", content: Buffer.from(file.content).toString("base64"), sha: createHash("sha1").update(file.content).digest("hex"), url: self }),
+              };
     }
     return { code: 200, body: JSON.stringify(file === undefined ? [] : [{ sha: file.commitSha, commit: { message: file.commitMessage } }]) };
 }

@@ -117,8 +117,8 @@ describe("bench's command line", () => {
     });
 
     it("refuses an unknown part, a missing value, an option as a value and an unknown option", () => {
-        expect(refused(benchArgs(["--only", "everything"]))).toBe("--only everything: expected one of program, apply, substitution, provider");
-        expect(refused(benchArgs(["--only"]))).toMatch(/'--only <value>' argument missing[\s\S]*\nUsage: npm run bench -- \[--quick\] \[--only program\|apply\|substitution\|provider\]/);
+        expect(refused(benchArgs(["--only", "everything"]))).toBe("--only everything: expected one of program, apply, substitution, provider, github");
+        expect(refused(benchArgs(["--only"]))).toMatch(/'--only <value>' argument missing[\s\S]*\nUsage: npm run bench -- \[--quick\] \[--only program\|apply\|substitution\|provider\|github\]/);
         expect(refused(benchArgs(["--only", "--quick"]))).toMatch(/Option '--only' argument is ambiguous/);
         expect(refused(benchArgs(["--full"]))).toMatch(/Unknown option '--full'/);
     });
@@ -126,6 +126,6 @@ describe("bench's command line", () => {
     it("as a command, exits 2 before running any part", () => {
         const result = run("bench/run.ts", ["--only", "everything"]);
         expect(result.status).toBe(2);
-        expect(result.stderr).toBe("bench: --only everything: expected one of program, apply, substitution, provider\n");
+        expect(result.stderr).toBe("bench: --only everything: expected one of program, apply, substitution, provider, github\n");
     });
 });

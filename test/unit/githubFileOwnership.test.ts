@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ABSENT_NOTE, fileOwnership, isStackMessage, noteMessage, OVERWRITE_NOTE, REPLACE_NOTE } from "../../components/github/fileOwnership";
-import { parseRemoteFile, remoteFileEndpoints } from "../../components/github/remoteFile";
+import { contentsRef, parseContents, parseLastCommit, remoteFileEndpoints } from "../../components/github/remoteFile";
 
 const BASE = "ci: update Nix cache workflow (managed by nix-cache)";
 const RENDERED = "name: Build\n";
@@ -47,20 +47,35 @@ describe("fileOwnership: what a run declares for the workflow file", () => {
         expect(isStackMessage(`${BASE} (#12)`, BASE)).toBe(false);
     });
 
-    it("parseRemoteFile: a 404 or a directory is no file; an empty file is a file; the last commit names it", () => {
+    it("parseContents, parseLastCommit: a 404 or a directory is no file; an empty file is a file; the last commit names it", () => {
         const endpoints = remoteFileEndpoints("atproto-nix", "nur", "feature/x", ".github/workflows/build.yml");
         expect(endpoints).toEqual({
             contents: "repos/atproto-nix/nur/contents/.github/workflows/build.yml?ref=feature%2Fx",
             lastCommit: "repos/atproto-nix/nur/commits?sha=feature%2Fx&path=.github%2Fworkflows%2Fbuild.yml&per_page=1",
         });
         const commits = { code: 200, body: JSON.stringify([{ sha: HEAD, commit: { message: BASE } }]) };
-        expect(parseRemoteFile(endpoints, { code: 404, body: "{}" }, { code: 200, body: "[]" })).toBeUndefined();
-        expect(parseRemoteFile(endpoints, { code: 200, body: "[]" }, commits)).toBeUndefined();
+        expect(parseContents(endpoints.contents, { code: 404, body: "{}" })).toBeUndefined();
+        expect(parseContents(endpoints.contents, { code: 200, body: "[]" })).toBeUndefined();
         const empty = { code: 200, body: JSON.stringify({ type: "file", encoding: "base64", content: "" }) };
-        expect(parseRemoteFile(endpoints, empty, commits)).toEqual({ content: "", commitSha: HEAD, commitMessage: BASE });
+        expect(parseContents(endpoints.contents, empty)).toEqual({ content: "", ref: undefined });
+        expect(parseLastCommit(endpoints.lastCommit, commits)).toEqual({ sha: HEAD, message: BASE });
+        expect(parseLastCommit(endpoints.lastCommit, { code: 200, body: "[]" })).toEqual({ sha: "", message: "" });
         const text = { code: 200, body: JSON.stringify({ type: "file", encoding: "base64", content: Buffer.from("on: push\n").toString("base64") }) };
-        expect(parseRemoteFile(endpoints, text, commits)?.content).toBe("on: push\n");
-        expect(() => parseRemoteFile(endpoints, { code: 403, body: "{}" }, commits)).toThrow(/403 to GET repos\/atproto-nix\/nur\/contents/);
-        expect(() => parseRemoteFile(endpoints, text, { code: 500, body: "" })).toThrow(/500 to GET .*per_page=1/);
+        expect(parseContents(endpoints.contents, text)?.content).toBe("on: push\n");
+        expect(() => parseContents(endpoints.contents, { code: 403, body: "{}" })).toThrow(/403 to GET repos\/atproto-nix\/nur\/contents/);
+        expect(() => parseLastCommit(endpoints.lastCommit, { code: 500, body: "" })).toThrow(/500 to GET .*per_page=1/);
+    });
+
+    it("without a branch: both reads ask for the default branch, and the contents' url names it", () => {
+        expect(remoteFileEndpoints("atproto-nix", "nur", undefined, ".github/workflows/build.yml")).toEqual({
+            contents: "repos/atproto-nix/nur/contents/.github/workflows/build.yml",
+            lastCommit: "repos/atproto-nix/nur/commits?path=.github%2Fworkflows%2Fbuild.yml&per_page=1",
+        });
+        const answer = (url?: string) => ({ code: 200, body: JSON.stringify({ type: "file", encoding: "base64", content: "", url }) });
+        expect(parseContents("x", answer("https://api.github.com/repos/o/r/contents/a/b.yml?ref=main"))?.ref).toBe("main");
+        expect(parseContents("x", answer("https://ghe.example/api/v3/repos/o/r/contents/b.yml?ref=release%2F1.x"))?.ref).toBe("release/1.x");
+        expect(contentsRef("https://api.github.com/repos/o/r/contents/b.yml")).toBeUndefined();
+        expect(contentsRef("not a url")).toBeUndefined();
+        expect(contentsRef(undefined)).toBeUndefined();
     });
 });

@@ -53,9 +53,10 @@ describe("GithubCi under mocks: resources per secret scope", () => {
             expect(Object.keys(secret.inputs).sort()).toEqual(["repository", "secretName", "value"]);
         }
 
+        // Registered as each repository's read answers, in no set order.
         const files = ofType("github:index/repositoryFile:RepositoryFile");
-        expect(names(files)).toEqual(["ci-nur-workflow", "ci-infra-workflow"]);
-        expect(files[1].inputs).toEqual({
+        expect(names(files).sort()).toEqual(["ci-infra-workflow", "ci-nur-workflow"]);
+        expect(files.find((f) => f.inputs.repository === "infra")?.inputs).toEqual({
             repository: "infra",
             branch: "trunk",
             file: ".github/workflows/build.yml",
@@ -212,7 +213,7 @@ describe("GithubCi under mocks: the branch", () => {
         recording = await recordGithub("branch", { defaultBranches: { nur: "master" } });
         const { parse } = await import("yaml");
         await githubCi({ ...ATPROTO_GITHUB, repositories: [{ name: "nur" }, { name: "infra", branch: "trunk" }], workflow: { schedule: false, workflowDispatch: false } }, pulumi.secret(TOKEN));
-        const files = ofType("github:index/repositoryFile:RepositoryFile");
+        const files = ofType("github:index/repositoryFile:RepositoryFile").sort((a, b) => String(b.inputs.repository).localeCompare(String(a.inputs.repository)));
         expect(files.map((f) => [f.inputs.repository, f.inputs.branch])).toEqual([
             ["nur", "master"],
             ["infra", "trunk"],

@@ -142,3 +142,45 @@ describe("the workflow file under mocks, pull-request delivery", () => {
         expect(read).toEqual(["repos/atproto-nix/nur/contents/.github/workflows/build.yml?ref=main"]);
     });
 });
+
+describe("the workflow file under mocks, requests per run", () => {
+    const DEFAULT_BRANCH = { ...ATPROTO_GITHUB, repositories: [{ name: "nur" }] };
+    /** The invokes a run sent to GitHub, as `token endpoint-or-name`. */
+    function asked(recording: Awaited<ReturnType<typeof run>>["recording"]): string[] {
+        return recording.calls.map((c) => `${c.token.split(":").pop()} ${String(c.inputs.endpoint ?? c.inputs.fullName ?? c.inputs.branch ?? "")}`);
+    }
+
+    it("no branch set, file in sync: two requests, both without a ref (GitHub answers for the default branch and names it)", async () => {
+        const clean = (await run({}, DEFAULT_BRANCH)).file;
+        const { file: inSync, recording } = await run({ [KEY]: written(clean) }, DEFAULT_BRANCH);
+        expect(changedKeys(clean, inSync)).toEqual([]);
+        expect(inSync.inputs.branch).toBe("main");
+        expect(asked(recording)).toEqual([
+            "getRestApi repos/atproto-nix/nur/contents/.github/workflows/build.yml",
+            "getRestApi repos/atproto-nix/nur/commits?path=.github%2Fworkflows%2Fbuild.yml&per_page=1",
+        ]);
+    });
+
+    it("no branch set, file absent: the repository is asked for its default branch, then the branch for its head", async () => {
+        const { recording } = await run({}, DEFAULT_BRANCH);
+        expect(asked(recording)).toEqual([
+            "getRestApi repos/atproto-nix/nur/contents/.github/workflows/build.yml",
+            "getRestApi repos/atproto-nix/nur/commits?path=.github%2Fworkflows%2Fbuild.yml&per_page=1",
+            "getRepository atproto-nix/nur",
+            "getBranch main",
+        ]);
+    });
+
+    it("a branch set: read there; the repository is asked only when a schedule or manual runs need the default branch for a warning", async () => {
+        const quiet = { ...ATPROTO_GITHUB, workflow: { schedule: false, workflowDispatch: false } };
+        const clean = (await run({}, quiet)).file;
+        const { recording } = await run({ [KEY]: written(clean) }, quiet);
+        expect(asked(recording)).toEqual([
+            "getRestApi repos/atproto-nix/nur/contents/.github/workflows/build.yml?ref=main",
+            "getRestApi repos/atproto-nix/nur/commits?sha=main&path=.github%2Fworkflows%2Fbuild.yml&per_page=1",
+        ]);
+        const scheduled = (await run({ [KEY]: written(clean) })).recording;
+        expect(asked(scheduled)).toContain("getRepository atproto-nix/nur");
+        expect(asked(scheduled)).toHaveLength(3);
+    });
+});
