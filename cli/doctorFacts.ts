@@ -28,9 +28,16 @@ export interface HostFacts {
     readonly netrc?: "readable" | "unreadable" | "missing";
     /** `nix-store --realise --dry-run` of the path through the host's configuration. */
     readonly dryRun: CommandFacts;
+    /**
+     * Whether the running nix-daemon, asked over its socket, trusts this user: what it has in
+     * effect, which its files only say once it has read them. Undefined where it cannot be asked.
+     */
+    readonly daemonTrusts?: boolean;
 }
 
 const SECTIONS = ["client", "system", "ping", "info", "verify", "dryRun"] as const;
+/** A substituter no host has: sent to the daemon only to see whether it is ignored. */
+const DAEMON_PROBE = "http://nix-cache-trust-probe.invalid";
 
 /**
  * The script the doctor runs on the host: only reads and asks, changes nothing there (a dry
@@ -60,6 +67,15 @@ export function doctorScript(cacheUrl: string, storePath: string): string {
         'section verify env XDG_CACHE_HOME="$fresh" $NIX store verify --no-contents --store "$NC_URL" "$NC_PATH"',
         'if $NIX path-info "$NC_PATH" > /dev/null 2>&1; then echo "@@doctor-local yes"; fi',
         'section dryRun env XDG_CACHE_HOME="$fresh" nix-store --realise --dry-run "$NC_PATH"',
+        // The running daemon's own answer: with no config files, a substituter sent to it is kept
+        // only for a user it trusts (`nix store info`, Nix 2.19 and later, also says so outright).
+        'case "$($NIX --version 2> /dev/null)" in *" 2.19"* | *" 2."[2-9][0-9]* | *" 3."*) ask=info ;; *) ask=ping ;; esac',
+        'if [ -S "${NIX_DAEMON_SOCKET_PATH:-/nix/var/nix/daemon-socket/socket}" ]; then',
+        `    answer=$(env -u NIX_CONFIG NIX_CONF_DIR=/nix-cache-no-config NIX_USER_CONF_FILES=/nix-cache-no-config/nix.conf $NIX store $ask --store daemon --option substituters ${DAEMON_PROBE} 2>&1) && case $answer in`,
+        `        *"Trusted: 0"* | *"ignoring untrusted substituter '${DAEMON_PROBE}'"*) echo "@@doctor-daemon-trusts no" ;;`,
+        '        *) echo "@@doctor-daemon-trusts yes" ;;',
+        "    esac",
+        "fi",
     ].join("\n");
     return `NC_URL=${shQuote(cacheUrl)} NC_PATH=${shQuote(storePath)} sh -c ${shQuote(body)}`;
 }
@@ -84,6 +100,7 @@ export function parseDoctorOutput(stdout: string): HostFacts | undefined {
         daemon: /^@@doctor-daemon yes$/m.test(stdout),
         local: /^@@doctor-local yes$/m.test(stdout),
         netrc: /^@@doctor-netrc (readable|unreadable|missing)$/m.exec(stdout)?.[1] as HostFacts["netrc"],
+        daemonTrusts: { yes: true, no: false }[/^@@doctor-daemon-trusts (yes|no)$/m.exec(stdout)?.[1] ?? ""],
         ...(sections as Record<(typeof SECTIONS)[number], CommandFacts>),
     };
 }

@@ -118,8 +118,21 @@ function trustStep(facts: HostFacts, want: DoctorExpectation, system: string): D
         return { step: "trust", status: "ok", detail: facts.user === "root" ? "root is always trusted" : `no nix-daemon: ${facts.user}'s Nix uses its own settings` };
     }
     const trustedUsers = settingWords(system, "trusted-users");
-    if (isTrustedUser(facts.user, facts.groups, trustedUsers)) {
-        return { step: "trust", status: "ok", detail: `${facts.user} is in the daemon's trusted-users` };
+    const inFiles = isTrustedUser(facts.user, facts.groups, trustedUsers);
+    // The running daemon's answer is what is in effect; its files only say what it reads at start.
+    if (inFiles && facts.daemonTrusts === false) {
+        return {
+            step: "trust",
+            status: "finding",
+            detail: `${facts.user} is in the trusted-users of the daemon's files, but the running nix-daemon, asked over its socket, does not trust ${facts.user}: it has not read them since they changed`,
+            fix: "restart nix-daemon (for example `systemctl restart nix-daemon`) so it reads its nix.conf",
+        };
+    }
+    if (inFiles || facts.daemonTrusts === true) {
+        const asked = facts.daemonTrusts === undefined ? "" : " (the running nix-daemon, asked over its socket, agrees)";
+        return inFiles
+            ? { step: "trust", status: "ok", detail: `${facts.user} is in the daemon's trusted-users${asked}` }
+            : { step: "trust", status: "ok", detail: `the running nix-daemon trusts ${facts.user}, though its files no longer say so (a restart would end that)` };
     }
     const daemonSubstituters = [...settingWords(system, "substituters"), ...settingWords(system, "trusted-substituters")];
     const daemonKeys = settingWords(system, "trusted-public-keys");

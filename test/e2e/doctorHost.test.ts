@@ -157,6 +157,19 @@ describe.skipIf(requirements.skip)("npm run doctor (real sshd, nix-daemon and a 
         expect(diagnosis.steps.at(-1)!.status).toBe("finding");
     });
 
+    it("user trusted in the files but not by the running daemon, which has not read them since", async () => {
+        await hostWith("trusted-users = root\n", { user: `substituters = ${cache.url}\ntrusted-public-keys = ${keys.own}\n` });
+        // Trusted in the file now; the daemon read it before, and is not restarted.
+        fs.appendFileSync(path.join(host.nixConfDir, "nix.conf"), `trusted-users = root ${USER}\n`);
+        const diagnosis = await doctor("box-user", paths.good);
+        expect(diagnosis.steps[2]).toMatchObject({ step: "trust", status: "finding", fix: expect.stringContaining("restart nix-daemon") });
+        expect(diagnosis.steps[2].detail).toContain("the running nix-daemon, asked over its socket, does not trust");
+        // Once the daemon reads its files, the user is trusted, and the running daemon says so.
+        await hostWith(`trusted-users = root ${USER}\n`, { user: `substituters = ${cache.url}\ntrusted-public-keys = ${keys.own}\n` });
+        const after = await doctor("box-user", paths.good);
+        expect(after.steps[2]).toMatchObject({ step: "trust", status: "ok", detail: `${USER} is in the daemon's trusted-users (the running nix-daemon, asked over its socket, agrees)` });
+    });
+
     it("netrc wrong: the cache refuses the host", async () => {
         await hostWith(GOOD(), { token: "not-the-token" });
         const diagnosis = await doctor("box", paths.good);

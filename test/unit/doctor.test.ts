@@ -48,6 +48,11 @@ describe("doctor decisions", () => {
         expect(statuses({ ...userOnly, groups: ["wheel"] })[2]).toBe("trust ok");
         expect(statuses({ ...userOnly, system: ok(config({ "trusted-users": "root", "trusted-substituters": URL, "trusted-public-keys": KEY })) })[2]).toBe("trust ok");
         expect(statuses({ ...userOnly, daemon: false })[2]).toBe("trust ok");
+        // The running daemon's own answer outranks its files: they may be newer than it.
+        const trustedInFiles = { ...userOnly, system: ok(config({ "trusted-users": "root alice" })) };
+        expect(diagnose({ ...trustedInFiles, daemonTrusts: false }, WANT)[2]).toMatchObject({ status: "finding", fix: "restart nix-daemon (for example `systemctl restart nix-daemon`) so it reads its nix.conf" });
+        expect(diagnose({ ...trustedInFiles, daemonTrusts: true }, WANT)[2].detail).toBe("alice is in the daemon's trusted-users (the running nix-daemon, asked over its socket, agrees)");
+        expect(diagnose({ ...userOnly, daemonTrusts: true }, WANT)[2]).toMatchObject({ status: "ok", detail: "the running nix-daemon trusts alice, though its files no longer say so (a restart would end that)" });
         expect([isTrustedUser("a", [], ["*"]), isTrustedUser("a", ["g"], ["@g"]), isTrustedUser("a", ["g"], ["root", "@h"])]).toEqual([true, true, false]);
     });
 
@@ -113,6 +118,8 @@ describe("doctor script and its output", () => {
         const stdout = ["@@doctor-user alice", "@@doctor-groups alice users", "@@doctor-daemon yes", "@@doctor-netrc unreadable", section("client", GOOD_CONFIG), section("system", ""), section("ping", "x"), section("info", "[]", 1), section("verify", ""), section("dryRun", "")].join("\n");
         const facts = parseDoctorOutput(stdout)!;
         expect(facts).toMatchObject({ user: "alice", groups: ["alice", "users"], daemon: true, local: false, netrc: "unreadable", info: { exit: 1, output: "[]\n" } });
+        expect(facts.daemonTrusts).toBeUndefined();
+        expect(parseDoctorOutput(`${stdout}\n@@doctor-daemon-trusts no`)!.daemonTrusts).toBe(false);
         expect(settingWords(facts.client.output, "substituters")).toEqual([`${URL}/`]);
         expect(parseDoctorOutput(stdout.split("@@doctor-begin dryRun")[0])).toBeUndefined();
     });
