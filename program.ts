@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { cacheSetupArgsOf } from "./components/args/ofModel";
-import { CacheSetup } from "./components/cacheSetup";
-import { cacheSetupArgsFromCachix } from "./components/cachixCheckedArgs";
+import { CacheSetup } from "./components/setup/cacheSetup";
+import { cacheSetupArgsFromCachix } from "./components/setup/cachixCheckedArgs";
 import { loadStackModel } from "./components/config/load";
 import { PROJECT_NAME, StackModel } from "./components/config/model";
 import { ConfigValidationError } from "./components/config/problems";

@@ -44,7 +44,7 @@ async function installCountingMocks(): Promise<Counts> {
 async function prepare(request: ChildRequest): Promise<{ validateMs: number; construct: () => void }> {
     // Both kinds load the components (and so @pulumi/aws) before timing: module code then
     // weighs the same in both processes' memory, and only what is constructed differs.
-    const { CacheSetup } = await import("../components/cacheSetup");
+    const { CacheSetup } = await import("../components/setup/cacheSetup");
     const { cacheSetupArgsOf } = await import("../components/args/ofModel");
     if (request.kind === "program") {
         const { scaleModel, SCALE_SECRETS } = await import("./scaleModel");

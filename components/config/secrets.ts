@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CacheSetupSecrets } from "../cacheSetup";
+import { CacheSetupSecrets } from "../setup/cacheSetup";
 import { PROJECT_NAME, StackModel } from "./model";
 
 /** Reads the secret config values the model needs, as Pulumi secrets. */

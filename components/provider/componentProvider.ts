@@ -7,13 +7,13 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ConstructResult, Provider } from "@pulumi/pulumi/provider";
-import { CacheIdentity } from "../cacheIdentity";
-import { CacheSetup, CacheSetupArgs } from "../cacheSetup";
-import { cacheSetupArgsFromCachix } from "../cachixCheckedArgs";
-import { GithubCi } from "../githubCi";
-import { MirrorCiSecrets } from "../mirrorCiSecrets";
-import { NixHost } from "../nixHost";
-import { S3Mirror } from "../s3Mirror";
+import { CacheIdentity } from "../identity/cacheIdentity";
+import { CacheSetup, CacheSetupArgs } from "../setup/cacheSetup";
+import { cacheSetupArgsFromCachix } from "../setup/cachixCheckedArgs";
+import { GithubCi } from "../github/githubCi";
+import { MirrorCiSecrets } from "../mirror/mirrorCiSecrets";
+import { NixHost } from "../hosts/nixHost";
+import { S3Mirror } from "../mirror/s3Mirror";
 
 /** The package name: the first part of every resource token (`nix-cache:index:CacheSetup`). */
 export const PACKAGE_NAME = "nix-cache";

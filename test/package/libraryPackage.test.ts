@@ -37,7 +37,7 @@ describe("the packed library (npm pack)", () => {
 
     it("holds compiled JavaScript with types, the hosts' shell scripts and the changelog, and nothing of the program, cli, harness, tests or bench", () => {
         const files = packed.files.map((file) => file.path);
-        expect(files).toEqual(expect.arrayContaining(["package.json", "README.md", "CHANGELOG.md", "dist/index.js", "dist/index.d.ts", "dist/cacheSetup.d.ts"]));
+        expect(files).toEqual(expect.arrayContaining(["package.json", "README.md", "CHANGELOG.md", "dist/index.js", "dist/index.d.ts", "dist/setup/cacheSetup.d.ts"]));
         const scripts = fs.readdirSync(path.join(PROJECT_ROOT, "components", "hosts", "sh")).map((name) => `dist/hosts/sh/${name}`);
         expect(files).toEqual(expect.arrayContaining(scripts));
         const sources = fs.readdirSync(path.join(PROJECT_ROOT, "components")).filter((name) => name.endsWith(".ts")).map((name) => `dist/${name.replace(/\.ts$/, ".js")}`);

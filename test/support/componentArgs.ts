@@ -1,8 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { stackSectionsOf } from "../../components/args/ofModel";
-import type { GithubCiArgs } from "../../components/githubCi";
-import type { NixHostArgs } from "../../components/nixHost";
-import type { S3MirrorArgs } from "../../components/s3Mirror";
+import type { GithubCiArgs } from "../../components/github/githubCi";
+import type { NixHostArgs } from "../../components/hosts/nixHost";
+import type { S3MirrorArgs } from "../../components/mirror/s3Mirror";
 import type { StackModel } from "../../components/config/model";
 
 export { cacheSetupArgsOf } from "../../components/args/ofModel";

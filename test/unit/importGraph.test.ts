@@ -100,8 +100,8 @@ describe("the import graph", () => {
     it("is read from every layer, and every relative import names a file", () => {
         expect(unresolved).toEqual([]);
         // Known edges, one per layer: the reader sees imports, re-exports and multi-line imports.
-        expect(graph.get("program.ts")).toContain("components/cacheSetup.ts");
-        expect(graph.get("components/index.ts")).toContain("components/cacheSetup.ts");
+        expect(graph.get("program.ts")).toContain("components/setup/cacheSetup.ts");
+        expect(graph.get("components/index.ts")).toContain("components/setup/cacheSetup.ts");
         expect(graph.get("scripts/demo.ts")).toContain("scripts/localhost/localNix.ts");
         expect(graph.get("bench/applyFleet.ts")).toContain("scripts/localhost/engine/engineStack.ts");
         expect(graph.get("test/unit/importGraph.test.ts")).toEqual([]);

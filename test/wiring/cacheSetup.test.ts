@@ -13,7 +13,7 @@ const TOKEN = "cachix-token-value-do-not-leak";
 describe("CacheIdentity under mocks", () => {
     it("exposes the renderers' output as its outputs", async () => {
         const { loadStackModel } = await import("../../components/config/load");
-        const { CacheIdentity } = await import("../../components/cacheIdentity");
+        const { CacheIdentity } = await import("../../components/identity/cacheIdentity");
         const { trustedCaches } = await import("../../components/identity/trustedCaches");
         const { renderNixConfLines } = await import("../../components/render/nixConf");
         const { renderNixosModule } = await import("../../components/render/nixosModule");
@@ -32,7 +32,7 @@ describe("CacheIdentity under mocks", () => {
     });
 
     it("adds deploy-time caches after the configured ones", async () => {
-        const { CacheIdentity } = await import("../../components/cacheIdentity");
+        const { CacheIdentity } = await import("../../components/identity/cacheIdentity");
         const mirror = { url: "https://mirror.example.org", publicKeys: ["atproto-mirror-1:mgH0q9dt3ZI9puHEfIGDnkRBfT80I3vfEh4Wda2B0rk="] };
         const identity = new CacheIdentity("with-mirror", {
             cache: { name: "atproto", url: "https://atproto.cachix.org", publicKeys: [ATPROTO_KEY], private: false },
@@ -45,7 +45,7 @@ describe("CacheIdentity under mocks", () => {
 
     it("makes the netrc of a private cache a secret", async () => {
         const pulumi = await import("@pulumi/pulumi");
-        const { CacheIdentity } = await import("../../components/cacheIdentity");
+        const { CacheIdentity } = await import("../../components/identity/cacheIdentity");
         const cache = { name: "atproto", url: "https://atproto.cachix.org", publicKeys: [ATPROTO_KEY], private: true };
         const identity = new CacheIdentity("private", { cache, useCacheNixosOrg: true, extraCaches: [], authToken: pulumi.secret(TOKEN) });
         expect(await isSecretOutput(identity.netrc!)).toBe(true);
@@ -62,7 +62,7 @@ describe("CacheIdentity under mocks", () => {
 describe("CacheSetup under mocks", () => {
     it("composes the identity as its child, named after it", async () => {
         const { loadStackModel } = await import("../../components/config/load");
-        const { CacheSetup } = await import("../../components/cacheSetup");
+        const { CacheSetup } = await import("../../components/setup/cacheSetup");
         const { rawConfig } = await import("../support/config");
         const model = loadStackModel(rawConfig(MINIMAL), { mode: "render" });
         const setup = new CacheSetup("org", cacheSetupArgsOf(model, {}));
@@ -74,7 +74,7 @@ describe("CacheSetup under mocks", () => {
 
     it("names every secret the model needs that was not given, before registering anything", async () => {
         const { loadStackModel } = await import("../../components/config/load");
-        const { CacheSetup, missingSecrets } = await import("../../components/cacheSetup");
+        const { CacheSetup, missingSecrets } = await import("../../components/setup/cacheSetup");
         const { rawConfig, HOST_KEY } = await import("../support/config");
         const host = { name: "b", kind: "nix", address: "203.0.113.9", hostKey: HOST_KEY, privateKeySecret: "builderKey" };
         const model = loadStackModel(

@@ -1,8 +1,8 @@
 import * as http from "http";
 import { AddressInfo } from "net";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { CacheSetupArgs } from "../../components/cacheSetup";
-import { cacheSetupArgsFromCachix } from "../../components/cachixCheckedArgs";
+import { CacheSetupArgs } from "../../components/setup/cacheSetup";
+import { cacheSetupArgsFromCachix } from "../../components/setup/cachixCheckedArgs";
 import { getCache } from "../../components/identity/cachixApi";
 import { cacheFromCachix } from "../../components/identity/cachixCache";
 import { allows, cacheMismatches, signingKeyPublicBase64 } from "../../components/identity/cachixChecks";

@@ -27,7 +27,7 @@ beforeEach(async () => {
 
 /** Builds a GithubCi for a `github` section and waits until all its children are registered. */
 async function githubCi(github: Record<string, unknown>, authToken: pulumiType.Input<string>, extra: Record<string, unknown> = {}, signingKey?: pulumiType.Input<string>) {
-    const { GithubCi } = await import("../../components/githubCi");
+    const { GithubCi } = await import("../../components/github/githubCi");
     const model = githubModel(github, extra);
     const ci = new GithubCi("ci", githubCiArgsOf(model, { authToken, signingKey }));
     const urns = await allRegistered([...ci.secretResources, ...ci.files]);
@@ -153,7 +153,7 @@ describe("GithubCi under mocks: resources per secret scope", () => {
     });
 
     it("signing-key mode without a signing key is refused before anything is registered", async () => {
-        const { GithubCi } = await import("../../components/githubCi");
+        const { GithubCi } = await import("../../components/github/githubCi");
         const model = githubModel({ ...ATPROTO_GITHUB, secret: { credential: "signingKey" } });
         expect(() => new GithubCi("nokey", githubCiArgsOf(model, { authToken: pulumi.secret(TOKEN) }))).toThrow(
             'GithubCi nokey: github.secret.credential is "signingKey" but no signing key was given',
@@ -282,7 +282,7 @@ describe("GithubCi under mocks: delivery through a pull request", () => {
 describe("GithubCi under mocks: options", () => {
     it("uses a given provider instead of creating one", async () => {
         const github = await import("@pulumi/github");
-        const { GithubCi } = await import("../../components/githubCi");
+        const { GithubCi } = await import("../../components/github/githubCi");
         const model = githubModel(ATPROTO_GITHUB);
         const provider = new github.Provider("mine", { owner: "atproto-nix" });
         const ci = new GithubCi("given", githubCiArgsOf(model, { authToken: pulumi.secret(TOKEN) }), { providers: { github: provider } });
@@ -338,7 +338,7 @@ describe("GithubCi under mocks: options", () => {
 
 describe("CacheSetup wires GithubCi", () => {
     it("creates it as a child when the stack has a github section, with the credential the section names", async () => {
-        const { CacheSetup } = await import("../../components/cacheSetup");
+        const { CacheSetup } = await import("../../components/setup/cacheSetup");
         const model = githubModel({ ...ATPROTO_GITHUB, secret: { credential: "signingKey" } });
         const setup = new CacheSetup("org", cacheSetupArgsOf(model, { cachixAuthToken: pulumi.secret(TOKEN), cachixSigningKey: pulumi.secret(SIGNING_KEY) }));
         expect(setup.github).toBeDefined();
@@ -352,7 +352,7 @@ describe("CacheSetup wires GithubCi", () => {
     });
 
     it("creates none without a github section, and refuses a missing credential", async () => {
-        const { CacheSetup } = await import("../../components/cacheSetup");
+        const { CacheSetup } = await import("../../components/setup/cacheSetup");
         const { loadStackModel } = await import("../../components/config/load");
         const { rawConfig, MINIMAL } = await import("../support/config");
         expect(new CacheSetup("plain", cacheSetupArgsOf(loadStackModel(rawConfig(MINIMAL), { mode: "render" }), {})).github).toBeUndefined();

@@ -23,7 +23,7 @@ async function run(files: Record<string, MockedFile>, github: Record<string, unk
     runs += 1;
     const recording = await recordGithub(`ownership-${runs}`, { files, branchHeads, preview });
     const pulumi = await import("@pulumi/pulumi");
-    const { GithubCi } = await import("../../components/githubCi");
+    const { GithubCi } = await import("../../components/github/githubCi");
     const ci = new GithubCi("ci", githubCiArgsOf(githubModel(github), { authToken: pulumi.secret("token") }));
     await allRegistered([...ci.secretResources, ...ci.files]);
     await vi.waitFor(() => expect(recording.resources.filter((r) => r.type === FILE_TYPE)).toHaveLength(1));
@@ -130,7 +130,7 @@ describe("the workflow file under mocks, pull-request delivery", () => {
         runs += 1;
         const recording = await recordGithub(`ownership-pr-${runs}`, {});
         const pulumi = await import("@pulumi/pulumi");
-        const { GithubCi } = await import("../../components/githubCi");
+        const { GithubCi } = await import("../../components/github/githubCi");
         const ci = new GithubCi("ci", githubCiArgsOf(githubModel({ ...ATPROTO_GITHUB, workflow: { delivery: "pullRequest" } }), { authToken: pulumi.secret("token") }));
         await allRegistered(ci.secretResources);
         await vi.waitFor(() => expect(recording.resources.filter((r) => r.type === "github:index/repositoryPullRequest:RepositoryPullRequest")).toHaveLength(1));

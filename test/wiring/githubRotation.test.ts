@@ -45,7 +45,7 @@ function differences(before: readonly RegisteredResource[], after: readonly Regi
 async function runComponent(github: Record<string, unknown>, credentials: { authToken: string; signingKey?: string }, stack: string): Promise<RegisteredResource[]> {
     const recording = await recordGithub(stack);
     const pulumi = await import("@pulumi/pulumi");
-    const { GithubCi } = await import("../../components/githubCi");
+    const { GithubCi } = await import("../../components/github/githubCi");
     const model = githubModel(github);
     const signingKey = credentials.signingKey === undefined ? undefined : pulumi.secret(credentials.signingKey);
     const ci = new GithubCi("ci", githubCiArgsOf(model, { authToken: pulumi.secret(credentials.authToken), signingKey }));

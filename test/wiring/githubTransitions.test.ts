@@ -33,7 +33,7 @@ let runs = 0;
 async function registrations(section: Record<string, unknown>, github: GithubModel): Promise<RegisteredResource[]> {
     const recording = await recordGithub(`transition-${++runs}`, github.view());
     const pulumi = await import("@pulumi/pulumi");
-    const { GithubCi } = await import("../../components/githubCi");
+    const { GithubCi } = await import("../../components/github/githubCi");
     const model = githubModel(section);
     const ci = new GithubCi("ci", githubCiArgsOf(model, { authToken: pulumi.secret(TOKEN), signingKey: pulumi.secret(SIGNING_KEY) }));
     await allRegistered([...ci.secretResources, ...ci.files]);

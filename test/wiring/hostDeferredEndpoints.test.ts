@@ -56,7 +56,7 @@ const settled = (output: pulumi.Output<unknown>) => new Promise((resolve) => out
 
 describe("host connection fields from another resource's outputs", () => {
     it("NixHost connects to the machine the outputs name, and replaces its commands when it is another", async () => {
-        const { NixHost } = await import("../../components/nixHost");
+        const { NixHost } = await import("../../components/hosts/nixHost");
         const vm = new Vm("vm");
         const host = new NixHost("vm-host", {
             cache: { name: "atproto", publicKeys: [ATPROTO_KEY] },
@@ -75,7 +75,7 @@ describe("host connection fields from another resource's outputs", () => {
     });
 
     it("CacheSetup passes them through, checked for all hosts together, to each host's connection", async () => {
-        const { CacheSetup } = await import("../../components/cacheSetup");
+        const { CacheSetup } = await import("../../components/setup/cacheSetup");
         const vm = new Vm("vm2");
         const setup = new CacheSetup("org", {
             cache: { name: "atproto", publicKeys: [ATPROTO_KEY] },

@@ -63,7 +63,7 @@ async function run(isPrivate: boolean, token = TOKEN) {
         "test",
         false,
     );
-    const { CacheSetup } = await import("../../components/cacheSetup");
+    const { CacheSetup } = await import("../../components/setup/cacheSetup");
     const m = model(isPrivate);
     const setup = new CacheSetup(
         "nix-cache",
@@ -234,7 +234,7 @@ describe("NixHost under mocks", () => {
 
     it("a private cache without a token fails before registering anything for the host", async () => {
         const { recorded } = await run(true);
-        const { NixHost } = await import("../../components/nixHost");
+        const { NixHost } = await import("../../components/hosts/nixHost");
         const m = model(true);
         expect(() => new NixHost("lonely", nixHostArgsOf(m, 0))).toThrow(/cache "atproto" is private; netrcToken is required for host builder-nixos/);
         // Registrations are asynchronous: wait for one made after the failed one before looking.

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { CacheSetup } from "../../components/cacheSetup";
+import type { CacheSetup } from "../../components/setup/cacheSetup";
 import { loadStackModel } from "../../components/config/load";
 import { MirrorSpec, StackModel } from "../../components/config/model";
 import { renderBucketPolicy } from "../../components/mirror/bucketPolicy";
@@ -25,7 +25,7 @@ let registered: MirrorRegistered[];
 let CacheSetupClass: typeof CacheSetup;
 beforeAll(async () => {
     registered = await recordMirror();
-    CacheSetupClass = (await import("../../components/cacheSetup")).CacheSetup;
+    CacheSetupClass = (await import("../../components/setup/cacheSetup")).CacheSetup;
 });
 
 function model(values: Record<string, unknown>): StackModel {
@@ -343,7 +343,7 @@ describe("private mirrors and S3-compatible servers", () => {
     });
 
     it("S3Mirror alone refuses OIDC CI for a repository without branch unless told the workflows' branches", async () => {
-        const { S3Mirror } = await import("../../components/s3Mirror");
+        const { S3Mirror } = await import("../../components/mirror/s3Mirror");
         const github = { owner: "atproto-nix", repositories: [{ name: "legacy" }, { name: "tangled", branch: "trunk" }] };
         const alone = model({ github, mirror: { ...MIRROR, bucket: "alone-bucket" } });
         const before = registered.length;
@@ -364,7 +364,7 @@ describe("private mirrors and S3-compatible servers", () => {
     });
 
     it("protects the bucket and the current key, not a previous key, and aliases the oldest key to its former name", async () => {
-        const { S3Mirror } = await import("../../components/s3Mirror");
+        const { S3Mirror } = await import("../../components/mirror/s3Mirror");
         const seen: Record<string, { protect?: boolean; aliases?: unknown[] }> = {};
         const record: pulumi.ResourceTransformation = (args) => {
             seen[args.name] = { protect: args.opts.protect, aliases: args.opts.aliases as unknown[] | undefined };

@@ -1,11 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { CacheSetup } from "../../components/cacheSetup";
+import type { CacheSetup } from "../../components/setup/cacheSetup";
 import { loadStackModel } from "../../components/config/load";
 import { StackModel } from "../../components/config/model";
 import { OIDC_OWNER_TAG } from "../../components/mirror/githubOidcProvider";
-import type { S3Mirror } from "../../components/s3Mirror";
+import type { S3Mirror } from "../../components/mirror/s3Mirror";
 import { cacheSetupArgsOf, s3MirrorArgsOf } from "../support/componentArgs";
 import { MINIMAL, rawConfig } from "../support/config";
 import { invoked, isSecretInput, mockAws, MOCK_ACCOUNT_ID, MirrorRegistered, recordMirror, valueOf } from "../support/mirrorMocks";
@@ -23,8 +23,8 @@ let CacheSetupClass: typeof CacheSetup;
 let S3MirrorClass: typeof S3Mirror;
 beforeAll(async () => {
     registered = await recordMirror();
-    CacheSetupClass = (await import("../../components/cacheSetup")).CacheSetup;
-    S3MirrorClass = (await import("../../components/s3Mirror")).S3Mirror;
+    CacheSetupClass = (await import("../../components/setup/cacheSetup")).CacheSetup;
+    S3MirrorClass = (await import("../../components/mirror/s3Mirror")).S3Mirror;
 });
 afterEach(() => {
     pulumi.runtime.setAllConfig({});

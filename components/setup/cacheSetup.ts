@@ -1,17 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CacheArgs, ExtraCacheArgs } from "./args/cacheArgs";
-import { GithubArgs } from "./args/githubArgs";
-import { HostArgs } from "./args/hostArgs";
-import { MirrorArgs } from "./args/mirrorArgs";
-import { gatedHost, machineDeferred } from "./args/deferredEndpoints";
-import { resolvedHosts, StackSections, validatedSections } from "./args/validate";
-import { CacheIdentity } from "./cacheIdentity";
-import { StackModel } from "./config/model";
-import { GithubCi } from "./githubCi";
-import { MirrorCiSecrets } from "./mirrorCiSecrets";
-import { systemHostsOf } from "./hosts/hostOrder";
-import { NixHost } from "./nixHost";
-import { S3Mirror } from "./s3Mirror";
+import { CacheArgs, ExtraCacheArgs } from "../args/cacheArgs";
+import { GithubArgs } from "../args/githubArgs";
+import { HostArgs } from "../args/hostArgs";
+import { MirrorArgs } from "../args/mirrorArgs";
+import { gatedHost, machineDeferred } from "../args/deferredEndpoints";
+import { resolvedHosts, StackSections, validatedSections } from "../args/validate";
+import { CacheIdentity } from "../identity/cacheIdentity";
+import { StackModel } from "../config/model";
+import { GithubCi } from "../github/githubCi";
+import { MirrorCiSecrets } from "../mirror/mirrorCiSecrets";
+import { systemHostsOf } from "../hosts/hostOrder";
+import { NixHost } from "../hosts/nixHost";
+import { S3Mirror } from "../mirror/s3Mirror";
 
 /** Secret values the stack uses, as Pulumi secrets. */
 export interface CacheSetupSecrets {

@@ -1,16 +1,16 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import { CacheArgs, ExtraCacheArgs, TrustedCacheArgs } from "./args/cacheArgs";
-import { HostArgs } from "./args/hostArgs";
-import { HostSpec } from "./config/model";
-import { checkedDeployTimeValue, resolvedHosts, StackSections, validatedSections } from "./args/validate";
-import { hostCommands, HostCommands } from "./hosts/hostCommands";
-import { agentSocketProblem } from "./hosts/agentSocket";
-import { commandTimeouts, hostConnection, proxyConnection, replacementTriggers } from "./hosts/connection";
-import { handshakeProbeCommand, handshakeTimeoutSeconds, proxiedHandshakeProbeScript } from "./hosts/handshakeProbe";
-import { hostScripts } from "./hosts/hostScripts";
-import { hostOwner, hostPayload } from "./hosts/payload";
-import { parseVerifyReport, VerifyCheck, VerifyReport } from "./hosts/verifyReport";
+import { CacheArgs, ExtraCacheArgs, TrustedCacheArgs } from "../args/cacheArgs";
+import { HostArgs } from "../args/hostArgs";
+import { HostSpec } from "../config/model";
+import { checkedDeployTimeValue, resolvedHosts, StackSections, validatedSections } from "../args/validate";
+import { hostCommands, HostCommands } from "./hostCommands";
+import { agentSocketProblem } from "./agentSocket";
+import { commandTimeouts, hostConnection, proxyConnection, replacementTriggers } from "./connection";
+import { handshakeProbeCommand, handshakeTimeoutSeconds, proxiedHandshakeProbeScript } from "./handshakeProbe";
+import { hostScripts } from "./hostScripts";
+import { hostOwner, hostPayload } from "./payload";
+import { parseVerifyReport, VerifyCheck, VerifyReport } from "./verifyReport";
 
 /** A value no earlier run had: what makes each `up` re-check a host (see NixHost's settings). */
 function convergeToken(): string {

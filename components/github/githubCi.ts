@@ -1,19 +1,19 @@
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
-import { CacheArgs, ExtraCacheArgs } from "./args/cacheArgs";
-import { GithubArgs } from "./args/githubArgs";
-import { MirrorArgs } from "./args/mirrorArgs";
-import { validatedSections } from "./args/validate";
-import { GithubRepositorySpec, GithubSpec, StackModel } from "./config/model";
-import { CachixCredential, SecretPlacement, secretPlacements } from "./github/secretPlacements";
-import { branchWarning } from "./github/defaultBranch";
-import { deliverWorkflow } from "./github/delivery";
-import { githubProvider } from "./github/provider";
-import { readWorkflowTarget } from "./github/remoteFile";
-import { repositoryEnvironment } from "./github/environments";
-import { placeSecret } from "./github/secretResources";
-import { givenProvider } from "./providerOption";
-import { renderWorkflow } from "./github/workflow";
+import { CacheArgs, ExtraCacheArgs } from "../args/cacheArgs";
+import { GithubArgs } from "../args/githubArgs";
+import { MirrorArgs } from "../args/mirrorArgs";
+import { validatedSections } from "../args/validate";
+import { GithubRepositorySpec, GithubSpec, StackModel } from "../config/model";
+import { CachixCredential, SecretPlacement, secretPlacements } from "./secretPlacements";
+import { branchWarning } from "./defaultBranch";
+import { deliverWorkflow } from "./delivery";
+import { githubProvider } from "./provider";
+import { readWorkflowTarget } from "./remoteFile";
+import { repositoryEnvironment } from "./environments";
+import { placeSecret } from "./secretResources";
+import { givenProvider } from "../providerOption";
+import { renderWorkflow } from "./workflow";
 
 /**
  * Arguments of {@link GithubCi}. The sections are plain values, checked like the stack file's:

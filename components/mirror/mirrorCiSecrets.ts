@@ -1,15 +1,15 @@
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
-import { CacheArgs } from "./args/cacheArgs";
-import { GithubArgs } from "./args/githubArgs";
-import { MirrorArgs } from "./args/mirrorArgs";
-import { validatedSections } from "./args/validate";
-import { SecretPlacement } from "./github/secretPlacements";
-import { githubProvider } from "./github/provider";
-import { placeSecret } from "./github/secretResources";
-import { mirrorSubjectTemplates } from "./mirror/ciAccess";
-import { mirrorCiSecrets, mirrorSecretPlacements } from "./mirror/ciSecrets";
-import { givenProvider } from "./providerOption";
+import { CacheArgs } from "../args/cacheArgs";
+import { GithubArgs } from "../args/githubArgs";
+import { MirrorArgs } from "../args/mirrorArgs";
+import { validatedSections } from "../args/validate";
+import { SecretPlacement } from "../github/secretPlacements";
+import { githubProvider } from "../github/provider";
+import { placeSecret } from "../github/secretResources";
+import { mirrorSubjectTemplates } from "./ciAccess";
+import { mirrorCiSecrets, mirrorSecretPlacements } from "./ciSecrets";
+import { givenProvider } from "../providerOption";
 import { enabledMirror, MirrorCiSecretValues } from "./s3Mirror";
 
 /**

@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { StackSections, validatedSections } from "./args/validate";
+import { StackSections, validatedSections } from "../args/validate";
 import { CacheSetupArgs, hostsToken } from "./cacheSetup";
-import { StackModel } from "./config/model";
-import { CachixApiError } from "./identity/cachixApi";
-import { cacheFromCachix, CachixCacheView, CachixCheckError, TokenUse } from "./identity/cachixCache";
-import { declaredCache } from "./identity/declaredCache";
+import { StackModel } from "../config/model";
+import { CachixApiError } from "../identity/cachixApi";
+import { cacheFromCachix, CachixCacheView, CachixCheckError, TokenUse } from "../identity/cachixCache";
+import { declaredCache } from "../identity/declaredCache";
 
 /**
  * The {@link CacheSetup} arguments with the cache as Cachix has it: its keys (when left out)

@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CacheArgs, ExtraCacheArgs, TrustedCacheArgs } from "./args/cacheArgs";
-import { checkedDeployTimeValue, validatedSections } from "./args/validate";
-import { trustedCaches } from "./identity/trustedCaches";
-import { renderNetrc } from "./render/netrc";
-import { renderNixConfLines } from "./render/nixConf";
-import { renderNixosModule } from "./render/nixosModule";
+import { CacheArgs, ExtraCacheArgs, TrustedCacheArgs } from "../args/cacheArgs";
+import { checkedDeployTimeValue, validatedSections } from "../args/validate";
+import { trustedCaches } from "./trustedCaches";
+import { renderNetrc } from "../render/netrc";
+import { renderNixConfLines } from "../render/nixConf";
+import { renderNixosModule } from "../render/nixosModule";
 
 /**
  * Arguments of {@link CacheIdentity}. The caches are plain values, checked like the stack file's
