@@ -1,3 +1,4 @@
+import { randomBytes } from "crypto";
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { CacheArgs, ExtraCacheArgs, TrustedCacheArgs } from "../args/cacheArgs";
@@ -8,64 +9,86 @@ import { hostCommands, HostCommands } from "./hostCommands";
 import { agentSocketProblem } from "./agentSocket";
 import { commandTimeouts, hostConnection, proxyConnection, replacementTriggers } from "./connection";
 import { handshakeProbeCommand, handshakeTimeoutSeconds, proxiedHandshakeProbeScript } from "./handshakeProbe";
-import { hostScripts } from "./hostScripts";
+import { readHostState, stateReadCommand } from "./hostRead";
+import { HostScripts, hostScripts } from "./hostScripts";
+import { driftReasons, HostMarkers, hostMarkers, netrcTokenDigest, parseHostState } from "./hostState";
+import { shQuote } from "./shell";
 import { hostOwner, hostPayload } from "./payload";
 import { parseVerifyReport, VerifyCheck, VerifyReport } from "./verifyReport";
 
-/** A value no earlier run had: what makes each `up` re-check a host (see NixHost's settings). */
-function convergeToken(): string {
-    return `converge ${new Date().toISOString()} ${Math.random().toString(36).slice(2)}`;
-}
-
 /**
- * When a handshake probe runs: before the host's commands on every `up` (`up`), or before they
- * are deleted (`delete`: `pulumi destroy`, or the host's entry removed), which runs no program.
+ * The probes of `host`'s SSH handshake before its commands are deleted (`pulumi destroy`, or the
+ * host's entry removed), which runs no program and so no read: from here, of the host or (when
+ * it has one) its proxy, and from the proxy, of the host. The command provider bounds only the
+ * TCP connect; these fail by name, within {@link handshakeTimeoutSeconds}, when the host accepts
+ * the connection and never speaks SSH. They wait for the commands (`commands`), so the engine
+ * deletes them, running the probe, first. Their inputs never change between runs.
  */
-type ProbeMoment = "up" | "delete";
-
-/**
- * The probes of `host`'s SSH handshake: from here, of the host or (when it has one) its proxy,
- * and from the proxy, of the host. The command provider bounds only the TCP connect; these fail
- * by name, within {@link handshakeTimeoutSeconds}, when the host accepts the connection and
- * never speaks SSH. `up` probes are what the host's commands wait for; `delete` probes wait
- * for the commands (`commands`), so the engine deletes them, running the probe, first.
- */
-function handshakeProbes(
-    name: string,
-    host: HostSpec,
-    resolved: pulumi.Output<HostSpec> | undefined,
-    privateKey: pulumi.Input<string> | undefined,
-    parent: pulumi.Resource,
-    moment: ProbeMoment,
-    commands: pulumi.Resource[] = [],
-): pulumi.Resource[] {
+function deleteProbes(name: string, host: HostSpec, resolved: pulumi.Output<HostSpec> | undefined, privateKey: pulumi.Input<string> | undefined, parent: pulumi.Resource, commands: pulumi.Resource[]): void {
     const seconds = handshakeTimeoutSeconds(host);
     const of = <T>(f: (h: HostSpec) => T): pulumi.Input<T> => (resolved === undefined ? f(host) : resolved.apply(f));
-    const inputs = (line: pulumi.Input<string>) =>
-        moment === "up" ? { create: line, update: line, stdin: convergeToken(), addPreviousOutputInEnv: false } : { delete: line, addPreviousOutputInEnv: false };
-    const suffix = moment === "up" ? "" : "-on-delete";
     const local = (dependsOn: pulumi.Resource[]) =>
         new command.local.Command(
-            `${name}-handshake${suffix}`,
-            inputs(of((h) => handshakeProbeCommand(h.name, h.proxy ?? h.ssh, seconds, process.execPath))),
+            `${name}-handshake-on-delete`,
+            { delete: of((h) => handshakeProbeCommand(h.name, h.proxy ?? h.ssh, seconds, process.execPath)), addPreviousOutputInEnv: false },
             { parent, dependsOn },
         );
-    const viaProxy = (dependsOn: pulumi.Resource[]) =>
-        new command.remote.Command(
-            `${name}-handshake-via-proxy${suffix}`,
-            { connection: of((h) => proxyConnection(h, privateKey)!), ...inputs(of((h) => proxiedHandshakeProbeScript(h.name, h.ssh, seconds))) },
-            { parent, dependsOn, customTimeouts: commandTimeouts(host) },
-        );
     if (host.proxy === undefined) {
-        return [local(commands)];
+        local(commands);
+        return;
     }
-    // Deleted in the reverse order of dependencies: the local probe (of the proxy) runs first either way.
-    if (moment === "up") {
-        const first = local([]);
-        return [first, viaProxy([first])];
-    }
-    const second = viaProxy(commands);
-    return [local([second]), second];
+    // Deleted in the reverse order of dependencies: the local probe (of the proxy) runs first.
+    const viaProxy = new command.remote.Command(
+        `${name}-handshake-via-proxy-on-delete`,
+        {
+            connection: of((h) => proxyConnection(h, privateKey)!),
+            delete: of((h) => proxiedHandshakeProbeScript(h.name, h.ssh, seconds)),
+            addPreviousOutputInEnv: false,
+        },
+        { parent, dependsOn: commands, customTimeouts: commandTimeouts(host) },
+    );
+    local([viaProxy]);
+}
+
+/** What this run's read of a host found (see hostState.ts); `problem` when it could not read. */
+interface HostFound {
+    readonly markers: HostMarkers;
+    readonly reasons: readonly string[];
+    readonly report?: VerifyReport;
+    readonly problem?: string;
+}
+
+/** The marker of a host this run could not read: its commands then wait behind the failing gate. */
+const UNREAD = "not read: the host could not be reached";
+
+/**
+ * Reads `host` once (one SSH session, the verify script given a fresh salt) and decides whether
+ * it is as declared. The token is only compared as a salted digest; nothing secret is in what
+ * this returns, so it is unwrapped from the secrets it was computed with.
+ */
+function readHost(
+    host: pulumi.Output<HostSpec>,
+    scripts: pulumi.Output<HostScripts>,
+    privateKey: pulumi.Input<string> | undefined,
+    token: pulumi.Input<string> | undefined,
+): pulumi.Output<HostFound> {
+    const found = pulumi.all([host, scripts, privateKey, token]).apply(async ([h, s, key, declared]): Promise<HostFound> => {
+        const salt = randomBytes(16).toString("hex");
+        try {
+            const read = await readHostState(h, stateReadCommand(s.verify, h.kind, salt), key);
+            const reasons = driftReasons(read, declared === undefined ? undefined : netrcTokenDigest(salt, declared));
+            const state = parseHostState(read.stdout);
+            return { markers: hostMarkers(reasons, state), reasons, report: read.code === 0 || read.code === 3 ? state.report : undefined };
+        } catch (error) {
+            return { markers: { settings: UNREAD, netrc: UNREAD }, reasons: [], problem: (error as Error).message };
+        }
+    });
+    return pulumi.unsecret(found);
+}
+
+/** The local command line of the gate: passes when the read reached the host, else fails naming why. */
+function gateCommand(found: HostFound): string {
+    return found.problem === undefined ? "exit 0" : `printf '%s\\n' ${shQuote(`nix-cache: error on ${found.problem}`)} >&2; exit 1`;
 }
 
 /**
@@ -156,17 +179,29 @@ export class NixHost extends pulumi.ComponentResource {
         }
         // The host's files are stamped with this owner; another stack's runs are refused there.
         const owner = hostOwner(pulumi.getProject(), pulumi.getStack(), host);
-        const commands: pulumi.Output<HostCommands> = pulumi
+        const scripts: pulumi.Output<HostScripts> = pulumi
             .output(args.addedCaches ?? [])
-            .apply((added) => hostCommands(hostScripts(hostPayload(model, host, checkedDeployTimeValue("NixHost", name, "addedCaches", added), owner)), host.kind));
+            .apply((added) => hostScripts(hostPayload(model, host, checkedDeployTimeValue("NixHost", name, "addedCaches", added), owner)));
+        const commands: pulumi.Output<HostCommands> = scripts.apply((s) => hostCommands(s, host.kind));
         // The commands are replaced, not updated, when a trigger changes (other files, or another
         // login's). Delete first: old and new may be the same files on the same machine, and
         // undoing after applying would leave the host unconfigured.
         const triggers = resolved === undefined ? replacementTriggers(host) : resolved.apply(replacementTriggers);
-        // A host that accepts the connection and never speaks SSH would otherwise hold `up` forever.
         const customTimeouts = commandTimeouts(host);
-        const handshake = handshakeProbes(name, host, resolved, args.privateKey, this, "up");
         const common = { connection, triggers, addPreviousOutputInEnv: false };
+
+        // Every preview and up reads the host once and gives its commands a marker: the value they
+        // already hold while the host is as declared (nothing runs), the drift in words when not
+        // (they run in place, and the preview says why). See hostState.ts and docs/hosts.md.
+        const found = readHost(resolved ?? pulumi.output(host), scripts, args.privateKey, args.netrcToken);
+        const markers = found.apply((f) => f.markers);
+        // A host the read could not reach (or that never spoke SSH within the handshake bound)
+        // fails here, by name, and its commands are not sent to the provider.
+        const gate = new command.local.Command(
+            `${name}-handshake`,
+            { create: found.apply(gateCommand), update: found.apply(gateCommand), addPreviousOutputInEnv: false },
+            { parent: this },
+        );
 
         const settings = new command.remote.Command(
             `${name}-settings`,
@@ -175,13 +210,10 @@ export class NixHost extends pulumi.ComponentResource {
                 create: commands.apply((c) => c.apply),
                 update: commands.apply((c) => c.apply),
                 delete: commands.apply((c) => c.destroy),
-                // New on every run, so every `up` runs apply again in place (never a replace): it
-                // compares the host with what is declared and repairs what another tool changed
-                // (`cachix use` reordering nix.conf, an edited managed file, a daemon not
-                // restarted), changing nothing when all is in effect. The script ignores stdin.
-                stdin: convergeToken(),
+                // Apply records it on the host; the next read gives it back while nothing drifted.
+                stdin: markers.settings,
             },
-            { parent: this, dependsOn: handshake, deleteBeforeReplace: true, customTimeouts },
+            { parent: this, dependsOn: [gate], deleteBeforeReplace: true, customTimeouts },
         );
         let netrc: command.remote.Command | undefined;
         if (isPrivate) {
@@ -195,11 +227,12 @@ export class NixHost extends pulumi.ComponentResource {
                     create: plain.netrcApply!,
                     update: plain.netrcApply!,
                     delete: plain.netrcDestroy!,
-                    stdin: pulumi.secret(args.netrcToken!),
+                    // The token, then the netrc's marker: a drifted netrc is written again.
+                    stdin: pulumi.secret(pulumi.all([args.netrcToken!, markers.netrc]).apply(([token, m]) => `${token}\n${m}`)),
                     // The scripts never print the token; this keeps anything else that might out of logs too.
                     logging: "none",
                 },
-                { parent: this, dependsOn: [...handshake, settings], deleteBeforeReplace: true, additionalSecretOutputs: ["stdout", "stderr"], customTimeouts },
+                { parent: this, dependsOn: [gate, settings], deleteBeforeReplace: true, additionalSecretOutputs: ["stdout", "stderr"], customTimeouts },
             );
         }
         const verify = new command.remote.Command(
@@ -209,16 +242,21 @@ export class NixHost extends pulumi.ComponentResource {
                 addPreviousOutputInEnv: false,
                 create: commands.apply((c) => c.verify),
                 // Runs again when anything it checks is declared differently (its script carries all
-                // of it). Not on every up: apply itself fails when what it leaves is not in effect,
-                // and a trigger on apply's output would show as a replace in every preview.
+                // of it) and after a repair (the markers, which also say why, readable where the
+                // netrc's is a secret): what it reports is then the outputs.
                 update: commands.apply((c) => c.verify),
+                stdin: markers.apply((m) => (isPrivate ? `${m.settings}\nnetrc: ${m.netrc}` : m.settings)),
             },
-            { parent: this, dependsOn: [...handshake, settings, ...(netrc === undefined ? [] : [netrc])], customTimeouts },
+            { parent: this, dependsOn: [gate, settings, ...(netrc === undefined ? [] : [netrc])], customTimeouts },
         );
         hostCommandsOf.set(this, { settings, netrc, verify });
-        handshakeProbes(name, host, resolved, args.privateKey, this, "delete", [settings, ...(netrc === undefined ? [] : [netrc]), verify]);
+        deleteProbes(name, host, resolved, args.privateKey, this, [settings, ...(netrc === undefined ? [] : [netrc]), verify]);
 
-        const report: pulumi.Output<VerifyReport> = verify.stdout.apply(parseVerifyReport);
+        // What the latest run found in effect: the read when nothing drifted (nothing else ran),
+        // else verify's report, which ran after the repair.
+        const report: pulumi.Output<VerifyReport> = pulumi
+            .all([found, verify.stdout])
+            .apply(([f, stdout]) => (f.reasons.length === 0 && f.report !== undefined ? f.report : parseVerifyReport(stdout)));
         this.effectiveSubstituters = report.apply((r) => r.effective.substituters);
         this.effectiveTrustedPublicKeys = report.apply((r) => r.effective.trustedPublicKeys);
         this.effectiveTrustedUsers = report.apply((r) => r.effective.trustedUsers);

@@ -5,11 +5,11 @@ import { shQuote } from "./shell";
  * The command line that runs `script` on the host over SSH. The login shell only starts
  * `sh -c SCRIPT`, so the script runs under a POSIX shell whatever the login shell is (it must
  * be sh-like: bash, dash, zsh). The login session's NIX_CONF_DIR is passed as `$1`, since sudo
- * resets the environment. For kinds that change system files a non-root login goes through
+ * resets the environment; `args` follow it (`$2`, ...). For kinds that change system files a non-root login goes through
  * `sudo -n` (never a password prompt); stdin (the netrc token) flows through sudo unchanged.
  */
-export function remoteCommand(script: string, kind: HostKind, role: "privileged" | "unprivileged" = "privileged"): string {
-    const run = `sh -c ${shQuote(script)} nix-cache "\${NIX_CONF_DIR:-}"`;
+export function remoteCommand(script: string, kind: HostKind, role: "privileged" | "unprivileged" = "privileged", args: readonly string[] = []): string {
+    const run = [`sh -c ${shQuote(script)} nix-cache "\${NIX_CONF_DIR:-}"`, ...args.map(shQuote)].join(" ");
     if (kind === "user" || role === "unprivileged") {
         return `exec ${run}`;
     }

@@ -5,7 +5,7 @@ import { parseShellFunctions, ShellFunction } from "./shellFunctions";
 /**
  * The shell sources under `./sh`, read once. They are plain files, not TypeScript strings, so
  * they read (and lint) as the shell they are; TypeScript only prepends the declared values.
- * `prelude` starts every script; `lib`, `lib-daemon` and `lib-nixos` are the function library
+ * `prelude` starts every script; `lib`, `lib-daemon`, `lib-nixos` and `lib-state` are the function library
  * scripts pick from.
  */
 export type ScriptPart =
@@ -13,6 +13,7 @@ export type ScriptPart =
     | "lib"
     | "lib-daemon"
     | "lib-nixos"
+    | "lib-state"
     | "conf-apply"
     | "conf-destroy"
     | "nixos-apply"
@@ -36,9 +37,9 @@ export function scriptPart(name: ScriptPart): string {
 
 let library: ShellFunction[] | undefined;
 
-const LIBRARY: readonly ScriptPart[] = ["lib", "lib-daemon", "lib-nixos"];
+const LIBRARY: readonly ScriptPart[] = ["lib", "lib-daemon", "lib-nixos", "lib-state"];
 
-/** The functions of `sh/lib.sh`, `sh/lib-daemon.sh` and `sh/lib-nixos.sh`, in file order. */
+/** The functions of `sh/lib.sh`, `sh/lib-daemon.sh`, `sh/lib-nixos.sh` and `sh/lib-state.sh`, in file order. */
 export function libraryFunctions(): readonly ShellFunction[] {
     library ??= LIBRARY.flatMap((part) => parseShellFunctions(scriptPart(part), `sh/${part}.sh`));
     return library;

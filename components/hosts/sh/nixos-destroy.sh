@@ -41,7 +41,7 @@ if [ -n "$nc_changed" ] && [ "$NC_NIXOS_ACTION" != none ]; then
 fi
 nc_in_commit=
 for nc_f in $nc_files; do rm -f "$nc_backup/$(nc_flat "$nc_f")" "$nc_backup/$(nc_flat "$nc_f").absent"; done
-rm -f "$nc_backup/managed-files" "$nc_backup/cachix-dir.absent" "$nc_backup/$NC_DAEMON_RECORD" "$nc_backup/git-added" "$nc_backup/declared" "$nc_backup/retired"
+rm -f "$nc_backup/managed-files" "$nc_backup/cachix-dir.absent" "$nc_backup/$NC_DAEMON_RECORD" "$nc_backup/$NC_CONVERGED_RECORD" "$nc_backup/git-added" "$nc_backup/declared" "$nc_backup/retired"
 rm -f "$nc_backup/$NC_OWNER_FILE"
 rmdir "$nc_backup" 2>/dev/null || say "kept $nc_backup: it holds files nix-cache did not write"
 if [ -n "$nc_keep_glue" ]; then
