@@ -123,7 +123,8 @@ function login(host: HostSpec, endpoint: SshEndpointSpec, sock: Duplex, privateK
     return new Promise((resolve, reject) => {
         let hostKeyRefused = false;
         client.once("ready", () => resolve(client));
-        client.once("error", (error: Error & { level?: string }) => {
+        // `on`, not `once`: a later error (the connection reset mid-read) must not go unhandled.
+        client.on("error", (error: Error) => {
             if (hostKeyRefused) {
                 reject(new Error(`${where(endpoint)}: its host key does not match the pinned hostKey (ssh: host key mismatch)`));
             } else if (/timed out while waiting for handshake/i.test(error.message)) {
@@ -179,6 +180,7 @@ function run(client: Client, command: string): Promise<HostRead> {
             }
             const out: Buffer[] = [];
             const err: Buffer[] = [];
+            stream.on("error", reject);
             stream.on("data", (data: Buffer) => out.push(data));
             stream.stderr.on("data", (data: Buffer) => err.push(data));
             stream.on("close", (code: number | null) =>
