@@ -7,7 +7,7 @@ import { recordPreviewDiff, recordUp } from "../../scripts/localhost/engine/engi
 import { createEngineStack, EngineConfig, engineConfig, EngineStack, hostEntry } from "../../scripts/localhost/engine/engineStack";
 import { outputsInState } from "./support/engineState";
 import { snapshotDir, touchedFiles } from "./support/hostChecks";
-import { filesUnder, plaintextHits } from "./support/plaintext";
+import { plaintextHits, stackAndHostPlaces } from "./support/plaintext";
 import { requireEngine } from "./support/requirements";
 
 // The preview is the drift report: one real host (sshd + Nix) under the real engine. A healthy
@@ -155,13 +155,7 @@ describe.skipIf(requirements.skip)("engine: the preview reports a host's drift, 
 
     it("neither the declared nor the stale token appears in state, engine output, events or sshd's log", () => {
         const secrets = { TOKEN, STALE, sshPrivateKey: host.privateKey };
-        const places = [
-            ...filesUnder(engine.dirs.state),
-            ...filesUnder(engine.dirs.work),
-            ...filesUnder(engine.dirs.pulumiHome, ["plugins"]),
-            { name: "engine output and events", text: engine.transcript.join("\n") },
-            { name: "sshd log", text: fs.readFileSync(host.logFile, "utf8") },
-        ];
+        const places = stackAndHostPlaces(engine.dirs, engine.transcript, host.logFile);
         expect(engine.transcript.join("").length).toBeGreaterThan(10_000);
         expect(plaintextHits(secrets, places)).toEqual([]);
     });

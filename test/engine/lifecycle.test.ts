@@ -8,7 +8,7 @@ import { createEngineStack, EngineConfig, engineConfig, EngineStack, hostEntry }
 import { outputsInState } from "./support/engineState";
 import { hostFiles, snapshotDir, touchedFiles } from "./support/hostChecks";
 import { substituteOnHost } from "../../scripts/localhost/engine/hostSubstitute";
-import { filesUnder, plaintextHits } from "./support/plaintext";
+import { filesUnder, plaintextHits, stackAndHostPlaces } from "./support/plaintext";
 import { requireEngine } from "./support/requirements";
 
 // The real Pulumi engine (the pinned `pulumi` CLI, the command provider plugin) runs the
@@ -216,14 +216,7 @@ describe.skipIf(requirements.skip)("engine lifecycle on a real host (pulumi CLI,
 
     it("neither token nor private key appears in plaintext in state, config, engine output, events or sshd's log", () => {
         const secrets = { TOKEN, ROTATED, sshPrivateKey: host.privateKey };
-        const places = [
-            ...filesUnder(engine.dirs.state),
-            ...filesUnder(engine.dirs.work),
-            // The plugin binaries are not logs; anything else the CLI wrote under PULUMI_HOME is searched.
-            ...filesUnder(engine.dirs.pulumiHome, ["plugins"]),
-            { name: "engine output and events", text: engine.transcript.join("\n") },
-            { name: "sshd log", text: fs.readFileSync(host.logFile, "utf8") },
-        ];
+        const places = stackAndHostPlaces(engine.dirs, engine.transcript, host.logFile);
         // The search is real: the state and the transcript are not empty.
         expect(places.filter((place) => place.name.includes(`${path.sep}state${path.sep}`)).length).toBeGreaterThan(0);
         expect(engine.transcript.join("").length).toBeGreaterThan(10_000);
