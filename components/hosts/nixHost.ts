@@ -132,7 +132,8 @@ const hostCommandsOf = new WeakMap<NixHost, NixHostCommands>();
  * `trusted-users`, and a private cache's netrc. Three remote commands, in order: `settings`
  * (managed files, checked by Nix, then applied; undone on delete), `netrc` (private caches
  * only, token on stdin, so rotating it touches nothing else), and `verify` (reads the
- * effective configuration back and fails when anything declared is missing).
+ * effective configuration back and fails when anything declared is missing). Every preview and
+ * up first reads the host once; only a host that is not as declared gets changed inputs.
  */
 export class NixHost extends pulumi.ComponentResource {
     /** The host's name in the stack. */
@@ -143,7 +144,7 @@ export class NixHost extends pulumi.ComponentResource {
     readonly effectiveTrustedPublicKeys: pulumi.Output<string[]>;
     /** The daemon's trusted users in effect (for `user` hosts: as the user sees them). */
     readonly effectiveTrustedUsers: pulumi.Output<string[]>;
-    /** Each check of the last verify run. */
+    /** Each check of what the latest `up` found (its read, or verify after a repair). */
     readonly checks: pulumi.Output<VerifyCheck[]>;
     /** What the settings command reported (changed files, or no change). */
     readonly applyOutput: pulumi.Output<string>;
