@@ -5,7 +5,7 @@ import { cacheSetupArgsFromCachix } from "./components/setup/cachixCheckedArgs";
 import { loadStackModel } from "./components/config/load";
 import { PROJECT_NAME, StackModel } from "./components/config/model";
 import { ConfigValidationError } from "./components/config/problems";
-import { readSecrets } from "./components/config/secrets";
+import { readSecrets } from "./components/setup/stackSecrets";
 import { rawConfigFromPulumi, StackFileError, stackFileProblems } from "./components/config/sources";
 
 /** Validates everything before registering anything: bad config fails here, all at once. */

@@ -12,7 +12,7 @@ import { githubProvider } from "./provider";
 import { readWorkflowTarget } from "./remoteFile";
 import { repositoryEnvironment } from "./environments";
 import { placeSecret } from "./secretResources";
-import { givenProvider } from "../providerOption";
+import { givenProvider } from "../formats/providerOption";
 import { renderWorkflow } from "./workflow";
 
 /**

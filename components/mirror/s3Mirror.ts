@@ -20,8 +20,8 @@ import { accountBlockProblem } from "./publicReads";
 import { awsSettingsProblems, mirrorProviderArgs } from "./providerArgs";
 import { mirrorKeyResourceName, mirrorKeySlots } from "./keyRotation";
 import { NixSigningKey } from "./signingKeyResource";
-import { mirrorPushUrl, mirrorSubstituterUrl } from "./urls";
-import { givenProvider } from "../providerOption";
+import { mirrorPushUrl, mirrorSubstituterUrl } from "../formats/s3Urls";
+import { givenProvider } from "../formats/providerOption";
 
 /**
  * Arguments of {@link S3Mirror}. Plain values, checked like the stack file's: every policy and
@@ -47,7 +47,7 @@ export interface S3MirrorArgs {
     workflowBranches?: pulumi.Input<{ [repository: string]: string }>;
 }
 
-/** The values of the GitHub secrets CI reads, by what they hold (see `mirrorCiSecrets`). */
+/** The values of the GitHub secrets CI reads, by what they hold (see `mirrorCiSecretList`). */
 export interface MirrorCiSecretValues {
     /** The mirror's secret signing key. */
     signingKey?: pulumi.Input<string>;
@@ -99,7 +99,7 @@ export class S3Mirror extends pulumi.ComponentResource {
     readonly secretAccessKey?: pulumi.Output<string>;
     /** On AWS: the account the mirror is in, as its credentials report it (checked before anything is created). */
     readonly awsAccountId?: pulumi.Output<string>;
-    /** The values of the GitHub secrets CI reads, by what they hold (see `mirrorCiSecrets`). */
+    /** The values of the GitHub secrets CI reads, by what they hold (see `mirrorCiSecretList`). */
     get ciSecretValues(): MirrorCiSecretValues {
         return ciValuesOf.get(this)!;
     }

@@ -8,10 +8,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConstructResult, Provider } from "@pulumi/pulumi/provider";
 import { CacheIdentity } from "../identity/cacheIdentity";
-import { CacheSetup, CacheSetupArgs } from "../setup/cacheSetup";
+import { CacheSetup } from "../setup/cacheSetup";
+import { CacheSetupArgs } from "../args/setupArgs";
 import { cacheSetupArgsFromCachix } from "../setup/cachixCheckedArgs";
 import { GithubCi } from "../github/githubCi";
-import { MirrorCiSecrets } from "../mirror/mirrorCiSecrets";
+import { MirrorCiSecrets } from "../github/mirrorCiSecrets";
 import { NixHost } from "../hosts/nixHost";
 import { S3Mirror } from "../mirror/s3Mirror";
 
