@@ -5,6 +5,7 @@ import { cacheSetupArgsFromCachix } from "./components/setup/cachixCheckedArgs";
 import { loadStackModel } from "./components/config/load";
 import { PROJECT_NAME, StackModel } from "./components/config/model";
 import { ConfigValidationError } from "./components/config/problems";
+import { definedOnly } from "./components/formats/definedOnly";
 import { readSecrets } from "./components/setup/stackSecrets";
 import { rawConfigFromPulumi, StackFileError, stackFileProblems } from "./components/config/sources";
 
@@ -68,9 +69,4 @@ export async function nixCacheProgram() {
             mirrorAwsAccountId: setup.mirror?.awsAccountId,
         }),
     };
-}
-
-/** The outputs without the undefined ones, which the engine would only warn about. */
-function definedOnly<T extends Record<string, unknown>>(outputs: T): Partial<T> {
-    return Object.fromEntries(Object.entries(outputs).filter(([, value]) => value !== undefined)) as Partial<T>;
 }

@@ -3,12 +3,23 @@ import { HostScripts } from "./hostScripts";
 import { remoteCommand } from "./remoteCommand";
 
 /**
- * The command line of each script of a host: exactly what runs over SSH. `apply` and `destroy`
- * are the `settings` command's create (and update) and delete; `netrcApply` and `netrcDestroy`
- * the `netrc` command's (private caches only); `verify` the `verify` command's create and
- * update, and what `npm run verify` runs; `detect` only `npm run verify` runs.
+ * The command line of each script of a host ({@link HostScripts}, wrapped to run as root or
+ * unprivileged): exactly what runs over SSH.
  */
-export type HostCommands = HostScripts;
+export interface HostCommands {
+    /** The `settings` command's create (and update). */
+    readonly apply: string;
+    /** The `settings` command's delete. */
+    readonly destroy: string;
+    /** The `verify` command's create and update, and what `npm run verify` runs. */
+    readonly verify: string;
+    /** What only `npm run verify` runs, unprivileged. */
+    readonly detect: string;
+    /** The `netrc` command's create (private caches only). */
+    readonly netrcApply?: string;
+    /** The `netrc` command's delete (private caches only). */
+    readonly netrcDestroy?: string;
+}
 
 /** Wraps each script of a host into the command line its remote command runs. */
 export function hostCommands(scripts: HostScripts, kind: HostKind): HostCommands {
