@@ -1,4 +1,3 @@
-import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { CacheArgs } from "../args/cacheArgs";
 import { GithubArgs } from "../args/githubArgs";
@@ -11,6 +10,7 @@ import { mirrorSubjectTemplates } from "../mirror/ciAccess";
 import { mirrorCiSecretList, mirrorSecretPlacements } from "./mirrorSecrets";
 import { givenProvider } from "../formats/providerOption";
 import { enabledMirror, MirrorCiSecretValues } from "../mirror/s3Mirror";
+import { github } from "./githubPackage";
 
 /**
  * Arguments of {@link MirrorCiSecrets}. The sections are plain values, checked like the stack
