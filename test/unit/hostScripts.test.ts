@@ -11,7 +11,7 @@ import { hostPayload, HostPayload } from "../../components/hosts/payload";
 import { remoteCommand } from "../../components/hosts/remoteCommand";
 import { libraryFunctions, scriptPart } from "../../components/hosts/scriptParts";
 import { functionsCalled, namesUsed, parseShellFunctions } from "../../components/hosts/shellFunctions";
-import { heredocWrite, shQuote } from "../../components/hosts/shell";
+import { heredocWrite, shQuote } from "../../components/formats/shell";
 import { renderNetrc } from "../../components/render/netrc";
 import { ATPROTO_KEY, HOST_KEY, rawConfig } from "../support/config";
 import { findTool } from "../support/tools";
