@@ -9,7 +9,7 @@ import { hostCommands } from "../../components/hosts/hostCommands";
 import { hostScripts, HostScripts } from "../../components/hosts/hostScripts";
 import { hostPayload, HostPayload } from "../../components/hosts/payload";
 import { remoteCommand } from "../../components/hosts/remoteCommand";
-import { libraryFunctions, scriptPart } from "../../components/hosts/scriptParts";
+import { LIBRARY_PARTS, libraryFunctions, scriptPart } from "../../components/hosts/scriptParts";
 import { functionsCalled, namesUsed, parseShellFunctions } from "../../components/hosts/shellFunctions";
 import { heredocWrite, shQuote } from "../../components/hosts/shell";
 import { renderNetrc } from "../../components/render/netrc";
@@ -53,6 +53,7 @@ function prefix(script: string): string {
 }
 
 const shellcheck = findTool("shellcheck");
+const SH_DIR = path.join(__dirname, "..", "..", "components", "hosts", "sh");
 const PRELUDE = scriptPart("prelude");
 
 describe.each(CASES)("scripts of a %s host", (_, payload) => {
@@ -193,8 +194,19 @@ describe("shell function library", () => {
         expect(() => parseShellFunctions("nc_a() { :; }\nset -e\n", "test.sh")).toThrow(/test\.sh:2: only functions and comments/);
     });
 
-    it("reads sh/lib.sh", () => {
-        expect(libraryFunctions().map((fn) => fn.name)).toContain("nc_resolve_conf_dir");
+    it("reads every sh/lib-*.sh file, each function defined once", () => {
+        const files = fs.readdirSync(SH_DIR).filter((name) => /^lib-.*\.sh$/.test(name));
+        expect(files.map((name) => name.replace(/\.sh$/, "")).sort()).toEqual([...LIBRARY_PARTS].sort());
+        const names = libraryFunctions().map((fn) => fn.name);
+        expect(names).toContain("nc_resolve_conf_dir");
+        expect(new Set(names).size).toBe(names.length);
+    });
+
+    it("keeps every shell file under 150 lines, readable in one sitting", () => {
+        for (const name of fs.readdirSync(SH_DIR)) {
+            const lines = fs.readFileSync(path.join(SH_DIR, name), "utf8").split("\n").length - 1;
+            expect(lines, name).toBeLessThan(150);
+        }
     });
 });
 

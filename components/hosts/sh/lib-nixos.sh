@@ -71,6 +71,9 @@ nc_parsed_imports() {
         }'
 }
 
+# A backup name for the file $1 under nc_dir: its path with each / as %.
+nc_flat() { printf '%s' "$1" | tr '/' '%'; }
+
 # Runs git on nc_dir's work tree (as root on a tree someone else owns: safe.directory).
 nc_git() { git -C "$nc_dir" -c safe.directory='*' "$@"; }
 
@@ -116,26 +119,4 @@ nc_git_forget_gone() {
     else
         rm -f "$nc_backup/git-added"
     fi
-}
-
-# The declared settings, one `KIND VALUE` a line (root, always trusted, left out).
-nc_declared_lines() {
-    for nc_x in $NC_WANT_SUBSTITUTERS; do printf 'substituter %s\n' "${nc_x%/}"; done
-    for nc_x in $NC_WANT_KEYS; do printf 'trusted-public-key %s\n' "$nc_x"; done
-    for nc_x in $NC_WANT_USERS; do [ "$nc_x" = root ] || printf 'trusted-user %s\n' "$nc_x"; done
-}
-
-# Of the values earlier applies declared and this one does not (the backup dir's `retired`),
-# those the effective settings file $1 still has: a removed cache stays in effect until a
-# rebuild takes the files in. One `KIND VALUE` a line.
-nc_retired_in_effect() {
-    [ -f "$nc_backup/retired" ] || return 0
-    while IFS=' ' read -r nc_k nc_v; do
-        case $nc_k in
-            substituter) nc_s=substituters ;;
-            trusted-public-key) nc_s=trusted-public-keys ;;
-            *) nc_s=trusted-users ;;
-        esac
-        ! nc_has "$(nc_setting "$nc_s" "$1")" "$nc_v" || printf '%s %s\n' "$nc_k" "$nc_v"
-    done < "$nc_backup/retired"
 }

@@ -29,7 +29,6 @@ nc_retired=
 for nc_f in $nc_previous; do
     nc_has "$NC_NIXOS_FILES" "$nc_f" || nc_retired="$nc_retired $nc_f"
 done
-nc_flat() { printf '%s' "$1" | tr '/' '%'; }
 
 # 3. Commit.
 for nc_f in $NC_NIXOS_FILES $nc_retired; do nc_snapshot "$nc_dir/$nc_f" "$(nc_flat "$nc_f")"; done
@@ -91,12 +90,7 @@ nc_git_forget_gone
 nc_git_add_new
 # Values declared before and not now stay in effect until a rebuild takes the files in: kept
 # as `retired` for verify (none, boot) until they are gone from what Nix has in effect.
-nc_declared_lines > "$nc_work/declared"
-{
-    [ ! -f "$nc_backup/declared" ] || grep -v -x -F -f "$nc_work/declared" "$nc_backup/declared"
-    [ ! -f "$nc_backup/retired" ] || grep -v -x -F -f "$nc_work/declared" "$nc_backup/retired"
-} | sort -u > "$nc_work/retired"
-cp "$nc_work/declared" "$nc_backup/declared" || die "cannot write $nc_backup/declared"
+nc_note_retired
 
 # 4. Rebuild when the files changed, when what Nix has in effect lacks anything declared
 # (switch, test), or when no rebuild has taken in the files as they are now (an earlier apply
@@ -134,9 +128,7 @@ if [ -n "$nc_why" ]; then
             ;;
     esac
 fi
-if ! { cp "$nc_work/retired" "$nc_backup/retired.new" && mv -f "$nc_backup/retired.new" "$nc_backup/retired"; }; then die "cannot write $nc_backup/retired"; fi
-nc_retired_in_effect "$nc_work/effective" > "$nc_work/retired"
-if [ -s "$nc_work/retired" ]; then mv -f "$nc_work/retired" "$nc_backup/retired"; else rm -f "$nc_backup/retired"; fi
+nc_keep_retired "$nc_work/effective"
 case $NC_NIXOS_ACTION in
     switch | test)
         [ -z "$nc_lack" ] || die "after nixos-rebuild $NC_NIXOS_ACTION the effective configuration lacks: $nc_lack"

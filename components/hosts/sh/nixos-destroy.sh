@@ -11,7 +11,6 @@ if [ -n "$nc_o" ]; then
     exit 0
 fi
 nc_files=$(cat "$nc_backup/managed-files")
-nc_flat() { printf '%s' "$1" | tr '/' '%'; }
 
 # Removing a glue the system configuration still imports would break the next rebuild: keep it.
 nc_keep_glue=
