@@ -2,6 +2,7 @@
 
 # The directory holding nix.conf for this kind. $1 is NIX_CONF_DIR of the login session, passed
 # as an argument because sudo resets the environment.
+# sets: nc_conf_dir nc_backup
 nc_resolve_conf_dir() {
     case $NC_KIND in
         user) nc_conf_dir="${XDG_CONFIG_HOME:-$HOME/.config}/nix" ;;
@@ -18,6 +19,7 @@ nc_resolve_conf_dir() {
 # nc_conf: the file nix-cache appends its include to. nix.conf, except where nix.conf includes
 # nix.custom.conf (Determinate's layout: its tooling owns nix.conf, custom settings go there).
 # Once chosen it is kept in the backup dir, so destroy undoes the file apply changed.
+# sets: nc_conf
 nc_resolve_conf_file() {
     if [ -f "$nc_backup/conf-file" ]; then
         nc_conf=$(cat "$nc_backup/conf-file")

@@ -3,6 +3,7 @@
 # The process id of the nix-daemon listening on its socket, as Linux's /proc shows it (the oldest
 # process, other than an init, holding the listening socket: the daemon, not its workers); empty
 # where it cannot be seen.
+# scratch: nc_inode nc_ticks nc_p
 nc_daemon_pid() {
     [ -r /proc/net/unix ] || return 0
     nc_inode=$(awk -v p="$(nc_daemon_socket)" '$NF == p && $4 == "00010000" { print $7; exit }' /proc/net/unix)
@@ -16,6 +17,7 @@ nc_daemon_pid() {
 }
 
 # Whether process $1 started over a second before file $2 last changed (so it has not read it).
+# scratch: nc_ticks
 nc_started_before() {
     nc_ticks=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $20 }')
     [ -n "$nc_ticks" ] || return 1
@@ -28,6 +30,8 @@ nc_started_before() {
 # (whoever restarted it, however). Only where its process cannot be seen (no /proc) does the
 # record of nix-cache's last restart stand in. Sets nc_stale (why not; empty when it has them,
 # or when no daemon runs, where what Nix reads is checked instead) and nc_dpid.
+# sets: nc_stale nc_dpid
+# scratch: nc_stale_file
 nc_daemon_staleness() {
     nc_stale=
     nc_dpid=
@@ -36,9 +40,9 @@ nc_daemon_staleness() {
     if nc_daemon_view && [ -n "$nc_daemon_lack" ]; then
         nc_stale="the running nix-daemon, asked over its socket, lacks $nc_daemon_lack"
     elif [ -n "$nc_dpid" ]; then
-        for nc_f in "$nc_conf" "$nc_managed"; do
-            if [ -e "$nc_f" ] && nc_started_before "$nc_dpid" "$nc_f"; then
-                nc_stale="nix-daemon (process $nc_dpid) started before $nc_f last changed, so it has not read it"
+        for nc_stale_file in "$nc_conf" "$nc_managed"; do
+            if [ -e "$nc_stale_file" ] && nc_started_before "$nc_dpid" "$nc_stale_file"; then
+                nc_stale="nix-daemon (process $nc_dpid) started before $nc_stale_file last changed, so it has not read it"
                 return 0
             fi
         done
@@ -48,8 +52,9 @@ nc_daemon_staleness() {
 }
 
 # A fingerprint of the files $@ (their bytes, in order; a missing one counts as empty).
+# scratch: nc_fp_file
 nc_fingerprint() {
-    for nc_f in "$@"; do cat "$nc_f" 2>/dev/null; printf '\n--\n'; done | cksum | awk '{print $1 "-" $2}'
+    for nc_fp_file in "$@"; do cat "$nc_fp_file" 2>/dev/null; printf '\n--\n'; done | cksum | awk '{print $1 "-" $2}'
 }
 
 # The daemon has read the config dir's files as they are now: the fingerprint a restart of this

@@ -11,6 +11,7 @@ nc_daemon_socket() { printf '%s' "${NIX_DAEMON_SOCKET_PATH:-/nix/var/nix/daemon-
 
 # Runs "$@" as user $1 (this run's user when $1 is empty or names it); root switches with
 # sudo, else su. Fails with 125 when this run cannot become $1.
+# scratch: nc_as_user
 nc_as() {
     nc_as_user=$1
     shift
@@ -29,25 +30,26 @@ nc_as() {
 # Asks the running daemon, as user $1 (see nc_as), about the declared substituters. Prints
 # `trusted`, or `untrusted` and then each declared substituter the daemon lacks, one a line.
 # Fails when the daemon cannot be asked this way (Nix before 2.4 has neither command).
+# scratch: nc_probe nc_nix nc_store_verb nc_answer nc_asked_url
 nc_daemon_ask() {
     nc_probe=http://nix-cache-trust-probe.invalid
     nc_nix=$(command -v nix) || return 1
     # `nix store info` replaced `nix store ping` (kept as an alias) in Nix 2.19.
     case "$(nix --version 2>/dev/null)" in
-        *" 2.19"* | *" 2."[2-9][0-9]* | *" 3."*) nc_sub=info ;;
-        *) nc_sub=ping ;;
+        *" 2.19"* | *" 2."[2-9][0-9]* | *" 3."*) nc_store_verb=info ;;
+        *) nc_store_verb=ping ;;
     esac
     # No config files and no NIX_CONFIG: the client sends the daemon only what is asked here.
     nc_answer=$(nc_as "$1" env -u NIX_CONFIG NIX_CONF_DIR=/nix-cache-no-config NIX_USER_CONF_FILES=/nix-cache-no-config/nix.conf \
         NIX_DAEMON_SOCKET_PATH="$(nc_daemon_socket)" "$nc_nix" --extra-experimental-features nix-command \
-        store "$nc_sub" --store daemon --option substituters "$NC_WANT_SUBSTITUTERS $nc_probe" 2>&1) || return 1
+        store "$nc_store_verb" --store daemon --option substituters "$NC_WANT_SUBSTITUTERS $nc_probe" 2>&1) || return 1
     case $nc_answer in
         *"Trusted: 1"*) echo trusted; return 0 ;;
         *"Trusted: 0"* | *"ignoring untrusted substituter '$nc_probe'"*) echo untrusted ;;
         *) echo trusted; return 0 ;;
     esac
-    for nc_s in $NC_WANT_SUBSTITUTERS; do
-        case $nc_answer in *"ignoring untrusted substituter '$nc_s'"*) echo "$nc_s" ;; esac
+    for nc_asked_url in $NC_WANT_SUBSTITUTERS; do
+        case $nc_answer in *"ignoring untrusted substituter '$nc_asked_url'"*) echo "$nc_asked_url" ;; esac
     done
 }
 
@@ -68,6 +70,8 @@ nc_daemon_unaskable() {
 # and, asked by `nobody` (a user it does not trust), it must list every declared substituter.
 # Sets nc_daemon_lack ("" when nothing) and nc_daemon_note (what could not be seen); fails,
 # with the reason in nc_daemon_note, when the daemon cannot be asked at all.
+# sets: nc_daemon_lack nc_daemon_note
+# scratch: nc_a nc_u nc_url
 nc_daemon_view() {
     nc_daemon_lack=
     nc_daemon_note=$(nc_daemon_unaskable)
@@ -85,7 +89,7 @@ nc_daemon_view() {
     elif [ "$(printf '%s\n' "$nc_a" | sed -n 1p)" = trusted ]; then
         nc_daemon_note="the daemon trusts nobody too, so its substituters cannot be seen"
     else
-        for nc_s in $(printf '%s\n' "$nc_a" | sed 1d); do nc_daemon_lack="$nc_daemon_lack; substituter $nc_s"; done
+        for nc_url in $(printf '%s\n' "$nc_a" | sed 1d); do nc_daemon_lack="$nc_daemon_lack; substituter $nc_url"; done
     fi
     nc_daemon_lack=${nc_daemon_lack#; }
     return 0
@@ -101,19 +105,20 @@ nc_daemon_say_note() {
 
 # `user` hosts: the daemon (if any) ignores a user's substituters unless it trusts the user. The
 # running daemon is asked; where it cannot be, its config files are read.
+# scratch: nc_users nc_login_user nc_a nc_u nc_g
 nc_user_trust_problem() {
     [ -S "$(nc_daemon_socket)" ] || return 0
     nc_show_user "$nc_work/.no-user-config" > "$nc_work/system" 2>/dev/null || return 0
     nc_users=$(nc_setting trusted-users "$nc_work/system")
-    nc_me=$(id -un)
+    nc_login_user=$(id -un)
     if [ -z "$(nc_daemon_unaskable)" ] && nc_a=$(nc_daemon_ask ""); then
         [ "$(printf '%s\n' "$nc_a" | sed -n 1p)" = trusted ] && return 0
-        echo "$nc_me is not in the daemon's trusted-users (the running nix-daemon, asked over its socket, does not trust $nc_me; its nix.conf lists: $nc_users, and a daemon reads it when it starts), so the daemon would ignore these substituters: add $nc_me to trusted-users (trustedUsers of a nix or nixos host entry) or use kind nix"
+        echo "$nc_login_user is not in the daemon's trusted-users (the running nix-daemon, asked over its socket, does not trust $nc_login_user; its nix.conf lists: $nc_users, and a daemon reads it when it starts), so the daemon would ignore these substituters: add $nc_login_user to trusted-users (trustedUsers of a nix or nixos host entry) or use kind nix"
         return 0
     fi
     for nc_u in $nc_users; do
-        if [ "$nc_u" = "$nc_me" ] || [ "$nc_u" = "*" ]; then return 0; fi
+        if [ "$nc_u" = "$nc_login_user" ] || [ "$nc_u" = "*" ]; then return 0; fi
         for nc_g in $(id -Gn); do [ "$nc_u" = "@$nc_g" ] && return 0; done
     done
-    echo "$nc_me is not in the daemon's trusted-users ($nc_users), so the daemon would ignore these substituters: add $nc_me to trusted-users (trustedUsers of a nix or nixos host entry) or use kind nix"
+    echo "$nc_login_user is not in the daemon's trusted-users ($nc_users), so the daemon would ignore these substituters: add $nc_login_user to trusted-users (trustedUsers of a nix or nixos host entry) or use kind nix"
 }

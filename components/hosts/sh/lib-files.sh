@@ -15,6 +15,8 @@ nc_same_text() {
 # mode and owner; a new $2 gets mode $3. Mode 600 marks a secret: its temporary file is made
 # empty and private first, so the content is never in a file others can read, and stays 600.
 # Returns 1 when $2 already holds exactly that.
+# sets: nc_changed
+# scratch: nc_tmp
 nc_write() {
     if [ -f "$2" ] && cmp -s "$1" "$2"; then return 1; fi
     nc_tmp=$(nc_tmp_name "$2")
@@ -46,12 +48,14 @@ nc_private_file() {
 }
 
 # Replaces $2 atomically with a copy of $1, mode and owner included (byte-for-byte restores).
+# scratch: nc_tmp
 nc_copy_into() {
     nc_tmp=$(nc_tmp_name "$2")
     rm -f "$nc_tmp"
     cp -p "$1" "$nc_tmp" && mv -f "$nc_tmp" "$2"
 }
 
+# sets: nc_changed
 nc_remove() {
     if [ -e "$1" ] || [ -L "$1" ]; then
         rm -f "$1" || die "cannot remove $1"
@@ -87,6 +91,7 @@ nc_backup_once() {
 # Destroy for a file nix-cache added lines to. $1 = the file, $2/$3 = its backup, $4 = the file
 # without nix-cache's lines, $5 = mode if it has to be created. The original comes back byte
 # for byte unless someone else changed the file since; then only nix-cache's lines go.
+# sets: nc_changed
 nc_restore_edited() {
     if [ -f "$2/$3" ]; then
         if [ ! -f "$1" ] || nc_same_text "$4" "$2/$3"; then
@@ -106,6 +111,7 @@ nc_restore_edited() {
 }
 
 # Destroy for a file nix-cache owns whole: the original back, or gone if there was none.
+# sets: nc_changed
 nc_restore_whole() {
     if [ -f "$2/$3" ]; then
         if ! cmp -s "$2/$3" "$1" 2>/dev/null; then

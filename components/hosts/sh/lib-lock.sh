@@ -6,6 +6,8 @@
 # NC_LOCK_WAIT seconds, then this run is refused before changing anything. With `create`, a
 # missing $1 is made first (and removed again at exit when the run left nothing in it);
 # without, a missing $1 needs no lock.
+# sets: nc_locked nc_lock_made_dir
+# scratch: nc_lock_path nc_lock_id nc_waited nc_holder
 nc_lock() {
     if [ ! -d "$1" ]; then
         [ "${2:-}" = create ] || return 0
@@ -13,9 +15,9 @@ nc_lock() {
         nc_lock_made_dir=$1
     fi
     nc_lock_path="$1/$NC_LOCK_NAME"
-    nc_me="$$@$nc_host"
+    nc_lock_id="$$@$nc_host"
     nc_waited=0
-    until ln -s "$nc_me" "$nc_lock_path" 2>/dev/null; do
+    until ln -s "$nc_lock_id" "$nc_lock_path" 2>/dev/null; do
         nc_holder=$(readlink "$nc_lock_path" 2>/dev/null)
         if [ -z "$nc_holder" ]; then
             [ ! -e "$nc_lock_path" ] || die "$nc_lock_path is not a nix-cache lock (not a symbolic link): remove it"
@@ -36,6 +38,7 @@ nc_lock() {
 
 # Whether the lock holder $1 (`PID@HOST`) is a process of this host that no longer runs. A
 # holder on another host (a shared home directory) is never taken for gone.
+# scratch: nc_pid
 nc_holder_gone() {
     [ "${1#*@}" = "$nc_host" ] || return 1
     nc_pid=${1%%@*}
@@ -65,6 +68,7 @@ nc_break_lock() {
 }
 
 # Releases the lock at exit (see the prelude's trap).
+# sets: nc_locked
 nc_unlock() {
     if [ -n "$nc_locked" ] && [ "$(readlink "$nc_locked" 2>/dev/null)" = "$$@$nc_host" ]; then rm -f "$nc_locked"; fi
     nc_locked=
@@ -74,16 +78,18 @@ nc_unlock() {
 
 # Who, other than this run's owner, manages the files backed up in dir $1 (empty: nobody else).
 # Files applied before owners were stamped carry none, and are taken on by the next apply.
+# scratch: nc_stamp
 nc_other_owner() {
     [ -n "$NC_OWNER" ] && [ -f "$1/$NC_OWNER_FILE" ] || return 0
-    nc_o=$(cat "$1/$NC_OWNER_FILE")
-    [ "$nc_o" = "$NC_OWNER" ] || printf '%s' "$nc_o"
+    nc_stamp=$(cat "$1/$NC_OWNER_FILE")
+    [ "$nc_stamp" = "$NC_OWNER" ] || printf '%s' "$nc_stamp"
 }
 
 # Refuses, before anything changes, to touch files another owner manages (backup dir $1).
+# scratch: nc_other
 nc_check_owner() {
-    nc_o=$(nc_other_owner "$1")
-    [ -z "$nc_o" ] || die "the files here are managed by $nc_o (project/stack/host), not $NC_OWNER, so nothing was changed: remove the host from that stack first (\`pulumi destroy\` there, or drop its hosts entry and \`pulumi up\`), then apply again"
+    nc_other=$(nc_other_owner "$1")
+    [ -z "$nc_other" ] || die "the files here are managed by $nc_other (project/stack/host), not $NC_OWNER, so nothing was changed: remove the host from that stack first (\`pulumi destroy\` there, or drop its hosts entry and \`pulumi up\`), then apply again"
 }
 
 # Stamps this run's owner in backup dir $1.

@@ -40,6 +40,7 @@ nc_show() {
 nc_setting() { sed -n "s/^$1 = *//p" "$2" | sed -n 1p; }
 
 # Whether the space-separated list $1 holds $2 (URLs compared without a trailing slash).
+# scratch: nc_w
 nc_has() {
     for nc_w in $1; do
         [ "${nc_w%/}" = "${2%/}" ] && return 0
@@ -48,6 +49,7 @@ nc_has() {
 }
 
 # What the effective settings file $1 lacks of the declared settings ("" when nothing).
+# scratch: nc_m nc_list nc_x
 nc_missing() {
     nc_m=
     nc_list=$(nc_setting substituters "$1")
@@ -61,6 +63,7 @@ nc_missing() {
 
 # The lines the component reads its outputs from: each list once per entry (Nix repeats an
 # entry both the system and a user's nix.conf list; URLs compared without a trailing slash).
+# scratch: nc_s
 nc_report() {
     for nc_s in substituters trusted-public-keys trusted-users; do
         printf 'nix-cache-effective %s = %s\n' "$nc_s" "$(nc_setting "$nc_s" "$1" | nc_unique_words)"

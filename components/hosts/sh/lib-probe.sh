@@ -38,9 +38,10 @@ nc_kind_problem() {
     esac
 }
 
+# scratch: nc_misfit
 nc_check_kind() {
-    nc_problem=$(nc_kind_problem)
-    [ -z "$nc_problem" ] || die "$nc_problem"
+    nc_misfit=$(nc_kind_problem)
+    [ -z "$nc_misfit" ] || die "$nc_misfit"
     if [ "$NC_KIND" != user ] && [ "$(id -u)" -ne 0 ]; then
         die "kind $NC_KIND changes system files and needs root, but this runs as $(id -un)"
     fi

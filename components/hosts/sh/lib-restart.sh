@@ -34,16 +34,18 @@ nc_restart_daemon() {
 # The launchd label of nix-daemon on macOS ($1: the LaunchDaemons dir): Determinate's,
 # systems.determinate.nix-daemon, when its plist is there or the label is loaded; else the
 # official installer's, org.nixos.nix-daemon, likewise; empty when neither.
+# scratch: nc_known_label
 nc_launchd_label() {
-    for nc_label in systems.determinate.nix-daemon org.nixos.nix-daemon; do
-        if [ -f "$1/$nc_label.plist" ] || launchctl print "system/$nc_label" > /dev/null 2>&1; then
-            echo "$nc_label"
+    for nc_known_label in systems.determinate.nix-daemon org.nixos.nix-daemon; do
+        if [ -f "$1/$nc_known_label.plist" ] || launchctl print "system/$nc_known_label" > /dev/null 2>&1; then
+            echo "$nc_known_label"
             return 0
         fi
     done
 }
 
 # Restarts nix-daemon under launchd ($1: the LaunchDaemons dir); returns 1 when that fails.
+# scratch: nc_label
 nc_launchd_restart() {
     nc_label=$(nc_launchd_label "$1")
     if [ -z "$nc_label" ]; then
