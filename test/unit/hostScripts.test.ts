@@ -202,6 +202,20 @@ describe("shell function library", () => {
         expect(new Set(names).size).toBe(names.length);
     });
 
+    it("guards every destroy with the one destroy guard: another owner's files stay, and it says so", () => {
+        for (const body of ["conf-destroy", "nixos-destroy", "netrc-destroy"] as const) {
+            expect(scriptPart(body), body).toContain("nc_destroy_guard ");
+            expect(scriptPart(body), body).not.toContain("nc_other_owner");
+        }
+        const backup = fs.mkdtempSync(path.join(work, "backup-"));
+        fs.writeFileSync(path.join(backup, "owner"), "nix-cache/first/h\n");
+        const functions = functionsCalled(["nc_destroy_guard"], libraryFunctions()).map((fn) => fn.text);
+        const guard = (owner: string) =>
+            sh("sh", [`say() { printf 'nix-cache: %s\\n' "$*"; }`, ...functions, `nc_destroy_guard ${backup} /etc/nix`, "echo undoing"].join("\n"), { NC_OWNER: owner, NC_OWNER_FILE: "owner" });
+        expect(guard("nix-cache/second/h")).toMatchObject({ status: 0, stdout: "nix-cache: nothing to undo for nix-cache/second/h: /etc/nix is managed by nix-cache/first/h, whose files stay as they are\n" });
+        expect(guard("nix-cache/first/h")).toMatchObject({ status: 0, stdout: "undoing\n" });
+    });
+
     it("keeps every shell file under 150 lines, readable in one sitting", () => {
         for (const name of fs.readdirSync(SH_DIR)) {
             const lines = fs.readFileSync(path.join(SH_DIR, name), "utf8").split("\n").length - 1;

@@ -35,10 +35,7 @@ nc_daemon_ask() {
     nc_probe=http://nix-cache-trust-probe.invalid
     nc_nix=$(command -v nix) || return 1
     # `nix store info` replaced `nix store ping` (kept as an alias) in Nix 2.19.
-    case "$(nix --version 2>/dev/null)" in
-        *" 2.19"* | *" 2."[2-9][0-9]* | *" 3."*) nc_store_verb=info ;;
-        *) nc_store_verb=ping ;;
-    esac
+    if [ "$(nc_nix_version)" -ge 2019 ]; then nc_store_verb=info; else nc_store_verb=ping; fi
     # No config files and no NIX_CONFIG: the client sends the daemon only what is asked here.
     nc_answer=$(nc_as "$1" env -u NIX_CONFIG NIX_CONF_DIR=/nix-cache-no-config NIX_USER_CONF_FILES=/nix-cache-no-config/nix.conf \
         NIX_DAEMON_SOCKET_PATH="$(nc_daemon_socket)" "$nc_nix" --extra-experimental-features nix-command \
@@ -55,13 +52,12 @@ nc_daemon_ask() {
 
 # Why the running daemon cannot be asked (empty when it can). No daemon at all needs no asking:
 # that reason starts with "no nix-daemon".
+# scratch: nc_version
 nc_daemon_unaskable() {
     if [ ! -S "$(nc_daemon_socket)" ]; then
         echo "no nix-daemon listens on $(nc_daemon_socket)"
-    else
-        case "$(nix --version 2>/dev/null)" in
-            *" 1."* | *" 2."[0-3] | *" 2."[0-3].*) echo "$(nix --version 2>/dev/null) cannot be asked what a running daemon has in effect (\`nix store ping\` needs Nix 2.4 or later)" ;;
-        esac
+    elif nc_version=$(nc_nix_version) && [ "$nc_version" -gt 0 ] && [ "$nc_version" -lt 2004 ]; then
+        echo "$(nix --version 2>/dev/null) cannot be asked what a running daemon has in effect (\`nix store ping\` needs Nix 2.4 or later)"
     fi
 }
 

@@ -92,6 +92,16 @@ nc_check_owner() {
     [ -z "$nc_other" ] || die "the files here are managed by $nc_other (project/stack/host), not $NC_OWNER, so nothing was changed: remove the host from that stack first (\`pulumi destroy\` there, or drop its hosts entry and \`pulumi up\`), then apply again"
 }
 
+# The guard every destroy runs first: files in backup dir $1 that another owner manages stay as
+# they are, and the destroy ends here, successfully, saying so ($2 names what it would undo).
+# scratch: nc_other
+nc_destroy_guard() {
+    nc_other=$(nc_other_owner "$1")
+    [ -n "$nc_other" ] || return 0
+    say "nothing to undo for $NC_OWNER: $2 is managed by $nc_other, whose files stay as they are"
+    exit 0
+}
+
 # Stamps this run's owner in backup dir $1.
 nc_claim() {
     if [ -z "$NC_OWNER" ] || [ "$(cat "$1/$NC_OWNER_FILE" 2>/dev/null)" = "$NC_OWNER" ]; then return 0; fi

@@ -3,10 +3,11 @@
 # The effective settings, as Nix prints them. `nix config show` replaced `nix show-config` in
 # Nix 2.20; older versions only know the latter.
 nc_nix_show() {
-    case "$(nix --version 2>/dev/null)" in
-        *" 2."[2-9][0-9]* | *" 3."*) nix --extra-experimental-features nix-command config show ;;
-        *) nix --extra-experimental-features nix-command show-config ;;
-    esac
+    if [ "$(nc_nix_version)" -ge 2020 ]; then
+        nix --extra-experimental-features nix-command config show
+    else
+        nix --extra-experimental-features nix-command show-config
+    fi
 }
 
 # Effective settings of the Nix config dir $1 as the daemon reads them: no user config files,

@@ -6,6 +6,13 @@ nc_head() { sed -n '1,20p' "$1" 2>/dev/null; }
 # The last lines of a log, where nixos-rebuild and Nix put the error that stopped them.
 nc_tail() { tail -n 20 "$1" 2>/dev/null; }
 
+# The version of the nix on PATH as one number, MAJOR * 1000 + MINOR (2.19.3 is 2019; 0 when
+# nix does not answer): the last word of `nix --version`, which for Determinate Nix is the Nix
+# version it is built on. Every version-dependent command asks this.
+nc_nix_version() {
+    nix --version 2>/dev/null | awk 'NR == 1 { split($NF, v, "."); n = v[1] * 1000 + v[2] } END { print n + 0 }'
+}
+
 nc_is_nixos() { [ -e /run/current-system/nixos-version ] || [ -e /etc/NIXOS ]; }
 
 # Which installer set up Nix here, judged by what each leaves ($1: the Nix config dir): nixos,

@@ -5,11 +5,7 @@ if [ ! -f "$nc_nixos_backup/managed-files" ]; then
     say "nothing to undo: nix-cache has not changed $nc_dir"
     exit 0
 fi
-nc_o=$(nc_other_owner "$nc_nixos_backup")
-if [ -n "$nc_o" ]; then
-    say "nothing to undo for $NC_OWNER: $nc_dir is managed by $nc_o, whose files stay as they are"
-    exit 0
-fi
+nc_destroy_guard "$nc_nixos_backup" "$nc_dir"
 nc_files=$(cat "$nc_nixos_backup/managed-files")
 
 # Removing a glue the system configuration still imports would break the next rebuild: keep it.
