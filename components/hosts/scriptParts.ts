@@ -37,6 +37,9 @@ let library: ShellFunction[] | undefined;
 /**
  * The library files, by concern. Every top-level line of one belongs to a function (with the
  * comment above it): a script gets a function only when it, or a function it gets, calls it.
+ * Shell variables are global, so a function that assigns any names them in the comment lines
+ * right above it: `# sets: NAMES` (its results) and `# scratch: NAMES` (its working variables);
+ * test/unit/hostShellGlobals.test.ts holds them to what the functions assign.
  */
 export const LIBRARY_PARTS = [
     "lib-probe", // what kind of host this is
