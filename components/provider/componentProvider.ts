@@ -7,6 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ConstructResult, Provider } from "@pulumi/pulumi/provider";
+import { ArgsError } from "../config/argsError";
 import { CacheIdentity } from "../identity/cacheIdentity";
 import { CacheSetup, CacheSetupArgs } from "../setup/cacheSetup";
 import { cacheSetupArgsFromCachix } from "../setup/cachixCheckedArgs";
@@ -85,9 +86,25 @@ export class NixCacheProvider implements Provider {
         // The engine hands over plain inputs (values and Outputs); each component validates its own.
         // A whole setup is first checked against Cachix, as the stack program does: other languages
         // cannot await that before constructing, so the provider does it for them.
-        const args = component === CacheSetup ? await cacheSetupArgsFromCachix(inputs as CacheSetupArgs) : inputs;
-        const instance = new component(name, args as never, options);
-        const state = Object.fromEntries(outputs.map((key) => [key, (instance as unknown as Record<string, unknown>)[key]]));
-        return { urn: instance.urn, state };
+        try {
+            const args = component === CacheSetup ? await cacheSetupArgsFromCachix(inputs as CacheSetupArgs) : inputs;
+            const instance = new component(name, args as never, options);
+            const state = Object.fromEntries(outputs.map((key) => [key, (instance as unknown as Record<string, unknown>)[key]]));
+            return { urn: instance.urn, state };
+        } catch (error) {
+            throw ArgsError.isInstance(error) ? inputPropertiesError(error) : error;
+        }
     }
+}
+
+/**
+ * `error` as the engine's error for wrong inputs: each problem on its property, which the
+ * engine shows in the program's own language, whatever it is.
+ */
+export function inputPropertiesError(error: ArgsError): pulumi.InputPropertiesError {
+    // The first line names the component; the engine lists the problems under it, by property.
+    return new pulumi.InputPropertiesError({
+        message: error.message.split("\n")[0],
+        errors: error.problems.map((problem) => ({ propertyPath: problem.path, reason: problem.message })),
+    });
 }

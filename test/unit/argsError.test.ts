@@ -1,0 +1,45 @@
+import * as pulumi from "@pulumi/pulumi";
+import { describe, expect, it } from "vitest";
+import { ArgsError, argsPath } from "../../components/config/argsError";
+import { inputPropertiesError } from "../../components/provider/componentProvider";
+
+// The components' one argument error: a message for people, each problem at its property path
+// for the component provider, which hands them to the engine as an InputPropertiesError.
+
+describe("ArgsError", () => {
+    it("lists every problem under the component's name, and keeps them with their paths", () => {
+        const problems = [
+            { path: "hosts[0].hostKey", message: "is required" },
+            { path: "cache.name", message: '"X" is not valid; expected a DNS label' },
+        ];
+        const error = new ArgsError("CacheSetup", "org", problems);
+        expect(error.message).toBe('CacheSetup org: invalid arguments (2 problems):\n  - hosts[0].hostKey: is required\n  - cache.name: "X" is not valid; expected a DNS label');
+        expect(error.problems).toEqual(problems);
+        // A RunError: a program ends with the message alone, no stack dump.
+        expect(pulumi.RunError.isInstance(error)).toBe(true);
+        expect(ArgsError.isInstance(error)).toBe(true);
+        expect(ArgsError.isInstance(new pulumi.RunError("x"))).toBe(false);
+    });
+
+    it("takes a message of its own when one sentence says it better", () => {
+        const error = new ArgsError("GithubCi", "ci", [{ path: "signingKey", message: "is required" }], "no signing key was given");
+        expect(error.message).toBe("GithubCi ci: no signing key was given");
+        expect(error.problems).toEqual([{ path: "signingKey", message: "is required" }]);
+    });
+
+    it("spells paths as Pulumi property paths, hiding a secret-looking key", () => {
+        expect(argsPath(["hosts", 0, "proxy", "hostKey"])).toBe("hosts[0].proxy.hostKey");
+        expect(argsPath(["github", "workflow", "actions", "pins", "a/b"])).toBe("github.workflow.actions.pins.a/b");
+        expect(argsPath([])).toBe("");
+        expect(argsPath(["extraCaches", 0, "ghp_" + "a".repeat(36)])).not.toContain("ghp_");
+    });
+});
+
+describe("inputPropertiesError", () => {
+    it("puts each problem on its property, under the error's first line", () => {
+        const error = inputPropertiesError(new ArgsError("NixHost", "b", [{ path: "host.address", message: '"a b" is not valid' }]));
+        expect(pulumi.InputPropertiesError.isInstance(error)).toBe(true);
+        expect(error.message).toBe("NixHost b: invalid arguments (1 problem):");
+        expect(error.errors).toEqual([{ propertyPath: "host.address", reason: '"a b" is not valid' }]);
+    });
+});
