@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { cacheSetupArgsOf } from "./components/args/ofModel";
+import { stackSectionsOf } from "./components/args/stackSections";
 import { CacheSetup } from "./components/setup/cacheSetup";
 import { cacheSetupArgsFromCachix } from "./components/setup/cachixCheckedArgs";
-import { loadStackModel } from "./components/config/load";
+import { documentOf, loadStackModel } from "./components/config/load";
 import { PROJECT_NAME, StackModel } from "./components/config/model";
 import { ConfigValidationError } from "./components/config/problems";
 import { readSecrets } from "./components/config/secrets";
@@ -29,7 +29,8 @@ function loadModel(): StackModel {
 export async function nixCacheProgram() {
     const model = loadModel();
     // Awaited before anything is registered: a key or token Cachix contradicts changes nothing.
-    const args = await cacheSetupArgsFromCachix(cacheSetupArgsOf(model, readSecrets(model)));
+    // The stack's sections are the setup's arguments as written: one spelling, nothing mapped.
+    const args = await cacheSetupArgsFromCachix({ ...stackSectionsOf(documentOf(model)), ...readSecrets(model) });
     const setup = new CacheSetup(PROJECT_NAME, args);
     return {
         cacheName: setup.identity.cacheName,

@@ -14,21 +14,11 @@ import { ArgsError, argsPath } from "../config/argsError";
 import { documentIssues } from "../config/documentRules";
 import { parseStack } from "../config/parse";
 import { stackSchema } from "../config/stackSchema";
-import { CacheArgs, ExtraCacheArgs } from "./cacheArgs";
+import { HostArgs, StackSectionsArgs } from "./stackArgs";
 import { anyDeferred, withStandIns } from "./deferredEndpoints";
-import { GithubArgs } from "./githubArgs";
-import { HostArgs } from "./hostArgs";
-import { MirrorArgs } from "./mirrorArgs";
 
 /** The sections a component's arguments carry, by their stack-file names. */
-export interface StackSections {
-    readonly cache: CacheArgs;
-    readonly useCacheNixosOrg?: boolean;
-    readonly extraCaches?: ExtraCacheArgs[];
-    readonly github?: GithubArgs;
-    readonly hosts?: HostArgs[];
-    readonly mirror?: MirrorArgs;
-}
+export type StackSections = Readonly<StackSectionsArgs>;
 
 // Secret slots are not part of the arguments: which secrets are given is each component's check.
 const schema = stackSchema({ secretsRequired: false });
@@ -76,7 +66,7 @@ export function resolvedHosts(component: string, name: string, sections: StackSe
 }
 
 function parsedSections(component: string, name: string, sections: StackSections, at: PathNamer, hideValues: boolean): StackModel {
-    const result = parseStack(schema, stackDocument(sections));
+    const result = parseStack(schema, argsDocument(sections));
     if (!result.success) {
         const hidden = "is invalid (it resolved to a secret, so what it is and the rule it breaks are not shown)";
         throw new ArgsError(component, name, result.issues.map((issue) => ({ path: at(argsPath(issue.path)), message: hideValues ? hidden : issue.message })));
@@ -84,26 +74,9 @@ function parsedSections(component: string, name: string, sections: StackSections
     return result.data;
 }
 
-/** The arguments as the stack file spells them: the two fields split for the schema analyzer joined again. */
-export function stackDocument(sections: StackSections): Record<string, unknown> {
-    const { hosts, github, ...rest } = sections;
-    return definedOnly({
-        ...rest,
-        hosts: hosts?.map(({ sshAgentSocket, sshAgent, ...host }) => definedOnly({ ...host, sshAgent: sshAgentSocket ?? sshAgent })),
-        github: github === undefined ? undefined : githubDocument(github),
-    });
-}
-
-function githubDocument(github: GithubArgs): Record<string, unknown> {
-    if (github.workflow === undefined) {
-        return { ...github };
-    }
-    const { noSchedule, schedule, ...workflow } = github.workflow;
-    return { ...github, workflow: definedOnly({ ...workflow, schedule: noSchedule === true ? false : schedule }) };
-}
-
-function definedOnly(value: Record<string, unknown>): Record<string, unknown> {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+/** The arguments as a stack document: the same spelling, without the keys left undefined. */
+function argsDocument(sections: StackSections): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(sections).filter(([, v]) => v !== undefined));
 }
 
 /** Where `value` holds an Output or a promise, as argument paths. */

@@ -183,7 +183,7 @@ function githubCredential(github: unknown): "authToken" | "signingKey" | undefin
 }
 
 /** Pulumi.yaml gives optional sections an empty default (`{}`), which means "not configured". */
-function withoutEmptySections(doc: unknown): unknown {
+export function withoutEmptySections(doc: unknown): unknown {
     if (typeof doc !== "object" || doc === null) {
         return doc;
     }

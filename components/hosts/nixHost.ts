@@ -1,8 +1,8 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { ArgsError } from "../config/argsError";
-import { CacheArgs, ExtraCacheArgs, TrustedCacheArgs } from "../args/cacheArgs";
-import { HostArgs } from "../args/hostArgs";
+import { CacheArgs, ExtraCacheArgs, HostArgs } from "../args/stackArgs";
+import { TrustedCacheArgs } from "../args/trustedCacheArgs";
 import { HostSpec } from "../config/model";
 import { checkedDeployTimeValue, resolvedHosts, StackSections, validatedSections, validatedSliceOf } from "../args/validate";
 import { hostCommands, HostCommands } from "./hostCommands";

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ArgsError } from "../config/argsError";
-import { CacheArgs, ExtraCacheArgs, TrustedCacheArgs } from "../args/cacheArgs";
+import { CacheArgs, ExtraCacheArgs } from "../args/stackArgs";
+import { TrustedCacheArgs } from "../args/trustedCacheArgs";
 import { checkedDeployTimeValue, validatedSections, validatedSliceOf } from "../args/validate";
 import { trustedCaches } from "./trustedCaches";
 import { renderNetrc } from "../render/netrc";

@@ -1,8 +1,6 @@
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
-import { CacheArgs } from "../args/cacheArgs";
-import { GithubArgs } from "../args/githubArgs";
-import { MirrorArgs } from "../args/mirrorArgs";
+import { CacheArgs, GithubArgs, MirrorArgs } from "../args/stackArgs";
 import { validatedSections, validatedSliceOf } from "../args/validate";
 import { SecretPlacement } from "../github/secretPlacements";
 import { githubProvider } from "../github/provider";

@@ -1,9 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ArgsError } from "../config/argsError";
-import { CacheArgs, TrustedCacheArgs } from "../args/cacheArgs";
-import { GithubArgs } from "../args/githubArgs";
-import { MirrorArgs } from "../args/mirrorArgs";
+import { CacheArgs, GithubArgs, MirrorArgs } from "../args/stackArgs";
+import { TrustedCacheArgs } from "../args/trustedCacheArgs";
 import { validatedSections, validatedSliceOf } from "../args/validate";
 import { MirrorSpec } from "../config/model";
 import { accountProblem } from "./awsAccount";

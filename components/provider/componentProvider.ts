@@ -87,7 +87,7 @@ export class NixCacheProvider implements Provider {
         // A whole setup is first checked against Cachix, as the stack program does: other languages
         // cannot await that before constructing, so the provider does it for them.
         try {
-            const args = component === CacheSetup ? await cacheSetupArgsFromCachix(inputs as CacheSetupArgs) : inputs;
+            const args = component === CacheSetup ? await cacheSetupArgsFromCachix(inputs as CacheSetupArgs, { name }) : inputs;
             const instance = new component(name, args as never, options);
             const state = Object.fromEntries(outputs.map((key) => [key, (instance as unknown as Record<string, unknown>)[key]]));
             return { urn: instance.urn, state };

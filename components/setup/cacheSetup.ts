@@ -2,10 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ArgsError } from "../config/argsError";
 import { describeKey } from "../config/redact";
 import { missingSecrets } from "../config/requiredSecrets";
-import { CacheArgs, ExtraCacheArgs } from "../args/cacheArgs";
-import { GithubArgs } from "../args/githubArgs";
-import { HostArgs } from "../args/hostArgs";
-import { MirrorArgs } from "../args/mirrorArgs";
+import { StackSectionsArgs } from "../args/stackArgs";
 import { gatedHost, machineDeferred } from "../args/deferredEndpoints";
 import { modelSlice, resolvedHosts, StackSections, validatedSections, withValidatedSlice } from "../args/validate";
 import { CacheIdentity } from "../identity/cacheIdentity";
@@ -34,19 +31,7 @@ export interface CacheSetupSecrets {
  * The sections are plain values (they decide which resources exist and what they contain); the
  * secret values may be Outputs.
  */
-export interface CacheSetupArgs {
-    /** The organisation's Cachix cache. */
-    cache: CacheArgs;
-    /** Trust cache.nixos.org, first in every list (true unless set). */
-    useCacheNixosOrg?: boolean;
-    /** Other caches hosts and CI trust, in order. */
-    extraCaches?: ExtraCacheArgs[];
-    /** GitHub CI: the Cachix credential as Actions secrets and the workflow in each repository. */
-    github?: GithubArgs;
-    /** Builder hosts managed over SSH. */
-    hosts?: HostArgs[];
-    /** The optional S3 mirror. */
-    mirror?: MirrorArgs;
+export interface CacheSetupArgs extends StackSectionsArgs {
     /** The Cachix auth token: required with `github` (CI pushes with it), and for a private cache's hosts without `cachixReadToken`. */
     cachixAuthToken?: pulumi.Input<string>;
     /** A read-only Cachix token the hosts of a private cache read with instead of `cachixAuthToken`. */
@@ -134,12 +119,13 @@ export class CacheSetup extends pulumi.ComponentResource {
         super("nix-cache:index:CacheSetup", name, {}, opts);
         const readToken = model.cache.private ? hostsToken(args) : undefined;
         const common = { cache: args.cache, useCacheNixosOrg: args.useCacheNixosOrg };
-        const github = args.github === undefined
+        // What the model has: an empty section (Pulumi.yaml's `{}` default) is not configured.
+        const github = model.github === undefined
             ? undefined
             : new GithubCi(
                   `${name}-github`,
                   withValidatedSlice(
-                      { ...common, github: args.github, extraCaches: args.extraCaches, mirror: model.mirror === undefined ? undefined : args.mirror, authToken: args.cachixAuthToken!, signingKey: args.cachixSigningKey },
+                      { ...common, github: args.github!, extraCaches: args.extraCaches, mirror: model.mirror === undefined ? undefined : args.mirror, authToken: args.cachixAuthToken!, signingKey: args.cachixSigningKey },
                       { model: modelSlice(model, ["extraCaches", "github", "mirror"]) },
                   ),
                   { parent: this },
@@ -149,7 +135,7 @@ export class CacheSetup extends pulumi.ComponentResource {
             ? undefined
             : new S3Mirror(
                   `${name}-mirror`,
-                  withValidatedSlice({ ...common, mirror: args.mirror!, github: args.github, workflowBranches: github?.workflowBranches }, { model: modelSlice(model, ["github", "mirror"]) }),
+                  withValidatedSlice({ ...common, mirror: args.mirror!, github: model.github === undefined ? undefined : args.github, workflowBranches: github?.workflowBranches }, { model: modelSlice(model, ["github", "mirror"]) }),
                   { parent: this },
               );
         // Hosts and the identity trust the mirror's generated key, once it exists.
@@ -187,11 +173,11 @@ export class CacheSetup extends pulumi.ComponentResource {
             );
         }
         const hosts = model.hosts.map((host) => made.get(host.name)!);
-        const mirrorCiSecrets = mirror === undefined || args.github === undefined
+        const mirrorCiSecrets = mirror === undefined || model.github === undefined
             ? undefined
             : new MirrorCiSecrets(
                   `${name}-mirror-ci`,
-                  withValidatedSlice({ ...common, github: args.github, mirror: args.mirror!, values: mirror.ciSecretValues }, { model: modelSlice(model, ["github", "mirror"]) }),
+                  withValidatedSlice({ ...common, github: args.github!, mirror: args.mirror!, values: mirror.ciSecretValues }, { model: modelSlice(model, ["github", "mirror"]) }),
                   { parent: this },
               );
         partsOf.set(this, { identity, github, mirror, mirrorCiSecrets, hosts });

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deferredFields, gated, gatedHost, machineDeferred, withStandIns } from "../../components/args/deferredEndpoints";
-import { HostArgs } from "../../components/args/hostArgs";
+import { HostArgs } from "../../components/args/stackArgs";
 import { resolvedHosts, validatedSections } from "../../components/args/validate";
 import { loadStackModel } from "../../components/config/load";
 import { HOST_KEY, MINIMAL, rawConfig } from "../support/config";

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { ATPROTO_KEY, MINIMAL } from "../support/config";
 import { installMocks, isSecretOutput, Registered, valueOf } from "../support/mocks";
-import { cacheSetupArgsOf, stackSectionsOf } from "../../components/args/ofModel";
+import { cacheSetupArgsOf } from "../support/componentArgs";
 
 let registered: Registered[];
 beforeAll(async () => {
@@ -19,7 +19,7 @@ describe("CacheIdentity under mocks", () => {
         const { renderNixosModule } = await import("../../components/render/nixosModule");
         const { rawConfig } = await import("../support/config");
         const model = loadStackModel(rawConfig(MINIMAL), { mode: "render" });
-        const { cache, useCacheNixosOrg, extraCaches } = stackSectionsOf(model);
+        const { cache, useCacheNixosOrg, extraCaches } = MINIMAL as { cache: typeof MINIMAL.cache; useCacheNixosOrg?: boolean; extraCaches?: [] };
         const identity = new CacheIdentity("id", { cache, useCacheNixosOrg, extraCaches });
         const trusted = trustedCaches(model);
         expect(await valueOf(identity.cacheUrl)).toBe("https://atproto.cachix.org");
