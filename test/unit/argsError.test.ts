@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { ArgsError, argsPath } from "../../components/config/argsError";
-import { inputPropertiesError } from "../../components/provider/componentProvider";
+import { inputPropertiesError, valueAt } from "../../components/provider/componentProvider";
 
 // The components' one argument error: a message for people, each problem at its property path
 // for the component provider, which hands them to the engine as an InputPropertiesError.
@@ -41,5 +41,31 @@ describe("inputPropertiesError", () => {
         expect(pulumi.InputPropertiesError.isInstance(error)).toBe(true);
         expect(error.message).toBe("NixHost b: invalid arguments (1 problem):");
         expect(error.errors).toEqual([{ propertyPath: "host.address", reason: '"a b" is not valid' }]);
+    });
+
+    it("keeps in the message, by path only, a problem whose value the engine would print and must not: a secret, a credential", () => {
+        const token = `ghp_${"a".repeat(36)}`;
+        const inputs = { github: { owner: token, repositories: [{ name: "r" }] }, hosts: [{ address: pulumi.secret("10.0.0.1"), hostKey: "nope" }] };
+        const error = new ArgsError("CacheSetup", "s", [
+            { path: "github.owner", message: "holds what looks like a GitHub token (hidden)" },
+            { path: "hosts[0].address", message: "must be a known plain value" },
+            { path: "hosts[0].hostKey", message: '"nope" is not valid' },
+            { path: "cachixAuthToken", message: "is required" },
+        ]);
+        const mapped = inputPropertiesError(error, inputs);
+        expect(mapped.errors).toEqual([
+            { propertyPath: "hosts[0].hostKey", reason: '"nope" is not valid' },
+            { propertyPath: "cachixAuthToken", reason: "is required" },
+        ]);
+        expect(mapped.message).toBe("CacheSetup s: invalid arguments (4 problems):\n  - github.owner: holds what looks like a GitHub token (hidden)\n  - hosts[0].address: must be a known plain value");
+        expect(JSON.stringify(mapped)).not.toContain(token);
+    });
+
+    it("reads the value at a property path", () => {
+        const inputs = { hosts: [{ proxy: { port: 22 } }], cache: { name: "c" } };
+        expect(valueAt(inputs, "hosts[0].proxy.port")).toBe(22);
+        expect(valueAt(inputs, "cache.name")).toBe("c");
+        expect(valueAt(inputs, "hosts[1].address")).toBeUndefined();
+        expect(valueAt(inputs, "cache.toString")).toBeUndefined();
     });
 });
