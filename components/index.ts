@@ -7,6 +7,7 @@ export * from "./setup/cachixCheckedArgs";
 export * from "./identity/cachixApi";
 export * from "./identity/cachixCache";
 export * from "./identity/cachixChecks";
+export * from "./config/argsError";
 export * from "./config/load";
 export * from "./config/model";
 export * from "./config/problems";
