@@ -25,6 +25,12 @@ export interface MissingSecret {
     readonly hostIndex?: number;
 }
 
+/** Whether a private cache's netrc lacks its token, when the one token there is is `token`. */
+export function netrcTokenMissing(privateCache: boolean, token: unknown): boolean {
+    // Either of the two Cachix tokens serves a netrc: the one given stands for both.
+    return missingSecrets({ privateCache, hostKeys: [], given: () => token !== undefined }).length > 0;
+}
+
 /** The secrets `needs` asks for that are not given: each once per reason, CI's first, then the netrc's, then the hosts'. */
 export function missingSecrets(needs: SecretNeeds): MissingSecret[] {
     const missing: MissingSecret[] = [];

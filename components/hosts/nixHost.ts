@@ -1,6 +1,7 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { ArgsError } from "../config/argsError";
+import { netrcTokenMissing } from "../config/requiredSecrets";
 import { CacheArgs, ExtraCacheArgs, HostArgs } from "../args/stackArgs";
 import { TrustedCacheArgs } from "../args/trustedCacheArgs";
 import { HostSpec } from "../config/model";
@@ -141,7 +142,7 @@ export class NixHost extends pulumi.ComponentResource {
         const host = model.hosts[0];
         const resolved = (handed === undefined ? resolvedHosts("NixHost", name, sections, at) : handed.resolvedHosts)?.apply((hosts) => hosts[0]);
         const isPrivate = model.cache.private;
-        if (isPrivate && args.netrcToken === undefined) {
+        if (netrcTokenMissing(isPrivate, args.netrcToken)) {
             const message = `cache "${model.cache.name}" is private; netrcToken is required for host ${host.name}'s netrc`;
             throw new ArgsError("NixHost", name, [{ path: "netrcToken", message: `is required: cache "${model.cache.name}" is private and host ${host.name}'s netrc needs a token` }], message);
         }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ArgsError } from "../config/argsError";
+import { netrcTokenMissing } from "../config/requiredSecrets";
 import { CacheArgs, ExtraCacheArgs } from "../args/stackArgs";
 import { TrustedCacheArgs } from "../args/trustedCacheArgs";
 import { checkedDeployTimeValue, validatedSections, validatedSliceOf } from "../args/validate";
@@ -49,7 +50,7 @@ export class CacheIdentity extends pulumi.ComponentResource {
     constructor(name: string, args: CacheIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
         const model = validatedSliceOf(args)?.model ?? validatedSections("CacheIdentity", name, { cache: args.cache, useCacheNixosOrg: args.useCacheNixosOrg, extraCaches: args.extraCaches });
         const { cache } = model;
-        if (cache.private && args.authToken === undefined) {
+        if (netrcTokenMissing(cache.private, args.authToken)) {
             const message = `cache "${cache.name}" is private; authToken is required for its netrc`;
             throw new ArgsError("CacheIdentity", name, [{ path: "authToken", message: `is required: cache "${cache.name}" is private and its netrc needs a token` }], message);
         }

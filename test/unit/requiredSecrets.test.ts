@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { missingSecrets, SecretNeeds } from "../../components/config/requiredSecrets";
+import { missingSecrets, netrcTokenMissing, SecretNeeds } from "../../components/config/requiredSecrets";
 
 // The one decision of which secrets a setup needs: the stack file's rules, CacheSetup and GithubCi ask it.
 
@@ -29,5 +29,11 @@ describe("missingSecrets", () => {
             { key: "sshPrivateKey", neededBy: "host", hostIndex: 0 },
             { key: "sshPrivateKey", neededBy: "host", hostIndex: 2 },
         ]);
+    });
+
+    it("asks the one token a component's netrc has, for a private cache only", () => {
+        expect(netrcTokenMissing(true, undefined)).toBe(true);
+        expect(netrcTokenMissing(true, "token")).toBe(false);
+        expect(netrcTokenMissing(false, undefined)).toBe(false);
     });
 });
