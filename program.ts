@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { stackSectionsOf } from "./components/args/stackSections";
+import { withValidatedSlice } from "./components/args/validate";
 import { CacheSetup } from "./components/setup/cacheSetup";
 import { cacheSetupArgsFromCachix } from "./components/setup/cachixCheckedArgs";
 import { documentOf, loadStackModel } from "./components/config/load";
@@ -30,7 +31,8 @@ export async function nixCacheProgram() {
     const model = loadModel();
     // Awaited before anything is registered: a key or token Cachix contradicts changes nothing.
     // The stack's sections are the setup's arguments as written: one spelling, nothing mapped.
-    const args = await cacheSetupArgsFromCachix({ ...stackSectionsOf(documentOf(model)), ...readSecrets(model) });
+    // Validated once, here: the setup takes the model along, unless Cachix's keys change the arguments.
+    const args = await cacheSetupArgsFromCachix(withValidatedSlice({ ...stackSectionsOf(documentOf(model)), ...readSecrets(model) }, { model }));
     const setup = new CacheSetup(PROJECT_NAME, args);
     return {
         cacheName: setup.identity.cacheName,

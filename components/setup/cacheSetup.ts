@@ -4,7 +4,7 @@ import { describeKey } from "../config/redact";
 import { missingSecrets } from "../config/requiredSecrets";
 import { StackSectionsArgs } from "../args/stackArgs";
 import { gatedHost, machineDeferred } from "../args/deferredEndpoints";
-import { modelSlice, resolvedHosts, StackSections, validatedSections, withValidatedSlice } from "../args/validate";
+import { modelSlice, resolvedHosts, StackSections, validatedSections, validatedSliceOf, withValidatedSlice } from "../args/validate";
 import { CacheIdentity } from "../identity/cacheIdentity";
 import { StackModel } from "../config/model";
 import { GithubCi } from "../github/githubCi";
@@ -107,10 +107,12 @@ export class CacheSetup extends pulumi.ComponentResource {
         };
         // Checked once, before registering anything, so bad arguments or a missing secret leave no
         // half-made setup; each part is handed its slice of the result and does not check it again.
-        const model = validatedSections("CacheSetup", name, sections);
+        // Arguments the program (or the Cachix check) validated come with their model.
+        const handed = validatedSliceOf(args);
+        const model = handed?.model ?? validatedSections("CacheSetup", name, sections);
         // Connection fields that are Outputs are checked once they resolve, all hosts together
         // (two entries on one machine); each host's deferred fields wait for that check.
-        const hostsChecked = resolvedHosts("CacheSetup", name, sections);
+        const hostsChecked = handed === undefined ? resolvedHosts("CacheSetup", name, sections) : handed.resolvedHosts;
         const missing = missingSecretArgs(model, args);
         if (missing.length > 0) {
             const problems = missing.map((key) => ({ path: secretArgumentPath(key), message: "is required by the arguments and was not given" }));

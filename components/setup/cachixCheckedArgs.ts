@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { StackSections, validatedSections } from "../args/validate";
+import { StackSections, validatedSections, validatedSliceOf } from "../args/validate";
 import { CacheSetupArgs, hostsToken } from "./cacheSetup";
 import { StackModel } from "../config/model";
 import { CachixApiError } from "../identity/cachixApi";
@@ -14,7 +14,7 @@ import { declaredCache } from "../identity/declaredCache";
  */
 export async function cacheSetupArgsFromCachix(args: CacheSetupArgs, options: { timeoutMs?: number; name?: string } = {}): Promise<CacheSetupArgs> {
     // Named as the setup will be, when the caller knows it (the component provider does).
-    const model = validatedSections("CacheSetup", options.name ?? "arguments", sectionsOf(args), undefined, "from-cachix");
+    const model = validatedSliceOf(args)?.model ?? validatedSections("CacheSetup", options.name ?? "arguments", sectionsOf(args), undefined, "from-cachix");
     if (model.cache.cachix.offline) {
         await pulumi.log.info(`cache.offline: Cachix is not asked; the keys, visibility and tokens of cache "${model.cache.name}" are not checked`);
         return args;

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { ATPROTO_KEY, HOST_KEY } from "../support/config";
-import { MirrorRegistered, recordMirror, valueOf } from "../support/mirrorMocks";
+import { installMocks, Registered, valueOf } from "../support/mocks";
 
 // A CacheSetup validates its arguments once and hands each part its validated slice; a part
 // used alone validates its own. Every validation parses with `parseStack`, which is counted here.
@@ -18,9 +18,9 @@ const GITHUB = { owner: "atproto-nix", repositories: [{ name: "nur", branch: "ma
 const MIRROR = { bucket: "atproto-nix-cache", region: "eu-west-1" };
 const host = (name: string, address: string) => ({ name, kind: "nix" as const, address, hostKey: HOST_KEY, privateKeySecret: "builderKey" });
 
-let registered: MirrorRegistered[];
+let registered: Registered[];
 beforeAll(async () => {
-    registered = await recordMirror();
+    registered = await installMocks();
 });
 
 describe("validation runs once per tree", () => {
@@ -48,5 +48,20 @@ describe("validation runs once per tree", () => {
         new CacheIdentity("alone", { cache: CACHE });
         expect(parses.count).toBe(1);
         expect(() => new CacheIdentity("bad", { cache: { name: "Not A Label", publicKeys: [ATPROTO_KEY] } })).toThrow(/cache\.name/);
+    });
+
+    it("the program validates the stack once, and the setup takes that model along (cache.offline: Cachix changes nothing)", async () => {
+        const config = { cache: { ...CACHE, offline: true }, github: GITHUB };
+        pulumi.runtime.setAllConfig(
+            {
+                ...Object.fromEntries(Object.entries(config).map(([k, v]) => [`nix-cache:${k}`, JSON.stringify(v)])),
+                "nix-cache:cachixAuthToken": TOKEN,
+            },
+            ["nix-cache:cachixAuthToken"],
+        );
+        parses.count = 0;
+        const program = await (await import("../../program")).nixCacheProgram();
+        expect(await valueOf(program.githubWorkflowFiles)).toEqual({ "atproto-nix/nur": ".github/workflows/build.yml" });
+        expect(parses.count).toBe(1);
     });
 });
