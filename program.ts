@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { cacheSetupArgsOf } from "./components/args/ofModel";
+import { stackSectionsOf } from "./components/args/stackSections";
+import { withValidatedSlice } from "./components/args/validate";
 import { CacheSetup } from "./components/setup/cacheSetup";
 import { cacheSetupArgsFromCachix } from "./components/setup/cachixCheckedArgs";
-import { loadStackModel } from "./components/config/load";
+import { documentOf, loadStackModel } from "./components/config/load";
 import { PROJECT_NAME, StackModel } from "./components/config/model";
 import { ConfigValidationError } from "./components/config/problems";
 import { definedOnly } from "./components/formats/definedOnly";
@@ -30,7 +31,9 @@ function loadModel(): StackModel {
 export async function nixCacheProgram() {
     const model = loadModel();
     // Awaited before anything is registered: a key or token Cachix contradicts changes nothing.
-    const args = await cacheSetupArgsFromCachix(cacheSetupArgsOf(model, readSecrets(model)));
+    // The stack's sections are the setup's arguments as written: one spelling, nothing mapped.
+    // Validated once, here: the setup takes the model along, unless Cachix's keys change the arguments.
+    const args = await cacheSetupArgsFromCachix(withValidatedSlice({ ...stackSectionsOf(documentOf(model)), ...readSecrets(model) }, { model }));
     const setup = new CacheSetup(PROJECT_NAME, args);
     return {
         cacheName: setup.identity.cacheName,

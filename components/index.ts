@@ -1,7 +1,7 @@
 // The library's public API, chosen name by name: the components, their arguments and choice
-// lists, the Cachix pre-check TypeScript programs call before CacheSetup, and the renderers of
-// the text a machine pastes. Everything else is internal and may change in any release
-// (test/unit/publicApi.test.ts lists what is exported).
+// lists, the Cachix pre-check TypeScript programs call before CacheSetup, the error argument
+// checks throw, and the renderers of the text a machine pastes. Everything else is internal and
+// may change in any release (test/unit/publicApi.test.ts lists what is exported).
 
 // The components and their arguments.
 export { CacheSetup } from "./setup/cacheSetup";
@@ -17,11 +17,23 @@ export type { NixHostArgs, NixHostCommands } from "./hosts/nixHost";
 export { S3Mirror } from "./mirror/s3Mirror";
 export type { MirrorCiSecretValues, S3MirrorArgs } from "./mirror/s3Mirror";
 
-// The sections the components share, as code passes them, and their choice lists.
-export type { CacheArgs, ExtraCacheArgs, TrustedCacheArgs } from "./args/cacheArgs";
-export type { CachixOptionsArgs, GithubArgs, GithubRepositoryArgs, GithubSecretArgs, WorkflowActionsArgs, WorkflowArgs, WorkflowSystemArgs } from "./args/githubArgs";
-export type { HostArgs, SshEndpointArgs } from "./args/hostArgs";
-export type { MirrorArgs } from "./args/mirrorArgs";
+// The sections the components share, as the stack file spells them, and their choice lists.
+export type {
+    CacheArgs,
+    CachixOptionsArgs,
+    ExtraCacheArgs,
+    GithubArgs,
+    GithubRepositoryArgs,
+    GithubSecretArgs,
+    HostArgs,
+    MirrorArgs,
+    SshEndpointArgs,
+    StackSectionsArgs,
+    WorkflowActionsArgs,
+    WorkflowArgs,
+    WorkflowSystemArgs,
+} from "./args/stackArgs";
+export type { TrustedCacheArgs } from "./args/trustedCacheArgs";
 export {
     ActionPin,
     CachixCredentialKind,
@@ -34,7 +46,11 @@ export {
     SecretScope,
     SecretVisibility,
     WorkflowDelivery,
-} from "./args/enums";
+} from "./args/stackArgs";
+
+// What a component throws when its arguments are wrong: every problem, each at its property path.
+export { ArgsError } from "./config/argsError";
+export type { ArgsProblem } from "./config/argsError";
 
 // Reads the cache's keys and visibility from Cachix into CacheSetup's arguments (a pulumi.RunError
 // when Cachix disagrees with them or cannot be read).

@@ -1,8 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CacheArgs, ExtraCacheArgs } from "./cacheArgs";
-import { GithubArgs } from "./githubArgs";
-import { HostArgs } from "./hostArgs";
-import { MirrorArgs } from "./mirrorArgs";
+import { StackSectionsArgs } from "./stackArgs";
 
 /** Secret values the stack uses, as Pulumi secrets. */
 export interface CacheSetupSecrets {
@@ -22,19 +19,7 @@ export interface CacheSetupSecrets {
  * The sections are plain values (they decide which resources exist and what they contain); the
  * secret values may be Outputs.
  */
-export interface CacheSetupArgs {
-    /** The organisation's Cachix cache. */
-    cache: CacheArgs;
-    /** Trust cache.nixos.org, first in every list (true unless set). */
-    useCacheNixosOrg?: boolean;
-    /** Other caches hosts and CI trust, in order. */
-    extraCaches?: ExtraCacheArgs[];
-    /** GitHub CI: the Cachix credential as Actions secrets and the workflow in each repository. */
-    github?: GithubArgs;
-    /** Builder hosts managed over SSH. */
-    hosts?: HostArgs[];
-    /** The optional S3 mirror. */
-    mirror?: MirrorArgs;
+export interface CacheSetupArgs extends StackSectionsArgs {
     /** The Cachix auth token: required with `github` (CI pushes with it), and for a private cache's hosts without `cachixReadToken`. */
     cachixAuthToken?: pulumi.Input<string>;
     /** A read-only Cachix token the hosts of a private cache read with instead of `cachixAuthToken`. */

@@ -1,9 +1,9 @@
 import type * as Github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
-import { CacheArgs, ExtraCacheArgs } from "../args/cacheArgs";
-import { GithubArgs } from "../args/githubArgs";
-import { MirrorArgs } from "../args/mirrorArgs";
-import { validatedSections } from "../args/validate";
+import { ArgsError } from "../config/argsError";
+import { missingSecrets } from "../config/requiredSecrets";
+import { CacheArgs, ExtraCacheArgs, GithubArgs, MirrorArgs } from "../args/stackArgs";
+import { validatedSections, validatedSliceOf } from "../args/validate";
 import { GithubRepositorySpec, GithubSpec, StackModel } from "../config/model";
 import { CachixCredential, SecretPlacement, secretPlacements } from "./secretPlacements";
 import { branchWarning } from "./defaultBranch";
@@ -87,7 +87,7 @@ export class GithubCi extends pulumi.ComponentResource {
 
     constructor(name: string, args: GithubCiArgs, opts?: pulumi.ComponentResourceOptions) {
         // Checked before registering anything: a wrong argument or a missing credential leaves nothing half-made.
-        const model = validatedSections("GithubCi", name, {
+        const model = validatedSliceOf(args)?.model ?? validatedSections("GithubCi", name, {
             cache: args.cache,
             useCacheNixosOrg: args.useCacheNixosOrg,
             extraCaches: args.extraCaches,
@@ -183,8 +183,10 @@ export function formerSecretResourceName(name: string, placement: SecretPlacemen
 
 /** Each credential's value as a Pulumi secret; the signing key must be given in its mode. */
 function credentialValues(name: string, spec: GithubSpec, credentials: Pick<GithubCiArgs, "authToken" | "signingKey">): Record<CachixCredential, pulumi.Output<string>> {
-    if (spec.secret.credential === "signingKey" && credentials.signingKey === undefined) {
-        throw new pulumi.RunError(`GithubCi ${name}: github.secret.credential is "signingKey" but no signing key was given`);
+    const given = (key: string) => (key === "cachixSigningKey" ? credentials.signingKey : credentials.authToken) !== undefined;
+    if (missingSecrets({ githubCredential: spec.secret.credential, privateCache: false, hostKeys: [], given }).some((m) => m.key === "cachixSigningKey")) {
+        const message = 'github.secret.credential is "signingKey" but no signing key was given';
+        throw new ArgsError("GithubCi", name, [{ path: "signingKey", message: 'is required: github.secret.credential is "signingKey"' }], message);
     }
     return {
         authToken: pulumi.secret(credentials.authToken),

@@ -1,8 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CacheArgs } from "../args/cacheArgs";
-import { GithubArgs } from "../args/githubArgs";
-import { MirrorArgs } from "../args/mirrorArgs";
-import { validatedSections } from "../args/validate";
+import { CacheArgs, GithubArgs, MirrorArgs } from "../args/stackArgs";
+import { validatedSections, validatedSliceOf } from "../args/validate";
 import { SecretPlacement } from "./secretPlacements";
 import { githubProvider } from "./provider";
 import { placeSecret } from "./secretResources";
@@ -55,7 +53,7 @@ export class MirrorCiSecrets extends pulumi.ComponentResource {
     }
 
     constructor(name: string, args: MirrorCiSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
-        const model = validatedSections("MirrorCiSecrets", name, { cache: args.cache, useCacheNixosOrg: args.useCacheNixosOrg, mirror: args.mirror, github: args.github });
+        const model = validatedSliceOf(args)?.model ?? validatedSections("MirrorCiSecrets", name, { cache: args.cache, useCacheNixosOrg: args.useCacheNixosOrg, mirror: args.mirror, github: args.github });
         const mirror = enabledMirror("MirrorCiSecrets", name, model.mirror);
         super("nix-cache:index:MirrorCiSecrets", name, {}, opts);
         const spec = model.github!;

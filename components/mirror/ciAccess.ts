@@ -1,5 +1,5 @@
 import { workflowBranch } from "../config/workflowBranch";
-import { OidcSubjectClaim } from "../args/enums";
+import { OidcSubjectClaim } from "../args/stackArgs";
 import { GithubSpec, MirrorSpec } from "../config/model";
 import { ciPrincipalName } from "./awsNames";
 

@@ -1,9 +1,9 @@
 import type * as Aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { CacheArgs, TrustedCacheArgs } from "../args/cacheArgs";
-import { GithubArgs } from "../args/githubArgs";
-import { MirrorArgs } from "../args/mirrorArgs";
-import { validatedSections } from "../args/validate";
+import { ArgsError } from "../config/argsError";
+import { CacheArgs, GithubArgs, MirrorArgs } from "../args/stackArgs";
+import { TrustedCacheArgs } from "../args/trustedCacheArgs";
+import { validatedSections, validatedSliceOf } from "../args/validate";
 import { MirrorSpec } from "../config/model";
 import { accountProblem } from "./awsAccount";
 import { stackAwsConfig } from "./awsStackSettings";
@@ -66,7 +66,8 @@ const ciValuesOf = new WeakMap<S3Mirror, MirrorCiSecretValues>();
 /** The enabled mirror of validated arguments, or an error saying it is off. */
 export function enabledMirror(component: string, name: string, mirror: MirrorSpec | undefined): MirrorSpec {
     if (mirror === undefined) {
-        throw new pulumi.RunError(`${component} ${name}: mirror.enabled is false; expected an enabled mirror (leave the component out instead)`);
+        const message = "mirror.enabled is false; expected an enabled mirror (leave the component out instead)";
+        throw new ArgsError(component, name, [{ path: "mirror.enabled", message: "is false; expected an enabled mirror (leave the component out instead)" }], message);
     }
     return mirror;
 }
@@ -106,14 +107,17 @@ export class S3Mirror extends pulumi.ComponentResource {
     }
 
     constructor(name: string, args: S3MirrorArgs, opts?: pulumi.ComponentResourceOptions) {
-        const model = validatedSections("S3Mirror", name, { cache: args.cache, useCacheNixosOrg: args.useCacheNixosOrg, mirror: args.mirror, github: args.github });
+        const model = validatedSliceOf(args)?.model ?? validatedSections("S3Mirror", name, { cache: args.cache, useCacheNixosOrg: args.useCacheNixosOrg, mirror: args.mirror, github: args.github });
         const mirror = enabledMirror("S3Mirror", name, model.mirror);
         const access = mirrorCiAccess(mirror, model.github);
         const unknownBranches = access.kind === "oidc" && args.workflowBranches === undefined ? repositoriesNeedingBranch(model.github!, mirror.oidcSubjectClaims) : [];
         if (unknownBranches.length > 0) {
-            throw new pulumi.RunError(
-                `S3Mirror ${name}: github.repositories ${unknownBranches.join(", ")} set no branch, and workflowBranches was not given; ` +
-                    "expected one of them: the CI role trusts the branch each workflow pushes from (set branch, or pass GithubCi's workflowBranches)",
+            const why = "the CI role trusts the branch each workflow pushes from (set branch, or pass GithubCi's workflowBranches)";
+            throw new ArgsError(
+                "S3Mirror",
+                name,
+                [{ path: "workflowBranches", message: `is required: github.repositories ${unknownBranches.join(", ")} set no branch; ${why}` }],
+                `github.repositories ${unknownBranches.join(", ")} set no branch, and workflowBranches was not given; expected one of them: ${why}`,
             );
         }
         const stackAws = stackAwsConfig();

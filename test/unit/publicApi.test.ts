@@ -20,20 +20,21 @@ function exportedNames(): string[] {
 const COMPONENT_NAMES = ["CacheIdentity", "CacheSetup", "GithubCi", "MirrorCiSecrets", "NixHost", "S3Mirror"];
 const ARGS = [
     ...["CacheIdentityArgs", "CacheSetupArgs", "CacheSetupSecrets", "GithubCiArgs", "MirrorCiSecretValues", "MirrorCiSecretsArgs", "NixHostArgs", "NixHostCommands", "S3MirrorArgs"],
-    ...["CacheArgs", "ExtraCacheArgs", "TrustedCacheArgs", "HostArgs", "SshEndpointArgs", "MirrorArgs"],
+    ...["CacheArgs", "ExtraCacheArgs", "TrustedCacheArgs", "HostArgs", "SshEndpointArgs", "MirrorArgs", "StackSectionsArgs"],
     ...["CachixOptionsArgs", "GithubArgs", "GithubRepositoryArgs", "GithubSecretArgs", "WorkflowActionsArgs", "WorkflowArgs", "WorkflowSystemArgs"],
 ];
 const ENUMS = ["ActionPin", "CachixCredentialKind", "MirrorCiCredentials", "MirrorServer", "NixHostKind", "NixosRebuild", "OidcSubjectClaim", "SecretAccess", "SecretScope", "SecretVisibility", "WorkflowDelivery"];
 const CACHIX_CHECK = ["cacheSetupArgsFromCachix"];
+const ARGS_ERROR = ["ArgsError", "ArgsProblem"];
 const RENDERERS = ["TrustedCaches", "renderNetrc", "renderNixConfLines", "renderNixosModule"];
 
 describe("the public API (components/index.ts)", () => {
-    it("is the components, their args and choice lists, the Cachix pre-check and the machine renderers, nothing else", () => {
-        expect(exportedNames()).toEqual([...COMPONENT_NAMES, ...ARGS, ...ENUMS, ...CACHIX_CHECK, ...RENDERERS].sort());
+    it("is the components, their args and choice lists, the Cachix pre-check, the argument error and the machine renderers, nothing else", () => {
+        expect(exportedNames()).toEqual([...COMPONENT_NAMES, ...ARGS, ...ENUMS, ...CACHIX_CHECK, ...ARGS_ERROR, ...RENDERERS].sort());
     }, 60_000);
 
     it("holds at run time the classes, choice lists and functions, and every component the provider serves", () => {
-        const values = [...COMPONENT_NAMES, ...ENUMS, ...CACHIX_CHECK, ...RENDERERS.filter((name) => name !== "TrustedCaches")];
+        const values = [...COMPONENT_NAMES, ...ENUMS, ...CACHIX_CHECK, "ArgsError", ...RENDERERS.filter((name) => name !== "TrustedCaches")];
         expect(Object.keys(api).sort()).toEqual(values.sort());
         expect(Object.keys(COMPONENTS).sort()).toEqual(COMPONENT_NAMES);
     });
