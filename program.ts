@@ -1,11 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
-import { cacheSetupArgsOf } from "./components/args/ofModel";
+import { stackSectionsOf } from "./components/args/stackSections";
+import { withValidatedSlice } from "./components/args/validate";
 import { CacheSetup } from "./components/setup/cacheSetup";
 import { cacheSetupArgsFromCachix } from "./components/setup/cachixCheckedArgs";
-import { loadStackModel } from "./components/config/load";
+import { documentOf, loadStackModel } from "./components/config/load";
 import { PROJECT_NAME, StackModel } from "./components/config/model";
 import { ConfigValidationError } from "./components/config/problems";
-import { readSecrets } from "./components/config/secrets";
+import { definedOnly } from "./components/formats/definedOnly";
+import { readSecrets } from "./components/setup/stackSecrets";
 import { rawConfigFromPulumi, StackFileError, stackFileProblems } from "./components/config/sources";
 
 /** Validates everything before registering anything: bad config fails here, all at once. */
@@ -29,7 +31,9 @@ function loadModel(): StackModel {
 export async function nixCacheProgram() {
     const model = loadModel();
     // Awaited before anything is registered: a key or token Cachix contradicts changes nothing.
-    const args = await cacheSetupArgsFromCachix(cacheSetupArgsOf(model, readSecrets(model)));
+    // The stack's sections are the setup's arguments as written: one spelling, nothing mapped.
+    // Validated once, here: the setup takes the model along, unless Cachix's keys change the arguments.
+    const args = await cacheSetupArgsFromCachix(withValidatedSlice({ ...stackSectionsOf(documentOf(model)), ...readSecrets(model) }, { model }));
     const setup = new CacheSetup(PROJECT_NAME, args);
     return {
         cacheName: setup.identity.cacheName,
@@ -68,9 +72,4 @@ export async function nixCacheProgram() {
             mirrorAwsAccountId: setup.mirror?.awsAccountId,
         }),
     };
-}
-
-/** The outputs without the undefined ones, which the engine would only warn about. */
-function definedOnly<T extends Record<string, unknown>>(outputs: T): Partial<T> {
-    return Object.fromEntries(Object.entries(outputs).filter(([, value]) => value !== undefined)) as Partial<T>;
 }

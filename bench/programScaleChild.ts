@@ -45,7 +45,8 @@ async function prepare(request: ChildRequest): Promise<{ validateMs: number; con
     // Both kinds load the components (and so @pulumi/aws) before timing: module code then
     // weighs the same in both processes' memory, and only what is constructed differs.
     const { CacheSetup } = await import("../components/setup/cacheSetup");
-    const { cacheSetupArgsOf } = await import("../components/args/ofModel");
+    const { stackSectionsOf } = await import("../components/args/stackSections");
+    const { documentOf } = await import("../components/config/load");
     if (request.kind === "program") {
         const { scaleModel, SCALE_SECRETS } = await import("./scaleModel");
         const start = performance.now();
@@ -55,7 +56,7 @@ async function prepare(request: ChildRequest): Promise<{ validateMs: number; con
             cachixAuthToken: pulumi.secret(SCALE_SECRETS.cachixAuthToken),
             sshPrivateKeys: { sshPrivateKey: pulumi.secret(SCALE_SECRETS.sshPrivateKey) },
         };
-        return { validateMs, construct: () => void new CacheSetup("nix-cache", cacheSetupArgsOf(model, secrets)) };
+        return { validateMs, construct: () => void new CacheSetup("nix-cache", { ...stackSectionsOf(documentOf(model)), ...secrets }) };
     }
     const { plainResource } = await import("./plainResources");
     const types = Object.entries(request.customTypes ?? {});

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
-import { closedObjects } from "../components/config/fields";
+import { ARGS_ONLY_META, closedObjects } from "../components/config/fields";
 import { PROJECT_NAME } from "../components/config/model";
 import { secretSlot, STACK_KEYS } from "../components/config/stackSchema";
 import { configKey } from "../components/formats/names";
@@ -23,6 +23,10 @@ export function stackFileJsonSchema(): Record<string, unknown> {
             target: "draft-2020-12",
             // Unknown keys are errors in the program; say so to editors too.
             override: (ctx) => {
+                // What the argument types are generated from is no JSON Schema keyword.
+                for (const key of ARGS_ONLY_META) {
+                    delete ctx.jsonSchema[key];
+                }
                 if (closedObjects.has(ctx.zodSchema as unknown as z.ZodType)) {
                     ctx.jsonSchema.additionalProperties = false;
                 }

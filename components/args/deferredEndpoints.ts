@@ -6,7 +6,7 @@
  * and messages, before any command of the host is sent.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { HostArgs, SshEndpointArgs } from "./hostArgs";
+import { HostArgs, SshEndpointArgs } from "./stackArgs";
 
 /** The fields of an SSH endpoint that may be Outputs. */
 export const ENDPOINT_FIELDS = ["address", "port", "user", "hostKey"] as const;

@@ -5,32 +5,20 @@
  * `Output` or a promise there is refused by name. Secret values (tokens, keys), the deploy-time
  * caches and hosts' connection fields are the `Input`s, checked where they resolve.
  *
- * Wrong arguments are `pulumi.RunError`s, as every argument error of the components is: a
- * program then ends with the message alone, without the SDK's stack dump of the error object
- * (which took about a minute to format here).
+ * Wrong arguments are {@link ArgsError}s, each problem at its argument's property path.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { HostSpec, StackModel } from "../config/model";
 import { keysNeededOffline } from "../config/cacheSection";
-import { describeKey } from "../config/redact";
+import { ArgsError, argsPath } from "../config/argsError";
 import { documentIssues } from "../config/documentRules";
 import { parseStack } from "../config/parse";
 import { stackSchema } from "../config/stackSchema";
-import { CacheArgs, ExtraCacheArgs } from "./cacheArgs";
+import { HostArgs, StackSectionsArgs } from "./stackArgs";
 import { anyDeferred, withStandIns } from "./deferredEndpoints";
-import { GithubArgs } from "./githubArgs";
-import { HostArgs } from "./hostArgs";
-import { MirrorArgs } from "./mirrorArgs";
 
 /** The sections a component's arguments carry, by their stack-file names. */
-export interface StackSections {
-    readonly cache: CacheArgs;
-    readonly useCacheNixosOrg?: boolean;
-    readonly extraCaches?: ExtraCacheArgs[];
-    readonly github?: GithubArgs;
-    readonly hosts?: HostArgs[];
-    readonly mirror?: MirrorArgs;
-}
+export type StackSections = Readonly<StackSectionsArgs>;
 
 // Secret slots are not part of the arguments: which secrets are given is each component's check.
 const schema = stackSchema({ secretsRequired: false });
@@ -47,13 +35,15 @@ export function validatedSections(component: string, name: string, sections: Sta
     const planned = sections.hosts === undefined ? sections : { ...sections, hosts: withStandIns(sections.hosts) };
     const outputs = nonPlainPaths(planned);
     if (outputs.length > 0) {
-        throw new pulumi.RunError(`${component} ${name}: ${outputs.map(at).join(", ")} must be known plain values, not Outputs or promises: ` +
+        const why = "must be a known plain value, not an Output or a promise: it decides which resources are created and what they contain, before any is registered";
+        throw new ArgsError(component, name, outputs.map((path) => ({ path: at(path), message: why })), `${outputs.map(at).join(", ")} must be known plain values, not Outputs or promises: ` +
             "they decide which resources are created and what they contain, before any is registered");
     }
     const model = parsedSections(component, name, planned, at, false);
     // The keys decide every rendered file: a component takes them as given, read from Cachix before.
     if (keys === "required" && model.cache.publicKeys.length === 0) {
-        throw new pulumi.RunError(`${component} ${name}: cache.publicKeys ${keysNeededOffline("by the components")}, or read them with cacheSetupArgsFromCachix first`);
+        const message = `${keysNeededOffline("by the components")}, or read them with cacheSetupArgsFromCachix first`;
+        throw new ArgsError(component, name, [{ path: "cache.publicKeys", message }], `cache.publicKeys ${message}`);
     }
     return model;
 }
@@ -76,33 +66,17 @@ export function resolvedHosts(component: string, name: string, sections: StackSe
 }
 
 function parsedSections(component: string, name: string, sections: StackSections, at: PathNamer, hideValues: boolean): StackModel {
-    const result = parseStack(schema, stackDocument(sections));
+    const result = parseStack(schema, argsDocument(sections));
     if (!result.success) {
-        throw argumentsError(component, name, result.issues.map((issue) => `${at(argsPath(issue.path))}${hideValues ? " is invalid (it resolved to a secret, so what it is and the rule it breaks are not shown)" : `: ${issue.message}`}`));
+        const hidden = "is invalid (it resolved to a secret, so what it is and the rule it breaks are not shown)";
+        throw new ArgsError(component, name, result.issues.map((issue) => ({ path: at(argsPath(issue.path)), message: hideValues ? hidden : issue.message })));
     }
     return result.data;
 }
 
-/** The arguments as the stack file spells them: the two fields split for the schema analyzer joined again. */
-export function stackDocument(sections: StackSections): Record<string, unknown> {
-    const { hosts, github, ...rest } = sections;
-    return definedOnly({
-        ...rest,
-        hosts: hosts?.map(({ sshAgentSocket, sshAgent, ...host }) => definedOnly({ ...host, sshAgent: sshAgentSocket ?? sshAgent })),
-        github: github === undefined ? undefined : githubDocument(github),
-    });
-}
-
-function githubDocument(github: GithubArgs): Record<string, unknown> {
-    if (github.workflow === undefined) {
-        return { ...github };
-    }
-    const { noSchedule, schedule, ...workflow } = github.workflow;
-    return { ...github, workflow: definedOnly({ ...workflow, schedule: noSchedule === true ? false : schedule }) };
-}
-
-function definedOnly(value: Record<string, unknown>): Record<string, unknown> {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+/** The arguments as a stack document: the same spelling, without the keys left undefined. */
+function argsDocument(sections: StackSections): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(sections).filter(([, v]) => v !== undefined));
 }
 
 /** Where `value` holds an Output or a promise, as argument paths. */
@@ -119,27 +93,52 @@ export function nonPlainPaths(value: unknown, path = ""): string[] {
     return [];
 }
 
-/** `["hosts", 0, "hostKey"]` as `hosts[0].hostKey`; secret-looking keys are hidden. */
-function argsPath(segments: readonly PropertyKey[]): string {
-    return segments
-        .map((segment, index) => (typeof segment === "number" ? `[${segment}]` : `${index === 0 ? "" : "."}${describeKey(String(segment))}`))
-        .join("");
-}
-
 /**
  * `value`, an argument known only at deploy time (caches another resource adds), once it holds no
  * credential or object-member key: it is written into the same files as the checked ones.
  */
 export function checkedDeployTimeValue<T>(component: string, name: string, argument: string, value: T): T {
-    const problems = documentIssues(value).map((issue) => `${argsPath([argument, ...issue.path])}: ${issue.message}`);
+    const problems = documentIssues(value).map((issue) => ({ path: argsPath([argument, ...issue.path]), message: issue.message }));
     if (problems.length > 0) {
-        throw argumentsError(component, name, problems);
+        throw new ArgsError(component, name, problems);
     }
     return value;
 }
 
-/** The error listing a component's wrong arguments, each a `path: what is wrong` line. */
-function argumentsError(component: string, name: string, problems: readonly string[]): pulumi.RunError {
-    const noun = problems.length === 1 ? "problem" : "problems";
-    return new pulumi.RunError([`${component} ${name}: invalid arguments (${problems.length} ${noun}):`, ...problems.map((p) => `  - ${p}`)].join("\n"));
+/** What a parent that validated its whole tree hands a child with the child's arguments. */
+export interface ValidatedSlice {
+    /** The child's part of the parent's model: what the child's own validation would give. */
+    readonly model: StackModel;
+    /** Hosts whose connection fields were Outputs, as checked once they resolved. */
+    readonly resolvedHosts?: pulumi.Output<readonly HostSpec[]>;
+}
+
+// Off the arguments themselves (nothing enumerable is added to them), and only this module can
+// mark arguments: a caller cannot skip a component's validation.
+const slices = new WeakMap<object, ValidatedSlice>();
+
+/** `args`, marked as validated with `slice`: the component they are handed to does not check them again. */
+export function withValidatedSlice<T extends object>(args: T, slice: ValidatedSlice): T {
+    slices.set(args, slice);
+    return args;
+}
+
+/** The slice `args` were handed with by the parent that validated them; undefined for a component used alone. */
+export function validatedSliceOf(args: object): ValidatedSlice | undefined {
+    return slices.get(args);
+}
+
+/** The sections of a model a child's arguments carry; `cache` and `useCacheNixosOrg` always. */
+export type SectionName = "extraCaches" | "github" | "hosts" | "mirror";
+
+/** `model` as the validation of only `sections` gives it: the others at their defaults. */
+export function modelSlice(model: StackModel, sections: readonly SectionName[]): StackModel {
+    const has = (section: SectionName) => sections.includes(section);
+    return {
+        ...model,
+        extraCaches: has("extraCaches") ? model.extraCaches : [],
+        hosts: has("hosts") ? model.hosts : [],
+        github: has("github") ? model.github : undefined,
+        mirror: has("mirror") ? model.mirror : undefined,
+    };
 }

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { cachixNameProblem, isCachixKeyNameFor, parseNixPublicKey } from "../identity/nixKeys";
+import { cachixNameProblem, isCachixKeyNameFor, parseNixPublicKey } from "../formats/nixKeys";
 import { Rule } from "../formats/rule";
 import { across, flag, list, noDuplicates, section, text } from "./fields";
 import { describeValue } from "./redact";
-import { urlProblem } from "../formats/urls";
+import { normaliseUrl, urlProblem } from "../formats/urls";
 
 /** A cache URL hosts substitute from: http(s) under any path, or a local `file:///` store. */
 export const substituterUrlRule: Rule = (value) => urlProblem(value, { schemes: ["https", "http", "file"], path: true });
@@ -14,10 +14,10 @@ const publicKeyRule: Rule = (value) => {
 };
 
 /** `publicKeys`: at least one `KEYNAME:base64` Ed25519 public key, none twice. */
-const publicKeys = list(text([publicKeyRule]), { min: 1, required: "a list of KEYNAME:base64 public keys", description: "Ed25519 public keys, KEYNAME:base64" })
+const publicKeys = list(text([publicKeyRule]), { min: 1, required: "a list of KEYNAME:base64 public keys" })
     .check(noDuplicates((key) => (typeof key === "string" ? key : undefined), "public key", (key) => `named ${describeValue(key.split(":")[0])}`));
 
-const cachixName = (required?: string) => text([cachixNameProblem], { required, description: "Cachix cache name (a DNS label)" });
+const cachixName = (required?: string) => text([cachixNameProblem], { required });
 
 /** For a Cachix cache, every key must be named `NAME.cachix.org-N`. */
 const keysMatchName = across((value, ctx) => {
@@ -87,16 +87,21 @@ const offlineNeedsKeys = across((value, ctx) => {
 /** `nix-cache:cache`: the organisation's own Cachix cache. */
 export const cacheSection = section(
     {
-        name: cachixName("a string"),
-        url: text([substituterUrlRule], { description: "Substituter URL; Cachix's (https://NAME.cachix.org) unless set" }).optional(),
-        publicKeys: publicKeys.optional(),
-        private: flag("Hosts get a netrc with cachixReadToken (or cachixAuthToken); the URL must be https:// (or http:// to a loopback address)").default(false),
-        overrideUrl: flag("url differs from Cachix's on purpose (a proxy in front of it)").default(false),
+        name: cachixName("a string").meta({ description: "Cachix cache name (a DNS label), e.g. `atproto`" }),
+        url: text([substituterUrlRule], { description: "Substituter URL; `https://NAME.cachix.org` unless set (Cachix's `uri` replaces it at deploy)" }).optional(),
+        publicKeys: publicKeys.meta({ description: "Its public keys, `NAME.cachix.org-N:base64`; left out, they are read from Cachix (`cacheSetupArgsFromCachix`, the program, the component provider)" }).optional(),
+        private: flag("A private cache: hosts get a netrc with cachixReadToken (or cachixAuthToken); the URL must be https:// (or http:// to a loopback address)").default(false),
+        overrideUrl: flag("`url` differs from Cachix's `uri` on purpose (a proxy in front of it)").default(false),
         offline: flag("Do not ask Cachix: publicKeys are required and nothing is checked against the cache").default(false),
-        apiUrl: text([apiUrlRule], { description: `Cachix's API or a compatible server's; ${CACHIX_API_URL} unless set` }).optional(),
+        apiUrl: text([apiUrlRule], { description: `Cachix's API base URL, or a compatible server's; \`${CACHIX_API_URL}\` unless set` }).optional(),
         create: flag("Create the cache when Cachix says it does not exist (never deleted)").default(false),
     },
-    { required: "an object with name and publicKeys (publicKeys may be left out: they are then read from Cachix)", description: "The organisation's Cachix cache", checks: [keysMatchName, privateOverHttps, offlineNeedsKeys] },
+    {
+        required: "an object with name and publicKeys (publicKeys may be left out: they are then read from Cachix)",
+        description: "The organisation's own Cachix cache",
+        argsType: "CacheArgs",
+        checks: [keysMatchName, privateOverHttps, offlineNeedsKeys],
+    },
 ).transform((cache) => ({
     /** Cachix cache name, e.g. `atproto`. */
     name: cache.name,
@@ -131,11 +136,11 @@ const nameOrUrl = across((value, ctx) => {
 /** One of `nix-cache:extraCaches`: a Cachix `name` or any `url`, plus its `publicKeys`. */
 const extraCache = section(
     {
-        name: cachixName().optional(),
-        url: text([substituterUrlRule]).optional(),
-        publicKeys,
+        name: cachixName().meta({ description: "A Cachix cache's name (CI then pulls it through cachix-action's `extraPullNames`)" }).optional(),
+        url: text([substituterUrlRule], { description: "Its substituter URL; `https://NAME.cachix.org` for a Cachix name unless set" }).optional(),
+        publicKeys: publicKeys.meta({ description: "Its Ed25519 public keys, `KEYNAME:base64`, at least one" }),
     },
-    { description: "Another cache to trust: {name, publicKeys} for Cachix or {url, publicKeys}", checks: [keysMatchName, nameOrUrl] },
+    { description: "Another cache hosts and CI trust: a Cachix `name` or any `url`, with its public keys", argsType: "ExtraCacheArgs", checks: [keysMatchName, nameOrUrl] },
 ).transform(({ name, url, publicKeys: keys }) => ({
     /** Substituter URL. */
     url: url ?? cachixUrl(name as string),
@@ -146,16 +151,11 @@ const extraCache = section(
 }));
 
 /** `nix-cache:extraCaches`: other caches hosts and CI trust, each URL once. */
-export const extraCachesSection = list(extraCache, { description: "Other caches to trust" }).check(
+export const extraCachesSection = list(extraCache, { description: "Other caches hosts and CI trust, in order" }).check(
     noDuplicates((cache: z.output<typeof extraCache>) => (typeof cache?.url === "string" ? normaliseUrl(cache.url) : undefined), "cache URL"),
 );
 
 /** `https://NAME.cachix.org`. */
 export function cachixUrl(name: string): string {
     return `https://${name}.cachix.org`;
-}
-
-/** A URL without its trailing slashes, for comparing substituters. */
-export function normaliseUrl(url: string): string {
-    return url.replace(/\/+$/, "");
 }

@@ -7,6 +7,30 @@ import { z } from "zod";
 import { PatternRule, Rule } from "../formats/rule";
 import { describeValue } from "./redact";
 
+/**
+ * What the components' argument types are generated from (`npm run args`), beside the schema:
+ * each field's one description, and the names the types get.
+ */
+export interface ArgsMeta {
+    /** The field's description: its doc comment in the arguments, its hover text in editors. */
+    readonly description?: string;
+    /** The name of the interface (an object) or enum (choices) the arguments give it. */
+    readonly argsType?: string;
+    /** That type's own description, when the field's does not say what the type is. */
+    readonly typeDescription?: string;
+    /** The argument's type when the schema's input is wider (a flag also takes `"true"`). */
+    readonly tsType?: string;
+    /** The argument may be an Output (`pulumi.Input<T>`): it is checked where it resolves. */
+    readonly input?: boolean;
+    /** Records: what their keys are, as the arguments' index signature names them. */
+    readonly recordKey?: string;
+    /** Enums: each choice's description. */
+    readonly members?: Readonly<Record<string, string>>;
+}
+
+/** The keys of {@link ArgsMeta} that are not JSON Schema's. */
+export const ARGS_ONLY_META = ["argsType", "typeDescription", "tsType", "input", "recordKey", "members"] as const;
+
 /** Options of {@link text}. */
 export interface TextOptions {
     /** What to say when the field is missing; the field is optional without it. */
@@ -43,7 +67,7 @@ export function text(rules: readonly (PatternRule | Rule)[], options: TextOption
 export function flag(description?: string) {
     const error = (iss: { input?: unknown }) => `expected true or false; got ${describeValue(iss.input)}`;
     const schema = z.union([z.boolean({ error }), z.enum(["true", "false"], { error }).transform((v) => v === "true")], { error });
-    return description ? schema.meta({ description }) : schema;
+    return schema.meta({ tsType: "boolean", ...(description ? { description } : {}) });
 }
 
 /** An integer within bounds, also as a numeric string. */
@@ -51,18 +75,22 @@ export function integer(min: number, max: number, description?: string) {
     const error = (iss: { input?: unknown }) => `expected an integer from ${min} to ${max}; got ${describeValue(iss.input)}`;
     const bounded = () => z.int({ error }).min(min, { error }).max(max, { error });
     const schema = z.union([bounded(), z.string({ error }).regex(/^-?\d+$/, { error }).transform(Number).pipe(bounded())], { error });
-    return description ? schema.meta({ description }) : schema;
+    return schema.meta({ tsType: "number", ...(description ? { description } : {}) });
 }
 
 /** One of `choices`. */
-export function oneOf<const T extends readonly [string, ...string[]]>(choices: T, options: { required?: string; description?: string } = {}) {
+export function oneOf<const T extends readonly [string, ...string[]]>(
+    choices: T,
+    options: { required?: string; description?: string; argsType?: string; typeDescription?: string; members?: { readonly [K in T[number]]: string } } = {},
+) {
     const schema = z.enum(choices, {
         error: (iss) =>
             iss.input === undefined && options.required
                 ? `is required; expected ${options.required}`
                 : `expected one of ${choices.join(", ")}; got ${describeValue(iss.input)}`,
     });
-    return options.description ? schema.meta({ description: options.description }) : schema;
+    const { description, argsType, typeDescription, members } = options;
+    return schema.meta({ ...(description ? { description } : {}), ...(argsType ? { argsType, typeDescription, members } : {}) });
 }
 
 /** A list of `item`s; a single value is not taken for a list of one (it is usually a mistake). */
@@ -84,7 +112,7 @@ export const closedObjects = new WeakSet<z.ZodType>();
  */
 export function section<S extends z.core.$ZodLooseShape>(
     shape: S,
-    options: { required?: string; description?: string; checks?: readonly z.core.$ZodCheck<never>[] } = {},
+    options: { required?: string; description?: string; argsType?: string; checks?: readonly z.core.$ZodCheck<never>[] } = {},
 ) {
     const allowed = Object.keys(shape);
     const object = z
@@ -100,7 +128,8 @@ export function section<S extends z.core.$ZodLooseShape>(
     closedObjects.add(object);
     // Unknown keys are errors, so a valid value has only the known ones: say so in its type.
     const schema = z.preprocess(withoutNulls, object.transform((value) => value as KnownKeys<typeof value>));
-    return options.description ? schema.meta({ description: options.description }) : schema;
+    const { description, argsType } = options;
+    return schema.meta({ ...(description ? { description } : {}), ...(argsType ? { argsType } : {}) });
 }
 
 /** `T` without its index signature. */

@@ -30,17 +30,11 @@ export const DEFAULT_SECRET_NAMES = {
 const repository = z.preprocess(
     (value) => (typeof value === "string" ? { name: value } : value),
     section({
-        /** Repository name (without owner). */
-        name: text([names.githubRepository], { required: "a string" }),
-        /**
-         * Branch the workflow file is committed to and whose pushes push to the cache; the
-         * repository's default branch (looked up on `pulumi up`) when unset.
-         */
-        branch: text([names.branchName]).optional(),
-        /** Flake attributes to build (`nix build -L .#TARGET`); empty builds the default package. */
-        targets: list(text([names.flakeTarget])).check(noDuplicates((t) => (typeof t === "string" ? t : undefined), "target")).default([]),
+        name: text([names.githubRepository], { required: "a string" }).meta({ description: "Repository name (without owner)." }),
+        branch: text([names.branchName]).meta({ description: "Branch the workflow file is committed to and whose pushes push to the cache; the repository's default branch (looked up on `pulumi up`) when unset." }).optional(),
+        targets: list(text([names.flakeTarget])).check(noDuplicates((t) => (typeof t === "string" ? t : undefined), "target")).meta({ description: "Flake attributes to build (`nix build -L .#TARGET`); empty builds the default package." }).default([]),
         ...REPOSITORY_JOB_FIELDS,
-    }),
+    }, { description: "A repository whose CI builds and pushes to the cache", argsType: "GithubRepositoryArgs" }),
 );
 
 const only = (key: string, when: string, actual: unknown, ctx: z.core.$RefinementCtx) =>
@@ -85,37 +79,32 @@ const secretScopeFields = across((value, ctx) => {
 
 /** Which Actions secret carries the Cachix credential, and where it lives. */
 const secret = section({
-    /** Per repository, once for the organisation, or per GitHub environment of each repository. */
-    scope: oneOf(["repository", "organization", "environment"]).default("repository"),
-    /** Organisation secrets only: which repositories may read it. */
-    visibility: oneOf(["all", "private", "selected"]).optional(),
-    /** Environment secrets only: the environment's name (the build job runs in it). */
-    environment: text([names.githubEnvironment]).optional(),
-    /**
-     * Environment secrets only: `true` creates the environment when it does not exist (it is kept
-     * on destroy). Off unless set, so an existing environment's protection rules are never touched.
-     */
-    createEnvironment: flag().optional(),
-    /**
-     * Environment secrets only: `true` makes the stack own the environment, created or reset
-     * to no protection rules on every change. Off unless set; excludes `createEnvironment`.
-     */
-    manageEnvironment: flag().optional(),
-    /**
-     * `authToken`: cachix-action pushes with `CACHIX_AUTH_TOKEN`; `signingKey`: a self-signed
-     * cache, pushed with the auth token and signed with `CACHIX_SIGNING_KEY` in addition.
-     */
-    credential: oneOf(["authToken", "signingKey"]).default("authToken"),
-    /** The credential's secret name, `CACHIX_AUTH_TOKEN` or `CACHIX_SIGNING_KEY` unless overridden. */
-    name: text([names.githubSecretName]).optional(),
-    /** `signingKey` only: the auth token's secret name, `CACHIX_AUTH_TOKEN` unless overridden. */
-    authTokenName: text([names.githubSecretName]).optional(),
-    /**
-     * Organisation secrets with `visibility: selected`: `exact` (default) makes the access list
-     * exactly the declared repositories; `additive` grants each declared one and leaves others alone.
-     */
-    access: oneOf(["exact", "additive"]).optional(),
-}, { checks: [secretScopeFields] }).transform((s) => {
+    scope: oneOf(["repository", "organization", "environment"], {
+        argsType: "SecretScope",
+        typeDescription: "Where the Cachix credential's Actions secret lives",
+        members: { repository: "One secret per repository", organization: "One organisation secret", environment: "One secret per GitHub environment of each repository" },
+    }).meta({ description: "Per repository, once for the organisation, or per GitHub environment of each repository." }).default("repository"),
+    visibility: oneOf(["all", "private", "selected"], {
+        argsType: "SecretVisibility",
+        typeDescription: "Which repositories may read an organisation secret",
+        members: { all: "Every repository of the organisation", private: "The organisation's private repositories", selected: "The declared repositories only" },
+    }).meta({ description: "Organisation secrets only: which repositories may read it." }).optional(),
+    environment: text([names.githubEnvironment]).meta({ description: "Environment secrets only: the environment's name (the build job runs in it)." }).optional(),
+    createEnvironment: flag().meta({ description: "Environment secrets only: `true` creates the environment when it does not exist (it is kept on destroy). Off unless set, so an existing environment's protection rules are never touched." }).optional(),
+    manageEnvironment: flag().meta({ description: "Environment secrets only: `true` makes the stack own the environment, created or reset to no protection rules on every change. Off unless set; excludes `createEnvironment`." }).optional(),
+    credential: oneOf(["authToken", "signingKey"], {
+        argsType: "CachixCredentialKind",
+        typeDescription: "The Cachix credential CI pushes with",
+        members: { authToken: "The auth token (`CACHIX_AUTH_TOKEN`)", signingKey: "A self-signed cache's signing key (`CACHIX_SIGNING_KEY`), with the auth token" },
+    }).meta({ description: "`authToken`: cachix-action pushes with `CACHIX_AUTH_TOKEN`; `signingKey`: a self-signed cache, pushed with the auth token and signed with `CACHIX_SIGNING_KEY` in addition." }).default("authToken"),
+    name: text([names.githubSecretName]).meta({ description: "The credential's secret name, `CACHIX_AUTH_TOKEN` or `CACHIX_SIGNING_KEY` unless overridden." }).optional(),
+    authTokenName: text([names.githubSecretName]).meta({ description: "`signingKey` only: the auth token's secret name, `CACHIX_AUTH_TOKEN` unless overridden." }).optional(),
+    access: oneOf(["exact", "additive"], {
+        argsType: "SecretAccess",
+        typeDescription: "How a `selected` organisation secret's repository list is managed",
+        members: { exact: "The list is exactly the declared repositories", additive: "Each declared repository is granted; others are left alone" },
+    }).meta({ description: "Organisation secrets with `visibility: selected`: `exact` (default) makes the access list exactly the declared repositories; `additive` grants each declared one and leaves others alone." }).optional(),
+}, { description: "Which Actions secret carries the Cachix credential, and where it lives", argsType: "GithubSecretArgs", checks: [secretScopeFields] }).transform((s) => {
     const name = s.name ?? DEFAULT_SECRET_NAMES[s.credential];
     // With `authToken` the credential's secret is the auth token's.
     const authTokenName = s.credential === "signingKey" ? (s.authTokenName ?? DEFAULT_SECRET_NAMES.authToken) : name;
@@ -135,30 +124,31 @@ const pinsOfUsedActions = across((value, ctx) => {
 
 /** The action references the workflow uses, and optional commit SHAs to pin them to. */
 const actions = section({
-    /** e.g. `actions/checkout@v7`. */
-    checkout: text([names.actionReference]).default(WORKFLOW_DEFAULTS.actions.checkout),
-    /** e.g. `cachix/install-nix-action@v31`. */
-    installNix: text([names.actionReference]).default(WORKFLOW_DEFAULTS.actions.installNix),
-    /** e.g. `cachix/cachix-action@v17`. */
-    cachix: text([names.actionReference]).default(WORKFLOW_DEFAULTS.actions.cachix),
-    /** e.g. `aws-actions/configure-aws-credentials@v6`; used only when the S3 mirror is on. */
-    awsCredentials: text([names.actionReference]).default(WORKFLOW_DEFAULTS.actions.awsCredentials),
-    /**
-     * `commit` (default): a tag the project's table knows is written as its commit with a
-     * `# vX.Y.Z` comment; `tag`: references are written as configured.
-     */
-    pin: oneOf(["commit", "tag"]).default("commit"),
-    /** Optional commit SHAs to pin actions to, keyed by `owner/repo`; they win over `pin`. */
+    checkout: text([names.actionReference]).meta({ description: "e.g. `actions/checkout@v7`." }).default(WORKFLOW_DEFAULTS.actions.checkout),
+    installNix: text([names.actionReference]).meta({ description: "e.g. `cachix/install-nix-action@v31`." }).default(WORKFLOW_DEFAULTS.actions.installNix),
+    cachix: text([names.actionReference]).meta({ description: "e.g. `cachix/cachix-action@v17`." }).default(WORKFLOW_DEFAULTS.actions.cachix),
+    awsCredentials: text([names.actionReference]).meta({ description: "e.g. `aws-actions/configure-aws-credentials@v6`; used only when the S3 mirror is on." }).default(WORKFLOW_DEFAULTS.actions.awsCredentials),
+    pin: oneOf(["commit", "tag"], {
+        argsType: "ActionPin",
+        typeDescription: "How the workflow writes action references",
+        members: { commit: "A tag the project's table knows is written as its commit, with a `# vX.Y.Z` comment", tag: "References are written as configured" },
+    }).meta({ description: "`commit` (default): a tag the project's table knows is written as its commit with a `# vX.Y.Z` comment; `tag`: references are written as configured." }).default("commit"),
     pins: z.preprocess((v) => v ?? undefined, z.record(z.string(), text([names.commitSha]), {
         error: (iss) => `expected an object of owner/repo: SHA; got ${describeValue(iss.input)}`,
-    })).default({}),
-}, { checks: [pinsOfUsedActions] });
+    })).meta({ recordKey: "repository", description: "Optional commit SHAs to pin actions to, keyed by `owner/repo`; they win over `pin`." }).default({}),
+}, { description: "The GitHub Actions references the workflow uses", argsType: "WorkflowActionsArgs", checks: [pinsOfUsedActions] });
 
-/** `schedule: false` turns the nightly rebuild off; a string replaces the cron. */
+/** `schedule`: a cron replacing the nightly one; `false` is the former spelling of `noSchedule: true`. */
 const schedule = z
     .union([text([cronRule]), z.literal([false, "false"])], { error: (iss) => `expected a cron string or false; got ${describeValue(iss.input)}` })
-    .default(WORKFLOW_DEFAULTS.schedule)
-    .transform((value) => (value === false || value === "false" ? undefined : value));
+    .meta({ tsType: "string", description: `Cron of the nightly rebuild (\`${WORKFLOW_DEFAULTS.schedule}\` unless set)` });
+
+/** The nightly rebuild is off, or on at one time: not both. */
+const oneSchedule = across((value, ctx) => {
+    if (value.noSchedule === true && typeof value.schedule === "string" && value.schedule !== "false") {
+        ctx.addIssue({ code: "custom", path: ["noSchedule"], message: "excludes schedule: the nightly rebuild is either off or at one time; set one", input: undefined });
+    }
+});
 
 /** A commit author needs an email and the other way round. */
 const authorWithEmail = across((value, ctx) => {
@@ -169,50 +159,37 @@ const authorWithEmail = across((value, ctx) => {
 
 /** The workflow file the project owns in each repository. */
 const workflow = section({
-    /** Path in the repository, `.github/workflows/build.yml` by default. */
-    path: text([names.workflowPath]).default(WORKFLOW_DEFAULTS.path),
-    /** The workflow's display name. */
-    name: text([names.workflowName]).default(WORKFLOW_DEFAULTS.name),
-    /** Cron for the nightly rebuild (`51 2 * * *`), or undefined for none. */
-    schedule,
-    /** Build pull requests (without pushing from forks). */
-    pullRequests: flag().default(true),
-    /** Allow manual runs. */
-    workflowDispatch: flag().default(true),
-    /** Runner label. */
-    runsOn: text([names.runnerLabel]).default(WORKFLOW_DEFAULTS.runsOn),
-    /** Fail the job when a built output is not in the cache after pushing. */
-    verify: flag().default(true),
-    /** One run per branch or pull request at a time; superseded pull-request runs are cancelled. */
-    concurrency: flag().default(true),
-    /** Extra nix.conf lines for install-nix-action's `extra_nix_config`. */
-    extraNixConfig: text([names.nixConfigLines]).optional(),
-    /** Action references. */
-    actions: actions.prefault({}),
-    /** Commit message used when the file changes. */
-    commitMessage: text([names.commitMessage]).default(WORKFLOW_DEFAULTS.commitMessage),
-    /** Commit author name, if not the token's user. */
-    commitAuthor: text([names.authorName]).optional(),
-    /** Commit author email, if not the token's user. */
-    commitEmail: text([names.emailAddress]).optional(),
+    path: text([names.workflowPath]).meta({ description: "Path in the repository, `.github/workflows/build.yml` by default." }).default(WORKFLOW_DEFAULTS.path),
+    name: text([names.workflowName]).meta({ description: "The workflow's display name." }).default(WORKFLOW_DEFAULTS.name),
+    schedule: schedule.optional(),
+    noSchedule: flag("No nightly rebuild (`schedule: false` says the same)").optional(),
+    pullRequests: flag().meta({ description: "Build pull requests (without pushing from forks)." }).default(true),
+    workflowDispatch: flag().meta({ description: "Allow manual runs." }).default(true),
+    runsOn: text([names.runnerLabel]).meta({ description: "Runner label." }).default(WORKFLOW_DEFAULTS.runsOn),
+    verify: flag().meta({ description: "Fail the job when a built output is not in the cache after pushing." }).default(true),
+    concurrency: flag().meta({ description: "One run per branch or pull request at a time; superseded pull-request runs are cancelled." }).default(true),
+    extraNixConfig: text([names.nixConfigLines]).meta({ description: "Extra nix.conf lines for install-nix-action's `extra_nix_config`." }).optional(),
+    actions: actions.meta({ description: "Action references." }).prefault({}),
+    commitMessage: text([names.commitMessage]).meta({ description: "Commit message used when the file changes." }).default(WORKFLOW_DEFAULTS.commitMessage),
+    commitAuthor: text([names.authorName]).meta({ description: "Commit author name, if not the token's user." }).optional(),
+    commitEmail: text([names.emailAddress]).meta({ description: "Commit author email, if not the token's user." }).optional(),
     ...WORKFLOW_JOB_FIELDS,
-}, { checks: [authorWithEmail, workflowJobChecks] }).transform(({ schedule: cron, ...rest }) => ({ ...rest, ...(cron === undefined ? {} : { schedule: cron }) }));
+}, { description: "The workflow file the project owns in each repository", argsType: "WorkflowArgs", checks: [authorWithEmail, oneSchedule, workflowJobChecks] }).transform(({ schedule: cron, noSchedule, ...rest }) => {
+    const off = noSchedule === true || cron === false || cron === "false";
+    return { ...rest, ...(off ? {} : { schedule: cron ?? WORKFLOW_DEFAULTS.schedule }) };
+});
 
 /** `nix-cache:github`: the Cachix credential as Actions secrets and the workflow in each repository. */
 export const githubSection = section(
     {
-        /** Organisation or user owning the repositories. */
-        owner: text([names.githubOwner], { required: "a string" }),
-        /** Repositories to manage. */
+        owner: text([names.githubOwner], { required: "a string" }).meta({ description: "Organisation or user owning the repositories." }),
         repositories: list(repository, { min: 1, required: "a list of repositories" }).check(
             noDuplicates((r: { name?: unknown }) => (typeof r?.name === "string" ? r.name.toLowerCase() : undefined), "repository"),
-        ),
-        /** The Cachix credential's secret. */
-        secret: secret.prefault({}),
-        /** The workflow file. */
-        workflow: workflow.prefault({}),
+        ).meta({ description: "Repositories to manage." }),
+        secret: secret.meta({ description: "The Cachix credential's secret." }).prefault({}),
+        workflow: workflow.meta({ description: "The workflow file." }).prefault({}),
     },
-    { description: "GitHub CI: {owner, repositories, secret, workflow}; see docs/github.md", checks: [repositoryJobChecks] },
+    { description: "GitHub CI: the Cachix credential as Actions secrets and the workflow in each repository (see docs/github.md)", argsType: "GithubArgs", checks: [repositoryJobChecks] },
 );
 
 /** `owner/repo` of an action reference `owner/repo[/path]@ref`. */

@@ -3,7 +3,7 @@
  * check`, cachix-action's options, timeouts and how the file is delivered.
  */
 import { z } from "zod";
-import { nixConfigInput } from "../github/installerInputs";
+import { nixConfigInput } from "../formats/installerInputs";
 import { across, flag, integer, list, oneOf, section, text } from "./fields";
 import * as names from "../formats/names";
 import { describeKey, describeValue } from "./redact";
@@ -22,11 +22,11 @@ export const nixSystem = { pattern: /^[a-z0-9_]+-[a-z0-9_]+$/, expected: "a Nix 
 const systemEntry = z.preprocess(
     (value) => (typeof value === "string" ? { system: value } : value),
     section({
-        /** The Nix system, e.g. `aarch64-linux`. */
-        system: text([nixSystem], { required: "a Nix system such as x86_64-linux" }),
-        /** The runner label; defaults exist for x86_64-linux, aarch64-linux and aarch64-darwin. */
-        runsOn: text([names.runnerLabel]).optional(),
+        system: text([nixSystem], { required: "a Nix system such as x86_64-linux" }).meta({ description: "The Nix system, e.g. `aarch64-linux`." }),
+        runsOn: text([names.runnerLabel]).meta({ description: "The runner label; defaults exist for x86_64-linux, aarch64-linux and aarch64-darwin." }).optional(),
     }, {
+        description: "A system the workflow builds on, on its own runner",
+        argsType: "WorkflowSystemArgs",
         checks: [
             across((value, ctx) => {
                 if (typeof value.system === "string" && value.runsOn === undefined && !Object.hasOwn(DEFAULT_RUNNERS, value.system)) {
@@ -39,35 +39,23 @@ const systemEntry = z.preprocess(
 
 /** cachix-action's own options, passed through. */
 const cachixOptions = section({
-    /** A regular expression of store paths not to push (cachix-action's `pushFilter`). */
-    pushFilter: text([{ pattern: /^[^\n\r]{1,500}$/, expected: "a one-line regular expression" }]).optional(),
-    /** Push paths as they are built with cachix's daemon (cachix-action's `useDaemon`). */
-    useDaemon: flag().optional(),
-    /** Extra arguments for `cachix` (cachix-action's `cachixArgs`). */
-    cachixArgs: text([{ pattern: /^[A-Za-z0-9 =._,:/+-]{1,200}$/, expected: "cachix arguments such as --compression-level 9" }]).optional(),
-});
+    pushFilter: text([{ pattern: /^[^\n\r]{1,500}$/, expected: "a one-line regular expression" }]).meta({ description: "A regular expression of store paths not to push (cachix-action's `pushFilter`)." }).optional(),
+    useDaemon: flag().meta({ description: "Push paths as they are built with cachix's daemon (cachix-action's `useDaemon`)." }).optional(),
+    cachixArgs: text([{ pattern: /^[A-Za-z0-9 =._,:/+-]{1,200}$/, expected: "cachix arguments such as --compression-level 9" }]).meta({ description: "Extra arguments for `cachix` (cachix-action's `cachixArgs`)." }).optional(),
+}, { description: "cachix-action's own options, passed through", argsType: "CachixOptionsArgs" });
 
 /** The fields this module adds to the workflow section. */
 export const WORKFLOW_JOB_FIELDS = {
-    /**
-     * Systems to build on, each on its own runner. Unset: one system, on `runsOn`. The first
-     * system of the list also runs on `runsOn` when that is set.
-     */
-    systems: list(systemEntry, { min: 1 }).optional(),
-    /** Run `nix flake check -L` in its own job (per system). */
-    flakeCheck: flag().default(false),
-    /** cachix-action's `pushFilter`, `useDaemon` and `cachixArgs`. */
-    cachixOptions: cachixOptions.prefault({}),
-    /** `timeout-minutes` of every job. */
-    timeoutMinutes: integer(1, 4320).optional(),
-    /**
-     * `commit` (default): the file is committed to each repository's branch. `pullRequest`: it
-     * is committed to `deliveryBranch` and a pull request into the repository's branch is opened,
-     * for branches that only take changes through pull requests.
-     */
-    delivery: oneOf(["commit", "pullRequest"]).default("commit"),
-    /** The branch the stack commits to with `delivery: pullRequest`. */
-    deliveryBranch: text([names.branchName]).default("nix-cache/workflow"),
+    systems: list(systemEntry, { min: 1 }).meta({ description: "Systems to build on, each on its own runner. Unset: one system, on `runsOn`. The first system of the list also runs on `runsOn` when that is set." }).optional(),
+    flakeCheck: flag().meta({ description: "Run `nix flake check -L` in its own job (per system)." }).default(false),
+    cachixOptions: cachixOptions.meta({ description: "cachix-action's `pushFilter`, `useDaemon` and `cachixArgs`." }).prefault({}),
+    timeoutMinutes: integer(1, 4320).meta({ description: "`timeout-minutes` of every job." }).optional(),
+    delivery: oneOf(["commit", "pullRequest"], {
+        argsType: "WorkflowDelivery",
+        typeDescription: "How the workflow file reaches each repository",
+        members: { commit: "Committed to the repository's branch", pullRequest: "Committed to the delivery branch, with a pull request into the repository's branch" },
+    }).meta({ description: "`commit` (default): the file is committed to each repository's branch. `pullRequest`: it is committed to `deliveryBranch` and a pull request into the repository's branch is opened, for branches that only take changes through pull requests." }).default("commit"),
+    deliveryBranch: text([names.branchName]).meta({ description: "The branch the stack commits to with `delivery: pullRequest`." }).default("nix-cache/workflow"),
 };
 
 /** Rules across the workflow's fields that the job fields take part in. */
@@ -100,10 +88,9 @@ export const workflowJobChecks = across((value, ctx) => {
 
 /** Per repository: targets for particular systems, replacing `targets` there. */
 export const REPOSITORY_JOB_FIELDS = {
-    /** e.g. `{ aarch64-darwin: [darwin-tools] }`; systems not named build `targets`. */
     targetsBySystem: z.record(z.string().regex(nixSystem.pattern), list(text([names.flakeTarget])), {
         error: (iss) => (iss.code === "invalid_key" ? `unknown key; expected ${nixSystem.expected}` : `expected an object of system: [targets]; got ${describeValue(iss.input)}`),
-    }).optional(),
+    }).meta({ recordKey: "system", description: "Per system, the targets built there instead of `targets`, e.g. `{ aarch64-darwin: [darwin-tools] }`" }).optional(),
 };
 
 /** Rules between the repositories and the workflow: per-system targets, the delivery branch. */

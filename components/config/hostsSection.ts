@@ -21,12 +21,15 @@ const RSA_PIN =
 /** Default bound of each remote command, by kind: a NixOS rebuild may build for a long time. */
 export const DEFAULT_COMMAND_TIMEOUT_SECONDS = { nixos: 3600, nix: 900, user: 900 } as const;
 
-/** The fields of an SSH endpoint: a host or its bastion (documented in {@link endpoint}). */
+/**
+ * The fields of an SSH endpoint: a host or its bastion. They may be Outputs in the arguments (a
+ * machine made by the same program): they decide only the connection, checked where they resolve.
+ */
 const endpointShape = {
-    address: text([addressRule], { required: "a string" }),
-    port: integer(1, 65535).default(22),
-    user: text([names.unixUser]).default("root"),
-    hostKey: text([names.hostKey]).optional(),
+    address: text([addressRule], { required: "a string", description: "Hostname or IP address" }).meta({ input: true }),
+    port: integer(1, 65535, "SSH port (22 unless set)").meta({ input: true }).default(22),
+    user: text([names.unixUser], { description: "Login user (`root` unless set)" }).meta({ input: true }).default("root"),
+    hostKey: text([names.hostKey], { description: "Pinned host public key, `ssh-ed25519 AAAA...`; required unless insecureSkipHostKeyVerification is set" }).meta({ input: true }).optional(),
 };
 
 /** The endpoint as the model has it. */
@@ -41,10 +44,10 @@ const endpoint = (value: { address: string; port: number; user: string; hostKey?
     ...(value.hostKey === undefined ? {} : { hostKey: value.hostKey }),
 });
 
-/** `sshAgent`: `true` for `$SSH_AUTH_SOCK`, or the agent's socket path. */
+/** `sshAgent`: `true` for `$SSH_AUTH_SOCK`; a socket path is the former spelling of `sshAgentSocket`. */
 const sshAgent = z.union([flag(), text([absolutePathRule])], {
     error: (iss) => `expected true, false or an agent socket path; got ${describeValue(iss.input)}`,
-});
+}).meta({ tsType: "boolean", description: "Log in through the SSH agent at `$SSH_AUTH_SOCK` instead of a private key" });
 
 /** Host keys are pinned unless opted out; some fields belong to one kind. */
 const hostFieldsAgree = across((value, ctx) => {
@@ -64,6 +67,9 @@ const hostFieldsAgree = across((value, ctx) => {
     if (value.nixosRebuild !== undefined && value.kind !== "nixos") {
         ctx.addIssue({ code: "custom", path: ["nixosRebuild"], message: "only applies to hosts of kind nixos", input: undefined });
     }
+    if (typeof value.sshAgent === "string" && value.sshAgentSocket !== undefined) {
+        ctx.addIssue({ code: "custom", path: ["sshAgent"], message: "is a socket path and sshAgentSocket is set too; expected the path in sshAgentSocket only", input: undefined });
+    }
     if (value.kind === "user" && Array.isArray(value.trustedUsers) && value.trustedUsers.length > 0) {
         ctx.addIssue({ code: "custom", path: ["trustedUsers"], message: "cannot be set on a user host: trusted-users is a daemon setting that needs root", input: undefined });
     }
@@ -71,19 +77,42 @@ const hostFieldsAgree = across((value, ctx) => {
 
 /** One builder host. */
 const host = section({
-    name: text([names.hostName], { required: "a string" }),
-    kind: oneOf(["nixos", "nix", "user"], { required: "nixos, nix or user" }),
+    name: text([names.hostName], { required: "a string", description: "Unique name, used in resource names and render paths" }),
+    kind: oneOf(["nixos", "nix", "user"], {
+        required: "nixos, nix or user",
+        description: "`nixos`, `nix` (multi-user daemon) or `user` (the login user's own nix.conf)",
+        argsType: "NixHostKind",
+        typeDescription: "How a builder host's Nix settings are managed",
+        members: {
+            nixos: "NixOS: a module imported by the system configuration, then a rebuild",
+            nix: "Nix with a multi-user daemon: managed lines in the system nix.conf",
+            user: "The login user's own nix.conf, without root",
+        },
+    }),
     ...endpointShape,
     insecureSkipHostKeyVerification: flag("Explicit, loudly named opt-out of host-key pinning").default(false),
-    privateKeySecret: text([names.configKey], { description: "Secret config key holding the SSH private key" }).optional(),
+    privateKeySecret: text([names.configKey], { description: "The secret config key (the name in sshPrivateKeys) holding the SSH private key; `sshPrivateKey` unless set; ignored with the SSH agent" }).optional(),
     sshAgent: sshAgent.optional(),
-    proxy: section(endpointShape).optional(),
-    trustedUsers: list(text([names.trustedUser])).check(noDuplicates((u) => (typeof u === "string" ? u : undefined), "trusted user")).default([]),
-    nixConfDir: text([fileDirectoryRule]).default("/etc/nix"),
-    nixosRebuild: oneOf(["switch", "test", "boot", "none"]).optional(),
-    restartDaemon: flag().default(true),
-    commandTimeout: integer(10, 86400, "Seconds each remote command of the host may take before it fails (default 900; nixos 3600)").optional(),
-}, { checks: [hostFieldsAgree] }).transform((h) => ({
+    sshAgentSocket: text([absolutePathRule], { description: "Log in through the SSH agent listening at this socket path instead of a private key" }).optional(),
+    proxy: section(endpointShape, { description: "A bastion the connection goes through", argsType: "SshEndpointArgs" }).optional(),
+    trustedUsers: list(text([names.trustedUser]), { description: "Users to add to the daemon's `trusted-users`, merged with the host's own (not on `user` hosts)" })
+        .check(noDuplicates((u) => (typeof u === "string" ? u : undefined), "trusted user"))
+        .default([]),
+    nixConfDir: text([fileDirectoryRule], { description: "The Nix config dir on the host (`/etc/nix` unless set); ignored for `user` hosts" }).default("/etc/nix"),
+    nixosRebuild: oneOf(["switch", "test", "boot", "none"], {
+        description: "NixOS hosts only: what runs after the module files change (`switch` unless set)",
+        argsType: "NixosRebuild",
+        typeDescription: "What a NixOS host runs after its module files change",
+        members: {
+            switch: "`nixos-rebuild switch`",
+            test: "`nixos-rebuild test`: active now, not the boot default",
+            boot: "`nixos-rebuild boot`: active from the next boot",
+            none: "Nothing: the files are written, the rebuild is left to the operator",
+        },
+    }).optional(),
+    restartDaemon: flag("`nix` hosts: restart nix-daemon after a change (true unless set)").default(true),
+    commandTimeout: integer(10, 86400, "Seconds each remote command of the host may take before it fails (900; nixos 3600)").optional(),
+}, { description: "A builder host managed over SSH (see docs/hosts.md)", argsType: "HostArgs", checks: [hostFieldsAgree] }).transform((h) => ({
     /** Unique name, used in resource names and render paths. */
     name: h.name,
     /** `nixos`, `nix` (multi-user daemon) or `user` (the login user's own nix.conf). */
@@ -93,7 +122,7 @@ const host = section({
     /** Explicit, loudly named opt-out of host-key pinning. */
     insecureSkipHostKeyVerification: h.insecureSkipHostKeyVerification,
     /** Credentials: a secret config key holding the PEM/OpenSSH key, or the SSH agent (`$SSH_AUTH_SOCK` unless a socket is named). */
-    auth: authOf(h.sshAgent, h.privateKeySecret),
+    auth: authOf(h.sshAgentSocket ?? h.sshAgent, h.privateKeySecret),
     /** Optional bastion. */
     proxy: h.proxy === undefined ? undefined : endpoint(h.proxy),
     /** Users to add to `trusted-users` (merged with the host's own). */
@@ -121,7 +150,7 @@ function authOf(agent: boolean | string | undefined, configKey: string | undefin
  * port) has at most one `nix` or `nixos` entry, which manages its system files, and any number of
  * `user` entries, one per login user, whose files are that user's.
  */
-export const hostsSection = list(host, { description: "Builder hosts managed over SSH; see docs/hosts.md" })
+export const hostsSection = list(host, { description: "Builder hosts managed over SSH (see docs/hosts.md)" })
     .check(noDuplicates((h: { name?: unknown }) => (typeof h?.name === "string" ? h.name : undefined), "host name"))
     .check(
         noDuplicates(

@@ -25,6 +25,18 @@ export interface LoadOptions {
     readonly keysFromCachix?: boolean;
 }
 
+// Each loaded model's document, for the arguments: they are its sections as written.
+const documents = new WeakMap<StackModel, Readonly<Record<string, unknown>>>();
+
+/** The stack document `model` was loaded from; its sections are the components' arguments, spelled the same. */
+export function documentOf(model: StackModel): Readonly<Record<string, unknown>> {
+    const doc = documents.get(model);
+    if (doc === undefined) {
+        throw new Error("documentOf: the model was not made by loadStackModel");
+    }
+    return doc;
+}
+
 const schemas = {
     apply: stackSchema({ secretsRequired: true }),
     render: stackSchema({ secretsRequired: false }),
@@ -35,7 +47,8 @@ const schemas = {
  * Throws a {@link ConfigValidationError} listing every problem; nothing is created before.
  */
 export function loadStackModel(raw: RawStackConfig, options: LoadOptions): StackModel {
-    const result = parseStack(schemas[options.mode], stackDocument(raw));
+    const doc = configDocument(raw);
+    const result = parseStack(schemas[options.mode], doc);
     const problems = [...(raw.problems ?? []), ...(result.success ? [] : problemsOfIssues(result.issues))];
     if (!result.success || problems.length > 0) {
         throw new ConfigValidationError(problems);
@@ -44,6 +57,7 @@ export function loadStackModel(raw: RawStackConfig, options: LoadOptions): Stack
     if (options.mode === "render" && options.keysFromCachix !== true && result.data.cache.publicKeys.length === 0) {
         throw new ConfigValidationError([{ path: `${PROJECT_NAME}:cache.publicKeys`, message: keysNeededOffline("render works offline") }]);
     }
+    documents.set(result.data, doc);
     return result.data;
 }
 
@@ -51,7 +65,7 @@ export function loadStackModel(raw: RawStackConfig, options: LoadOptions): Stack
  * The project's keys without their namespace, as the schema reads them. A secret's value never
  * reaches the schema: it stands as `{secure}`, as in the stack file, so no rule can print it.
  */
-export function stackDocument(raw: RawStackConfig): Record<string, unknown> {
+export function configDocument(raw: RawStackConfig): Record<string, unknown> {
     // No prototype: a `__proto__` key is then an own key like any other, reported as unknown.
     const doc: Record<string, unknown> = Object.create(null);
     for (const [fullKey, value] of Object.entries(raw.values)) {

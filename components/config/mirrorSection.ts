@@ -73,48 +73,42 @@ const mirrorFieldsAgree = across((value, ctx) => {
 export const mirrorSection = section(
     {
         enabled: flag("Turn the mirror on (default) or off, keeping the section").default(true),
-        /** Bucket name. */
-        bucket: text([names.bucketName]).optional(),
-        /** AWS region; `auto` for R2. */
-        region: text([regionRule]).default("us-east-1"),
-        /** Custom S3 endpoint (an S3-compatible server); AWS when undefined. */
-        endpoint: text([endpointRule]).optional(),
-        /** With endpoint: which server it is, so only what it supports is created (see docs/mirror.md); `generic` unless set. */
-        server: oneOf(["minio", "r2", "generic"]).optional(),
-        /** A public mirror's anonymous read address when it is not ENDPOINT/BUCKET (R2: the r2.dev or custom-domain URL). */
-        publicUrl: text([publicUrlRule]).optional(),
-        /** Anonymous reads allowed (hosts need no credentials). */
-        public: flag().default(true),
-        /** `Priority` in nix-cache-info and on hosts' substituter URL (lower wins). */
-        priority: integer(0, 1000).default(DEFAULT_MIRROR_PRIORITY),
-        /** Name of the mirror's signing key, e.g. `atproto-mirror-1`; `CACHE-mirror-1` unless set. */
-        keyName: text([names.nixKeyName]).optional(),
-        /**
-         * Rotation: the key being replaced. While set, hosts trust it and `keyName` together and
-         * CI re-signs every path in the bucket with `keyName`; remove it to drop the old key.
-         */
-        previousKeyName: text([names.nixKeyName]).optional(),
-        /**
-         * Copy only the paths cache.nixos.org does not serve (those without its signature): hosts
-         * get the rest from it. Defaults to useCacheNixosOrg; needs it.
-         */
-        skipUpstreamPaths: flag("Copy only the paths cache.nixos.org does not serve (default: when hosts trust cache.nixos.org)").optional(),
-        /** Expire cache objects after this many days; kept forever when undefined. */
-        retentionDays: integer(1, 36500).optional(),
-        /** How CI gets write access: GitHub OIDC (keyless) or long-lived access keys (opt-in). */
-        ciCredentials: oneOf(["oidc", "accessKeys"]).optional(),
-        /** Let anyone list the bucket's keys. Off: Nix reads a 403 for a missing object as "not in this cache". */
-        anonymousList: flag("Let anyone list the bucket's keys (off by default: Nix needs no listing, and it lets anyone enumerate the bucket at the owner's cost)").default(false),
-        /**
-         * The claims of the OIDC subject the role trusts, in order (GitHub's include_claim_keys);
-         * when set, the stack also sets each repository's subject template to them. Include
-         * `job_workflow_ref` to trust only the stack's workflow file. GitHub's default when undefined.
-         */
-        oidcSubjectClaims: list(oneOf(OIDC_SUBJECT_CLAIMS), { min: 1 }).check(noDuplicates((c) => (typeof c === "string" ? c : undefined), "claim")).optional(),
-        /** ARN of an existing GitHub OIDC provider; one is created when undefined. */
-        oidcProviderArn: text([names.oidcProviderArn]).optional(),
+        bucket: text([names.bucketName]).meta({ description: "Bucket name." }).optional(),
+        region: text([regionRule]).meta({ description: "AWS region; `auto` for R2." }).default("us-east-1"),
+        endpoint: text([endpointRule]).meta({ description: "Custom S3 endpoint (an S3-compatible server); AWS when undefined." }).optional(),
+        server: oneOf(["minio", "r2", "generic"], {
+            argsType: "MirrorServer",
+        typeDescription: "The kind of S3-compatible server behind a mirror's endpoint",
+            members: { minio: "MinIO", r2: "Cloudflare R2", generic: "Any other S3-compatible server: only the bucket, its objects and its policy" },
+        }).meta({ description: "With endpoint: which server it is, so only what it supports is created (see docs/mirror.md); `generic` unless set." }).optional(),
+        publicUrl: text([publicUrlRule]).meta({ description: "A public mirror's anonymous read address when it is not ENDPOINT/BUCKET (R2: the r2.dev or custom-domain URL)." }).optional(),
+        public: flag().meta({ description: "Anonymous reads allowed (hosts need no credentials)." }).default(true),
+        priority: integer(0, 1000).meta({ description: "`Priority` in nix-cache-info and on hosts' substituter URL (lower wins)." }).default(DEFAULT_MIRROR_PRIORITY),
+        keyName: text([names.nixKeyName]).meta({ description: "Name of the mirror's signing key, e.g. `atproto-mirror-1`; `CACHE-mirror-1` unless set." }).optional(),
+        previousKeyName: text([names.nixKeyName]).meta({ description: "Rotation: the key being replaced. While set, hosts trust it and `keyName` together and CI re-signs every path in the bucket with `keyName`; remove it to drop the old key." }).optional(),
+        skipUpstreamPaths: flag("Copy only the paths cache.nixos.org does not serve (default: when hosts trust cache.nixos.org)").meta({ description: "Copy only the paths cache.nixos.org does not serve (those without its signature): hosts get the rest from it. Defaults to useCacheNixosOrg; needs it." }).optional(),
+        retentionDays: integer(1, 36500).meta({ description: "Expire cache objects after this many days; kept forever when undefined." }).optional(),
+        ciCredentials: oneOf(["oidc", "accessKeys"], {
+            argsType: "MirrorCiCredentials",
+        typeDescription: "How CI gets write access to the mirror on AWS",
+            members: { oidc: "A role CI assumes with GitHub's OIDC token (keyless)", accessKeys: "An IAM user with a long-lived access key (opt-in)" },
+        }).meta({ description: "How CI gets write access: GitHub OIDC (keyless) or long-lived access keys (opt-in)." }).optional(),
+        anonymousList: flag("Let anyone list the bucket's keys (off by default: Nix needs no listing, and it lets anyone enumerate the bucket at the owner's cost)").meta({ description: "Let anyone list the bucket's keys. Off: Nix reads a 403 for a missing object as \"not in this cache\"." }).default(false),
+        oidcSubjectClaims: list(oneOf(OIDC_SUBJECT_CLAIMS, {
+            argsType: "OidcSubjectClaim",
+        typeDescription: "A claim of GitHub's OIDC token that the mirror's role may require in the subject",
+            members: {
+                repo: "`repo`: owner/repository",
+                context: "`context`: the branch, environment or pull request",
+                job_workflow_ref: "`job_workflow_ref`: the workflow file and ref",
+                ref: "`ref`: the git ref",
+                repository_owner: "`repository_owner`",
+                workflow: "`workflow`: the workflow's name",
+            },
+        }), { min: 1 }).check(noDuplicates((c) => (typeof c === "string" ? c : undefined), "claim")).meta({ description: "The claims of the OIDC subject the role trusts, in order (GitHub's include_claim_keys); when set, the stack also sets each repository's subject template to them. Include `job_workflow_ref` to trust only the stack's workflow file. GitHub's default when undefined." }).optional(),
+        oidcProviderArn: text([names.oidcProviderArn]).meta({ description: "ARN of an existing GitHub OIDC provider; one is created when undefined." }).optional(),
     },
-    { description: "Optional S3 mirror; see docs/mirror.md", checks: [mirrorFieldsAgree] },
+    { description: "The optional S3 mirror (see docs/mirror.md)", argsType: "MirrorArgs", checks: [mirrorFieldsAgree] },
 ).transform(({ enabled, bucket, ciCredentials, ...rest }) =>
     enabled && bucket !== undefined ? { ...rest, bucket, ciCredentials: ciCredentials ?? "oidc" } : undefined,
 );

@@ -8,6 +8,7 @@ import { githubSection } from "./githubSection";
 import { DEFAULT_PRIVATE_KEY_CONFIG, hostsSection } from "./hostsSection";
 import { mirrorSection, mirrorStackRules } from "./mirrorSection";
 import { PROJECT_NAME } from "./projectName";
+import { missingSecrets } from "./requiredSecrets";
 import { EXPRESSION_MESSAGE, expressionPaths } from "./workflowValues";
 
 /** How a secret is in the stack file (`secure: CIPHERTEXT`); the program never sees its value here. */
@@ -16,14 +17,19 @@ export function secretSlot(name: string) {
     return z.strictObject({ secure: z.string({ error }) }, { error }).meta({ description: `Secret, set with pulumi config set --secret ${name}` });
 }
 
-/** The top-level keys of a stack and their schemas; `nix-cache:KEY` in the stack file. */
-export const STACK_KEYS = {
+/** The sections of a stack: its keys that are not secrets, and the components' arguments of the same names. */
+export const STACK_SECTIONS = {
     cache: cacheSection,
-    useCacheNixosOrg: flag("Trust cache.nixos.org, first in every list").default(true),
+    useCacheNixosOrg: flag("Trust cache.nixos.org, first in every list (true unless set)").default(true),
     extraCaches: extraCachesSection.default([]),
     github: githubSection.optional(),
     hosts: hostsSection.default([]),
     mirror: mirrorSection.optional(),
+};
+
+/** The top-level keys of a stack and their schemas; `nix-cache:KEY` in the stack file. */
+export const STACK_KEYS = {
+    ...STACK_SECTIONS,
     cachixAuthToken: secretSlot("cachixAuthToken").optional(),
     cachixSigningKey: secretSlot("cachixSigningKey").optional(),
     cachixReadToken: secretSlot("cachixReadToken").optional(),
@@ -103,19 +109,27 @@ function stackRules(secretsRequired: boolean) {
         }
         for (const { index, configKey } of hostKeys) {
             // A known key's own schema already says when it is in plain text.
-            const plain = Object.hasOwn(STACK_KEYS, configKey) ? undefined : "is set in plain text";
-            const how = { secret: undefined, plain, missing: "is not set" }[state(configKey)];
-            if (how !== undefined) {
-                issue(["hosts", index, "privateKeySecret"], `the SSH private key ${PROJECT_NAME}:${describeKey(configKey)} ${how}; expected it set with ` +
-                    `\`pulumi config set --secret ${describeKey(configKey)} < KEYFILE\` (or sshAgent: true)`);
+            if (state(configKey) === "plain" && !Object.hasOwn(STACK_KEYS, configKey)) {
+                issue(["hosts", index, "privateKeySecret"], hostKeyMessage(configKey, "is set in plain text"));
             }
         }
-        const credential = githubCredential(doc.github);
-        // cachix-action pushes to any cache with the auth token; a signing key is used in addition.
-        const neededByCi = credential === undefined ? [] : credential === "signingKey" ? ["cachixAuthToken", "cachixSigningKey"] : ["cachixAuthToken"];
-        for (const needed of neededByCi) {
-            if (state(needed) === "missing") {
-                issue([needed], `is required by github.secret.credential ${JSON.stringify(credential)}; set it with \`pulumi config set --secret ${needed}\``);
+        const needs = {
+            githubCredential: githubCredential(doc.github),
+            privateCache: (doc.cache as { private?: unknown } | undefined)?.private === true,
+            hostKeys: hostKeys.map((h) => h.configKey),
+            // A secret in plain text is reported by its own schema, not as missing too.
+            given: (key: string) => state(key) !== "missing",
+        };
+        const missing = missingSecrets(needs);
+        // The hosts' first, as their entries come before the secrets in a message.
+        for (const { key, neededBy, hostIndex } of [...missing.filter((m) => m.neededBy === "host"), ...missing.filter((m) => m.neededBy !== "host")]) {
+            if (neededBy === "host") {
+                issue(["hosts", hostKeys[hostIndex!].index, "privateKeySecret"], hostKeyMessage(key, "is not set"));
+            } else if (neededBy === "github") {
+                issue([key], `is required by github.secret.credential ${JSON.stringify(needs.githubCredential)}; set it with \`pulumi config set --secret ${key}\``);
+            } else {
+                issue([key], "is required: the cache is private and hosts need a netrc token; set a read-only one as cachixReadToken " +
+                    "(or this one) with `pulumi config set --secret cachixReadToken`");
             }
         }
         // A value its own field already refused is reported once, by that field.
@@ -123,13 +137,14 @@ function stackRules(secretsRequired: boolean) {
         for (const path of expressionPaths(doc).filter((p) => !refused.has(JSON.stringify(p)))) {
             issue(path, EXPRESSION_MESSAGE);
         }
-        const isPrivate = (doc.cache as { private?: unknown } | undefined)?.private === true;
-        if (isPrivate && Array.isArray(doc.hosts) && doc.hosts.length > 0 && state("cachixAuthToken") === "missing" && state("cachixReadToken") === "missing") {
-            issue(["cachixAuthToken"], "is required: the cache is private and hosts need a netrc token; set a read-only one as cachixReadToken " +
-                "(or this one) with `pulumi config set --secret cachixReadToken`");
-        }
         mirrorStackRules(doc, issue);
     });
+}
+
+/** What a host is told about its SSH private key's config key. */
+function hostKeyMessage(configKey: string, how: string): string {
+    return `the SSH private key ${PROJECT_NAME}:${describeKey(configKey)} ${how}; expected it set with ` +
+        `\`pulumi config set --secret ${describeKey(configKey)} < KEYFILE\` (or sshAgent: true)`;
 }
 
 /**
@@ -148,8 +163,9 @@ function hostKeyNames(hosts: unknown): { index: number; configKey: string }[] {
         if (parsed !== undefined) {
             return parsed.kind === "privateKey" ? [{ index, configKey: parsed.configKey as string }] : [];
         }
-        const raw = host as { sshAgent?: unknown; privateKeySecret?: unknown };
-        const agent = raw.sshAgent !== undefined && raw.sshAgent !== null && raw.sshAgent !== false && raw.sshAgent !== "false";
+        const raw = host as { sshAgent?: unknown; sshAgentSocket?: unknown; privateKeySecret?: unknown };
+        const agent = (raw.sshAgent !== undefined && raw.sshAgent !== null && raw.sshAgent !== false && raw.sshAgent !== "false") ||
+            (raw.sshAgentSocket !== undefined && raw.sshAgentSocket !== null);
         const configKey = typeof raw.privateKeySecret === "string" && names.configKey.pattern.test(raw.privateKeySecret)
             ? raw.privateKeySecret
             : DEFAULT_PRIVATE_KEY_CONFIG;
@@ -167,7 +183,7 @@ function githubCredential(github: unknown): "authToken" | "signingKey" | undefin
 }
 
 /** Pulumi.yaml gives optional sections an empty default (`{}`), which means "not configured". */
-function withoutEmptySections(doc: unknown): unknown {
+export function withoutEmptySections(doc: unknown): unknown {
     if (typeof doc !== "object" || doc === null) {
         return doc;
     }

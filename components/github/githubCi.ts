@@ -1,9 +1,9 @@
-import * as github from "@pulumi/github";
+import type * as Github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
-import { CacheArgs, ExtraCacheArgs } from "../args/cacheArgs";
-import { GithubArgs } from "../args/githubArgs";
-import { MirrorArgs } from "../args/mirrorArgs";
-import { validatedSections } from "../args/validate";
+import { ArgsError } from "../config/argsError";
+import { missingSecrets } from "../config/requiredSecrets";
+import { CacheArgs, ExtraCacheArgs, GithubArgs, MirrorArgs } from "../args/stackArgs";
+import { validatedSections, validatedSliceOf } from "../args/validate";
 import { GithubRepositorySpec, GithubSpec, StackModel } from "../config/model";
 import { CachixCredential, SecretPlacement, secretPlacements } from "./secretPlacements";
 import { branchWarning } from "./defaultBranch";
@@ -12,8 +12,9 @@ import { githubProvider } from "./provider";
 import { readWorkflowTarget } from "./remoteFile";
 import { repositoryEnvironment } from "./environments";
 import { placeSecret } from "./secretResources";
-import { givenProvider } from "../providerOption";
+import { givenProvider } from "../formats/providerOption";
 import { renderWorkflow } from "./workflow";
+import { github } from "./githubPackage";
 
 /**
  * Arguments of {@link GithubCi}. The sections are plain values, checked like the stack file's:
@@ -43,7 +44,7 @@ export interface GithubCiArgs {
 /** What a {@link GithubCi} registered, for dependencies and tests. */
 interface GithubCiParts {
     readonly secretResources: readonly pulumi.CustomResource[];
-    readonly files: readonly github.RepositoryFile[];
+    readonly files: readonly Github.RepositoryFile[];
     readonly secrets: pulumi.Output<SecretPlacement[]>;
 }
 
@@ -80,13 +81,13 @@ export class GithubCi extends pulumi.ComponentResource {
      * The workflow file resources committed to their target branch (`delivery: commit`), one
      * per repository; with `pullRequest`, a file is declared only while a pull request is due.
      */
-    get files(): readonly github.RepositoryFile[] {
+    get files(): readonly pulumi.CustomResource[] {
         return partsOf.get(this)!.files;
     }
 
     constructor(name: string, args: GithubCiArgs, opts?: pulumi.ComponentResourceOptions) {
         // Checked before registering anything: a wrong argument or a missing credential leaves nothing half-made.
-        const model = validatedSections("GithubCi", name, {
+        const model = validatedSliceOf(args)?.model ?? validatedSections("GithubCi", name, {
             cache: args.cache,
             useCacheNixosOrg: args.useCacheNixosOrg,
             extraCaches: args.extraCaches,
@@ -127,7 +128,7 @@ export class GithubCi extends pulumi.ComponentResource {
         model: StackModel,
         repo: GithubRepositorySpec,
         opts: pulumi.CustomResourceOptions,
-    ): { file?: github.RepositoryFile; branch: pulumi.Output<string> } {
+    ): { file?: Github.RepositoryFile; branch: pulumi.Output<string> } {
         const spec = model.github!;
         const workflow = spec.workflow;
         // Read once per run: the branch (GitHub names its default one) and the file there.
@@ -182,8 +183,10 @@ export function formerSecretResourceName(name: string, placement: SecretPlacemen
 
 /** Each credential's value as a Pulumi secret; the signing key must be given in its mode. */
 function credentialValues(name: string, spec: GithubSpec, credentials: Pick<GithubCiArgs, "authToken" | "signingKey">): Record<CachixCredential, pulumi.Output<string>> {
-    if (spec.secret.credential === "signingKey" && credentials.signingKey === undefined) {
-        throw new pulumi.RunError(`GithubCi ${name}: github.secret.credential is "signingKey" but no signing key was given`);
+    const given = (key: string) => (key === "cachixSigningKey" ? credentials.signingKey : credentials.authToken) !== undefined;
+    if (missingSecrets({ githubCredential: spec.secret.credential, privateCache: false, hostKeys: [], given }).some((m) => m.key === "cachixSigningKey")) {
+        const message = 'github.secret.credential is "signingKey" but no signing key was given';
+        throw new ArgsError("GithubCi", name, [{ path: "signingKey", message: 'is required: github.secret.credential is "signingKey"' }], message);
     }
     return {
         authToken: pulumi.secret(credentials.authToken),

@@ -1,18 +1,17 @@
 import { createHash } from "crypto";
-import * as github from "@pulumi/github";
+import type * as Github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
+import { GithubSecretSpec } from "../config/model";
 import { repositoryLookup } from "./repositoryLookup";
 import { SecretPlacement } from "./secretPlacements";
-
-/** How an organisation secret with `visibility: selected` grants its repositories. */
-export type OrganizationAccessMode = "exact" | "additive";
+import { github } from "./githubPackage";
 
 /** What {@link placeSecret} needs besides the placement. */
 export interface SecretResourceContext {
     /** The component the resources belong to. */
     readonly parent: pulumi.Resource;
     /** The GitHub provider. */
-    readonly provider: github.Provider;
+    readonly provider: Github.Provider;
     /** The organisation or user owning the repositories (to look up repository ids). */
     readonly owner: string;
     /**
@@ -20,7 +19,7 @@ export interface SecretResourceContext {
      * `ActionsOrganizationSecretRepositories`); `additive`: one `ActionsOrganizationSecretRepository`
      * per declared repository, leaving repositories granted by hand alone between rotations.
      */
-    readonly access: OrganizationAccessMode;
+    readonly access: GithubSecretSpec["access"];
 }
 
 /**
@@ -47,7 +46,7 @@ export interface SecretResourceOptions {
  * `selected` the kind of access resource. A change of layout replaces the secret (see
  * {@link placeSecret}).
  */
-export function accessLayout(placement: SecretPlacement & { scope: "organization" }, access: OrganizationAccessMode): string {
+export function accessLayout(placement: SecretPlacement & { scope: "organization" }, access: GithubSecretSpec["access"]): string {
     return placement.visibility === "selected" ? `selected/${access}` : placement.visibility;
 }
 

@@ -1,10 +1,12 @@
 import { randomBytes } from "crypto";
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import { CacheArgs, ExtraCacheArgs, TrustedCacheArgs } from "../args/cacheArgs";
-import { HostArgs } from "../args/hostArgs";
+import { ArgsError } from "../config/argsError";
+import { netrcTokenMissing } from "../config/requiredSecrets";
+import { CacheArgs, ExtraCacheArgs, HostArgs } from "../args/stackArgs";
+import { TrustedCacheArgs } from "../args/trustedCacheArgs";
 import { HostSpec } from "../config/model";
-import { checkedDeployTimeValue, resolvedHosts, StackSections, validatedSections } from "../args/validate";
+import { checkedDeployTimeValue, resolvedHosts, StackSections, validatedSections, validatedSliceOf } from "../args/validate";
 import { hostCommands, HostCommands } from "./hostCommands";
 import { agentSocketProblem } from "./agentSocket";
 import { commandTimeouts, hostConnection, proxyConnection, replacementTriggers } from "./connection";
@@ -12,7 +14,7 @@ import { handshakeProbeCommand, handshakeTimeoutSeconds, proxiedHandshakeProbeSc
 import { readHostState, stateReadCommand } from "./hostRead";
 import { HostScripts, hostScripts } from "./hostScripts";
 import { driftReasons, HostMarkers, hostMarkers, netrcTokenDigest, parseHostState } from "./hostState";
-import { shQuote } from "./shell";
+import { shQuote } from "../formats/shell";
 import { hostOwner, hostPayload } from "./payload";
 import { parseVerifyReport, VerifyCheck, VerifyReport } from "./verifyReport";
 
@@ -157,14 +159,16 @@ export class NixHost extends pulumi.ComponentResource {
         // Checked before registering anything, so a misuse leaves no half-made component.
         const sections: StackSections = { cache: args.cache, useCacheNixosOrg: args.useCacheNixosOrg, extraCaches: args.extraCaches, hosts: [args.host] };
         const at = (path: string) => path.replace(/^hosts\[0\]/, "host");
-        const model = validatedSections("NixHost", name, sections, at);
+        const handed = validatedSliceOf(args);
+        const model = handed?.model ?? validatedSections("NixHost", name, sections, at);
         // The host as planned; connection fields that are Outputs are stand-ins in it, and come
         // from `resolved` once they resolve and pass the same checks.
         const host = model.hosts[0];
-        const resolved = resolvedHosts("NixHost", name, sections, at)?.apply((hosts) => hosts[0]);
+        const resolved = (handed === undefined ? resolvedHosts("NixHost", name, sections, at) : handed.resolvedHosts)?.apply((hosts) => hosts[0]);
         const isPrivate = model.cache.private;
-        if (isPrivate && args.netrcToken === undefined) {
-            throw new pulumi.RunError(`NixHost ${name}: cache "${model.cache.name}" is private; netrcToken is required for host ${host.name}'s netrc`);
+        if (netrcTokenMissing(isPrivate, args.netrcToken)) {
+            const message = `cache "${model.cache.name}" is private; netrcToken is required for host ${host.name}'s netrc`;
+            throw new ArgsError("NixHost", name, [{ path: "netrcToken", message: `is required: cache "${model.cache.name}" is private and host ${host.name}'s netrc needs a token` }], message);
         }
         const agentProblem = agentSocketProblem(host, process.env);
         if (agentProblem !== undefined) {

@@ -1,5 +1,5 @@
 import { HostKind } from "../config/model";
-import { shQuote } from "./shell";
+import { shQuote } from "../formats/shell";
 
 /**
  * The command line that runs `script` on the host over SSH. The login shell only starts

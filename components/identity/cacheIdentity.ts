@@ -1,7 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CacheArgs, ExtraCacheArgs, TrustedCacheArgs } from "../args/cacheArgs";
-import { checkedDeployTimeValue, validatedSections } from "../args/validate";
-import { trustedCaches } from "./trustedCaches";
+import { ArgsError } from "../config/argsError";
+import { netrcTokenMissing } from "../config/requiredSecrets";
+import { CacheArgs, ExtraCacheArgs } from "../args/stackArgs";
+import { TrustedCacheArgs } from "../args/trustedCacheArgs";
+import { checkedDeployTimeValue, validatedSections, validatedSliceOf } from "../args/validate";
+import { trustedCaches } from "../config/trustedCaches";
 import { renderNetrc } from "../render/netrc";
 import { renderNixConfLines } from "../render/nixConf";
 import { renderNixosModule } from "../render/nixosModule";
@@ -45,10 +48,11 @@ export class CacheIdentity extends pulumi.ComponentResource {
     readonly netrc?: pulumi.Output<string>;
 
     constructor(name: string, args: CacheIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
-        const model = validatedSections("CacheIdentity", name, { cache: args.cache, useCacheNixosOrg: args.useCacheNixosOrg, extraCaches: args.extraCaches });
+        const model = validatedSliceOf(args)?.model ?? validatedSections("CacheIdentity", name, { cache: args.cache, useCacheNixosOrg: args.useCacheNixosOrg, extraCaches: args.extraCaches });
         const { cache } = model;
-        if (cache.private && args.authToken === undefined) {
-            throw new pulumi.RunError(`CacheIdentity ${name}: cache "${cache.name}" is private; authToken is required for its netrc`);
+        if (netrcTokenMissing(cache.private, args.authToken)) {
+            const message = `cache "${cache.name}" is private; authToken is required for its netrc`;
+            throw new ArgsError("CacheIdentity", name, [{ path: "authToken", message: `is required: cache "${cache.name}" is private and its netrc needs a token` }], message);
         }
         super("nix-cache:index:CacheIdentity", name, {}, opts);
         const trusted = pulumi.output(args.addedCaches ?? []).apply((added) => trustedCaches(model, checkedDeployTimeValue("CacheIdentity", name, "addedCaches", added)));

@@ -1,5 +1,5 @@
-import { workflowBranch } from "../github/defaultBranch";
-import { OidcSubjectClaim } from "../args/enums";
+import { workflowBranch } from "../config/workflowBranch";
+import { OidcSubjectClaim } from "../args/stackArgs";
 import { GithubSpec, MirrorSpec } from "../config/model";
 import { ciPrincipalName } from "./awsNames";
 

@@ -1,9 +1,9 @@
-import * as aws from "@pulumi/aws";
+import type * as Aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { CacheArgs, TrustedCacheArgs } from "../args/cacheArgs";
-import { GithubArgs } from "../args/githubArgs";
-import { MirrorArgs } from "../args/mirrorArgs";
-import { validatedSections } from "../args/validate";
+import { ArgsError } from "../config/argsError";
+import { CacheArgs, GithubArgs, MirrorArgs } from "../args/stackArgs";
+import { TrustedCacheArgs } from "../args/trustedCacheArgs";
+import { validatedSections, validatedSliceOf } from "../args/validate";
 import { MirrorSpec } from "../config/model";
 import { accountProblem } from "./awsAccount";
 import { stackAwsConfig } from "./awsStackSettings";
@@ -20,8 +20,9 @@ import { accountBlockProblem } from "./publicReads";
 import { awsSettingsProblems, mirrorProviderArgs } from "./providerArgs";
 import { mirrorKeyResourceName, mirrorKeySlots } from "./keyRotation";
 import { NixSigningKey } from "./signingKeyResource";
-import { mirrorPushUrl, mirrorSubstituterUrl } from "./urls";
-import { givenProvider } from "../providerOption";
+import { mirrorPushUrl, mirrorSubstituterUrl } from "../formats/s3Urls";
+import { givenProvider } from "../formats/providerOption";
+import { aws } from "./awsPackage";
 
 /**
  * Arguments of {@link S3Mirror}. Plain values, checked like the stack file's: every policy and
@@ -47,7 +48,7 @@ export interface S3MirrorArgs {
     workflowBranches?: pulumi.Input<{ [repository: string]: string }>;
 }
 
-/** The values of the GitHub secrets CI reads, by what they hold (see `mirrorCiSecrets`). */
+/** The values of the GitHub secrets CI reads, by what they hold (see `mirrorCiSecretList`). */
 export interface MirrorCiSecretValues {
     /** The mirror's secret signing key. */
     signingKey?: pulumi.Input<string>;
@@ -65,7 +66,8 @@ const ciValuesOf = new WeakMap<S3Mirror, MirrorCiSecretValues>();
 /** The enabled mirror of validated arguments, or an error saying it is off. */
 export function enabledMirror(component: string, name: string, mirror: MirrorSpec | undefined): MirrorSpec {
     if (mirror === undefined) {
-        throw new pulumi.RunError(`${component} ${name}: mirror.enabled is false; expected an enabled mirror (leave the component out instead)`);
+        const message = "mirror.enabled is false; expected an enabled mirror (leave the component out instead)";
+        throw new ArgsError(component, name, [{ path: "mirror.enabled", message: "is false; expected an enabled mirror (leave the component out instead)" }], message);
     }
     return mirror;
 }
@@ -99,20 +101,23 @@ export class S3Mirror extends pulumi.ComponentResource {
     readonly secretAccessKey?: pulumi.Output<string>;
     /** On AWS: the account the mirror is in, as its credentials report it (checked before anything is created). */
     readonly awsAccountId?: pulumi.Output<string>;
-    /** The values of the GitHub secrets CI reads, by what they hold (see `mirrorCiSecrets`). */
+    /** The values of the GitHub secrets CI reads, by what they hold (see `mirrorCiSecretList`). */
     get ciSecretValues(): MirrorCiSecretValues {
         return ciValuesOf.get(this)!;
     }
 
     constructor(name: string, args: S3MirrorArgs, opts?: pulumi.ComponentResourceOptions) {
-        const model = validatedSections("S3Mirror", name, { cache: args.cache, useCacheNixosOrg: args.useCacheNixosOrg, mirror: args.mirror, github: args.github });
+        const model = validatedSliceOf(args)?.model ?? validatedSections("S3Mirror", name, { cache: args.cache, useCacheNixosOrg: args.useCacheNixosOrg, mirror: args.mirror, github: args.github });
         const mirror = enabledMirror("S3Mirror", name, model.mirror);
         const access = mirrorCiAccess(mirror, model.github);
         const unknownBranches = access.kind === "oidc" && args.workflowBranches === undefined ? repositoriesNeedingBranch(model.github!, mirror.oidcSubjectClaims) : [];
         if (unknownBranches.length > 0) {
-            throw new pulumi.RunError(
-                `S3Mirror ${name}: github.repositories ${unknownBranches.join(", ")} set no branch, and workflowBranches was not given; ` +
-                    "expected one of them: the CI role trusts the branch each workflow pushes from (set branch, or pass GithubCi's workflowBranches)",
+            const why = "the CI role trusts the branch each workflow pushes from (set branch, or pass GithubCi's workflowBranches)";
+            throw new ArgsError(
+                "S3Mirror",
+                name,
+                [{ path: "workflowBranches", message: `is required: github.repositories ${unknownBranches.join(", ")} set no branch; ${why}` }],
+                `github.repositories ${unknownBranches.join(", ")} set no branch, and workflowBranches was not given; expected one of them: ${why}`,
             );
         }
         const stackAws = stackAwsConfig();
@@ -125,7 +130,7 @@ export class S3Mirror extends pulumi.ComponentResource {
             throw new pulumi.RunError(`S3Mirror ${name}: ${problems.join("; ")}`);
         }
         super("nix-cache:index:S3Mirror", name, {}, opts);
-        const provider = given ?? new aws.Provider(`${name}-aws`, mirrorProviderArgs(mirror, stackAws.settings) as aws.ProviderArgs, { parent: this });
+        const provider = given ?? new aws.Provider(`${name}-aws`, mirrorProviderArgs(mirror, stackAws.settings) as Aws.ProviderArgs, { parent: this });
         const awsOpts: pulumi.CustomResourceOptions = { parent: this, provider };
         // On AWS, the account the credentials reach is shown, and checked before anything is
         // created in it: every resource waits for the check (the bucket's name and the IAM lookups).
@@ -321,7 +326,7 @@ function oidcChoiceOrError(name: string, found: FoundOidcProvider | undefined, s
 }
 
 /** The AWS provider a parent passes on to its children (its own `providers`, or its parent's), if any. */
-function parentAwsProvider(parent: pulumi.Resource | undefined): aws.Provider | undefined {
+function parentAwsProvider(parent: pulumi.Resource | undefined): Aws.Provider | undefined {
     const inherited = parent?.getProvider("aws:s3/bucket:Bucket");
     return aws.Provider.isInstance(inherited) ? inherited : undefined;
 }

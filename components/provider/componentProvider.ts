@@ -7,16 +7,17 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ConstructResult, Provider } from "@pulumi/pulumi/provider";
+import { PROJECT_NAME } from "../config/projectName";
+import { ArgsError } from "../config/argsError";
+import { credentialShape } from "../formats/secretLike";
 import { CacheIdentity } from "../identity/cacheIdentity";
-import { CacheSetup, CacheSetupArgs } from "../setup/cacheSetup";
+import { CacheSetup } from "../setup/cacheSetup";
+import { CacheSetupArgs } from "../args/setupArgs";
 import { cacheSetupArgsFromCachix } from "../setup/cachixCheckedArgs";
 import { GithubCi } from "../github/githubCi";
-import { MirrorCiSecrets } from "../mirror/mirrorCiSecrets";
+import { MirrorCiSecrets } from "../github/mirrorCiSecrets";
 import { NixHost } from "../hosts/nixHost";
 import { S3Mirror } from "../mirror/s3Mirror";
-
-/** The package name: the first part of every resource token (`nix-cache:index:CacheSetup`). */
-export const PACKAGE_NAME = "nix-cache";
 
 /** The schema file the library build writes beside the shipped plugin's entry. */
 export const SCHEMA_FILE = "schema.json";
@@ -39,9 +40,9 @@ export interface ComponentSchema {
 export function componentNameOf(type: string): ComponentName {
     const match = /^([^:]+):(index)?:([^:]+)$/.exec(type);
     const name = match?.[3];
-    if (match === null || match[1] !== PACKAGE_NAME || name === undefined || !Object.hasOwn(COMPONENTS, name)) {
-        const known = Object.keys(COMPONENTS).map((component) => `${PACKAGE_NAME}:index:${component}`).join(", ");
-        throw new Error(`unknown resource type '${type}': the ${PACKAGE_NAME} provider serves ${known}`);
+    if (match === null || match[1] !== PROJECT_NAME || name === undefined || !Object.hasOwn(COMPONENTS, name)) {
+        const known = Object.keys(COMPONENTS).map((component) => `${PROJECT_NAME}:index:${component}`).join(", ");
+        throw new Error(`unknown resource type '${type}': the ${PROJECT_NAME} provider serves ${known}`);
     }
     return name as ComponentName;
 }
@@ -50,7 +51,7 @@ export function componentNameOf(type: string): ComponentName {
 export function outputNamesOf(schema: ComponentSchema, type: string): string[] {
     const resource = schema.resources[type];
     if (resource === undefined) {
-        throw new Error(`the ${PACKAGE_NAME} schema (version ${schema.version}) has no resource '${type}'`);
+        throw new Error(`the ${PROJECT_NAME} schema (version ${schema.version}) has no resource '${type}'`);
     }
     return Object.keys(resource.properties ?? {});
 }
@@ -85,9 +86,52 @@ export class NixCacheProvider implements Provider {
         // The engine hands over plain inputs (values and Outputs); each component validates its own.
         // A whole setup is first checked against Cachix, as the stack program does: other languages
         // cannot await that before constructing, so the provider does it for them.
-        const args = component === CacheSetup ? await cacheSetupArgsFromCachix(inputs as CacheSetupArgs) : inputs;
-        const instance = new component(name, args as never, options);
-        const state = Object.fromEntries(outputs.map((key) => [key, (instance as unknown as Record<string, unknown>)[key]]));
-        return { urn: instance.urn, state };
+        try {
+            const args = component === CacheSetup ? await cacheSetupArgsFromCachix(inputs as CacheSetupArgs, { name }) : inputs;
+            const instance = new component(name, args as never, options);
+            const state = Object.fromEntries(outputs.map((key) => [key, (instance as unknown as Record<string, unknown>)[key]]));
+            return { urn: instance.urn, state };
+        } catch (error) {
+            throw ArgsError.isInstance(error) ? inputPropertiesError(error, inputs) : error;
+        }
     }
+}
+
+/**
+ * `error` as the engine's error for wrong inputs: each problem on its property, which the
+ * engine shows in the program's own language, whatever it is. The engine prints the value at
+ * each property's path beside it, so a problem whose value holds a secret or what looks like a
+ * credential stays in the message, by path only.
+ */
+export function inputPropertiesError(error: ArgsError, inputs: pulumi.Inputs = {}): pulumi.InputPropertiesError {
+    const shown = error.problems.filter((problem) => !holdsHidden(valueAt(inputs, problem.path)));
+    const kept = error.problems.filter((problem) => !shown.includes(problem)).map((p) => `  - ${p.path}: ${p.message}`);
+    // The first line names the component; the engine lists the problems under it, by property.
+    return new pulumi.InputPropertiesError({
+        message: [error.message.split("\n")[0], ...kept].join("\n"),
+        errors: shown.map((problem) => ({ propertyPath: problem.path, reason: problem.message })),
+    });
+}
+
+/** The value at a property path (`hosts[0].hostKey`) of `inputs`; undefined where there is none. */
+export function valueAt(inputs: unknown, path: string): unknown {
+    const segments = path.split(/\.|(?=\[)/).filter((s) => s !== "").map((s) => (/^\[\d+\]$/.test(s) ? Number(s.slice(1, -1)) : s));
+    return segments.reduce<unknown>(
+        (value, segment) => (typeof value === "object" && value !== null && Object.hasOwn(value, segment) ? (value as Record<string | number, unknown>)[segment] : undefined),
+        inputs,
+    );
+}
+
+/** Whether `value` holds an Output or promise (a secret, maybe) or a credential-shaped string anywhere. */
+function holdsHidden(value: unknown): boolean {
+    if (pulumi.Output.isInstance(value) || value instanceof Promise) {
+        return true;
+    }
+    if (typeof value === "string") {
+        return credentialShape(value) !== undefined;
+    }
+    if (typeof value === "object" && value !== null) {
+        return Object.values(value).some(holdsHidden);
+    }
+    return false;
 }

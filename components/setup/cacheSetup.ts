@@ -1,58 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CacheArgs, ExtraCacheArgs } from "../args/cacheArgs";
-import { GithubArgs } from "../args/githubArgs";
-import { HostArgs } from "../args/hostArgs";
-import { MirrorArgs } from "../args/mirrorArgs";
+import { ArgsError } from "../config/argsError";
+import { describeKey } from "../config/redact";
+import { missingSecrets } from "../config/requiredSecrets";
+import { CacheSetupArgs, CacheSetupSecrets } from "../args/setupArgs";
 import { gatedHost, machineDeferred } from "../args/deferredEndpoints";
-import { resolvedHosts, StackSections, validatedSections } from "../args/validate";
+import { modelSlice, resolvedHosts, StackSections, validatedSections, validatedSliceOf, withValidatedSlice } from "../args/validate";
 import { CacheIdentity } from "../identity/cacheIdentity";
 import { StackModel } from "../config/model";
 import { GithubCi } from "../github/githubCi";
-import { MirrorCiSecrets } from "../mirror/mirrorCiSecrets";
+import { MirrorCiSecrets } from "../github/mirrorCiSecrets";
 import { systemHostsOf } from "../hosts/hostOrder";
 import { NixHost } from "../hosts/nixHost";
 import { S3Mirror } from "../mirror/s3Mirror";
-
-/** Secret values the stack uses, as Pulumi secrets. */
-export interface CacheSetupSecrets {
-    /** `CACHIX_AUTH_TOKEN`: CI pushes with it (Write); hosts read a private cache with it unless a read token is given. */
-    readonly cachixAuthToken?: pulumi.Input<string>;
-    /** A read-only token for the hosts' netrc of a private cache, so no host holds push rights. */
-    readonly cachixReadToken?: pulumi.Input<string>;
-    /** `CACHIX_SIGNING_KEY` for self-signed caches. */
-    readonly cachixSigningKey?: pulumi.Input<string>;
-    /** SSH private keys by the name hosts give them (`privateKeySecret`, `sshPrivateKey` unless set). */
-    readonly sshPrivateKeys?: Readonly<Record<string, pulumi.Input<string>>>;
-}
-
-/**
- * Arguments of {@link CacheSetup}: the stack file's sections (`cache`, `hosts`, ...) and the
- * secret values, checked with the stack file's rules and messages before anything is registered.
- * The sections are plain values (they decide which resources exist and what they contain); the
- * secret values may be Outputs.
- */
-export interface CacheSetupArgs {
-    /** The organisation's Cachix cache. */
-    cache: CacheArgs;
-    /** Trust cache.nixos.org, first in every list (true unless set). */
-    useCacheNixosOrg?: boolean;
-    /** Other caches hosts and CI trust, in order. */
-    extraCaches?: ExtraCacheArgs[];
-    /** GitHub CI: the Cachix credential as Actions secrets and the workflow in each repository. */
-    github?: GithubArgs;
-    /** Builder hosts managed over SSH. */
-    hosts?: HostArgs[];
-    /** The optional S3 mirror. */
-    mirror?: MirrorArgs;
-    /** The Cachix auth token: required with `github` (CI pushes with it), and for a private cache's hosts without `cachixReadToken`. */
-    cachixAuthToken?: pulumi.Input<string>;
-    /** A read-only Cachix token the hosts of a private cache read with instead of `cachixAuthToken`. */
-    cachixReadToken?: pulumi.Input<string>;
-    /** The Cachix signing key, required when `github.secret.credential` is `signingKey`. */
-    cachixSigningKey?: pulumi.Input<string>;
-    /** SSH private keys by the name hosts give them (`privateKeySecret`, `sshPrivateKey` unless set). */
-    sshPrivateKeys?: { [name: string]: pulumi.Input<string> };
-}
 
 /** The parts a {@link CacheSetup} made. */
 interface CacheSetupParts {
@@ -117,34 +76,46 @@ export class CacheSetup extends pulumi.ComponentResource {
             hosts: args.hosts,
             mirror: args.mirror,
         };
-        // Checked before registering anything, so bad arguments or a missing secret leave no half-made setup.
-        const model = validatedSections("CacheSetup", name, sections);
+        // Checked once, before registering anything, so bad arguments or a missing secret leave no
+        // half-made setup; each part is handed its slice of the result and does not check it again.
+        // Arguments the program (or the Cachix check) validated come with their model.
+        const handed = validatedSliceOf(args);
+        const model = handed?.model ?? validatedSections("CacheSetup", name, sections);
         // Connection fields that are Outputs are checked once they resolve, all hosts together
         // (two entries on one machine); each host's deferred fields wait for that check.
-        const hostsChecked = resolvedHosts("CacheSetup", name, sections);
-        const missing = missingSecrets(model, args);
+        const hostsChecked = handed === undefined ? resolvedHosts("CacheSetup", name, sections) : handed.resolvedHosts;
+        const missing = missingSecretArgs(model, args);
         if (missing.length > 0) {
-            throw new pulumi.RunError(`CacheSetup ${name}: the arguments need secrets that were not given: ${missing.join(", ")}`);
+            const problems = missing.map((key) => ({ path: secretArgumentPath(key), message: "is required by the arguments and was not given" }));
+            throw new ArgsError("CacheSetup", name, problems, `the arguments need secrets that were not given: ${missing.join(", ")}`);
         }
         super("nix-cache:index:CacheSetup", name, {}, opts);
         const readToken = model.cache.private ? hostsToken(args) : undefined;
         const common = { cache: args.cache, useCacheNixosOrg: args.useCacheNixosOrg };
-        const github = args.github === undefined
+        // What the model has: an empty section (Pulumi.yaml's `{}` default) is not configured.
+        const github = model.github === undefined
             ? undefined
             : new GithubCi(
                   `${name}-github`,
-                  { ...common, github: args.github, extraCaches: args.extraCaches, mirror: model.mirror === undefined ? undefined : args.mirror, authToken: args.cachixAuthToken!, signingKey: args.cachixSigningKey },
+                  withValidatedSlice(
+                      { ...common, github: args.github!, extraCaches: args.extraCaches, mirror: model.mirror === undefined ? undefined : args.mirror, authToken: args.cachixAuthToken!, signingKey: args.cachixSigningKey },
+                      { model: modelSlice(model, ["extraCaches", "github", "mirror"]) },
+                  ),
                   { parent: this },
               );
         // The mirror's CI role trusts the branches the workflows push from, as GithubCi found them.
         const mirror = model.mirror === undefined
             ? undefined
-            : new S3Mirror(`${name}-mirror`, { ...common, mirror: args.mirror!, github: args.github, workflowBranches: github?.workflowBranches }, { parent: this });
+            : new S3Mirror(
+                  `${name}-mirror`,
+                  withValidatedSlice({ ...common, mirror: args.mirror!, github: model.github === undefined ? undefined : args.github, workflowBranches: github?.workflowBranches }, { model: modelSlice(model, ["github", "mirror"]) }),
+                  { parent: this },
+              );
         // Hosts and the identity trust the mirror's generated key, once it exists.
         const addedCaches = mirror?.trustedCache.apply((cache) => [cache]);
         const identity = new CacheIdentity(
             `${name}-identity`,
-            { ...common, extraCaches: args.extraCaches, addedCaches, authToken: readToken },
+            withValidatedSlice({ ...common, extraCaches: args.extraCaches, addedCaches, authToken: readToken }, { model: modelSlice(model, ["extraCaches"]) }),
             { parent: this },
         );
         // Machines' system entries first: a `user` entry on the same machine runs after its
@@ -159,22 +130,29 @@ export class CacheSetup extends pulumi.ComponentResource {
                 host.name,
                 new NixHost(
                     `${name}-host-${host.name}`,
-                    {
-                        ...common,
-                        extraCaches: args.extraCaches,
-                        host: hostsChecked === undefined ? args.hosts![index] : gatedHost(args.hosts![index], hostsChecked),
-                        addedCaches,
-                        privateKey: host.auth.kind === "privateKey" ? (Object.hasOwn(args.sshPrivateKeys ?? {}, host.auth.configKey) ? args.sshPrivateKeys?.[host.auth.configKey] : undefined) : undefined,
-                        netrcToken: readToken,
-                    },
+                    withValidatedSlice(
+                        {
+                            ...common,
+                            extraCaches: args.extraCaches,
+                            host: hostsChecked === undefined ? args.hosts![index] : gatedHost(args.hosts![index], hostsChecked),
+                            addedCaches,
+                            privateKey: host.auth.kind === "privateKey" ? (Object.hasOwn(args.sshPrivateKeys ?? {}, host.auth.configKey) ? args.sshPrivateKeys?.[host.auth.configKey] : undefined) : undefined,
+                            netrcToken: readToken,
+                        },
+                        { model: { ...modelSlice(model, ["extraCaches"]), hosts: [host] }, resolvedHosts: hostsChecked?.apply((resolved) => [resolved[index]]) },
+                    ),
                     { parent: this, dependsOn: systems.map((system) => made.get(system.name)!) },
                 ),
             );
         }
         const hosts = model.hosts.map((host) => made.get(host.name)!);
-        const mirrorCiSecrets = mirror === undefined || args.github === undefined
+        const mirrorCiSecrets = mirror === undefined || model.github === undefined
             ? undefined
-            : new MirrorCiSecrets(`${name}-mirror-ci`, { ...common, github: args.github, mirror: args.mirror!, values: mirror.ciSecretValues }, { parent: this });
+            : new MirrorCiSecrets(
+                  `${name}-mirror-ci`,
+                  withValidatedSlice({ ...common, github: args.github!, mirror: args.mirror!, values: mirror.ciSecretValues }, { model: modelSlice(model, ["github", "mirror"]) }),
+                  { parent: this },
+              );
         partsOf.set(this, { identity, github, mirror, mirrorCiSecrets, hosts });
         this.cacheName = identity.cacheName;
         this.cacheUrl = identity.cacheUrl;
@@ -195,33 +173,29 @@ export class CacheSetup extends pulumi.ComponentResource {
     }
 }
 
-/** The secrets the validated arguments need that `secrets` lacks (names only, never values). */
-export function missingSecrets(model: StackModel, secrets: CacheSetupSecrets): string[] {
-    const needed = new Set<string>();
-    if (model.github !== undefined) {
-        // cachix-action pushes with the auth token; a signing key is used in addition.
-        needed.add("cachixAuthToken");
-        if (model.github.secret.credential === "signingKey") {
-            needed.add("cachixSigningKey");
-        }
-    }
-    if (model.cache.private && secrets.cachixReadToken === undefined) {
-        needed.add("cachixAuthToken");
-    }
+/** The secrets the validated arguments need that `secrets` lacks (names only, never values), each once. */
+export function missingSecretArgs(model: StackModel, secrets: CacheSetupSecrets): string[] {
     const given: Record<string, unknown> = {
         cachixAuthToken: secrets.cachixAuthToken,
         cachixSigningKey: secrets.cachixSigningKey,
+        cachixReadToken: secrets.cachixReadToken,
         ...secrets.sshPrivateKeys,
     };
-    for (const host of model.hosts) {
-        if (host.auth.kind === "privateKey") {
-            needed.add(host.auth.configKey);
-        }
-    }
-    return [...needed].filter((key) => !Object.hasOwn(given, key) || given[key] === undefined);
+    const missing = missingSecrets({
+        githubCredential: model.github?.secret.credential,
+        privateCache: model.cache.private,
+        hostKeys: model.hosts.map((host) => (host.auth.kind === "privateKey" ? host.auth.configKey : undefined)),
+        given: (key) => Object.hasOwn(given, key) && given[key] !== undefined,
+    });
+    return [...new Set(missing.map((m) => m.key))];
 }
 
 /** The token in the hosts' netrc of a private cache: the read-only one when given, never both. */
 export function hostsToken(secrets: CacheSetupSecrets): pulumi.Input<string> | undefined {
     return secrets.cachixReadToken ?? secrets.cachixAuthToken;
+}
+
+/** The argument a secret is given in: a Cachix one by its name, an SSH key in `sshPrivateKeys`. */
+function secretArgumentPath(key: string): string {
+    return ["cachixAuthToken", "cachixSigningKey", "cachixReadToken"].includes(key) ? key : `sshPrivateKeys.${describeKey(key)}`;
 }

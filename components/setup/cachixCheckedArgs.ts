@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { StackSections, validatedSections } from "../args/validate";
-import { CacheSetupArgs, hostsToken } from "./cacheSetup";
+import { StackSections, validatedSections, validatedSliceOf } from "../args/validate";
+import { hostsToken } from "./cacheSetup";
+import { CacheSetupArgs } from "../args/setupArgs";
 import { StackModel } from "../config/model";
 import { CachixApiError } from "../identity/cachixApi";
 import { cacheFromCachix, CachixCacheView, CachixCheckError, TokenUse } from "../identity/cachixCache";
@@ -12,8 +13,9 @@ import { declaredCache } from "../identity/declaredCache";
  * needs. Await it before constructing the setup, so a wrong key or token fails before anything is
  * registered or changed. With `cache.offline` it returns the arguments as they are and says so.
  */
-export async function cacheSetupArgsFromCachix(args: CacheSetupArgs, options: { timeoutMs?: number } = {}): Promise<CacheSetupArgs> {
-    const model = validatedSections("CacheSetup", "arguments", sectionsOf(args), undefined, "from-cachix");
+export async function cacheSetupArgsFromCachix(args: CacheSetupArgs, options: { timeoutMs?: number; name?: string } = {}): Promise<CacheSetupArgs> {
+    // Named as the setup will be, when the caller knows it (the component provider does).
+    const model = validatedSliceOf(args)?.model ?? validatedSections("CacheSetup", options.name ?? "arguments", sectionsOf(args), undefined, "from-cachix");
     if (model.cache.cachix.offline) {
         await pulumi.log.info(`cache.offline: Cachix is not asked; the keys, visibility and tokens of cache "${model.cache.name}" are not checked`);
         return args;

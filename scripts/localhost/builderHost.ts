@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { runOverSsh, SshResult, SshTarget } from "../../cli/sshClient";
-import { shQuote } from "../../components/hosts/shell";
+import { shQuote } from "../../components/formats/shell";
 import { ensureUser, HostUser, revokeSudo } from "./hostUsers";
 import { CLIENT_KEY_FILE, ensureIdentity, NIX_CONF_DIR } from "./hostIdentity";
 import { machineNixSettings } from "./localNix";

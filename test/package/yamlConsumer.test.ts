@@ -64,6 +64,21 @@ describe.skipIf(requirements.skip)("examples/yaml: a Pulumi YAML program using t
         expect(project).toMatch(new RegExp(`^packages:\n {2}nix-cache: ${escapeRegExp(provider)}\n`, "m"));
     }, 300_000);
 
+    it("a wrong argument fails preview with the engine's error on its property, and nothing is created", async () => {
+        // The provider turns the components' ArgsError into InputPropertiesError: the YAML
+        // program's user sees the problem on the property written, hosts[0].hostKey.
+        await engine.stack.setConfig("builderHostKey", { value: "ssh-ed25519 not-base64!" });
+        const failed = await engine.cli(["preview", "--non-interactive", "--color", "never"]).then(
+            () => undefined,
+            (error: { stdout?: string; stderr?: string }) => `${error.stdout ?? ""}\n${error.stderr ?? ""}`,
+        );
+        await engine.stack.setConfig("builderHostKey", { value: world.host.hostKey });
+        expect(failed).toBeDefined();
+        expect(failed).toMatch(/CacheSetup example: invalid arguments \(1 problem\)/);
+        expect(failed).toMatch(/hosts\[0\]\.hostKey[^\n]*"ssh-ed25519 not-base64!" is not valid; expected /);
+        expect((await engine.stack.exportStack()).deployment.resources ?? []).toEqual([]);
+    }, 300_000);
+
     it("up has the provider construct the setup, configures the host, and the host substitutes from the cache", async () => {
         const run = await expectUpConfigures(engine, world, RESOURCES);
         // The engine's default providers: this package's, and the command provider its component uses.

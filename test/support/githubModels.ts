@@ -35,7 +35,8 @@ export function githubModel(github: Record<string, unknown>, extra: Record<strin
     if (model.github === undefined) {
         throw new Error("githubModel: no github section");
     }
-    return { ...model, github: model.github };
+    // The model itself, not a copy: its arguments are the document it was loaded from.
+    return model as StackModel & { github: GithubSpec };
 }
 
 /** One named point of the configuration space. */

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { stackSectionsOf } from "../../components/args/ofModel";
+import { stackSectionsOf } from "../../components/args/stackSections";
 import { validatedSections } from "../../components/args/validate";
-import { loadStackModel } from "../../components/config/load";
+import { documentOf, loadStackModel } from "../../components/config/load";
 import { StackModel } from "../../components/config/model";
 import { ConfigValidationError } from "../../components/config/problems";
 import { HOST_KEY, MINIMAL, rawConfig } from "../support/config";
@@ -38,7 +38,7 @@ describe("a validated model as arguments", () => {
         ],
     ];
     it.each(models)("%s: validates to the same model", (_name, model) => {
-        expect(withoutSecrets(validatedSections("CacheSetup", "t", stackSectionsOf(model)))).toEqual(withoutSecrets(model));
+        expect(withoutSecrets(validatedSections("CacheSetup", "t", stackSectionsOf(documentOf(model))))).toEqual(withoutSecrets(model));
     });
 });
 

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deferredFields, gated, gatedHost, machineDeferred, withStandIns } from "../../components/args/deferredEndpoints";
-import { HostArgs } from "../../components/args/hostArgs";
+import { HostArgs } from "../../components/args/stackArgs";
 import { resolvedHosts, validatedSections } from "../../components/args/validate";
 import { loadStackModel } from "../../components/config/load";
 import { HOST_KEY, MINIMAL, rawConfig } from "../support/config";
@@ -118,7 +118,7 @@ describe("deferred connection fields, where they resolve", () => {
 
     it("a secret resolving to a wrong value is named, never shown", async () => {
         const failed = await settled(resolvedHosts("CacheSetup", "s", { cache: MINIMAL.cache, hosts: [{ ...HOST, address: pulumi.secret("not an address!") }] })!);
-        expect(failed).toEqual({ error: "CacheSetup s: invalid arguments (1 problem):\n  - hosts[0].address is invalid (it resolved to a secret, so what it is and the rule it breaks are not shown)" });
+        expect(failed).toEqual({ error: "CacheSetup s: invalid arguments (1 problem):\n  - hosts[0].address: is invalid (it resolved to a secret, so what it is and the rule it breaks are not shown)" });
         expect(JSON.stringify(failed)).not.toContain("not an address!");
     });
 

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { ATPROTO_KEY, MINIMAL } from "../support/config";
 import { installMocks, isSecretOutput, Registered, valueOf } from "../support/mocks";
-import { cacheSetupArgsOf, stackSectionsOf } from "../../components/args/ofModel";
+import { cacheSetupArgsOf } from "../support/componentArgs";
 
 let registered: Registered[];
 beforeAll(async () => {
@@ -14,12 +14,12 @@ describe("CacheIdentity under mocks", () => {
     it("exposes the renderers' output as its outputs", async () => {
         const { loadStackModel } = await import("../../components/config/load");
         const { CacheIdentity } = await import("../../components/identity/cacheIdentity");
-        const { trustedCaches } = await import("../../components/identity/trustedCaches");
+        const { trustedCaches } = await import("../../components/config/trustedCaches");
         const { renderNixConfLines } = await import("../../components/render/nixConf");
         const { renderNixosModule } = await import("../../components/render/nixosModule");
         const { rawConfig } = await import("../support/config");
         const model = loadStackModel(rawConfig(MINIMAL), { mode: "render" });
-        const { cache, useCacheNixosOrg, extraCaches } = stackSectionsOf(model);
+        const { cache, useCacheNixosOrg, extraCaches } = MINIMAL as { cache: typeof MINIMAL.cache; useCacheNixosOrg?: boolean; extraCaches?: [] };
         const identity = new CacheIdentity("id", { cache, useCacheNixosOrg, extraCaches });
         const trusted = trustedCaches(model);
         expect(await valueOf(identity.cacheUrl)).toBe("https://atproto.cachix.org");
@@ -74,15 +74,15 @@ describe("CacheSetup under mocks", () => {
 
     it("names every secret the model needs that was not given, before registering anything", async () => {
         const { loadStackModel } = await import("../../components/config/load");
-        const { CacheSetup, missingSecrets } = await import("../../components/setup/cacheSetup");
+        const { CacheSetup, missingSecretArgs } = await import("../../components/setup/cacheSetup");
         const { rawConfig, HOST_KEY } = await import("../support/config");
         const host = { name: "b", kind: "nix", address: "203.0.113.9", hostKey: HOST_KEY, privateKeySecret: "builderKey" };
         const model = loadStackModel(
             rawConfig({ cache: { ...MINIMAL.cache, private: true }, github: { owner: "o", repositories: ["r"], secret: { credential: "authToken" } }, hosts: [host] }),
             { mode: "render" },
         );
-        expect(missingSecrets(model, {})).toEqual(["cachixAuthToken", "builderKey"]);
-        expect(missingSecrets(model, { cachixAuthToken: TOKEN, sshPrivateKeys: { builderKey: "k" } })).toEqual([]);
+        expect(missingSecretArgs(model, {})).toEqual(["cachixAuthToken", "builderKey"]);
+        expect(missingSecretArgs(model, { cachixAuthToken: TOKEN, sshPrivateKeys: { builderKey: "k" } })).toEqual([]);
         expect(() => new CacheSetup("half", cacheSetupArgsOf(model, { cachixAuthToken: TOKEN }))).toThrow(
             "CacheSetup half: the arguments need secrets that were not given: builderKey",
         );

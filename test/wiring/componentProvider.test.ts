@@ -70,6 +70,24 @@ describe("NixCacheProvider under mocks", () => {
         const before = registered.length;
         await expect(served.construct("x", "nix-cache:index:Nope", {}, {})).rejects.toThrow(/unknown resource type 'nix-cache:index:Nope'/);
         expect(registered.length).toBe(before);
-        await expect(served.construct("bad", IDENTITY, { cache: { name: "Not A Label", publicKeys: [] } }, {})).rejects.toThrow(/cache/);
+    });
+
+    it("turns wrong arguments into the engine's InputPropertiesError, each problem on its property path", async () => {
+        const served = await provider();
+        const before = registered.length;
+        const failed = await served.construct("bad", IDENTITY, { cache: { name: "Not A Label", publicKeys: ["nope"] }, extraCaches: [{ url: "ftp://x" }] }, {}).catch((e: unknown) => e);
+        expect(pulumi.InputPropertiesError.isInstance(failed)).toBe(true);
+        const error = failed as pulumi.InputPropertiesError;
+        expect(error.message).toBe("CacheIdentity bad: invalid arguments (4 problems):");
+        expect(error.errors).toEqual([
+            { propertyPath: "cache.name", reason: expect.stringMatching(/^"Not A Label" is not valid; expected /) },
+            { propertyPath: "cache.publicKeys[0]", reason: expect.stringMatching(/^"nope" is not valid; expected /) },
+            { propertyPath: "extraCaches[0].url", reason: expect.stringMatching(/^"ftp:\/\/x" is not valid; expected /) },
+            { propertyPath: "extraCaches[0].publicKeys", reason: expect.stringMatching(/^is required; expected /) },
+        ]);
+        // An argument that is missing, not malformed, is on its property too.
+        const unsigned = await served.construct("nokey", IDENTITY, { cache: { ...CACHE, private: true } }, {}).catch((e: unknown) => e);
+        expect((unsigned as pulumi.InputPropertiesError).errors).toEqual([{ propertyPath: "authToken", reason: 'is required: cache "atproto" is private and its netrc needs a token' }]);
+        expect(registered.length).toBe(before);
     });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { ATPROTO_GITHUB, githubModel } from "../support/githubModels";
 import { allRegistered, isSecretInput, recordGithub, RegisteredResource, repositoryId } from "../support/githubMocks";
-import { cacheArgsOf } from "../../components/args/ofModel";
+import { documentOf } from "../../components/config/load";
 import { githubCiArgsOf } from "../support/componentArgs";
 
 /**
@@ -187,7 +187,7 @@ describe("rotating the Cachix credential: per scope, what changes, and the acces
             pulumi.runtime.setAllConfig(
                 {
                     // No Cachix under mocks: the stack's cache as declared, not asked.
-                    "nix-cache:cache": JSON.stringify({ ...cacheArgsOf(githubModel(ATPROTO_GITHUB).cache), offline: true }),
+                    "nix-cache:cache": JSON.stringify({ ...(documentOf(githubModel(ATPROTO_GITHUB)).cache as object), offline: true }),
                     "nix-cache:github": JSON.stringify(ATPROTO_GITHUB),
                     "nix-cache:cachixAuthToken": token,
                 },

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { loadStackModel } from "../../components/config/load";
 import { StackModel } from "../../components/config/model";
 import { hostArtifacts } from "../../components/hosts/hostArtifacts";
+import { renderedAddedCaches } from "../../components/mirror/mirrorCache";
 import { hostCommands } from "../../components/hosts/hostCommands";
 import { HostReader, setHostReader } from "../../components/hosts/hostRead";
 import { hostScripts } from "../../components/hosts/hostScripts";
@@ -110,7 +111,7 @@ describe("NixHost under mocks", () => {
 
     it("runs exactly the rendered scripts, wrapped as remoteCommand: what render shows is what runs", async () => {
         const { recorded, model: m } = await run(true);
-        const artifacts = hostArtifacts(m, secretPlaceholder, pulumi.getStack());
+        const artifacts = hostArtifacts(m, secretPlaceholder, renderedAddedCaches(m), pulumi.getStack());
         for (const host of m.hosts) {
             const expected = hostCommands(hostScripts(hostPayload(m, host, [], hostOwner(pulumi.getProject(), pulumi.getStack(), host))), host.kind);
             const [settings, netrc, verify] = commandsOf(recorded, host.name).map((r) => r.inputs);

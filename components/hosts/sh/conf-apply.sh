@@ -100,5 +100,4 @@ if [ -n "$nc_changed" ]; then
 else
     say "no change: $nc_conf and $nc_managed are already as declared"
 fi
-nc_record_converged "$nc_backup" "$nc_converge_marker" "$NC_CONVERGED_RECORD"
-nc_report "$nc_work/effective"
+nc_apply_done "$nc_backup"

@@ -16,6 +16,7 @@ nc_stdin_marker() {
 
 # Records marker $2 as file $3 in backup dir $1: a healthy host then reads back the very value its
 # command holds in the stack, so the next run finds nothing to change.
+# scratch: nc_at
 nc_record_converged() {
     [ -n "$2" ] || return 0
     [ "$(nc_converged_marker "$1" "$3")" != "$2" ] || return 0
@@ -40,6 +41,7 @@ nc_sha256() {
 # netrc's in backup dir $3 and, when netrc file $4 holds a token for NC_NETRC_MACHINE, the
 # SHA-256 of salt $1 followed by that token. The token itself is never printed, an argument, or
 # in the environment: awk reads it, printf (a builtin) pipes it.
+# scratch: nc_t
 nc_state_report() {
     printf 'nix-cache-state converged %s\n' "$(nc_converged_marker "$2" "$NC_CONVERGED_RECORD")"
     [ -n "$NC_NETRC_MACHINE" ] || return 0
@@ -56,4 +58,11 @@ nc_state_report() {
 nc_conf_as_declared() {
     nc_strip_include "$1" || return 1
     printf '%s\n' "$NC_INCLUDE_1" "$NC_INCLUDE_2"
+}
+
+# The end of a settings apply, its backup dir $1: records the run's marker (nc_converge_marker,
+# read from stdin when it started), then prints the effective settings the outputs come from.
+nc_apply_done() {
+    nc_record_converged "$1" "$nc_converge_marker" "$NC_CONVERGED_RECORD"
+    nc_report "$nc_work/effective"
 }
