@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalCachix, startLocalCachix } from "../../scripts/localhost/cachixServer";
 import { ATPROTO_KEY, HOST_KEY } from "../support/config";
+import { listeningAgent } from "../support/listeningAgent";
 import { installMocks } from "../support/mocks";
 
 // The program with CI and a host on a private cache, against a local Cachix: each token goes
@@ -13,6 +14,9 @@ const CONFIG = {
     github: { owner: "atproto-nix", repositories: [{ name: "nur" }] },
     hosts: [{ name: "builder", kind: "nix", address: "203.0.113.9", hostKey: HOST_KEY, sshAgent: true }],
 };
+
+// The host logs in through the agent, which must answer.
+listeningAgent({ named: true });
 
 let cachix: LocalCachix;
 beforeAll(async () => {

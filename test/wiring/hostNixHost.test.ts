@@ -10,6 +10,7 @@ import { remoteCommand } from "../../components/hosts/remoteCommand";
 import { secretPlaceholder } from "../../components/render/artifact";
 import { ATPROTO_KEY, HOST_KEY, rawConfig } from "../support/config";
 import { cacheSetupArgsOf, nixHostArgsOf } from "../support/componentArgs";
+import { listeningAgent } from "../support/listeningAgent";
 
 // NixHost under mocks: which remote commands each host gets, what they run, and where the
 // secrets (SSH key, Cachix token) go.
@@ -20,10 +21,13 @@ const PRIVATE_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nnever-in-a-command\n--
 const BASTION_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGht2YU8N8Y8IebRzu4sq5QH/Cbr+Mc6uHcVjKwB2hSo";
 const COMMAND = "command:remote:Command";
 
+// An agent listens on the laptop's socket: a named socket without one is refused before anything registers.
+const AGENT_SOCKET = listeningAgent();
+
 const HOSTS = [
     { name: "builder-nixos", kind: "nixos", address: "203.0.113.10", hostKey: HOST_KEY, trustedUsers: ["ci"] },
     { name: "builder-debian", kind: "nix", address: "203.0.113.11", user: "admin", hostKey: HOST_KEY, trustedUsers: ["ci"], proxy: { address: "198.51.100.1", user: "jump", hostKey: BASTION_KEY } },
-    { name: "laptop", kind: "user", address: "203.0.113.12", user: "dev", insecureSkipHostKeyVerification: true, sshAgent: "/run/agent.sock" },
+    { name: "laptop", kind: "user", address: "203.0.113.12", user: "dev", insecureSkipHostKeyVerification: true, sshAgent: AGENT_SOCKET },
 ];
 
 function model(isPrivate: boolean): StackModel {
@@ -154,7 +158,7 @@ describe("NixHost under mocks", () => {
             proxy: { host: "198.51.100.1", port: 22, user: "jump", hostKey: BASTION_KEY, privateKey: PRIVATE_KEY },
         });
         const laptop = connection("laptop");
-        expect(laptop).toMatchObject({ host: "203.0.113.12", user: "dev", agentSocketPath: "/run/agent.sock" });
+        expect(laptop).toMatchObject({ host: "203.0.113.12", user: "dev", agentSocketPath: AGENT_SOCKET });
         expect(laptop).not.toHaveProperty("hostKey");
         expect(laptop).not.toHaveProperty("privateKey");
     });
