@@ -1,7 +1,7 @@
 import { loadStackModel } from "../components/config/load";
 import { HostSpec, MirrorSpec, PROJECT_NAME, StackModel, TrustedCacheSpec } from "../components/config/model";
 import { rawConfigFromStackFile } from "../components/config/sources";
-import { hostCommands } from "../components/hosts/hostCommands";
+import { hostCommands, HostCommands } from "../components/hosts/hostCommands";
 import { hostScripts } from "../components/hosts/hostScripts";
 import { hostOwner, hostPayload } from "../components/hosts/payload";
 import { parseVerifyReport } from "../components/hosts/verifyReport";
@@ -144,16 +144,16 @@ function withCachixKeys(stack: string, model: StackModel, cachix: CachixVerdict)
     return { ...model, cache: { ...model.cache, url, publicKeys: [...cachix.cache.publicSigningKeys] } };
 }
 
-async function verifyHost(host: HostSpec, commands: { verify: string; detect: string }, options: VerifyOptions): Promise<HostVerdict> {
+async function verifyHost(host: HostSpec, commands: Pick<HostCommands, "verify" | "detect">, options: VerifyOptions): Promise<HostVerdict> {
     const target = sshTarget(host, options);
     const base = { host: host.name, kind: host.kind };
-    const detect = await runOverSsh(target, commands.detect);
+    const detect = await runOverSsh(target, commands.detect.line, commands.detect.stdin);
     if (detect.code === 255) {
         return { ...base, status: "unreachable", details: [describeSshFailure(detect)] };
     }
     const detected = /^nix-cache-detect suggested = (\S+)$/m.exec(detect.stdout)?.[1];
     const installer = /^nix-cache-detect installer = (\S+)$/m.exec(detect.stdout)?.[1];
-    const verify = await runOverSsh(target, commands.verify);
+    const verify = await runOverSsh(target, commands.verify.line, commands.verify.stdin);
     if (verify.code === 255) {
         return { ...base, status: "unreachable", detected, installer, details: [describeSshFailure(verify)] };
     }

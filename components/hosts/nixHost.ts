@@ -172,14 +172,15 @@ export class NixHost extends pulumi.ComponentResource {
             `${name}-settings`,
             {
                 ...common,
-                create: commands.apply((c) => c.apply),
-                update: commands.apply((c) => c.apply),
-                delete: commands.apply((c) => c.destroy),
-                // New on every run, so every `up` runs apply again in place (never a replace): it
-                // compares the host with what is declared and repairs what another tool changed
-                // (`cachix use` reordering nix.conf, an edited managed file, a daemon not
-                // restarted), changing nothing when all is in effect. The script ignores stdin.
-                stdin: convergeToken(),
+                create: commands.apply((c) => c.apply.line),
+                update: commands.apply((c) => c.apply.line),
+                delete: commands.apply((c) => c.destroy.line),
+                // The scripts, then a value no earlier run had, so every `up` runs apply again in
+                // place (never a replace): it compares the host with what is declared and repairs
+                // what another tool changed (`cachix use` reordering nix.conf, an edited managed
+                // file, a daemon not restarted), changing nothing when all is in effect. The
+                // script ignores what follows it on stdin.
+                stdin: commands.apply((c) => c.apply.stdin + convergeToken()),
             },
             { parent: this, dependsOn: handshake, deleteBeforeReplace: true, customTimeouts },
         );
@@ -192,10 +193,11 @@ export class NixHost extends pulumi.ComponentResource {
                 `${name}-netrc`,
                 {
                     ...common,
-                    create: plain.netrcApply!,
-                    update: plain.netrcApply!,
-                    delete: plain.netrcDestroy!,
-                    stdin: pulumi.secret(args.netrcToken!),
+                    create: plain.netrcApply!.line,
+                    update: plain.netrcApply!.line,
+                    delete: plain.netrcDestroy!.line,
+                    // The token follows the scripts on stdin, where netrc-apply reads it.
+                    stdin: pulumi.secret(pulumi.output(args.netrcToken!).apply((token) => plain.netrcApply!.stdin + token)),
                     // The scripts never print the token; this keeps anything else that might out of logs too.
                     logging: "none",
                 },
@@ -207,11 +209,12 @@ export class NixHost extends pulumi.ComponentResource {
             {
                 connection,
                 addPreviousOutputInEnv: false,
-                create: commands.apply((c) => c.verify),
+                create: commands.apply((c) => c.verify.line),
+                stdin: commands.apply((c) => c.verify.stdin),
                 // Runs again when anything it checks is declared differently (its script carries all
                 // of it). Not on every up: apply itself fails when what it leaves is not in effect,
                 // and a trigger on apply's output would show as a replace in every preview.
-                update: commands.apply((c) => c.verify),
+                update: commands.apply((c) => c.verify.line),
             },
             { parent: this, dependsOn: [...handshake, settings, ...(netrc === undefined ? [] : [netrc])], customTimeouts },
         );

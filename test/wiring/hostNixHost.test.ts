@@ -6,7 +6,7 @@ import { hostArtifacts } from "../../components/hosts/hostArtifacts";
 import { hostCommands } from "../../components/hosts/hostCommands";
 import { hostScripts } from "../../components/hosts/hostScripts";
 import { hostOwner, hostPayload } from "../../components/hosts/payload";
-import { remoteCommand } from "../../components/hosts/remoteCommand";
+import { scriptBundle } from "../../components/hosts/remoteCommand";
 import { secretPlaceholder } from "../../components/render/artifact";
 import { ATPROTO_KEY, HOST_KEY, rawConfig } from "../support/config";
 import { cacheSetupArgsOf, nixHostArgsOf } from "../support/componentArgs";
@@ -102,20 +102,23 @@ describe("NixHost under mocks", () => {
         expect(recorded.filter((r) => r.type === COMMAND && !isProbe(r))).toHaveLength(HOSTS.length * 2);
     });
 
-    it("runs exactly the rendered scripts, wrapped as remoteCommand: what render shows is what runs", async () => {
+    it("runs exactly the rendered scripts, sent on stdin to a short command line: what render shows is what runs", async () => {
         const { recorded, model: m } = await run(true);
         const artifacts = hostArtifacts(m, secretPlaceholder, pulumi.getStack());
         for (const host of m.hosts) {
             const expected = hostCommands(hostScripts(hostPayload(m, host, [], hostOwner(pulumi.getProject(), pulumi.getStack(), host))), host.kind);
             const [settings, netrc, verify] = commandsOf(recorded, host.name).map((r) => r.inputs);
-            expect(settings).toMatchObject({ create: expected.apply, update: expected.apply, delete: expected.destroy });
-            expect(netrc).toMatchObject({ create: expected.netrcApply, update: expected.netrcApply, delete: expected.netrcDestroy, logging: "none" });
-            expect(verify).toMatchObject({ create: expected.verify, update: expected.verify });
+            expect(settings).toMatchObject({ create: expected.apply.line, update: expected.apply.line, delete: expected.destroy.line });
+            expect(netrc).toMatchObject({ create: expected.netrcApply!.line, update: expected.netrcApply!.line, delete: expected.netrcDestroy!.line, logging: "none" });
+            expect(verify).toMatchObject({ create: expected.verify.line, update: expected.verify.line, stdin: expected.verify.stdin });
             const rendered = (file: string) => artifacts.find((a) => a.path === `hosts/${host.name}/${file}`)!.content;
-            expect(settings.create).toBe(remoteCommand(rendered("apply.sh"), host.kind));
-            expect(settings.delete).toBe(remoteCommand(rendered("destroy.sh"), host.kind));
-            expect(netrc.create).toBe(remoteCommand(rendered("netrc-apply.sh"), host.kind));
-            expect(verify.create).toBe(remoteCommand(rendered("verify.sh"), host.kind));
+            expect(String(settings.stdin).startsWith(scriptBundle({ apply: rendered("apply.sh"), destroy: rendered("destroy.sh") }, host.kind))).toBe(true);
+            expect(unwrap(netrc.stdin)).toBe(scriptBundle({ "netrc-apply": rendered("netrc-apply.sh"), "netrc-destroy": rendered("netrc-destroy.sh") }, host.kind) + TOKEN);
+            expect(verify.stdin).toBe(scriptBundle({ verify: rendered("verify.sh") }, host.kind));
+            // Short: a failing command's error quotes its line, never the script.
+            for (const line of [settings.create, settings.delete, netrc.create, verify.create]) {
+                expect(String(line).length).toBeLessThan(600);
+            }
         }
     });
 
@@ -131,7 +134,7 @@ describe("NixHost under mocks", () => {
         }
         for (const netrc of recorded.filter((r) => r.name.endsWith("-netrc"))) {
             expect(isSecret(netrc.inputs["stdin"])).toBe(true);
-            expect(unwrap(netrc.inputs["stdin"])).toBe(TOKEN);
+            expect(String(unwrap(netrc.inputs["stdin"])).endsWith(`#nix-cache:end\n${TOKEN}`)).toBe(true);
         }
         const debian = commandsOf(recorded, "builder-debian")[0].inputs["connection"];
         const connection = unwrap(debian) as Record<string, unknown>;
@@ -139,9 +142,10 @@ describe("NixHost under mocks", () => {
         expect(JSON.stringify(connection)).toContain("never-in-a-command");
         for (const resource of recorded.filter((r) => r.type === COMMAND)) {
             const stdin = resource.inputs["stdin"];
-            // The settings command's stdin is only the per-run token that makes every up re-check the host.
-            const converge = perRun(resource) && /^converge \S+ \S+$/.test(String(stdin));
-            expect(stdin === undefined || isSecret(stdin) || converge).toBe(true);
+            // Plain stdin carries scripts only (and, for settings, the per-run token that makes every up re-check the host).
+            const data = String(stdin).split("#nix-cache:end\n").pop()!;
+            const plain = data === "" || (perRun(resource) && /^converge \S+ \S+$/.test(data));
+            expect(stdin === undefined || isSecret(stdin) || plain).toBe(true);
         }
     });
 
