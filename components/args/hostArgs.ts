@@ -56,4 +56,10 @@ export interface HostArgs {
     restartDaemon?: boolean;
     /** Seconds each remote command may take before it fails (900; nixos 3600). */
     commandTimeout?: number;
+    /**
+     * The host is gone for good (false unless set): nix-cache never connects to it again, keeps
+     * its commands in state as they are, and drops them from state without undoing anything on
+     * the host, when its entry is removed or on `pulumi destroy`.
+     */
+    retired?: boolean;
 }

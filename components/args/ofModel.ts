@@ -76,6 +76,7 @@ export function hostArgsOf(host: HostSpec): HostArgs {
         ...(host.kind === "nixos" ? { nixosRebuild: host.nixosRebuild } : {}),
         restartDaemon: host.restartDaemon,
         commandTimeout: host.commandTimeoutSeconds,
+        ...(host.retired ? { retired: true } : {}),
     };
 }
 

@@ -83,6 +83,7 @@ const host = section({
     nixosRebuild: oneOf(["switch", "test", "boot", "none"]).optional(),
     restartDaemon: flag().default(true),
     commandTimeout: integer(10, 86400, "Seconds each remote command of the host may take before it fails (default 900; nixos 3600)").optional(),
+    retired: flag("The host is gone for good: nix-cache never connects to it again and leaves its files as they are (docs/hosts.md)").default(false),
 }, { checks: [hostFieldsAgree] }).transform((h) => ({
     /** Unique name, used in resource names and render paths. */
     name: h.name,
@@ -106,6 +107,8 @@ const host = section({
     restartDaemon: h.restartDaemon,
     /** Seconds each remote command may take (connecting included) before it fails by name. */
     commandTimeoutSeconds: h.commandTimeout ?? DEFAULT_COMMAND_TIMEOUT_SECONDS[h.kind],
+    /** Decommissioned: never connected to again; its state is kept, and dropped, without undoing anything on it. */
+    retired: h.retired,
 }));
 
 /** A secret key by default; the agent when `sshAgent` is true or a socket path. */

@@ -1,6 +1,7 @@
 import { HostKind } from "../config/model";
 import { HostScripts } from "./hostScripts";
 import { scriptBundle, scriptLine } from "./remoteCommand";
+import { shQuote } from "./shell";
 
 /** One script as it runs over SSH: a short command line, and the stdin that carries the script. */
 export interface RemoteRun {
@@ -21,7 +22,10 @@ export type HostCommands = { readonly [K in keyof HostScripts]: HostScripts[K] e
 
 /** The command lines and stdin running `scripts` on a host of kind `kind`. */
 export function hostCommands(scripts: HostScripts, kind: HostKind): HostCommands {
-    const settings = scriptBundle({ apply: scripts.apply, destroy: scripts.destroy }, kind);
+    // A private cache's netrc is undone with the rest by the settings command's delete: one
+    // command per host, so a failure (a host gone, an engine stopped) never leaves it half undone.
+    const destroy = scripts.netrcDestroy === undefined ? scripts.destroy : inSequence(scripts.netrcDestroy, scripts.destroy);
+    const settings = scriptBundle({ apply: scripts.apply, destroy }, kind);
     const commands: HostCommands = {
         apply: { line: scriptLine("apply"), stdin: settings },
         destroy: { line: scriptLine("destroy"), stdin: settings },
@@ -34,4 +38,11 @@ export function hostCommands(scripts: HostScripts, kind: HostKind): HostCommands
     }
     const netrc = scriptBundle({ "netrc-apply": scripts.netrcApply, "netrc-destroy": scripts.netrcDestroy }, kind);
     return { ...commands, netrcApply: { line: scriptLine("netrc-apply"), stdin: netrc }, netrcDestroy: { line: scriptLine("netrc-destroy"), stdin: netrc } };
+}
+
+/** A script running `first`, then, if it succeeded, `second`, each under its own sh with the same conf dir. */
+function inSequence(first: string, second: string): string {
+    return `sh -c ${shQuote(first)} nix-cache "$1" || exit $?
+exec sh -c ${shQuote(second)} nix-cache "$1"
+`;
 }

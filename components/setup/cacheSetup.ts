@@ -128,7 +128,7 @@ export class CacheSetup extends pulumi.ComponentResource {
             throw new pulumi.RunError(`CacheSetup ${name}: the arguments need secrets that were not given: ${missing.join(", ")}`);
         }
         // Every host's agent problem at once, by host name, before anything connects.
-        const agentProblems = model.hosts.map((host) => agentSocketProblem(host, process.env)).filter((p): p is string => p !== undefined);
+        const agentProblems = model.hosts.filter((host) => !host.retired).map((host) => agentSocketProblem(host, process.env)).filter((p): p is string => p !== undefined);
         if (agentProblems.length > 0) {
             throw new pulumi.RunError(`CacheSetup ${name}: ${[...new Set(agentProblems)].join("; ")}`);
         }

@@ -6,7 +6,6 @@ import { hostArtifacts } from "../../components/hosts/hostArtifacts";
 import { hostCommands } from "../../components/hosts/hostCommands";
 import { hostScripts } from "../../components/hosts/hostScripts";
 import { hostOwner, hostPayload } from "../../components/hosts/payload";
-import { scriptBundle } from "../../components/hosts/remoteCommand";
 import { secretPlaceholder } from "../../components/render/artifact";
 import { ATPROTO_KEY, HOST_KEY, rawConfig } from "../support/config";
 import { cacheSetupArgsOf, nixHostArgsOf } from "../support/componentArgs";
@@ -112,9 +111,13 @@ describe("NixHost under mocks", () => {
             expect(netrc).toMatchObject({ create: expected.netrcApply!.line, update: expected.netrcApply!.line, delete: expected.netrcDestroy!.line, logging: "none" });
             expect(verify).toMatchObject({ create: expected.verify.line, update: expected.verify.line, stdin: expected.verify.stdin });
             const rendered = (file: string) => artifacts.find((a) => a.path === `hosts/${host.name}/${file}`)!.content;
-            expect(String(settings.stdin).startsWith(scriptBundle({ apply: rendered("apply.sh"), destroy: rendered("destroy.sh") }, host.kind))).toBe(true);
-            expect(unwrap(netrc.stdin)).toBe(scriptBundle({ "netrc-apply": rendered("netrc-apply.sh"), "netrc-destroy": rendered("netrc-destroy.sh") }, host.kind) + TOKEN);
-            expect(verify.stdin).toBe(scriptBundle({ verify: rendered("verify.sh") }, host.kind));
+            const files = ["apply", "destroy", "verify", "detect", "netrc-apply", "netrc-destroy"].map((f) => rendered(`${f}.sh`));
+            const fromRender = hostCommands({ apply: files[0], destroy: files[1], verify: files[2], detect: files[3], netrcApply: files[4], netrcDestroy: files[5] }, host.kind);
+            expect(String(settings.stdin).startsWith(fromRender.apply.stdin)).toBe(true);
+            expect(unwrap(netrc.stdin)).toBe(fromRender.netrcApply!.stdin + TOKEN);
+            expect(verify.stdin).toBe(fromRender.verify.stdin);
+            // The settings command's delete undoes the netrc too: one command per host.
+            expect(fromRender.destroy.stdin).toContain(rendered("netrc-destroy.sh").split("\n")[1]);
             // Short: a failing command's error quotes its line, never the script.
             for (const line of [settings.create, settings.delete, netrc.create, verify.create]) {
                 expect(String(line).length).toBeLessThan(600);
