@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BuilderHost, openBuilderHost } from "../../scripts/localhost/builderHost";
 import { failureOf, recordUp } from "../../scripts/localhost/engine/engineRun";
 import { createEngineStack, EngineConfig, engineConfig, EngineStack, hostEntry } from "../../scripts/localhost/engine/engineStack";
+import { keyOnlyConfig } from "./support/keyOnlyStack";
 import { requireEngine } from "./support/requirements";
 
 // A remote command that fails on a real host says, through the real engine, which host and step
@@ -28,11 +29,7 @@ afterAll(async () => {
     await engine?.remove();
 });
 
-const config = (hosts: EngineConfig["hosts"]): EngineConfig => ({
-    cache: { url: "http://127.0.0.1:9", publicKey: "engine.cachix.org-1:nwFwvaBUbiLCjv87hHeMXDx6QFDlaCTqC4dqc4iLYt4=", private: false },
-    hosts,
-    privateKeys: { sshPrivateKey: alpha.privateKey },
-});
+const config = (hosts: EngineConfig["hosts"]): EngineConfig => keyOnlyConfig(hosts, alpha.privateKey);
 
 describe.skipIf(requirements.skip)("engine: a failing remote command's error", () => {
     it("names the host and the step and carries what the script said, never the script", async () => {
@@ -50,6 +47,5 @@ describe.skipIf(requirements.skip)("engine: a failing remote command's error", (
             expect(text).not.toContain("nc_write_managed_conf");
         }
         expect(failure.length).toBeLessThan(2_000);
-        if (process.env.SHOW_FAILURE) console.log(failure);
     }, 120_000);
 });

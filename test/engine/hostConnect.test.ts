@@ -7,6 +7,7 @@ import { generateSshKey } from "../../scripts/localhost/sshKeys";
 import { failureOf, recordDestroy, recordPreview, recordUp } from "../../scripts/localhost/engine/engineRun";
 import { createEngineStack, EngineConfig, engineConfig, EngineStack, hostEntry } from "../../scripts/localhost/engine/engineStack";
 import { resourcesInState } from "./support/engineState";
+import { keyOnlyConfig } from "./support/keyOnlyStack";
 import { requireEngine } from "./support/requirements";
 
 // A host that never speaks SSH (directly or behind a proxy), a stale SSH_AUTH_SOCK and an RSA
@@ -23,11 +24,7 @@ let silent: net.Server;
 let silentPort: number;
 let rsaKey: string;
 
-const config = (hosts: EngineConfig["hosts"]): EngineConfig => ({
-    cache: { url: "http://127.0.0.1:9", publicKey: "engine.cachix.org-1:nwFwvaBUbiLCjv87hHeMXDx6QFDlaCTqC4dqc4iLYt4=", private: false },
-    hosts,
-    privateKeys: { sshPrivateKey: alpha.privateKey },
-});
+const config = (hosts: EngineConfig["hosts"]): EngineConfig => keyOnlyConfig(hosts, alpha.privateKey);
 const alphaEntry = () => hostEntry("alpha", alpha);
 // Accepts the TCP connection and never sends an SSH banner.
 const silentEntry = () => ({ ...hostEntry("silent", alpha), port: silentPort, commandTimeout: TIMEOUT_SECONDS });

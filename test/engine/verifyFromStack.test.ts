@@ -6,6 +6,7 @@ import { BuilderHost, openBuilderHost } from "../../scripts/localhost/builderHos
 import { exec } from "../../scripts/localhost/exec";
 import { recordUp } from "../../scripts/localhost/engine/engineRun";
 import { createEngineStack, engineCliEnv, EngineConfig, engineConfig, EngineStack, hostEntry } from "../../scripts/localhost/engine/engineStack";
+import { keyOnlyConfig } from "./support/keyOnlyStack";
 import { requireEngine } from "./support/requirements";
 
 // `npm run verify` logs in the way `pulumi up` does: with the stack's own SSH key secret,
@@ -18,11 +19,7 @@ const STACK = "verify";
 let alpha: BuilderHost;
 let engine: EngineStack;
 
-const config = (hosts: EngineConfig["hosts"]): EngineConfig => ({
-    cache: { url: "http://127.0.0.1:9", publicKey: "engine.cachix.org-1:nwFwvaBUbiLCjv87hHeMXDx6QFDlaCTqC4dqc4iLYt4=", private: false },
-    hosts,
-    privateKeys: { sshPrivateKey: alpha.privateKey },
-});
+const config = (hosts: EngineConfig["hosts"]): EngineConfig => keyOnlyConfig(hosts, alpha.privateKey);
 
 beforeAll(async () => {
     if (requirements.skip) {

@@ -95,6 +95,9 @@ describe("host connection: what the upstream command provider needs", () => {
         const ownSocket = host({ hostKey: HOST_KEY, sshAgent: "/run/agent.sock" });
         expect(agentSocketProblem(ownSocket, {}, () => false)).toMatch(/^host h: its sshAgent socket \(\/run\/agent\.sock\) names no running SSH agent: /);
         expect(agentSocketProblem(ownSocket, {}, () => true)).toBeUndefined();
+        // Its bastion logs in with the same agent: one check covers both.
+        const proxied = host({ hostKey: HOST_KEY, sshAgent: true, proxy: { address: "198.51.100.1", hostKey: BASTION_KEY } });
+        expect(agentSocketProblem(proxied, {}, () => true)).toMatch(/^host h logs in through the SSH agent \(sshAgent: true\), but SSH_AUTH_SOCK is not set/);
         // A private-key host needs no agent.
         expect(agentSocketProblem(host({ hostKey: HOST_KEY }), {}, () => false)).toBeUndefined();
     });
