@@ -5,7 +5,8 @@ import { cacheSetupArgsFromCachix } from "./components/setup/cachixCheckedArgs";
 import { loadStackModel } from "./components/config/load";
 import { PROJECT_NAME, StackModel } from "./components/config/model";
 import { ConfigValidationError } from "./components/config/problems";
-import { readSecrets } from "./components/config/secrets";
+import { definedOnly } from "./components/formats/definedOnly";
+import { readSecrets } from "./components/setup/stackSecrets";
 import { rawConfigFromPulumi, StackFileError, stackFileProblems } from "./components/config/sources";
 
 /** Validates everything before registering anything: bad config fails here, all at once. */
@@ -68,9 +69,4 @@ export async function nixCacheProgram() {
             mirrorAwsAccountId: setup.mirror?.awsAccountId,
         }),
     };
-}
-
-/** The outputs without the undefined ones, which the engine would only warn about. */
-function definedOnly<T extends Record<string, unknown>>(outputs: T): Partial<T> {
-    return Object.fromEntries(Object.entries(outputs).filter(([, value]) => value !== undefined)) as Partial<T>;
 }

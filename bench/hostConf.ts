@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { loadStackModel } from "../components/config/load";
 import { PROJECT_NAME } from "../components/config/model";
-import { trustedCaches } from "../components/identity/trustedCaches";
+import { trustedCaches } from "../components/config/trustedCaches";
 import { renderNixConfLines } from "../components/render/nixConf";
 import { machineNixSettings } from "../scripts/localhost/localNix";
 

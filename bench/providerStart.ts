@@ -35,7 +35,7 @@ export const providerStart: BenchPart = {
     async run(options: BenchOptions): Promise<PartResult> {
         const method = [
             "`pulumi package get-schema DIR` (the pinned CLI and Node language host in .tools/bin), run to completion, alternating the two plugin directories so load affects both alike.",
-            "The packed plugin is dist/provider/ as `npm run build:lib` (npm pack's prepack) makes it; it resolves @pulumi/pulumi from the checkout's node_modules, as an installed package resolves it from its consumer's.",
+            "The packed plugin is dist/provider/ as `npm run build` (npm pack's prepack) makes it; it resolves @pulumi/pulumi from the checkout's node_modules, as an installed package resolves it from its consumer's.",
             "Each run has a fresh PULUMI_HOME, so no plugin cache is shared between runs.",
         ];
         const skipped = missing();
@@ -43,9 +43,9 @@ export const providerStart: BenchPart = {
             return { rows: [], findings: [], method, skipped };
         }
         const settings = options.quick ? QUICK : FULL;
-        options.log("provider: building dist/ (npm run build:lib)");
+        options.log("provider: building dist/ (npm run build)");
         // The same lock the package tests take: each rebuilds dist/ in place.
-        await run("flock", [path.join(options.root, "node_modules", ".nix-cache-pack.lock"), "npm", "run", "--silent", "build:lib"], { ...process.env, npm_config_loglevel: "error" }, options.root);
+        await run("flock", [path.join(options.root, "node_modules", ".nix-cache-pack.lock"), "npm", "run", "--silent", "build"], { ...process.env, npm_config_loglevel: "error" }, options.root);
         const work = fs.mkdtempSync(path.join(os.tmpdir(), "nix-cache-bench-provider-"));
         const times: Record<keyof typeof PLUGINS, number[]> = { packed: [], checkout: [] };
         const sizes: Record<keyof typeof PLUGINS, number> = { packed: 0, checkout: 0 };

@@ -1,6 +1,6 @@
 import * as http from "http";
 import * as https from "https";
-import { normaliseUrl } from "../components/config/cacheSection";
+import { normaliseUrl } from "../components/formats/urls";
 import { LookupResult, parseNarInfo, storePathHash } from "./narinfo";
 import { lookupWithNix } from "./storeQuery";
 

@@ -5,7 +5,7 @@ import { nixSystem } from "../components/config/githubWorkflowFields";
 import { loadStackModel } from "../components/config/load";
 import { rawConfigFromStackFile } from "../components/config/sources";
 import { flakeTarget } from "../components/formats/names";
-import { trustedCaches } from "../components/identity/trustedCaches";
+import { trustedCaches } from "../components/config/trustedCaches";
 import { parseCommandLine, patternProblems, runCommand, stackFile } from "./args";
 import { lookupNarInfo, mapBounded, netrcAuthorization, parseNetrc } from "./cacheLookup";
 import { evaluateOutputs } from "./flakeOutputs";

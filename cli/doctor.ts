@@ -1,12 +1,12 @@
 import * as fs from "fs";
 import * as path from "path";
 import { nixSystem } from "../components/config/githubWorkflowFields";
-import { normaliseUrl } from "../components/config/cacheSection";
+import { normaliseUrl } from "../components/formats/urls";
 import { loadStackModel } from "../components/config/load";
 import { StackModel } from "../components/config/model";
 import { rawConfigFromStackFile } from "../components/config/sources";
 import { flakeTarget } from "../components/formats/names";
-import { trustedCaches } from "../components/identity/trustedCaches";
+import { trustedCaches } from "../components/config/trustedCaches";
 import { parseCommandLine, patternProblems, runCommand, stackFile } from "./args";
 import { DEFAULT_SYSTEM } from "./coveragePlan";
 import { doctorScript, parseDoctorOutput } from "./doctorFacts";

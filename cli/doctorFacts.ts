@@ -1,4 +1,4 @@
-import { shQuote } from "../components/hosts/shell";
+import { shQuote } from "../components/formats/shell";
 
 /** What one command on the host printed, and its exit status. */
 export interface CommandFacts {

@@ -1,4 +1,4 @@
-import { normaliseUrl } from "../components/config/cacheSection";
+import { normaliseUrl } from "../components/formats/urls";
 import { CommandFacts, HostFacts, settingWords } from "./doctorFacts";
 
 /** The troubleshooting steps, in the guide's order. */

@@ -1,5 +1,5 @@
 import { createPublicKey, verify } from "crypto";
-import { parseNixPublicKey } from "../components/identity/nixKeys";
+import { parseNixPublicKey } from "../components/formats/nixKeys";
 
 /** What a binary cache says about one store path (`HASH.narinfo`). */
 export interface NarInfo {

@@ -1,7 +1,7 @@
 import { filesWithCredentials } from "../components/config/documentRules";
 import { loadStackModel } from "../components/config/load";
 import { rawConfigFromStackFile } from "../components/config/sources";
-import { allArtifacts } from "../components/render/allArtifacts";
+import { allArtifacts } from "../components/setup/allArtifacts";
 import { Artifact, secretPlaceholder } from "../components/render/artifact";
 import { parseCommandLine, stackFile } from "./args";
 import { replaceOutDir } from "./outDir";

@@ -6,7 +6,7 @@ import { hostScripts } from "../components/hosts/hostScripts";
 import { hostOwner, hostPayload } from "../components/hosts/payload";
 import { parseVerifyReport } from "../components/hosts/verifyReport";
 import { CachixVerdict, cachixVerdict } from "../components/identity/cachixView";
-import { parseNixPublicKey } from "../components/identity/nixKeys";
+import { parseNixPublicKey } from "../components/formats/nixKeys";
 import { GithubVerdict, githubVerdict } from "../components/github/secretCheck";
 import { mirrorKeySlots } from "../components/mirror/keyRotation";
 import { mirrorTrustedCache } from "../components/mirror/mirrorCache";

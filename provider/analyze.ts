@@ -8,7 +8,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
-import { COMPONENTS, PACKAGE_NAME } from "../components/provider/componentProvider";
+import { PROJECT_NAME } from "../components/config/projectName";
+import { COMPONENTS } from "../components/provider/componentProvider";
 
 /** The package's version (the project's package.json): the schema and generated SDKs carry it. */
 export function packageVersion(): string {
@@ -17,6 +18,6 @@ export function packageVersion(): string {
 
 /** The schema as JSON text. Slow (a TypeScript program of the components); call it once. */
 export async function analyzeSchema(): Promise<string> {
-    const analyzer = new ComponentProvider({ name: PACKAGE_NAME, version: packageVersion(), dirname: __dirname, components: Object.values(COMPONENTS) });
+    const analyzer = new ComponentProvider({ name: PROJECT_NAME, version: packageVersion(), dirname: __dirname, components: Object.values(COMPONENTS) });
     return analyzer.getSchema();
 }

@@ -1,5 +1,5 @@
 /**
- * Completes the shipped plugin directory (dist/provider/, run by `npm run build:lib` after tsc
+ * Completes the shipped plugin directory (dist/provider/, run by `npm run build` after tsc
  * has compiled its entry there): PulumiPlugin.yaml, a package.json whose main is the compiled
  * entry, and the schema the analyzer generates now, once, so the plugin never analyzes at run
  * time. The package.json declares no dependencies: `@pulumi/pulumi` and the components'

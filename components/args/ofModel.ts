@@ -4,7 +4,7 @@
  * fills with defaults that the arguments only accept in one setting are left out elsewhere, so
  * the arguments pass the same schema again.
  */
-import type { CacheSetupArgs, CacheSetupSecrets } from "../setup/cacheSetup";
+import type { CacheSetupArgs, CacheSetupSecrets } from "./setupArgs";
 import { CacheSpec, GithubSpec, HostSpec, MirrorSpec, SshEndpointSpec, StackModel, TrustedCacheSpec } from "../config/model";
 import { CacheArgs, ExtraCacheArgs } from "./cacheArgs";
 import { GithubArgs } from "./githubArgs";

@@ -16,6 +16,7 @@ import { describeKey } from "../config/redact";
 import { documentIssues } from "../config/documentRules";
 import { parseStack } from "../config/parse";
 import { stackSchema } from "../config/stackSchema";
+import { definedOnly } from "../formats/definedOnly";
 import { CacheArgs, ExtraCacheArgs } from "./cacheArgs";
 import { anyDeferred, withStandIns } from "./deferredEndpoints";
 import { GithubArgs } from "./githubArgs";
@@ -99,10 +100,6 @@ function githubDocument(github: GithubArgs): Record<string, unknown> {
     }
     const { noSchedule, schedule, ...workflow } = github.workflow;
     return { ...github, workflow: definedOnly({ ...workflow, schedule: noSchedule === true ? false : schedule }) };
-}
-
-function definedOnly(value: Record<string, unknown>): Record<string, unknown> {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
 }
 
 /** Where `value` holds an Output or a promise, as argument paths. */

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { cachixNameProblem, isCachixKeyNameFor, parseNixPublicKey } from "../identity/nixKeys";
+import { cachixNameProblem, isCachixKeyNameFor, parseNixPublicKey } from "../formats/nixKeys";
 import { Rule } from "../formats/rule";
 import { across, flag, list, noDuplicates, section, text } from "./fields";
 import { describeValue } from "./redact";
-import { urlProblem } from "../formats/urls";
+import { normaliseUrl, urlProblem } from "../formats/urls";
 
 /** A cache URL hosts substitute from: http(s) under any path, or a local `file:///` store. */
 export const substituterUrlRule: Rule = (value) => urlProblem(value, { schemes: ["https", "http", "file"], path: true });
@@ -153,9 +153,4 @@ export const extraCachesSection = list(extraCache, { description: "Other caches 
 /** `https://NAME.cachix.org`. */
 export function cachixUrl(name: string): string {
     return `https://${name}.cachix.org`;
-}
-
-/** A URL without its trailing slashes, for comparing substituters. */
-export function normaliseUrl(url: string): string {
-    return url.replace(/\/+$/, "");
 }

@@ -3,7 +3,7 @@
  * check`, cachix-action's options, timeouts and how the file is delivered.
  */
 import { z } from "zod";
-import { nixConfigInput } from "../github/installerInputs";
+import { nixConfigInput } from "../formats/installerInputs";
 import { across, flag, integer, list, oneOf, section, text } from "./fields";
 import * as names from "../formats/names";
 import { describeKey, describeValue } from "./redact";

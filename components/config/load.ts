@@ -35,7 +35,7 @@ const schemas = {
  * Throws a {@link ConfigValidationError} listing every problem; nothing is created before.
  */
 export function loadStackModel(raw: RawStackConfig, options: LoadOptions): StackModel {
-    const result = parseStack(schemas[options.mode], stackDocument(raw));
+    const result = parseStack(schemas[options.mode], configDocument(raw));
     const problems = [...(raw.problems ?? []), ...(result.success ? [] : problemsOfIssues(result.issues))];
     if (!result.success || problems.length > 0) {
         throw new ConfigValidationError(problems);
@@ -51,7 +51,7 @@ export function loadStackModel(raw: RawStackConfig, options: LoadOptions): Stack
  * The project's keys without their namespace, as the schema reads them. A secret's value never
  * reaches the schema: it stands as `{secure}`, as in the stack file, so no rule can print it.
  */
-export function stackDocument(raw: RawStackConfig): Record<string, unknown> {
+export function configDocument(raw: RawStackConfig): Record<string, unknown> {
     // No prototype: a `__proto__` key is then an own key like any other, reported as unknown.
     const doc: Record<string, unknown> = Object.create(null);
     for (const [fullKey, value] of Object.entries(raw.values)) {

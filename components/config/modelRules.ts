@@ -2,13 +2,14 @@
  * Rules on the validated model that need what the stack derives from it: checked with the same
  * functions that render the files, so render never refuses a stack validation accepted.
  */
+import { cacheFileName } from "../formats/cacheFileName";
 import { MAX_NAME_LENGTH } from "../formats/paths";
-import { CACHE_NIXOS_ORG, trustedCaches } from "../identity/trustedCaches";
-import { renderedAddedCaches } from "../mirror/mirrorCache";
-import { cacheFileName } from "../render/nixosModule";
-import { cachixUrl, normaliseUrl } from "./cacheSection";
+import { mirrorSubstituterUrl } from "../formats/s3Urls";
+import { normaliseUrl } from "../formats/urls";
+import { cachixUrl } from "./cacheSection";
 import { DocumentIssue } from "./documentRules";
-import { StackModel } from "./model";
+import { StackModel, TrustedCacheSpec } from "./model";
+import { CACHE_NIXOS_ORG, trustedCaches } from "./trustedCaches";
 import { describeValue } from "./redact";
 
 /**
@@ -24,7 +25,7 @@ export function nixosCacheFileIssues(model: StackModel): DocumentIssue[] {
     const sourceOf = (url: string) => sources.find((s) => normaliseUrl(s.url) === normaliseUrl(url))?.path ?? [];
     const issues: DocumentIssue[] = [];
     const byName = new Map<string, string>();
-    for (const cache of trustedCaches(model, renderedAddedCaches(model)).caches.filter((c) => c.url !== CACHE_NIXOS_ORG.url)) {
+    for (const cache of trustedCaches(model, mirrorCacheUrls(model)).caches.filter((c) => c.url !== CACHE_NIXOS_ORG.url)) {
         const file = `${cacheFileName(cache)}.nix`;
         const other = byName.get(file);
         if (file.length > MAX_NAME_LENGTH) {
@@ -46,6 +47,11 @@ function cacheSources(model: StackModel): { url: string; path: PropertyKey[] }[]
     return [
         { url: model.cache.url, path: ["cache", model.cache.url === cachixUrl(model.cache.name) ? "name" : "url"] },
         ...model.extraCaches.map((cache, index) => ({ url: cache.url, path: ["extraCaches", index, cache.cachixName === undefined ? "url" : "name"] })),
-        ...renderedAddedCaches(model).map((cache) => ({ url: cache.url, path: ["mirror", mirrorKey] })),
+        ...mirrorCacheUrls(model).map((cache) => ({ url: cache.url, path: ["mirror", mirrorKey] })),
     ];
+}
+
+/** The mirror as the caches hosts trust list it: its module file is named after its URL, whatever its keys. */
+function mirrorCacheUrls(model: StackModel): TrustedCacheSpec[] {
+    return model.mirror === undefined ? [] : [{ url: mirrorSubstituterUrl(model.mirror), publicKeys: [] }];
 }

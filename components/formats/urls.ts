@@ -70,3 +70,8 @@ export function urlProblem(value: string, options: UrlOptions): string | undefin
     }
     return undefined;
 }
+
+/** A URL without its trailing slashes, for comparing substituters. */
+export function normaliseUrl(url: string): string {
+    return url.replace(/\/+$/, "");
+}

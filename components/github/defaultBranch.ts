@@ -1,13 +1,5 @@
 import { GithubRepositorySpec, WorkflowSpec } from "../config/model";
 
-/** The branch assumed for a repository whose `branch` is unset when GitHub cannot be asked (`render`). */
-export const ASSUMED_DEFAULT_BRANCH = "main";
-
-/** The branch a repository's workflow is committed to and pushed from: the configured one, else `defaultBranch`. */
-export function workflowBranch(repo: GithubRepositorySpec, defaultBranch: string = ASSUMED_DEFAULT_BRANCH): string {
-    return repo.branch ?? defaultBranch;
-}
-
 /**
  * What to tell the user about a configured branch that is not the repository's default one:
  * GitHub runs `schedule` and `workflow_dispatch` only from the default branch's copy of a

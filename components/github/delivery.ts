@@ -1,13 +1,14 @@
-import * as github from "@pulumi/github";
+import type * as Github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { WorkflowSpec } from "../config/model";
 import { fileOwnership } from "./fileOwnership";
 import { WorkflowTarget } from "./remoteFile";
+import { github } from "./githubPackage";
 
 /** The resources that put one repository's workflow in place. */
 export interface WorkflowDelivery {
     /** `commit` delivery: the file on the target branch. */
-    readonly file?: github.RepositoryFile;
+    readonly file?: Github.RepositoryFile;
     /**
      * `pullRequest` delivery: the file on the stack's branch and the pull request, while the
      * target branch does not hold the rendered workflow (none once it does).
@@ -17,8 +18,8 @@ export interface WorkflowDelivery {
 
 /** A proposed change of the workflow: the file on the stack's branch and the pull request. */
 export interface WorkflowProposal {
-    readonly file: github.RepositoryFile;
-    readonly pullRequest: github.RepositoryPullRequest;
+    readonly file: Github.RepositoryFile;
+    readonly pullRequest: Github.RepositoryPullRequest;
 }
 
 /** The body of the pull request the stack opens. */

@@ -1,6 +1,6 @@
-import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { GithubSpec } from "../config/model";
+import { github } from "./githubPackage";
 
 /** How the stack treats the environment of environment-scoped secrets. */
 export type EnvironmentMode = "existing" | "createIfMissing" | "manage";

@@ -1,4 +1,8 @@
 import { StackModel } from "../config/model";
+import { mirrorPushUrl, mirrorSubstituterUrl } from "../formats/s3Urls";
+import { mirrorCiAccess } from "../mirror/ciAccess";
+import { MIRROR_ARTIFACT_PATHS } from "../mirror/mirrorArtifacts";
+import { mirrorCiSecretList, mirrorSecretPlacements } from "./mirrorSecrets";
 import { Artifact, SecretText } from "../render/artifact";
 import { cachixSecrets, secretPlacements } from "./secretPlacements";
 import { renderWorkflow } from "./workflow";
@@ -36,4 +40,36 @@ export function githubArtifacts(model: StackModel, _secret: SecretText): Artifac
         content: `${JSON.stringify(listing, null, 2)}\n`,
     };
     return [...workflows, secrets];
+}
+
+/**
+ * The Actions secrets the mirror's CI push reads, as a listing (names, places and who sets
+ * them, never values). Nothing without both a mirror and a `github` section.
+ */
+export function mirrorSecretArtifacts(model: StackModel): Artifact[] {
+    const { mirror, github } = model;
+    if (mirror === undefined || github === undefined) {
+        return [];
+    }
+    const access = mirrorCiAccess(mirror, github);
+    const listing = {
+        owner: github.owner,
+        substituterUrl: mirrorSubstituterUrl(mirror),
+        pushUrl: mirrorPushUrl(mirror),
+        ciAccess: access.kind === "none" ? { kind: access.kind, reason: access.reason } : { kind: access.kind, principal: access.principalName },
+        secrets: mirrorCiSecretList(mirror, github).map((secret) => ({
+            name: secret.name,
+            holds: secret.holds,
+            setBy: secret.managed ? "stack" : "user",
+            placements: mirrorSecretPlacements(github, secret),
+        })),
+    };
+    return [
+        {
+            kind: "github-secret",
+            target: `github:${github.owner}:actions-secrets:mirror`,
+            path: MIRROR_ARTIFACT_PATHS.githubSecrets,
+            content: `${JSON.stringify(listing, null, 2)}\n`,
+        },
+    ];
 }

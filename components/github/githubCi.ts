@@ -1,4 +1,4 @@
-import * as github from "@pulumi/github";
+import type * as Github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { CacheArgs, ExtraCacheArgs } from "../args/cacheArgs";
 import { GithubArgs } from "../args/githubArgs";
@@ -12,8 +12,9 @@ import { githubProvider } from "./provider";
 import { readWorkflowTarget } from "./remoteFile";
 import { repositoryEnvironment } from "./environments";
 import { placeSecret } from "./secretResources";
-import { givenProvider } from "../providerOption";
+import { givenProvider } from "../formats/providerOption";
 import { renderWorkflow } from "./workflow";
+import { github } from "./githubPackage";
 
 /**
  * Arguments of {@link GithubCi}. The sections are plain values, checked like the stack file's:
@@ -43,7 +44,7 @@ export interface GithubCiArgs {
 /** What a {@link GithubCi} registered, for dependencies and tests. */
 interface GithubCiParts {
     readonly secretResources: readonly pulumi.CustomResource[];
-    readonly files: readonly github.RepositoryFile[];
+    readonly files: readonly Github.RepositoryFile[];
     readonly secrets: pulumi.Output<SecretPlacement[]>;
 }
 
@@ -80,7 +81,7 @@ export class GithubCi extends pulumi.ComponentResource {
      * The workflow file resources committed to their target branch (`delivery: commit`), one
      * per repository; with `pullRequest`, a file is declared only while a pull request is due.
      */
-    get files(): readonly github.RepositoryFile[] {
+    get files(): readonly pulumi.CustomResource[] {
         return partsOf.get(this)!.files;
     }
 
@@ -127,7 +128,7 @@ export class GithubCi extends pulumi.ComponentResource {
         model: StackModel,
         repo: GithubRepositorySpec,
         opts: pulumi.CustomResourceOptions,
-    ): { file?: github.RepositoryFile; branch: pulumi.Output<string> } {
+    ): { file?: Github.RepositoryFile; branch: pulumi.Output<string> } {
         const spec = model.github!;
         const workflow = spec.workflow;
         // Read once per run: the branch (GitHub names its default one) and the file there.

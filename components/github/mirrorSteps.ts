@@ -1,11 +1,11 @@
 import { MirrorSpec } from "../config/model";
 import { mirrorCiAccess } from "../mirror/ciAccess";
-import { MIRROR_SECRET_NAMES } from "../mirror/ciSecrets";
+import { MIRROR_SECRET_NAMES } from "./mirrorSecrets";
 import { isRotating } from "../mirror/keyRotation";
 import { resignScript } from "../mirror/resignScript";
-import { shQuote } from "../hosts/shell";
+import { shQuote } from "../formats/shell";
 import { NOT_UPSTREAM_JQ } from "../mirror/upstreamPaths";
-import { mirrorPushUrl } from "../mirror/urls";
+import { mirrorPushUrl } from "../formats/s3Urls";
 import { resolveAction } from "./actionRefs";
 import { workflowExpression } from "./pushGate";
 import type { WorkflowModel, WorkflowStep } from "./workflowTypes";

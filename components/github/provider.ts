@@ -1,6 +1,7 @@
 import { createPrivateKey } from "crypto";
-import * as github from "@pulumi/github";
+import type * as Github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
+import { github } from "./githubPackage";
 
 /** The GitHub App credentials of `github:appAuth`, as the provider takes them. */
 export interface GithubAppAuth {
@@ -98,7 +99,7 @@ export function providerTuning(raw: RawTuning): GithubProviderTuning {
  * see {@link DEFAULT_TUNING}). An explicit provider does not read the `github:` namespace by
  * itself, so each key is passed on here.
  */
-export function githubProvider(name: string, owner: string, parent: pulumi.Resource): github.Provider {
+export function githubProvider(name: string, owner: string, parent: pulumi.Resource): Github.Provider {
     const config = new pulumi.Config("github");
     const appAuth = config.getSecretObject<GithubAppAuth>("appAuth")?.apply((auth) => ({ ...auth, pemFile: pkcs1Pem(auth.pemFile) }));
     const raw = (key: keyof RawTuning): unknown => {

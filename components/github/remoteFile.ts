@@ -1,8 +1,8 @@
-import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { GithubRepositorySpec, WorkflowSpec } from "../config/model";
 import { RemoteWorkflowFile } from "./fileOwnership";
 import { repositoryAnswer } from "./repositoryLookup";
+import { github } from "./githubPackage";
 
 /**
  * Reads the managed file as GitHub has it, whatever the file's history, with at most two

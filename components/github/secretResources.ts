@@ -1,8 +1,9 @@
 import { createHash } from "crypto";
-import * as github from "@pulumi/github";
+import type * as Github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { repositoryLookup } from "./repositoryLookup";
 import { SecretPlacement } from "./secretPlacements";
+import { github } from "./githubPackage";
 
 /** How an organisation secret with `visibility: selected` grants its repositories. */
 export type OrganizationAccessMode = "exact" | "additive";
@@ -12,7 +13,7 @@ export interface SecretResourceContext {
     /** The component the resources belong to. */
     readonly parent: pulumi.Resource;
     /** The GitHub provider. */
-    readonly provider: github.Provider;
+    readonly provider: Github.Provider;
     /** The organisation or user owning the repositories (to look up repository ids). */
     readonly owner: string;
     /**

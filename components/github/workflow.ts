@@ -1,7 +1,7 @@
 import { Document, isScalar, visit } from "yaml";
 import { GithubRepositorySpec, GithubSpec } from "../config/model";
 import { resolveAction } from "./actionRefs";
-import { workflowBranch } from "./defaultBranch";
+import { workflowBranch } from "../config/workflowBranch";
 import { workflowExpression } from "./pushGate";
 import { BUILD_JOB_ID, workflowJobs } from "./workflowJobs";
 import type { WorkflowModel } from "./workflowTypes";

@@ -1,6 +1,6 @@
 import { actionRepository } from "../config/githubSection";
 import { resolveAction } from "./actionRefs";
-import { nixConfigInput } from "./installerInputs";
+import { nixConfigInput } from "../formats/installerInputs";
 import { PUSH_GATE_ENV, PUSHES_CONDITION, workflowExpression } from "./pushGate";
 import { cachixSecrets } from "./secretPlacements";
 import type { WorkflowModel, WorkflowStep } from "./workflowTypes";

@@ -1,5 +1,5 @@
 import { HostSpec, SshEndpointSpec } from "../config/model";
-import { shQuote } from "./shell";
+import { shQuote } from "../formats/shell";
 
 /**
  * The longest a host may take to complete the start of an SSH handshake (its version line and

@@ -1,5 +1,4 @@
-import { HostSpec, PROJECT_NAME, StackModel } from "../config/model";
-import { renderedAddedCaches } from "../mirror/mirrorCache";
+import { HostSpec, PROJECT_NAME, StackModel, TrustedCacheSpec } from "../config/model";
 import { Artifact, SecretText } from "../render/artifact";
 import { renderNetrc } from "../render/netrc";
 import { hostScripts, HostScripts } from "./hostScripts";
@@ -9,15 +8,16 @@ import { hostOwner, hostPayload, HostPayload } from "./payload";
 /**
  * Each host's managed files and scripts, as `render` writes them: the same functions NixHost
  * uses, so what is reviewed is what runs. The netrc holds a placeholder instead of the token, and
- * the mirror's generated public key is a placeholder too.
+ * the mirror's generated public key is a placeholder too. `added` are the caches the stack adds
+ * to what hosts trust (the mirror, as `render` sees it).
  */
-export function hostArtifacts(model: StackModel, secret: SecretText, stack?: string): Artifact[] {
-    return model.hosts.flatMap((host) => oneHost(model, host, secret, stack));
+export function hostArtifacts(model: StackModel, secret: SecretText, added: readonly TrustedCacheSpec[], stack?: string): Artifact[] {
+    return model.hosts.flatMap((host) => oneHost(model, host, secret, added, stack));
 }
 
 // With the stack's name, the scripts carry its owner stamp, as the ones NixHost runs do.
-function oneHost(model: StackModel, host: HostSpec, secret: SecretText, stack: string | undefined): Artifact[] {
-    const payload = hostPayload(model, host, renderedAddedCaches(model), stack === undefined ? "" : hostOwner(PROJECT_NAME, stack, host));
+function oneHost(model: StackModel, host: HostSpec, secret: SecretText, added: readonly TrustedCacheSpec[], stack: string | undefined): Artifact[] {
+    const payload = hostPayload(model, host, added, stack === undefined ? "" : hostOwner(PROJECT_NAME, stack, host));
     return [...settingsFiles(payload), ...netrcFile(model, payload, secret), ...scriptFiles(host, hostScripts(payload))];
 }
 

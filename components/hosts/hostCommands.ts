@@ -1,7 +1,7 @@
 import { HostKind } from "../config/model";
 import { HostScripts } from "./hostScripts";
 import { scriptBundle, scriptLine } from "./remoteCommand";
-import { shQuote } from "./shell";
+import { shQuote } from "../formats/shell";
 
 /** One script as it runs over SSH: a short command line, and the stdin that carries the script. */
 export interface RemoteRun {

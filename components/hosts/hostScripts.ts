@@ -14,7 +14,7 @@ import {
 import { HostPayload } from "./payload";
 import { libraryFunctions, ScriptPart, scriptPart } from "./scriptParts";
 import { functionsCalled, namesUsed, ShellFunction } from "./shellFunctions";
-import { heredocWrite, shQuote } from "./shell";
+import { heredocWrite, shQuote } from "../formats/shell";
 
 /** What each script does on the host. */
 export type ScriptRole = "apply" | "destroy" | "verify" | "detect" | "netrc-apply" | "netrc-destroy";

@@ -1,4 +1,4 @@
-import { CACHE_NIXOS_ORG } from "../identity/trustedCaches";
+import { CACHE_NIXOS_ORG } from "../config/trustedCaches";
 import { MANAGED_CONF_NAME, USER_CONF_DIR_PLACEHOLDER } from "./layout";
 
 /** What a host's managed nix.conf fragment declares. */

@@ -1,4 +1,4 @@
-import { TrustedCaches } from "../identity/trustedCaches";
+import { TrustedCaches } from "../config/trustedCaches";
 import { nixStringList } from "../render/nixString";
 import { NixosModuleFile, renderCachixLayout } from "../render/nixosModule";
 import { NIXOS_TRUSTED_USERS_FILE } from "./layout";

@@ -1,5 +1,5 @@
 import { HostSpec, StackModel, TrustedCacheSpec } from "../config/model";
-import { trustedCaches } from "../identity/trustedCaches";
+import { trustedCaches } from "../config/trustedCaches";
 import { NixosModuleFile } from "../render/nixosModule";
 import { hostSubstituterUrl, renderManagedNixConf } from "./nixConfFragment";
 import { nixosHostFiles } from "./nixosHostFiles";

@@ -1,6 +1,6 @@
 import { HostKind } from "../config/model";
+import { shQuote } from "../formats/shell";
 import { ScriptRole } from "./hostScripts";
-import { shQuote } from "./shell";
 
 /** Where each script starts in a command's stdin, and where the scripts end (data may follow). */
 const SCRIPT_MARK = "#nix-cache:script ";

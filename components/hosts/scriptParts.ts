@@ -5,14 +5,12 @@ import { parseShellFunctions, ShellFunction } from "./shellFunctions";
 /**
  * The shell sources under `./sh`, read once. They are plain files, not TypeScript strings, so
  * they read (and lint) as the shell they are; TypeScript only prepends the declared values.
- * `prelude` starts every script; `lib`, `lib-daemon` and `lib-nixos` are the function library
- * scripts pick from.
+ * `prelude` starts every script; the `lib-*` files are the function library scripts pick from,
+ * one concern each.
  */
 export type ScriptPart =
     | "prelude"
-    | "lib"
-    | "lib-daemon"
-    | "lib-nixos"
+    | LibraryPart
     | "conf-apply"
     | "conf-destroy"
     | "nixos-apply"
@@ -36,10 +34,31 @@ export function scriptPart(name: ScriptPart): string {
 
 let library: ShellFunction[] | undefined;
 
-const LIBRARY: readonly ScriptPart[] = ["lib", "lib-daemon", "lib-nixos"];
+/**
+ * The library files, by concern. Every top-level line of one belongs to a function (with the
+ * comment above it): a script gets a function only when it, or a function it gets, calls it.
+ * Shell variables are global, so a function that assigns any names them in the comment lines
+ * right above it: `# sets: NAMES` (its results) and `# scratch: NAMES` (its working variables);
+ * test/unit/hostShellGlobals.test.ts holds them to what the functions assign.
+ */
+export const LIBRARY_PARTS = [
+    "lib-probe", // what kind of host this is
+    "lib-nix-read", // the settings Nix has in effect
+    "lib-conf", // where the Nix config lives, and nix-cache's lines in it
+    "lib-files", // transactional files: atomic writes, snapshots, backups, restores
+    "lib-lock", // one run at a time, and which stack owns the files
+    "lib-daemon", // asking the running nix-daemon what it has in effect
+    "lib-daemon-stale", // whether the running nix-daemon has read the files as they are
+    "lib-restart", // restarting nix-daemon through its service manager
+    "lib-nixos", // where NixOS reads its configuration, and what imports the glue
+    "lib-nixos-retired", // NixOS values no longer declared, in effect until a rebuild
+] as const;
 
-/** The functions of `sh/lib.sh`, `sh/lib-daemon.sh` and `sh/lib-nixos.sh`, in file order. */
+/** One file of the shell function library. */
+export type LibraryPart = (typeof LIBRARY_PARTS)[number];
+
+/** The functions of the `sh/lib-*.sh` files, in `LIBRARY_PARTS` and file order. */
 export function libraryFunctions(): readonly ShellFunction[] {
-    library ??= LIBRARY.flatMap((part) => parseShellFunctions(scriptPart(part), `sh/${part}.sh`));
+    library ??= LIBRARY_PARTS.flatMap((part) => parseShellFunctions(scriptPart(part), `sh/${part}.sh`));
     return library;
 }

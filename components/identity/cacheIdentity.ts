@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CacheArgs, ExtraCacheArgs, TrustedCacheArgs } from "../args/cacheArgs";
 import { checkedDeployTimeValue, validatedSections } from "../args/validate";
-import { trustedCaches } from "./trustedCaches";
+import { trustedCaches } from "../config/trustedCaches";
 import { renderNetrc } from "../render/netrc";
 import { renderNixConfLines } from "../render/nixConf";
 import { renderNixosModule } from "../render/nixosModule";

@@ -1,5 +1,5 @@
-import { normaliseUrl } from "../config/cacheSection";
-import { nixPublicKeyOf } from "../mirror/signingKey";
+import { normaliseUrl } from "../formats/urls";
+import { nixPublicKeyOf } from "../formats/signingKey";
 import { CachixBinaryCache, Permission, PERMISSIONS } from "./cachixApi";
 
 /** The cache as the stack declares it, the part Cachix can contradict. */

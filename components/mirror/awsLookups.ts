@@ -1,7 +1,7 @@
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { FoundOidcProvider, GITHUB_OIDC_URL, oidcLookupFoundNone } from "./githubOidcProvider";
 import { accountBlockFoundNone, AccountPublicAccessBlock } from "./publicReads";
+import { aws } from "./awsPackage";
 
 // What the mirror reads from the AWS account before it creates anything, through its provider.
 // A data source that finds nothing fails; only its own not-found words mean "none".

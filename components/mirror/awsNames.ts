@@ -1,8 +1,6 @@
 import { createHash } from "crypto";
 import { MirrorSpec } from "../config/model";
-
-/** The AWS partition of a region: ARNs and hostnames differ outside the commercial one. */
-export type AwsPartition = "aws" | "aws-cn" | "aws-us-gov";
+import { awsPartition } from "../formats/s3Urls";
 
 /** The issuer of GitHub Actions' OIDC tokens, as IAM names it (without `https://`). */
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
@@ -13,20 +11,6 @@ export const GITHUB_OIDC_AUDIENCE = "sts.amazonaws.com";
 /** IAM names are at most 64 characters. */
 const IAM_NAME_MAX = 64;
 const CI_NAME_PREFIX = "nix-mirror-push-";
-
-/**
- * The partition of the mirror's ARNs. S3-compatible servers (a custom endpoint) only know the
- * commercial partition's `arn:aws:` form.
- */
-export function awsPartition(mirror: Pick<MirrorSpec, "region" | "endpoint">): AwsPartition {
-    if (mirror.endpoint !== undefined) {
-        return "aws";
-    }
-    if (mirror.region.startsWith("cn-")) {
-        return "aws-cn";
-    }
-    return mirror.region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
-}
 
 /** `arn:PARTITION:s3:::BUCKET`: the bucket itself (listing, multipart listings). */
 export function bucketArn(mirror: Pick<MirrorSpec, "bucket" | "region" | "endpoint">): string {

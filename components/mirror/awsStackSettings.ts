@@ -1,6 +1,6 @@
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsStackSettings } from "./providerArgs";
+import { aws } from "./awsPackage";
 
 /** The provider's settings that hold credentials: read as secrets, so they stay secrets. */
 const SECRET_SETTINGS = new Set(["accessKey", "secretKey", "token"]);

@@ -1,4 +1,4 @@
-import { workflowBranch } from "../github/defaultBranch";
+import { workflowBranch } from "../config/workflowBranch";
 import { OidcSubjectClaim } from "../args/enums";
 import { GithubSpec, MirrorSpec } from "../config/model";
 import { ciPrincipalName } from "./awsNames";

@@ -4,9 +4,7 @@ import { githubOidcProviderArnPlaceholder } from "./awsNames";
 import { mirrorBucketPlan } from "./bucketPlan";
 import { mirrorCiAccess } from "./ciAccess";
 import { ciTrustPolicy, ciWritePolicy } from "./ciPolicies";
-import { mirrorCiSecrets, mirrorSecretPlacements } from "./ciSecrets";
 import { renderPolicy } from "./policyDocument";
-import { mirrorPushUrl, mirrorSubstituterUrl } from "./urls";
 
 /** Where `render` writes the mirror's files. */
 export const MIRROR_ARTIFACT_PATHS = {
@@ -52,27 +50,6 @@ export function mirrorArtifacts(model: StackModel, _secret: SecretText): Artifac
             target: `aws:${holder}:${access.principalName}`,
             path: MIRROR_ARTIFACT_PATHS.ciWritePolicy,
             content: renderPolicy(ciWritePolicy(mirror)),
-        });
-    }
-    const github = model.github;
-    if (github !== undefined) {
-        const listing = {
-            owner: github.owner,
-            substituterUrl: mirrorSubstituterUrl(mirror),
-            pushUrl: mirrorPushUrl(mirror),
-            ciAccess: access.kind === "none" ? { kind: access.kind, reason: access.reason } : { kind: access.kind, principal: access.principalName },
-            secrets: mirrorCiSecrets(mirror, github).map((secret) => ({
-                name: secret.name,
-                holds: secret.holds,
-                setBy: secret.managed ? "stack" : "user",
-                placements: mirrorSecretPlacements(github, secret),
-            })),
-        };
-        artifacts.push({
-            kind: "github-secret",
-            target: `github:${github.owner}:actions-secrets:mirror`,
-            path: MIRROR_ARTIFACT_PATHS.githubSecrets,
-            content: `${JSON.stringify(listing, null, 2)}\n`,
         });
     }
     return artifacts;

@@ -1,6 +1,6 @@
 import { MirrorSpec, StackModel, TrustedCacheSpec } from "../config/model";
 import { mirrorKeySlots } from "./keyRotation";
-import { mirrorSubstituterUrl } from "./urls";
+import { mirrorSubstituterUrl } from "../formats/s3Urls";
 
 /**
  * The mirror as a cache hosts and the cache identity trust: its substituter URL and its own

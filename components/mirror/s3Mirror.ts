@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import type * as Aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CacheArgs, TrustedCacheArgs } from "../args/cacheArgs";
 import { GithubArgs } from "../args/githubArgs";
@@ -20,8 +20,9 @@ import { accountBlockProblem } from "./publicReads";
 import { awsSettingsProblems, mirrorProviderArgs } from "./providerArgs";
 import { mirrorKeyResourceName, mirrorKeySlots } from "./keyRotation";
 import { NixSigningKey } from "./signingKeyResource";
-import { mirrorPushUrl, mirrorSubstituterUrl } from "./urls";
-import { givenProvider } from "../providerOption";
+import { mirrorPushUrl, mirrorSubstituterUrl } from "../formats/s3Urls";
+import { givenProvider } from "../formats/providerOption";
+import { aws } from "./awsPackage";
 
 /**
  * Arguments of {@link S3Mirror}. Plain values, checked like the stack file's: every policy and
@@ -47,7 +48,7 @@ export interface S3MirrorArgs {
     workflowBranches?: pulumi.Input<{ [repository: string]: string }>;
 }
 
-/** The values of the GitHub secrets CI reads, by what they hold (see `mirrorCiSecrets`). */
+/** The values of the GitHub secrets CI reads, by what they hold (see `mirrorCiSecretList`). */
 export interface MirrorCiSecretValues {
     /** The mirror's secret signing key. */
     signingKey?: pulumi.Input<string>;
@@ -99,7 +100,7 @@ export class S3Mirror extends pulumi.ComponentResource {
     readonly secretAccessKey?: pulumi.Output<string>;
     /** On AWS: the account the mirror is in, as its credentials report it (checked before anything is created). */
     readonly awsAccountId?: pulumi.Output<string>;
-    /** The values of the GitHub secrets CI reads, by what they hold (see `mirrorCiSecrets`). */
+    /** The values of the GitHub secrets CI reads, by what they hold (see `mirrorCiSecretList`). */
     get ciSecretValues(): MirrorCiSecretValues {
         return ciValuesOf.get(this)!;
     }
@@ -125,7 +126,7 @@ export class S3Mirror extends pulumi.ComponentResource {
             throw new pulumi.RunError(`S3Mirror ${name}: ${problems.join("; ")}`);
         }
         super("nix-cache:index:S3Mirror", name, {}, opts);
-        const provider = given ?? new aws.Provider(`${name}-aws`, mirrorProviderArgs(mirror, stackAws.settings) as aws.ProviderArgs, { parent: this });
+        const provider = given ?? new aws.Provider(`${name}-aws`, mirrorProviderArgs(mirror, stackAws.settings) as Aws.ProviderArgs, { parent: this });
         const awsOpts: pulumi.CustomResourceOptions = { parent: this, provider };
         // On AWS, the account the credentials reach is shown, and checked before anything is
         // created in it: every resource waits for the check (the bucket's name and the IAM lookups).
@@ -321,7 +322,7 @@ function oidcChoiceOrError(name: string, found: FoundOidcProvider | undefined, s
 }
 
 /** The AWS provider a parent passes on to its children (its own `providers`, or its parent's), if any. */
-function parentAwsProvider(parent: pulumi.Resource | undefined): aws.Provider | undefined {
+function parentAwsProvider(parent: pulumi.Resource | undefined): Aws.Provider | undefined {
     const inherited = parent?.getProvider("aws:s3/bucket:Bucket");
     return aws.Provider.isInstance(inherited) ? inherited : undefined;
 }

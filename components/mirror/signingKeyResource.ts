@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { generateNixSigningKey } from "./signingKey";
+import { generateNixSigningKey } from "../formats/signingKey";
 
 /** Inputs of {@link NixSigningKey}. */
 export interface NixSigningKeyArgs {

@@ -1,4 +1,4 @@
-import { CACHE_NIXOS_ORG } from "../identity/trustedCaches";
+import { CACHE_NIXOS_ORG } from "../config/trustedCaches";
 
 /** The name of cache.nixos.org's key, the part of its signatures before the colon. */
 export const UPSTREAM_KEY_NAME = CACHE_NIXOS_ORG.publicKeys[0].split(":")[0];

@@ -7,16 +7,15 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ConstructResult, Provider } from "@pulumi/pulumi/provider";
+import { PROJECT_NAME } from "../config/projectName";
 import { CacheIdentity } from "../identity/cacheIdentity";
-import { CacheSetup, CacheSetupArgs } from "../setup/cacheSetup";
+import { CacheSetup } from "../setup/cacheSetup";
+import { CacheSetupArgs } from "../args/setupArgs";
 import { cacheSetupArgsFromCachix } from "../setup/cachixCheckedArgs";
 import { GithubCi } from "../github/githubCi";
-import { MirrorCiSecrets } from "../mirror/mirrorCiSecrets";
+import { MirrorCiSecrets } from "../github/mirrorCiSecrets";
 import { NixHost } from "../hosts/nixHost";
 import { S3Mirror } from "../mirror/s3Mirror";
-
-/** The package name: the first part of every resource token (`nix-cache:index:CacheSetup`). */
-export const PACKAGE_NAME = "nix-cache";
 
 /** The schema file the library build writes beside the shipped plugin's entry. */
 export const SCHEMA_FILE = "schema.json";
@@ -39,9 +38,9 @@ export interface ComponentSchema {
 export function componentNameOf(type: string): ComponentName {
     const match = /^([^:]+):(index)?:([^:]+)$/.exec(type);
     const name = match?.[3];
-    if (match === null || match[1] !== PACKAGE_NAME || name === undefined || !Object.hasOwn(COMPONENTS, name)) {
-        const known = Object.keys(COMPONENTS).map((component) => `${PACKAGE_NAME}:index:${component}`).join(", ");
-        throw new Error(`unknown resource type '${type}': the ${PACKAGE_NAME} provider serves ${known}`);
+    if (match === null || match[1] !== PROJECT_NAME || name === undefined || !Object.hasOwn(COMPONENTS, name)) {
+        const known = Object.keys(COMPONENTS).map((component) => `${PROJECT_NAME}:index:${component}`).join(", ");
+        throw new Error(`unknown resource type '${type}': the ${PROJECT_NAME} provider serves ${known}`);
     }
     return name as ComponentName;
 }
@@ -50,7 +49,7 @@ export function componentNameOf(type: string): ComponentName {
 export function outputNamesOf(schema: ComponentSchema, type: string): string[] {
     const resource = schema.resources[type];
     if (resource === undefined) {
-        throw new Error(`the ${PACKAGE_NAME} schema (version ${schema.version}) has no resource '${type}'`);
+        throw new Error(`the ${PROJECT_NAME} schema (version ${schema.version}) has no resource '${type}'`);
     }
     return Object.keys(resource.properties ?? {});
 }

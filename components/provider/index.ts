@@ -11,7 +11,7 @@ import { ComponentSchema, NixCacheProvider, SCHEMA_FILE } from "./componentProvi
 
 const schemaFile = path.join(__dirname, SCHEMA_FILE);
 if (!fs.existsSync(schemaFile)) {
-    throw new Error(`${schemaFile} is missing: this directory is the built plugin, which \`npm run build:lib\` completes (provider/build.ts)`);
+    throw new Error(`${schemaFile} is missing: this directory is the built plugin, which \`npm run build\` completes (provider/build.ts)`);
 }
 const text = fs.readFileSync(schemaFile, "utf8");
 const { version } = JSON.parse(text) as ComponentSchema;

@@ -1,4 +1,4 @@
-import { TrustedCaches } from "../identity/trustedCaches";
+import { TrustedCaches } from "../config/trustedCaches";
 
 /**
  * The nix.conf lines of the guide's non-NixOS setup: whole `substituters` and

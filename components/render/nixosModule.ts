@@ -1,5 +1,6 @@
 import { TrustedCacheSpec } from "../config/model";
-import { CACHE_NIXOS_ORG, TrustedCaches } from "../identity/trustedCaches";
+import { CACHE_NIXOS_ORG, TrustedCaches } from "../config/trustedCaches";
+import { cacheFileName } from "../formats/cacheFileName";
 import { nixString, nixStringList } from "./nixString";
 
 const HEADER = "# Managed by nix-cache: changes here are overwritten on the next `pulumi up`.";
@@ -45,24 +46,6 @@ export function renderCachixLayout(trusted: Pick<TrustedCaches, "caches">): Nixo
     }
     const withNixosOrg = trusted.caches.some((cache) => cache.url === CACHE_NIXOS_ORG.url);
     return [{ path: "cachix.nix", content: renderGlue(withNixosOrg) }, ...perCache.map(({ path, content }) => ({ path, content }))];
-}
-
-/**
- * The file name of a cache's module, stable as long as its URL is: the name `cachix use` gives
- * it (its Cachix name), else its URL's host, port and path as one lowercase word
- * (`https://cache.example.org/a` is `cache-example-org-a`, `file:///srv/cache` is
- * `file-srv-cache`). Never empty, and never with a dot, which the trusted-users file has.
- */
-export function cacheFileName(cache: TrustedCacheSpec): string {
-    if (cache.cachixName !== undefined) {
-        return cache.cachixName;
-    }
-    const url = new URL(cache.url);
-    const word = `${url.protocol === "file:" ? "file" : ""} ${url.host} ${url.pathname}`
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, "-")
-        .replace(/^-+|-+$/g, "");
-    return word === "" ? "cache" : word;
 }
 
 function renderCacheFile(cache: TrustedCacheSpec): string {

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { StackSections, validatedSections } from "../args/validate";
-import { CacheSetupArgs, hostsToken } from "./cacheSetup";
+import { hostsToken } from "./cacheSetup";
+import { CacheSetupArgs } from "../args/setupArgs";
 import { StackModel } from "../config/model";
 import { CachixApiError } from "../identity/cachixApi";
 import { cacheFromCachix, CachixCacheView, CachixCheckError, TokenUse } from "../identity/cachixCache";

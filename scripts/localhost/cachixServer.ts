@@ -1,6 +1,6 @@
 import * as http from "http";
 import { AddressInfo } from "net";
-import { generateNixSigningKey } from "../../components/mirror/signingKey";
+import { generateNixSigningKey } from "../../components/formats/signingKey";
 import type { CachixBinaryCache, Permission } from "../../components/identity/cachixApi";
 
 /** A cache the local Cachix holds. */

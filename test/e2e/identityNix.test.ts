@@ -3,7 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadStackModel } from "../../components/config/load";
-import { trustedCaches } from "../../components/identity/trustedCaches";
+import { trustedCaches } from "../../components/config/trustedCaches";
 import { renderNixConfLines } from "../../components/render/nixConf";
 import { renderCachixLayout, renderNixosModule } from "../../components/render/nixosModule";
 import { MINIMAL, rawConfig } from "../support/config";

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateNixSigningKey, nixPublicKeyOf } from "../../components/mirror/signingKey";
+import { generateNixSigningKey, nixPublicKeyOf } from "../../components/formats/signingKey";
 import { IsolatedNix, isolatedNix } from "../support/nixStorePaths";
 import { requireTools } from "../support/tools";
 

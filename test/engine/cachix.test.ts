@@ -3,7 +3,7 @@ import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { exitCodeOf, formatVerdicts, verifyReport } from "../../cli/verify";
-import { generateNixSigningKey } from "../../components/mirror/signingKey";
+import { generateNixSigningKey } from "../../components/formats/signingKey";
 import { BinaryCache, startBinaryCache } from "../../scripts/localhost/binaryCache";
 import { BuilderHost, startBuilderHost } from "../../scripts/localhost/builderHost";
 import { LocalCachix, startLocalCachix } from "../../scripts/localhost/cachixServer";

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { generateNixSigningKey } from "../../components/mirror/signingKey";
+import { generateNixSigningKey } from "../../components/formats/signingKey";
 
 /** The key pair the mocked signing-key resource "generates" (a real, well-formed pair). */
 export const MOCK_MIRROR_KEY = generateNixSigningKey("atproto-mirror-1");

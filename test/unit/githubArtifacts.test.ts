@@ -4,7 +4,7 @@ import { ConfigValidationError } from "../../components/config/problems";
 import { githubArtifacts, SECRETS_LISTING_PATH } from "../../components/github/githubArtifacts";
 import { secretPlacements } from "../../components/github/secretPlacements";
 import { renderWorkflow } from "../../components/github/workflow";
-import { allArtifacts } from "../../components/render/allArtifacts";
+import { allArtifacts } from "../../components/setup/allArtifacts";
 import { secretPlaceholder } from "../../components/render/artifact";
 import { MINIMAL, rawConfig } from "../support/config";
 import { ATPROTO_GITHUB, githubModel } from "../support/githubModels";

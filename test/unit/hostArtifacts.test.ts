@@ -2,9 +2,10 @@ import { describe, expect, it } from "vitest";
 import { loadStackModel } from "../../components/config/load";
 import { rawConfigFromStackFile } from "../../components/config/sources";
 import { hostArtifacts } from "../../components/hosts/hostArtifacts";
+import { renderedAddedCaches } from "../../components/mirror/mirrorCache";
 import { hostScripts } from "../../components/hosts/hostScripts";
 import { hostPayload } from "../../components/hosts/payload";
-import { allArtifacts } from "../../components/render/allArtifacts";
+import { allArtifacts } from "../../components/setup/allArtifacts";
 import { secretPlaceholder } from "../../components/render/artifact";
 import { stackFile } from "../../cli/args";
 import { ATPROTO_KEY, HOST_KEY, rawConfig } from "../support/config";
@@ -12,7 +13,7 @@ import { ATPROTO_KEY, HOST_KEY, rawConfig } from "../support/config";
 describe("host artifacts", () => {
     it("render the atproto example's two hosts: NixOS modules, the managed nix.conf file and scripts", () => {
         const model = loadStackModel(rawConfigFromStackFile(stackFile("atproto")), { mode: "render" });
-        const artifacts = hostArtifacts(model, secretPlaceholder);
+        const artifacts = hostArtifacts(model, secretPlaceholder, renderedAddedCaches(model));
         expect(artifacts.map(({ kind, target, path }) => [kind, path, target])).toEqual([
             ["nixos-module", "hosts/builder-nixos/etc/nixos/cachix.nix", "host:builder-nixos:/etc/nixos/cachix.nix"],
             ["nixos-module", "hosts/builder-nixos/etc/nixos/cachix/atproto.nix", "host:builder-nixos:/etc/nixos/cachix/atproto.nix"],
@@ -45,7 +46,7 @@ describe("host artifacts", () => {
             ),
             { mode: "apply" },
         );
-        const artifacts = hostArtifacts(model, secretPlaceholder);
+        const artifacts = hostArtifacts(model, secretPlaceholder, renderedAddedCaches(model));
         expect(artifacts.find((a) => a.kind === "netrc")).toEqual({
             kind: "netrc",
             target: "host:laptop:~/.config/nix/netrc",

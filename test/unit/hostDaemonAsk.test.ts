@@ -77,6 +77,12 @@ describe("asking the daemon, as each Nix version answers (fake nix, listening so
         expect(result.args).toMatch(/store info --store daemon/);
     });
 
+    it("`nix store info` from Nix 2.19 on, `nix store ping` before", () => {
+        expect(ask("2.18.1", "Store URL: daemon").args).toMatch(/store ping --store daemon/);
+        expect(ask("2.19.0", "Store URL: daemon\nTrusted: 1").args).toMatch(/store info --store daemon/);
+        expect(ask("2.4", "").unaskable).toBe("");
+    });
+
     it("`Trusted: 1`, or no warning about the probe address, marks a trusted client", () => {
         expect(ask("2.24.9", "Store URL: daemon\nTrusted: 1").answer).toEqual(["trusted"]);
         expect(ask("2.8.0", "Store URL: daemon\nVersion: 2.8.0").answer).toEqual(["trusted"]);

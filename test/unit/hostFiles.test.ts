@@ -5,7 +5,7 @@ import { hostConfDir, INCLUDE_LINES, USER_CONF_DIR_PLACEHOLDER } from "../../com
 import { hostSubstituterUrl, renderManagedNixConf } from "../../components/hosts/nixConfFragment";
 import { nixosHostFiles, renderTrustedUsersModule } from "../../components/hosts/nixosHostFiles";
 import { hostPayload } from "../../components/hosts/payload";
-import { trustedCaches } from "../../components/identity/trustedCaches";
+import { trustedCaches } from "../../components/config/trustedCaches";
 import { ATPROTO_KEY, HOST_KEY, rawConfig } from "../support/config";
 
 const NIXOS_ORG_KEY = "cache.nixos.org-1:6NCHdD59X431o0gWypbMrAURkbJ16ZPMQFGspcDShjY=";

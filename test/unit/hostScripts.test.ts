@@ -9,9 +9,9 @@ import { hostCommands } from "../../components/hosts/hostCommands";
 import { hostScripts, HostScripts } from "../../components/hosts/hostScripts";
 import { hostPayload, HostPayload } from "../../components/hosts/payload";
 import { scriptBundle, scriptLine } from "../../components/hosts/remoteCommand";
-import { libraryFunctions, scriptPart } from "../../components/hosts/scriptParts";
+import { LIBRARY_PARTS, libraryFunctions, scriptPart } from "../../components/hosts/scriptParts";
 import { functionsCalled, namesUsed, parseShellFunctions } from "../../components/hosts/shellFunctions";
-import { heredocWrite, shQuote } from "../../components/hosts/shell";
+import { heredocWrite, shQuote } from "../../components/formats/shell";
 import { renderNetrc } from "../../components/render/netrc";
 import { ATPROTO_KEY, HOST_KEY, rawConfig } from "../support/config";
 import { findTool } from "../support/tools";
@@ -53,6 +53,7 @@ function prefix(script: string): string {
 }
 
 const shellcheck = findTool("shellcheck");
+const SH_DIR = path.join(__dirname, "..", "..", "components", "hosts", "sh");
 const PRELUDE = scriptPart("prelude");
 
 describe.each(CASES)("scripts of a %s host", (_, payload) => {
@@ -193,8 +194,33 @@ describe("shell function library", () => {
         expect(() => parseShellFunctions("nc_a() { :; }\nset -e\n", "test.sh")).toThrow(/test\.sh:2: only functions and comments/);
     });
 
-    it("reads sh/lib.sh", () => {
-        expect(libraryFunctions().map((fn) => fn.name)).toContain("nc_resolve_conf_dir");
+    it("reads every sh/lib-*.sh file, each function defined once", () => {
+        const files = fs.readdirSync(SH_DIR).filter((name) => /^lib-.*\.sh$/.test(name));
+        expect(files.map((name) => name.replace(/\.sh$/, "")).sort()).toEqual([...LIBRARY_PARTS].sort());
+        const names = libraryFunctions().map((fn) => fn.name);
+        expect(names).toContain("nc_resolve_conf_dir");
+        expect(new Set(names).size).toBe(names.length);
+    });
+
+    it("guards every destroy with the one destroy guard: another owner's files stay, and it says so", () => {
+        for (const body of ["conf-destroy", "nixos-destroy", "netrc-destroy"] as const) {
+            expect(scriptPart(body), body).toContain("nc_destroy_guard ");
+            expect(scriptPart(body), body).not.toContain("nc_other_owner");
+        }
+        const backup = fs.mkdtempSync(path.join(work, "backup-"));
+        fs.writeFileSync(path.join(backup, "owner"), "nix-cache/first/h\n");
+        const functions = functionsCalled(["nc_destroy_guard"], libraryFunctions()).map((fn) => fn.text);
+        const guard = (owner: string) =>
+            sh("sh", [`say() { printf 'nix-cache: %s\\n' "$*"; }`, ...functions, `nc_destroy_guard ${backup} /etc/nix`, "echo undoing"].join("\n"), { NC_OWNER: owner, NC_OWNER_FILE: "owner" });
+        expect(guard("nix-cache/second/h")).toMatchObject({ status: 0, stdout: "nix-cache: nothing to undo for nix-cache/second/h: /etc/nix is managed by nix-cache/first/h, whose files stay as they are\n" });
+        expect(guard("nix-cache/first/h")).toMatchObject({ status: 0, stdout: "undoing\n" });
+    });
+
+    it("keeps every shell file under 150 lines, readable in one sitting", () => {
+        for (const name of fs.readdirSync(SH_DIR)) {
+            const lines = fs.readFileSync(path.join(SH_DIR, name), "utf8").split("\n").length - 1;
+            expect(lines, name).toBeLessThan(150);
+        }
     });
 });
 

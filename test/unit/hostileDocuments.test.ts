@@ -6,7 +6,7 @@ import { checkedDeployTimeValue, validatedSections } from "../../components/args
 import { loadStackModel } from "../../components/config/load";
 import { ConfigValidationError } from "../../components/config/problems";
 import { describeKey, describeValue } from "../../components/config/redact";
-import { readSecrets } from "../../components/config/secrets";
+import { readSecrets } from "../../components/setup/stackSecrets";
 import { rawConfigFromStackFile, stackFileProblems } from "../../components/config/sources";
 import { ATPROTO_KEY, HOST_KEY, MINIMAL, problemLines, rawConfig } from "../support/config";
 

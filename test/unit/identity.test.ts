@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadStackModel } from "../../components/config/load";
 import { identityArtifacts } from "../../components/identity/identityArtifacts";
-import { trustedCaches } from "../../components/identity/trustedCaches";
+import { trustedCaches } from "../../components/config/trustedCaches";
 import { secretPlaceholder } from "../../components/render/artifact";
 import { renderNetrc } from "../../components/render/netrc";
 import { renderNixConfLines } from "../../components/render/nixConf";
@@ -116,9 +116,9 @@ describe("netrc and identity artifacts", () => {
     });
 
     it("lists nix.conf and the NixOS module, and a placeholder netrc for private caches only", () => {
-        expect(identityArtifacts(model(), secretPlaceholder).map((a) => a.kind)).toEqual(["nix-conf", "nixos-module"]);
+        expect(identityArtifacts(model(), secretPlaceholder, []).map((a) => a.kind)).toEqual(["nix-conf", "nixos-module"]);
         const privateModel = model({ cache: { ...MINIMAL.cache, private: true } });
-        const netrc = identityArtifacts(privateModel, secretPlaceholder).find((a) => a.kind === "netrc");
+        const netrc = identityArtifacts(privateModel, secretPlaceholder, []).find((a) => a.kind === "netrc");
         expect(netrc?.content).toBe("machine atproto.cachix.org password <secret:cachixAuthToken>\n");
     });
 });

@@ -81,6 +81,46 @@ const FORBIDDEN: Record<ReturnType<typeof layer>, readonly ReturnType<typeof lay
     other: [],
 };
 
+/**
+ * The layers inside components/, bottom first: a file imports its own folder or a lower layer,
+ * never a higher one, nor another folder of its own layer. Pure formats and helpers; the stack
+ * model; the component args; the shared Nix text renderers; the cache identity; the wings
+ * (hosts and the S3 mirror); GitHub CI, which pushes to the mirror and holds its CI secrets;
+ * the whole setup and its aggregate render; the component provider; the index.
+ */
+export const COMPONENT_LAYERS: readonly (readonly string[])[] = [
+    ["formats"],
+    ["config"],
+    ["args"],
+    ["render"],
+    ["identity"],
+    ["hosts", "mirror"],
+    ["github"],
+    ["setup"],
+    ["provider"],
+    ["index.ts"],
+];
+
+/** The folder (or top-level file) of components/ that `file` belongs to, or undefined outside components/. */
+export function componentGroup(file: string): string | undefined {
+    const parts = file.split("/");
+    return parts[0] === "components" ? parts[1] : undefined;
+}
+
+/** The imports of `graph` inside components/ that go up a layer or sideways into another folder of the same layer. */
+export function upwardImports(graph: ReadonlyMap<string, readonly string[]>, layers: readonly (readonly string[])[]): string[] {
+    const rank = (file: string): number => layers.findIndex((layer) => layer.includes(componentGroup(file) ?? ""));
+    return [...graph].flatMap(([file, targets]) => {
+        const from = componentGroup(file);
+        if (from === undefined) {
+            return [];
+        }
+        return targets
+            .filter((target) => componentGroup(target) !== undefined && componentGroup(target) !== from && !(rank(target) < rank(file)))
+            .map((target) => `${file} -> ${target}`);
+    });
+}
+
 const files = tsFiles();
 const unresolved: string[] = [];
 const graph = new Map<string, string[]>(
@@ -116,6 +156,24 @@ describe("the import graph", () => {
             targets.filter((target) => FORBIDDEN[layer(file)].includes(layer(target))).map((target) => `${file} -> ${target}`),
         );
         expect(wrongWay).toEqual([]);
+    });
+
+    it("inside components/, every folder is in a layer and imports only its own folder or lower layers", () => {
+        const unplaced = [...new Set(files.map(componentGroup).filter((group) => group !== undefined))].filter((group) => !COMPONENT_LAYERS.flat().includes(group));
+        expect({ unplaced, upward: upwardImports(graph, COMPONENT_LAYERS) }).toEqual({ unplaced: [], upward: [] });
+    });
+});
+
+describe("the layer rule", () => {
+    it("allows imports down and within a folder, and reports imports up or sideways", () => {
+        const layers = [["formats"], ["hosts", "mirror"], ["setup"]];
+        const g = new Map([
+            ["components/setup/a.ts", ["components/hosts/b.ts", "components/formats/c.ts", "components/setup/d.ts"]],
+            ["components/hosts/b.ts", ["components/mirror/e.ts", "components/hosts/f.ts"]],
+            ["components/formats/c.ts", ["components/setup/a.ts"]],
+            ["cli/x.ts", ["components/setup/a.ts"]],
+        ]);
+        expect(upwardImports(g, layers)).toEqual(["components/hosts/b.ts -> components/mirror/e.ts", "components/formats/c.ts -> components/setup/a.ts"]);
     });
 });
 

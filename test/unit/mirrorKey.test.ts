@@ -5,8 +5,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { afterAll, describe, expect, it } from "vitest";
-import { parseNixPublicKey } from "../../components/identity/nixKeys";
-import { generateNixSigningKey, nixPublicKeyOf } from "../../components/mirror/signingKey";
+import { parseNixPublicKey } from "../../components/formats/nixKeys";
+import { generateNixSigningKey, nixPublicKeyOf } from "../../components/formats/signingKey";
 import { nixSigningKeyProvider } from "../../components/mirror/signingKeyResource";
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "mirror-key-"));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { GithubSpec, MirrorSpec } from "../../components/config/model";
-import { awsPartition, bucketArn, ciPrincipalName, githubOidcProviderArnPlaceholder } from "../../components/mirror/awsNames";
+import { bucketArn, ciPrincipalName, githubOidcProviderArnPlaceholder } from "../../components/mirror/awsNames";
+import { awsPartition } from "../../components/formats/s3Urls";
 import { ANONYMOUS_READ_ACTIONS, bucketPolicy, renderBucketPolicy } from "../../components/mirror/bucketPolicy";
 import { githubOidcSubjects, mirrorCiAccess, mirrorSubjectTemplates, repositoriesNeedingBranch } from "../../components/mirror/ciAccess";
 import { ciTrustPolicy, ciWritePolicy } from "../../components/mirror/ciPolicies";

@@ -6,22 +6,23 @@ import { renderStack } from "../../cli/render";
 import { loadStackModel } from "../../components/config/load";
 import { MirrorSpec, StackModel } from "../../components/config/model";
 import { ConfigValidationError } from "../../components/config/problems";
-import { mirrorCiSecrets, mirrorSecretPlacements } from "../../components/mirror/ciSecrets";
+import { mirrorSecretArtifacts } from "../../components/github/githubArtifacts";
+import { mirrorCiSecretList, mirrorSecretPlacements } from "../../components/github/mirrorSecrets";
 import { mirrorLifecycleRules, RETENTION_MIN_OBJECT_BYTES } from "../../components/mirror/lifecycle";
 import { MIRROR_ARTIFACT_PATHS, mirrorArtifacts } from "../../components/mirror/mirrorArtifacts";
 import { mirrorPublicKeyPlaceholder, mirrorTrustedCache } from "../../components/mirror/mirrorCache";
-import { generateNixSigningKey } from "../../components/mirror/signingKey";
+import { generateNixSigningKey } from "../../components/formats/signingKey";
 import { rawConfigFromStackFile } from "../../components/config/sources";
 import { hostScripts } from "../../components/hosts/hostScripts";
 import { hostPayload } from "../../components/hosts/payload";
-import { trustedCaches } from "../../components/identity/trustedCaches";
+import { trustedCaches } from "../../components/config/trustedCaches";
 import { renderNixConfLines } from "../../components/render/nixConf";
 import { renderNixosModule } from "../../components/render/nixosModule";
 import { stackFile } from "../../cli/args";
 import { NIX_CACHE_INFO_CONTENT_TYPE, renderNixCacheInfo } from "../../components/mirror/nixCacheInfo";
 import { mirrorProviderArgs } from "../../components/mirror/providerArgs";
-import { mirrorHttpUrl, mirrorPushUrl, mirrorSubstituterUrl } from "../../components/mirror/urls";
-import { allArtifacts } from "../../components/render/allArtifacts";
+import { mirrorHttpUrl, mirrorPushUrl, mirrorSubstituterUrl } from "../../components/formats/s3Urls";
+import { allArtifacts } from "../../components/setup/allArtifacts";
 import { secretPlaceholder } from "../../components/render/artifact";
 import { HOST_KEY, MINIMAL, rawConfig } from "../support/config";
 
@@ -98,13 +99,13 @@ describe("URLs", () => {
 describe("CI secrets", () => {
     it("the signing key, then the role's ARN (oidc) or an access key (accessKeys), placed like the Cachix secret", () => {
         const github = model({ github: GITHUB }).github!;
-        expect(mirrorCiSecrets(MIRROR, github).map((s) => s.name)).toEqual(["NIX_MIRROR_SIGNING_KEY", "NIX_MIRROR_AWS_ROLE_ARN"]);
-        expect(mirrorCiSecrets({ ...MIRROR, ciCredentials: "accessKeys" }, github).map((s) => s.name)).toEqual([
+        expect(mirrorCiSecretList(MIRROR, github).map((s) => s.name)).toEqual(["NIX_MIRROR_SIGNING_KEY", "NIX_MIRROR_AWS_ROLE_ARN"]);
+        expect(mirrorCiSecretList({ ...MIRROR, ciCredentials: "accessKeys" }, github).map((s) => s.name)).toEqual([
             "NIX_MIRROR_SIGNING_KEY",
             "NIX_MIRROR_AWS_ACCESS_KEY_ID",
             "NIX_MIRROR_AWS_SECRET_ACCESS_KEY",
         ]);
-        const custom = mirrorCiSecrets({ ...MIRROR, endpoint: "http://127.0.0.1:9000" }, github);
+        const custom = mirrorCiSecretList({ ...MIRROR, endpoint: "http://127.0.0.1:9000" }, github);
         expect(custom.map((s) => [s.name, s.managed])).toEqual([
             ["NIX_MIRROR_SIGNING_KEY", true],
             ["NIX_MIRROR_AWS_ACCESS_KEY_ID", false],
@@ -114,7 +115,7 @@ describe("CI secrets", () => {
             { scope: "repository", name: "NIX_MIRROR_SIGNING_KEY", repository: "nur" },
             { scope: "repository", name: "NIX_MIRROR_SIGNING_KEY", repository: "tangled" },
         ]);
-        expect(mirrorCiSecrets(MIRROR, undefined)).toEqual([]);
+        expect(mirrorCiSecretList(MIRROR, undefined)).toEqual([]);
     });
 });
 
@@ -126,7 +127,9 @@ describe("mirrorArtifacts", () => {
     });
 
     it("the bucket policy, nix-cache-info and CI policies, with their targets", () => {
-        const artifacts = mirrorArtifacts(model({ github: GITHUB, mirror: { bucket: "atproto-nix-cache", region: "eu-west-1" } }), secretPlaceholder);
+        const stack = model({ github: GITHUB, mirror: { bucket: "atproto-nix-cache", region: "eu-west-1" } });
+        // The secrets listing is GitHub's part of the mirror: it comes from the GitHub side.
+        const artifacts = [...mirrorArtifacts(stack, secretPlaceholder), ...mirrorSecretArtifacts(stack)];
         expect(artifacts.map((a) => [a.kind, a.path, a.target])).toEqual([
             ["nix-cache-info", MIRROR_ARTIFACT_PATHS.nixCacheInfo, "s3:atproto-nix-cache:nix-cache-info"],
             ["bucket-policy", MIRROR_ARTIFACT_PATHS.bucketPolicy, "s3:atproto-nix-cache:bucket-policy"],

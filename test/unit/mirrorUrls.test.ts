@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadStackModel } from "../../components/config/load";
-import { mirrorPushUrl, mirrorSubstituterUrl } from "../../components/mirror/urls";
+import { mirrorPushUrl, mirrorSubstituterUrl } from "../../components/formats/s3Urls";
 import { MINIMAL, rawConfig } from "../support/config";
 import { parseNixS3Url } from "../support/nixS3Url";
 

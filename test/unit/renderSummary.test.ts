@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { stackSummary } from "../../cli/renderSummary";
 import { loadStackModel } from "../../components/config/load";
-import { allArtifacts } from "../../components/render/allArtifacts";
+import { allArtifacts } from "../../components/setup/allArtifacts";
 import { secretPlaceholder } from "../../components/render/artifact";
 import { ATPROTO_KEY, HOST_KEY, rawConfig } from "../support/config";
 

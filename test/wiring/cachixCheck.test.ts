@@ -1,12 +1,12 @@
 import * as http from "http";
 import { AddressInfo } from "net";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { CacheSetupArgs } from "../../components/setup/cacheSetup";
+import { CacheSetupArgs } from "../../components/args/setupArgs";
 import { cacheSetupArgsFromCachix } from "../../components/setup/cachixCheckedArgs";
 import { getCache } from "../../components/identity/cachixApi";
 import { cacheFromCachix } from "../../components/identity/cachixCache";
 import { allows, cacheMismatches, signingKeyPublicBase64 } from "../../components/identity/cachixChecks";
-import { generateNixSigningKey } from "../../components/mirror/signingKey";
+import { generateNixSigningKey } from "../../components/formats/signingKey";
 import { LocalCachix, startLocalCachix } from "../../scripts/localhost/cachixServer";
 
 const KEY = generateNixSigningKey("acme.cachix.org-1");

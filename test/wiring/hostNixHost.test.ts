@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { loadStackModel } from "../../components/config/load";
 import { StackModel } from "../../components/config/model";
 import { hostArtifacts } from "../../components/hosts/hostArtifacts";
+import { renderedAddedCaches } from "../../components/mirror/mirrorCache";
 import { hostCommands } from "../../components/hosts/hostCommands";
 import { hostScripts } from "../../components/hosts/hostScripts";
 import { hostOwner, hostPayload } from "../../components/hosts/payload";
@@ -103,7 +104,7 @@ describe("NixHost under mocks", () => {
 
     it("runs exactly the rendered scripts, sent on stdin to a short command line: what render shows is what runs", async () => {
         const { recorded, model: m } = await run(true);
-        const artifacts = hostArtifacts(m, secretPlaceholder, pulumi.getStack());
+        const artifacts = hostArtifacts(m, secretPlaceholder, renderedAddedCaches(m), pulumi.getStack());
         for (const host of m.hosts) {
             const expected = hostCommands(hostScripts(hostPayload(m, host, [], hostOwner(pulumi.getProject(), pulumi.getStack(), host))), host.kind);
             const [settings, netrc, verify] = commandsOf(recorded, host.name).map((r) => r.inputs);

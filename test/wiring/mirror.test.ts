@@ -11,7 +11,7 @@ import { mirrorLifecycleRules } from "../../components/mirror/lifecycle";
 import { MIRROR_ARTIFACT_PATHS, mirrorArtifacts } from "../../components/mirror/mirrorArtifacts";
 import { renderNixCacheInfo } from "../../components/mirror/nixCacheInfo";
 import { renderPolicy } from "../../components/mirror/policyDocument";
-import { mirrorSubstituterUrl } from "../../components/mirror/urls";
+import { mirrorSubstituterUrl } from "../../components/formats/s3Urls";
 import { secretPlaceholder } from "../../components/render/artifact";
 import { MINIMAL, rawConfig } from "../support/config";
 import { isSecretInput, MirrorRegistered, MOCK_DEFAULT_BRANCHES, MOCK_MIRROR_KEY, MOCK_OIDC_PROVIDER_ARN, recordMirror, valueOf } from "../support/mirrorMocks";

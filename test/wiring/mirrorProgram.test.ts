@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadStackModel } from "../../components/config/load";
 import { mirrorPublicKeyPlaceholder } from "../../components/mirror/mirrorCache";
-import { allArtifacts } from "../../components/render/allArtifacts";
+import { allArtifacts } from "../../components/setup/allArtifacts";
 import { secretPlaceholder } from "../../components/render/artifact";
 import { MINIMAL, rawConfig } from "../support/config";
 import { MirrorRegistered, MOCK_MIRROR_KEY, recordMirror, valueOf } from "../support/mirrorMocks";

@@ -7,11 +7,7 @@ if [ ! -d "$nc_backup" ] && [ ! -e "$nc_managed" ] && ! grep -q -x -F "$NC_INCLU
     say "nothing to undo: nix-cache has not changed $nc_conf_dir"
     exit 0
 fi
-nc_o=$(nc_other_owner "$nc_backup")
-if [ -n "$nc_o" ]; then
-    say "nothing to undo for $NC_OWNER: $nc_conf_dir is managed by $nc_o, whose files stay as they are"
-    exit 0
-fi
+nc_destroy_guard "$nc_backup" "$nc_conf_dir"
 if [ -L "$nc_conf" ]; then die "$nc_conf is now a symbolic link (to $(readlink "$nc_conf")): not touching it"; fi
 
 nc_strip_include "$nc_conf" > "$nc_work/own" || die "cannot read $nc_conf"

@@ -11,6 +11,7 @@ nc_daemon_socket() { printf '%s' "${NIX_DAEMON_SOCKET_PATH:-/nix/var/nix/daemon-
 
 # Runs "$@" as user $1 (this run's user when $1 is empty or names it); root switches with
 # sudo, else su. Fails with 125 when this run cannot become $1.
+# scratch: nc_as_user
 nc_as() {
     nc_as_user=$1
     shift
@@ -29,37 +30,34 @@ nc_as() {
 # Asks the running daemon, as user $1 (see nc_as), about the declared substituters. Prints
 # `trusted`, or `untrusted` and then each declared substituter the daemon lacks, one a line.
 # Fails when the daemon cannot be asked this way (Nix before 2.4 has neither command).
+# scratch: nc_probe nc_nix nc_store_verb nc_answer nc_asked_url
 nc_daemon_ask() {
     nc_probe=http://nix-cache-trust-probe.invalid
     nc_nix=$(command -v nix) || return 1
     # `nix store info` replaced `nix store ping` (kept as an alias) in Nix 2.19.
-    case "$(nix --version 2>/dev/null)" in
-        *" 2.19"* | *" 2."[2-9][0-9]* | *" 3."*) nc_sub=info ;;
-        *) nc_sub=ping ;;
-    esac
+    if [ "$(nc_nix_version)" -ge 2019 ]; then nc_store_verb=info; else nc_store_verb=ping; fi
     # No config files and no NIX_CONFIG: the client sends the daemon only what is asked here.
     nc_answer=$(nc_as "$1" env -u NIX_CONFIG NIX_CONF_DIR=/nix-cache-no-config NIX_USER_CONF_FILES=/nix-cache-no-config/nix.conf \
         NIX_DAEMON_SOCKET_PATH="$(nc_daemon_socket)" "$nc_nix" --extra-experimental-features nix-command \
-        store "$nc_sub" --store daemon --option substituters "$NC_WANT_SUBSTITUTERS $nc_probe" 2>&1) || return 1
+        store "$nc_store_verb" --store daemon --option substituters "$NC_WANT_SUBSTITUTERS $nc_probe" 2>&1) || return 1
     case $nc_answer in
         *"Trusted: 1"*) echo trusted; return 0 ;;
         *"Trusted: 0"* | *"ignoring untrusted substituter '$nc_probe'"*) echo untrusted ;;
         *) echo trusted; return 0 ;;
     esac
-    for nc_s in $NC_WANT_SUBSTITUTERS; do
-        case $nc_answer in *"ignoring untrusted substituter '$nc_s'"*) echo "$nc_s" ;; esac
+    for nc_asked_url in $NC_WANT_SUBSTITUTERS; do
+        case $nc_answer in *"ignoring untrusted substituter '$nc_asked_url'"*) echo "$nc_asked_url" ;; esac
     done
 }
 
 # Why the running daemon cannot be asked (empty when it can). No daemon at all needs no asking:
 # that reason starts with "no nix-daemon".
+# scratch: nc_version
 nc_daemon_unaskable() {
     if [ ! -S "$(nc_daemon_socket)" ]; then
         echo "no nix-daemon listens on $(nc_daemon_socket)"
-    else
-        case "$(nix --version 2>/dev/null)" in
-            *" 1."* | *" 2."[0-3] | *" 2."[0-3].*) echo "$(nix --version 2>/dev/null) cannot be asked what a running daemon has in effect (\`nix store ping\` needs Nix 2.4 or later)" ;;
-        esac
+    elif nc_version=$(nc_nix_version) && [ "$nc_version" -gt 0 ] && [ "$nc_version" -lt 2004 ]; then
+        echo "$(nix --version 2>/dev/null) cannot be asked what a running daemon has in effect (\`nix store ping\` needs Nix 2.4 or later)"
     fi
 }
 
@@ -68,6 +66,8 @@ nc_daemon_unaskable() {
 # and, asked by `nobody` (a user it does not trust), it must list every declared substituter.
 # Sets nc_daemon_lack ("" when nothing) and nc_daemon_note (what could not be seen); fails,
 # with the reason in nc_daemon_note, when the daemon cannot be asked at all.
+# sets: nc_daemon_lack nc_daemon_note
+# scratch: nc_a nc_u nc_url
 nc_daemon_view() {
     nc_daemon_lack=
     nc_daemon_note=$(nc_daemon_unaskable)
@@ -85,7 +85,7 @@ nc_daemon_view() {
     elif [ "$(printf '%s\n' "$nc_a" | sed -n 1p)" = trusted ]; then
         nc_daemon_note="the daemon trusts nobody too, so its substituters cannot be seen"
     else
-        for nc_s in $(printf '%s\n' "$nc_a" | sed 1d); do nc_daemon_lack="$nc_daemon_lack; substituter $nc_s"; done
+        for nc_url in $(printf '%s\n' "$nc_a" | sed 1d); do nc_daemon_lack="$nc_daemon_lack; substituter $nc_url"; done
     fi
     nc_daemon_lack=${nc_daemon_lack#; }
     return 0
@@ -101,95 +101,20 @@ nc_daemon_say_note() {
 
 # `user` hosts: the daemon (if any) ignores a user's substituters unless it trusts the user. The
 # running daemon is asked; where it cannot be, its config files are read.
+# scratch: nc_users nc_login_user nc_a nc_u nc_g
 nc_user_trust_problem() {
     [ -S "$(nc_daemon_socket)" ] || return 0
     nc_show_user "$nc_work/.no-user-config" > "$nc_work/system" 2>/dev/null || return 0
     nc_users=$(nc_setting trusted-users "$nc_work/system")
-    nc_me=$(id -un)
+    nc_login_user=$(id -un)
     if [ -z "$(nc_daemon_unaskable)" ] && nc_a=$(nc_daemon_ask ""); then
         [ "$(printf '%s\n' "$nc_a" | sed -n 1p)" = trusted ] && return 0
-        echo "$nc_me is not in the daemon's trusted-users (the running nix-daemon, asked over its socket, does not trust $nc_me; its nix.conf lists: $nc_users, and a daemon reads it when it starts), so the daemon would ignore these substituters: add $nc_me to trusted-users (trustedUsers of a nix or nixos host entry) or use kind nix"
+        echo "$nc_login_user is not in the daemon's trusted-users (the running nix-daemon, asked over its socket, does not trust $nc_login_user; its nix.conf lists: $nc_users, and a daemon reads it when it starts), so the daemon would ignore these substituters: add $nc_login_user to trusted-users (trustedUsers of a nix or nixos host entry) or use kind nix"
         return 0
     fi
     for nc_u in $nc_users; do
-        if [ "$nc_u" = "$nc_me" ] || [ "$nc_u" = "*" ]; then return 0; fi
+        if [ "$nc_u" = "$nc_login_user" ] || [ "$nc_u" = "*" ]; then return 0; fi
         for nc_g in $(id -Gn); do [ "$nc_u" = "@$nc_g" ] && return 0; done
     done
-    echo "$nc_me is not in the daemon's trusted-users ($nc_users), so the daemon would ignore these substituters: add $nc_me to trusted-users (trustedUsers of a nix or nixos host entry) or use kind nix"
-}
-
-# The process id of the nix-daemon listening on its socket, as Linux's /proc shows it (the oldest
-# process, other than an init, holding the listening socket: the daemon, not its workers); empty
-# where it cannot be seen.
-nc_daemon_pid() {
-    [ -r /proc/net/unix ] || return 0
-    nc_inode=$(awk -v p="$(nc_daemon_socket)" '$NF == p && $4 == "00010000" { print $7; exit }' /proc/net/unix)
-    [ -n "$nc_inode" ] || return 0
-    find /proc -mindepth 3 -maxdepth 3 -path '/proc/[0-9]*/fd/*' -lname "socket:\[$nc_inode\]" 2>/dev/null |
-        while IFS=/ read -r _ _ nc_p _; do
-            [ "$nc_p" != 1 ] || continue
-            nc_ticks=$(sed 's/.*) //' "/proc/$nc_p/stat" 2>/dev/null | awk '{ print $20 }')
-            [ -z "$nc_ticks" ] || printf '%s %s\n' "$nc_ticks" "$nc_p"
-        done | sort -n | sed -n '1s/.* //p'
-}
-
-# Whether process $1 started over a second before file $2 last changed (so it has not read it).
-nc_started_before() {
-    nc_ticks=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $20 }')
-    [ -n "$nc_ticks" ] || return 1
-    awk -v t="$nc_ticks" -v hz="$(getconf CLK_TCK 2>/dev/null || echo 100)" -v now="$(date +%s)" -v m="$(date -r "$2" +%s)" \
-        '{ exit !(($1 - t / hz) > (now - m) + 1) }' /proc/uptime
-}
-
-# Whether the running nix-daemon has the files (nc_conf, nc_managed) as they are, judged by the
-# daemon itself: what it reports over its socket, and whether it started after they last changed
-# (whoever restarted it, however). Only where its process cannot be seen (no /proc) does the
-# record of nix-cache's last restart stand in. Sets nc_stale (why not; empty when it has them,
-# or when no daemon runs, where what Nix reads is checked instead) and nc_dpid.
-nc_daemon_staleness() {
-    nc_stale=
-    nc_dpid=
-    [ -S "$(nc_daemon_socket)" ] || return 0
-    nc_dpid=$(nc_daemon_pid)
-    if nc_daemon_view && [ -n "$nc_daemon_lack" ]; then
-        nc_stale="the running nix-daemon, asked over its socket, lacks $nc_daemon_lack"
-    elif [ -n "$nc_dpid" ]; then
-        for nc_f in "$nc_conf" "$nc_managed"; do
-            if [ -e "$nc_f" ] && nc_started_before "$nc_dpid" "$nc_f"; then
-                nc_stale="nix-daemon (process $nc_dpid) started before $nc_f last changed, so it has not read it"
-                return 0
-            fi
-        done
-    elif [ -d "$nc_backup" ] && ! nc_daemon_current; then
-        nc_stale="nix-daemon has not been restarted by nix-cache since the files last changed (its process cannot be seen here)"
-    fi
-}
-
-# The one command that restarts the running nix-daemon here, for a person to run.
-nc_daemon_restart_command() {
-    case $(nc_daemon_manager) in
-        systemd) echo "systemctl restart nix-daemon.service"; return 0 ;;
-        launchd) echo "launchctl kickstart -k system/$(nc_launchd_label /Library/LaunchDaemons)"; return 0 ;;
-    esac
-    if command -v rc-service > /dev/null 2>&1 && rc-service -e nix-daemon > /dev/null 2>&1; then
-        echo "rc-service nix-daemon restart"
-    elif command -v sv > /dev/null 2>&1 && { [ -d /etc/service/nix-daemon ] || [ -d /var/service/nix-daemon ]; }; then
-        echo "sv restart nix-daemon"
-    elif command -v s6-svc > /dev/null 2>&1 && [ -d /run/service/nix-daemon ]; then
-        echo "s6-svc -r /run/service/nix-daemon"
-    elif [ -n "$nc_dpid" ]; then
-        echo "kill $nc_dpid, then start it again as before ($(tr '\0' ' ' < "/proc/$nc_dpid/cmdline" 2>/dev/null | sed 's/ $//'))"
-    else
-        echo "restart nix-daemon the way it was started"
-    fi
-}
-
-# What apply and verify say when the daemon lacks the files ($1: why) and nix-cache does not
-# restart it: the same words, ending with the one command to run.
-nc_daemon_pending() {
-    if [ "$NC_RESTART_DAEMON" != yes ]; then
-        printf '%s (restartDaemon: false); to use them run: %s' "$1" "$(nc_daemon_restart_command)"
-    else
-        printf '%s, and no service manager nix-cache knows runs it; to use them run: %s' "$1" "$(nc_daemon_restart_command)"
-    fi
+    echo "$nc_login_user is not in the daemon's trusted-users ($nc_users), so the daemon would ignore these substituters: add $nc_login_user to trusted-users (trustedUsers of a nix or nixos host entry) or use kind nix"
 }

@@ -1,8 +1,10 @@
 # ---- nix-cache shell library: where NixOS reads its configuration from, and what imports the glue ----
 
-# Sets nc_dir, the directory nixos-rebuild builds the system from, and nc_backup. That is
+# Sets nc_dir, the directory nixos-rebuild builds the system from, and nc_nixos_backup. That is
 # NC_NIXOS_DIR, unless NC_NIXOS_DIR/flake.nix is a symbolic link: nixos-rebuild then builds the
 # flake in the directory the link resolves to, so nix-cache's files go there, next to it.
+# sets: nc_dir nc_nixos_backup
+# scratch: nc_real
 nc_nixos_dir() {
     nc_dir=$NC_NIXOS_DIR
     if [ -L "$NC_NIXOS_DIR/flake.nix" ]; then
@@ -12,7 +14,7 @@ nc_nixos_dir() {
         fi
         nc_dir=${nc_real%/*}
     fi
-    nc_backup="$nc_dir/$NC_NIXOS_BACKUP_NAME"
+    nc_nixos_backup="$nc_dir/$NC_NIXOS_BACKUP_NAME"
 }
 
 # The top-level *.nix files of nc_dir (but the glue) that import the path ./cachix.nix, as
@@ -20,6 +22,8 @@ nc_nixos_dir() {
 # `modules`) list, or the argument of `import`. A comment, a string, or the path used as any
 # other value does not count. Returns 2, with the file and Nix's error in nc_parse_error, when a
 # file does not parse.
+# sets: nc_parse_error
+# scratch: nc_file
 nc_importers() {
     nc_parse_error=
     find "$nc_dir" -maxdepth 1 -type f -name '*.nix' ! -name cachix.nix > "$nc_work/nix-files" 2>/dev/null
@@ -71,6 +75,9 @@ nc_parsed_imports() {
         }'
 }
 
+# A backup name for the file $1 under nc_dir: its path with each / as %.
+nc_flat() { printf '%s' "$1" | tr '/' '%'; }
+
 # Runs git on nc_dir's work tree (as root on a tree someone else owns: safe.directory).
 nc_git() { git -C "$nc_dir" -c safe.directory='*' "$@"; }
 
@@ -82,60 +89,41 @@ nc_git_flake() {
 # Git flakes: each declared file git does not know yet is added with --intent-to-add (enough
 # for Nix to see it, nothing staged), listed in the backup dir's git-added for destroy, and in
 # nc_git_new for this run's rollback.
+# sets: nc_git_new
+# scratch: nc_git_file
 nc_git_add_new() {
     nc_git_flake || return 0
-    for nc_f in $NC_NIXOS_FILES; do
-        [ -f "$nc_dir/$nc_f" ] || continue
-        nc_git ls-files --error-unmatch -- "$nc_f" > /dev/null 2>&1 && continue
-        nc_git add --intent-to-add -- "$nc_f" > "$nc_work/git.log" 2>&1 ||
-            die "git add --intent-to-add $nc_f failed in $nc_dir (a flake there would not see it): $(nc_tail "$nc_work/git.log")"
-        grep -q -x -F -e "$nc_f" "$nc_backup/git-added" 2>/dev/null ||
-            printf '%s\n' "$nc_f" >> "$nc_backup/git-added" || die "cannot write $nc_backup/git-added"
-        nc_git_new="$nc_git_new $nc_f"
-        say "git add --intent-to-add $nc_f: the flake in $nc_dir sees only files git knows"
+    for nc_git_file in $NC_NIXOS_FILES; do
+        [ -f "$nc_dir/$nc_git_file" ] || continue
+        nc_git ls-files --error-unmatch -- "$nc_git_file" > /dev/null 2>&1 && continue
+        nc_git add --intent-to-add -- "$nc_git_file" > "$nc_work/git.log" 2>&1 ||
+            die "git add --intent-to-add $nc_git_file failed in $nc_dir (a flake there would not see it): $(nc_tail "$nc_work/git.log")"
+        grep -q -x -F -e "$nc_git_file" "$nc_nixos_backup/git-added" 2>/dev/null ||
+            printf '%s\n' "$nc_git_file" >> "$nc_nixos_backup/git-added" || die "cannot write $nc_nixos_backup/git-added"
+        nc_git_new="$nc_git_new $nc_git_file"
+        say "git add --intent-to-add $nc_git_file: the flake in $nc_dir sees only files git knows"
     done
 }
 
 # Git flakes: takes out of git's index each file nix-cache added there that is gone from disk
 # (destroyed, or retired with its cache), keeping the others listed.
+# scratch: nc_kept nc_git_file
 nc_git_forget_gone() {
-    [ -f "$nc_backup/git-added" ] || return 0
+    [ -f "$nc_nixos_backup/git-added" ] || return 0
     nc_kept=
-    while IFS= read -r nc_f; do
-        if [ -e "$nc_dir/$nc_f" ]; then
-            nc_kept="$nc_kept $nc_f"
-        elif nc_git rm --cached --quiet --ignore-unmatch -- "$nc_f" > /dev/null 2>&1; then
-            say "git rm --cached $nc_f"
+    while IFS= read -r nc_git_file; do
+        if [ -e "$nc_dir/$nc_git_file" ]; then
+            nc_kept="$nc_kept $nc_git_file"
+        elif nc_git rm --cached --quiet --ignore-unmatch -- "$nc_git_file" > /dev/null 2>&1; then
+            say "git rm --cached $nc_git_file"
         else
-            warn "could not take $nc_f out of git's index in $nc_dir: run \`git rm --cached $nc_f\` there"
+            warn "could not take $nc_git_file out of git's index in $nc_dir: run \`git rm --cached $nc_git_file\` there"
         fi
-    done < "$nc_backup/git-added"
+    done < "$nc_nixos_backup/git-added"
     if [ -n "$nc_kept" ]; then
         # shellcheck disable=SC2086 # one file per line
-        printf '%s\n' $nc_kept > "$nc_backup/git-added"
+        printf '%s\n' $nc_kept > "$nc_nixos_backup/git-added"
     else
-        rm -f "$nc_backup/git-added"
+        rm -f "$nc_nixos_backup/git-added"
     fi
-}
-
-# The declared settings, one `KIND VALUE` a line (root, always trusted, left out).
-nc_declared_lines() {
-    for nc_x in $NC_WANT_SUBSTITUTERS; do printf 'substituter %s\n' "${nc_x%/}"; done
-    for nc_x in $NC_WANT_KEYS; do printf 'trusted-public-key %s\n' "$nc_x"; done
-    for nc_x in $NC_WANT_USERS; do [ "$nc_x" = root ] || printf 'trusted-user %s\n' "$nc_x"; done
-}
-
-# Of the values earlier applies declared and this one does not (the backup dir's `retired`),
-# those the effective settings file $1 still has: a removed cache stays in effect until a
-# rebuild takes the files in. One `KIND VALUE` a line.
-nc_retired_in_effect() {
-    [ -f "$nc_backup/retired" ] || return 0
-    while IFS=' ' read -r nc_k nc_v; do
-        case $nc_k in
-            substituter) nc_s=substituters ;;
-            trusted-public-key) nc_s=trusted-public-keys ;;
-            *) nc_s=trusted-users ;;
-        esac
-        ! nc_has "$(nc_setting "$nc_s" "$1")" "$nc_v" || printf '%s %s\n' "$nc_k" "$nc_v"
-    done < "$nc_backup/retired"
 }

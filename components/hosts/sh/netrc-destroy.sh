@@ -5,11 +5,7 @@ if [ ! -f "$nc_backup/netrc.path" ]; then
     say "nothing to undo: nix-cache wrote no netrc here"
     exit 0
 fi
-nc_o=$(nc_other_owner "$nc_backup")
-if [ -n "$nc_o" ]; then
-    say "nothing to undo for $NC_OWNER: the netrc is managed by $nc_o, which keeps it"
-    exit 0
-fi
+nc_destroy_guard "$nc_backup" "the netrc"
 nc_netrc=$(cat "$nc_backup/netrc.path")
 umask 077
 nc_strip_machine "$nc_netrc" > "$nc_work/own" || die "cannot read $nc_netrc"

@@ -35,13 +35,10 @@ nc_resolve_conf_dir "${1:-}"
 # Read while no apply or destroy is half-way through.
 nc_o=
 if [ "$NC_KIND" = nixos ]; then
-    # nc_backup stays the config dir's (the netrc's); nc_dir is where the NixOS files live.
-    nc_conf_backup=$nc_backup
+    # nc_backup is the config dir's (the netrc's); nc_dir is where the NixOS files live.
     nc_nixos_dir
     nc_lock "$nc_dir"
-    nc_o=$(nc_other_owner "$nc_backup")
-    nc_nixos_backup=$nc_backup
-    nc_backup=$nc_conf_backup
+    nc_o=$(nc_other_owner "$nc_nixos_backup")
 else
     nc_lock "$nc_conf_dir"
 fi
@@ -89,7 +86,7 @@ nc_lack=$(nc_missing "$nc_work/effective")
 nc_gone=
 if [ "$NC_KIND" = nixos ] && { [ "$NC_NIXOS_ACTION" = none ] || [ "$NC_NIXOS_ACTION" = boot ]; }; then
     # Values no longer declared stay in effect until a rebuild takes the files in.
-    nc_gone=$(nc_backup=$nc_nixos_backup nc_retired_in_effect "$nc_work/effective" | tr '\n' ';' | sed 's/;$//; s/;/; /g')
+    nc_gone=$(nc_retired_in_effect "$nc_work/effective" | tr '\n' ';' | sed 's/;$//; s/;/; /g')
     [ -z "$nc_gone" ] || nc_check pending effective "no longer declared, still in effect (nixosRebuild: $NC_NIXOS_ACTION): $nc_gone"
 fi
 if [ -z "$nc_lack" ]; then

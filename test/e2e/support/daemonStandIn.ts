@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { shQuote } from "../../../components/hosts/shell";
+import { shQuote } from "../../../components/formats/shell";
 
 /**
  * A stand-in for systemd that runs a real nix-daemon, since no systemd runs here: in a private

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { CACHE_NIXOS_ORG } from "../../../components/identity/trustedCaches";
+import { CACHE_NIXOS_ORG } from "../../../components/config/trustedCaches";
 import { nixString } from "../../../components/render/nixString";
 import { machineNixSettings } from "../../../scripts/localhost/localNix";
 import { NIX_LIB_STANDIN } from "../../support/nix";

@@ -1,6 +1,6 @@
 import { GithubSpec, MirrorSpec } from "../config/model";
-import { placementsOf, SecretPlacement } from "../github/secretPlacements";
-import { mirrorCiAccess } from "./ciAccess";
+import { placementsOf, SecretPlacement } from "./secretPlacements";
+import { mirrorCiAccess } from "../mirror/ciAccess";
 
 /** The GitHub Actions secret names the mirror's CI push reads. */
 export const MIRROR_SECRET_NAMES = {
@@ -32,7 +32,7 @@ export interface MirrorCiSecret {
  * key, then the AWS credential (the role's ARN, or an access key). None without a `github`
  * section.
  */
-export function mirrorCiSecrets(mirror: MirrorSpec, github: GithubSpec | undefined): MirrorCiSecret[] {
+export function mirrorCiSecretList(mirror: MirrorSpec, github: GithubSpec | undefined): MirrorCiSecret[] {
     if (github === undefined) {
         return [];
     }

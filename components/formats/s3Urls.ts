@@ -1,7 +1,28 @@
-import { MirrorSpec } from "../config/model";
-import { awsPartition } from "./awsNames";
+/** Where a bucket is: its name and region, and the endpoint of an S3-compatible server (none on AWS). */
+export interface BucketLocation {
+    readonly bucket: string;
+    readonly region: string;
+    readonly endpoint?: string;
+}
 
-type UrlInput = Pick<MirrorSpec, "bucket" | "region" | "endpoint"> & Partial<Pick<MirrorSpec, "publicUrl">>;
+type UrlInput = BucketLocation & { readonly publicUrl?: string };
+
+/** The AWS partition of a region: ARNs and hostnames differ outside the commercial one. */
+export type AwsPartition = "aws" | "aws-cn" | "aws-us-gov";
+
+/**
+ * The partition of the mirror's ARNs. S3-compatible servers (a custom endpoint) only know the
+ * commercial partition's `arn:aws:` form.
+ */
+export function awsPartition(mirror: Pick<BucketLocation, "region" | "endpoint">): AwsPartition {
+    if (mirror.endpoint !== undefined) {
+        return "aws";
+    }
+    if (mirror.region.startsWith("cn-")) {
+        return "aws-cn";
+    }
+    return mirror.region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
+}
 
 /**
  * The bucket's plain HTTP(S) address, as Nix's HTTP binary-cache store reads it: `publicUrl`
@@ -28,7 +49,7 @@ export function mirrorHttpUrl(mirror: UrlInput): string {
  * the URL because Nix remembers a cache's `nix-cache-info` for days: the URL's value applies at
  * once and wins over the remembered one.
  */
-export function mirrorSubstituterUrl(mirror: UrlInput & Pick<MirrorSpec, "public" | "priority">): string {
+export function mirrorSubstituterUrl(mirror: UrlInput & { readonly public: boolean; readonly priority: number }): string {
     const priority = `priority=${mirror.priority}`;
     return mirror.public ? `${mirrorHttpUrl(mirror)}?${priority}` : `${s3Url(mirror)}&${priority}`;
 }

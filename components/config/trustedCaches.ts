@@ -1,5 +1,5 @@
-import { normaliseUrl } from "../config/cacheSection";
-import { StackModel, TrustedCacheSpec } from "../config/model";
+import { normaliseUrl } from "../formats/urls";
+import { StackModel, TrustedCacheSpec } from "./model";
 
 /** cache.nixos.org, trusted first by default (Nix's own default substituter). */
 export const CACHE_NIXOS_ORG: TrustedCacheSpec = {

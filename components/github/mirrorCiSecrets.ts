@@ -1,16 +1,16 @@
-import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { CacheArgs } from "../args/cacheArgs";
 import { GithubArgs } from "../args/githubArgs";
 import { MirrorArgs } from "../args/mirrorArgs";
 import { validatedSections } from "../args/validate";
-import { SecretPlacement } from "../github/secretPlacements";
-import { githubProvider } from "../github/provider";
-import { placeSecret } from "../github/secretResources";
-import { mirrorSubjectTemplates } from "./ciAccess";
-import { mirrorCiSecrets, mirrorSecretPlacements } from "./ciSecrets";
-import { givenProvider } from "../providerOption";
-import { enabledMirror, MirrorCiSecretValues } from "./s3Mirror";
+import { SecretPlacement } from "./secretPlacements";
+import { githubProvider } from "./provider";
+import { placeSecret } from "./secretResources";
+import { mirrorSubjectTemplates } from "../mirror/ciAccess";
+import { mirrorCiSecretList, mirrorSecretPlacements } from "./mirrorSecrets";
+import { givenProvider } from "../formats/providerOption";
+import { enabledMirror, MirrorCiSecretValues } from "../mirror/s3Mirror";
+import { github } from "./githubPackage";
 
 /**
  * Arguments of {@link MirrorCiSecrets}. The sections are plain values, checked like the stack
@@ -62,7 +62,7 @@ export class MirrorCiSecrets extends pulumi.ComponentResource {
         const provider = givenProvider(opts, "github", github.Provider.isInstance) ?? githubProvider(name, spec.owner, this);
         const context = { parent: this, provider, owner: spec.owner, access: spec.secret.access };
         const listed: ListedSecret[] = [];
-        for (const secret of mirrorCiSecrets(mirror, spec)) {
+        for (const secret of mirrorCiSecretList(mirror, spec)) {
             const value = args.values[secret.holds];
             if (!secret.managed || value === undefined) {
                 continue;

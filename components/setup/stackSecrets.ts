@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CacheSetupSecrets } from "../setup/cacheSetup";
-import { PROJECT_NAME, StackModel } from "./model";
+import { CacheSetupSecrets } from "../args/setupArgs";
+import { PROJECT_NAME, StackModel } from "../config/model";
 
 /** Reads the secret config values the model needs, as Pulumi secrets. */
 export function readSecrets(model: StackModel, config = new pulumi.Config(PROJECT_NAME)): CacheSetupSecrets {
