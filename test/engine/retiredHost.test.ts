@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BinaryCache, startBinaryCache } from "../../scripts/localhost/binaryCache";
 import { BuilderHost, openBuilderHost } from "../../scripts/localhost/builderHost";
 import { recordDestroy, recordUp } from "../../scripts/localhost/engine/engineRun";
+import { freePort } from "../../scripts/localhost/ports";
 import { createEngineStack, EngineConfig, engineConfig, EngineStack, hostEntry } from "../../scripts/localhost/engine/engineStack";
 import { resourceInState, resourcesInState } from "./support/engineState";
 import { hostFiles } from "./support/hostChecks";
@@ -118,4 +119,14 @@ describe.skipIf(requirements.skip)("engine: a dead host in a fleet", () => {
         expect((await recordDestroy(engine.stack, engine.transcript)).error).toBeUndefined();
         expect(restored(alpha)).toBe(true);
     }, 300_000);
+
+    it("a host retired before it was ever applied gets commands with nothing to run, and nothing connects to it", async () => {
+        const nowhere = { ...hostEntry("gamma", alpha), port: await freePort(), retired: true };
+        await engine.stack.setAllConfig(engineConfig(config([alphaEntry(), nowhere])));
+        const up = await recordUp(engine.stack, engine.transcript);
+        expect(up.error).toBeUndefined();
+        expect(await resourcesInState(engine.stack)).toEqual(expect.arrayContaining(commandsOf("gamma")));
+        expect((await recordDestroy(engine.stack, engine.transcript)).error).toBeUndefined();
+        expect(restored(alpha)).toBe(true);
+    }, 180_000);
 });
