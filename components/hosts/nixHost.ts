@@ -13,6 +13,7 @@ import { handshakeProbeCommand, handshakeTimeoutSeconds, proxiedHandshakeProbeSc
 import { hostScripts } from "./hostScripts";
 import { hostOwner, hostPayload } from "./payload";
 import { parseVerifyReport, VerifyCheck, VerifyReport } from "./verifyReport";
+import { retiredCommandOptions, retiredWarning } from "./retiredHost";
 
 /** A value no earlier run had: what makes each `up` re-check a host (see NixHost's settings). */
 function convergeToken(): string {
@@ -40,23 +41,25 @@ function handshakeProbes(
     parent: pulumi.Resource,
     moment: ProbeMoment,
     commands: pulumi.Resource[] = [],
+    retired = false,
 ): pulumi.Resource[] {
     const seconds = handshakeTimeoutSeconds(host);
     const of = <T>(f: (h: HostSpec) => T): pulumi.Input<T> => (resolved === undefined ? f(host) : resolved.apply(f));
     const inputs = (line: pulumi.Input<string>) =>
-        moment === "up" ? { create: line, update: line, stdin: convergeToken(), addPreviousOutputInEnv: false } : { delete: line, addPreviousOutputInEnv: false };
+        retired ? { addPreviousOutputInEnv: false } : moment === "up" ? { create: line, update: line, stdin: convergeToken(), addPreviousOutputInEnv: false } : { delete: line, addPreviousOutputInEnv: false };
+    const kept = retired ? retiredCommandOptions() : {};
     const suffix = moment === "up" ? "" : "-on-delete";
     const local = (dependsOn: pulumi.Resource[]) =>
         new command.local.Command(
             `${name}-handshake${suffix}`,
             inputs(of((h) => handshakeProbeCommand(h.name, h.proxy ?? h.ssh, seconds, process.execPath))),
-            { parent, dependsOn },
+            { parent, dependsOn, ...kept },
         );
     const viaProxy = (dependsOn: pulumi.Resource[]) =>
         new command.remote.Command(
             `${name}-handshake-via-proxy${suffix}`,
             { connection: of((h) => proxyConnection(h, privateKey)!), ...inputs(of((h) => proxiedHandshakeProbeScript(h.name, h.ssh, seconds))) },
-            { parent, dependsOn, customTimeouts: commandTimeouts(host) },
+            { parent, dependsOn, customTimeouts: commandTimeouts(host), ...kept },
         );
     if (host.proxy === undefined) {
         return [local(commands)];
@@ -146,15 +149,24 @@ export class NixHost extends pulumi.ComponentResource {
             const message = `cache "${model.cache.name}" is private; netrcToken is required for host ${host.name}'s netrc`;
             throw new ArgsError("NixHost", name, [{ path: "netrcToken", message: `is required: cache "${model.cache.name}" is private and host ${host.name}'s netrc needs a token` }], message);
         }
-        const agentProblem = agentSocketProblem(host, process.env);
+        const agentProblem = host.retired ? undefined : agentSocketProblem(host, process.env);
         if (agentProblem !== undefined) {
             throw new pulumi.RunError(`NixHost ${name}: ${agentProblem}`);
         }
         // Built from the planned host too, so a missing key fails here, before anything is registered.
-        const planned = hostConnection(host, args.privateKey);
-        const connection = resolved === undefined ? planned : resolved.apply((h) => hostConnection(h, args.privateKey));
+        // A retired host's key may be gone: its connection is never used (its commands keep state's).
+        const key = host.retired ? (args.privateKey ?? "") : args.privateKey;
+        const planned = hostConnection(host, key);
+        const connection = resolved === undefined ? planned : resolved.apply((h) => hostConnection(h, key));
         super("nix-cache:index:NixHost", name, {}, opts);
         this.hostName = host.name;
+        if (host.retired) {
+            pulumi.log.warn(retiredWarning(host, isPrivate), this);
+        }
+        // A retired host's commands stay as state has them (one not in state is made with nothing
+        // to run), and leave state without running.
+        const kept = host.retired ? retiredCommandOptions() : {};
+        const live = (inputs: command.remote.CommandArgs): command.remote.CommandArgs => (host.retired ? { connection, addPreviousOutputInEnv: false } : inputs);
         if (host.insecureSkipHostKeyVerification) {
             pulumi.log.warn(`host ${host.name}: insecureSkipHostKeyVerification is set, so its SSH host key is NOT verified`, this);
         }
@@ -169,23 +181,24 @@ export class NixHost extends pulumi.ComponentResource {
         const triggers = resolved === undefined ? replacementTriggers(host) : resolved.apply(replacementTriggers);
         // A host that accepts the connection and never speaks SSH would otherwise hold `up` forever.
         const customTimeouts = commandTimeouts(host);
-        const handshake = handshakeProbes(name, host, resolved, args.privateKey, this, "up");
+        const handshake = host.retired ? [] : handshakeProbes(name, host, resolved, args.privateKey, this, "up");
         const common = { connection, triggers, addPreviousOutputInEnv: false };
 
         const settings = new command.remote.Command(
             `${name}-settings`,
-            {
+            live({
                 ...common,
-                create: commands.apply((c) => c.apply),
-                update: commands.apply((c) => c.apply),
-                delete: commands.apply((c) => c.destroy),
-                // New on every run, so every `up` runs apply again in place (never a replace): it
-                // compares the host with what is declared and repairs what another tool changed
-                // (`cachix use` reordering nix.conf, an edited managed file, a daemon not
-                // restarted), changing nothing when all is in effect. The script ignores stdin.
-                stdin: convergeToken(),
-            },
-            { parent: this, dependsOn: handshake, deleteBeforeReplace: true, customTimeouts },
+                create: commands.apply((c) => c.apply.line),
+                update: commands.apply((c) => c.apply.line),
+                delete: commands.apply((c) => c.destroy.line),
+                // The scripts, then a value no earlier run had, so every `up` runs apply again in
+                // place (never a replace): it compares the host with what is declared and repairs
+                // what another tool changed (`cachix use` reordering nix.conf, an edited managed
+                // file, a daemon not restarted), changing nothing when all is in effect. The
+                // script ignores what follows it on stdin.
+                stdin: commands.apply((c) => c.apply.stdin + convergeToken()),
+            }),
+            { parent: this, dependsOn: handshake, deleteBeforeReplace: true, customTimeouts, ...kept },
         );
         let netrc: command.remote.Command | undefined;
         if (isPrivate) {
@@ -194,35 +207,40 @@ export class NixHost extends pulumi.ComponentResource {
             const plain = hostCommands(hostScripts(hostPayload(model, host, [], owner)), host.kind);
             netrc = new command.remote.Command(
                 `${name}-netrc`,
-                {
+                live({
                     ...common,
-                    create: plain.netrcApply!,
-                    update: plain.netrcApply!,
-                    delete: plain.netrcDestroy!,
-                    stdin: pulumi.secret(args.netrcToken!),
+                    create: plain.netrcApply!.line,
+                    update: plain.netrcApply!.line,
+                    delete: plain.netrcDestroy!.line,
+                    // The token follows the scripts on stdin, where netrc-apply reads it.
+                    stdin: pulumi.secret(pulumi.output(args.netrcToken!).apply((token) => plain.netrcApply!.stdin + token)),
                     // The scripts never print the token; this keeps anything else that might out of logs too.
                     logging: "none",
-                },
-                { parent: this, dependsOn: [...handshake, settings], deleteBeforeReplace: true, additionalSecretOutputs: ["stdout", "stderr"], customTimeouts },
+                }),
+                // Undone by the settings command's delete when both go (one command per host, so a
+                // host is never left half undone); by its own delete when only it goes.
+                { parent: this, dependsOn: [...handshake, settings], deleteBeforeReplace: true, additionalSecretOutputs: ["stdout", "stderr"], customTimeouts, deletedWith: settings, ...kept },
             );
         }
         const verify = new command.remote.Command(
             `${name}-verify`,
-            {
+            live({
                 connection,
                 addPreviousOutputInEnv: false,
-                create: commands.apply((c) => c.verify),
+                create: commands.apply((c) => c.verify.line),
+                stdin: commands.apply((c) => c.verify.stdin),
                 // Runs again when anything it checks is declared differently (its script carries all
                 // of it). Not on every up: apply itself fails when what it leaves is not in effect,
                 // and a trigger on apply's output would show as a replace in every preview.
-                update: commands.apply((c) => c.verify),
-            },
-            { parent: this, dependsOn: [...handshake, settings, ...(netrc === undefined ? [] : [netrc])], customTimeouts },
+                update: commands.apply((c) => c.verify.line),
+            }),
+            { parent: this, dependsOn: [...handshake, settings, ...(netrc === undefined ? [] : [netrc])], customTimeouts, ...kept },
         );
         hostCommandsOf.set(this, { settings, netrc, verify });
-        handshakeProbes(name, host, resolved, args.privateKey, this, "delete", [settings, ...(netrc === undefined ? [] : [netrc]), verify]);
+        handshakeProbes(name, host, resolved, key, this, "delete", [settings, ...(netrc === undefined ? [] : [netrc]), verify], host.retired);
 
-        const report: pulumi.Output<VerifyReport> = verify.stdout.apply(parseVerifyReport);
+        // No stdout: a command an `up --target` of other resources left uncreated.
+        const report: pulumi.Output<VerifyReport> = verify.stdout.apply((stdout) => parseVerifyReport(stdout ?? ""));
         this.effectiveSubstituters = report.apply((r) => r.effective.substituters);
         this.effectiveTrustedPublicKeys = report.apply((r) => r.effective.trustedPublicKeys);
         this.effectiveTrustedUsers = report.apply((r) => r.effective.trustedUsers);

@@ -7,10 +7,10 @@ import { renderedAddedCaches } from "../../components/mirror/mirrorCache";
 import { hostCommands } from "../../components/hosts/hostCommands";
 import { hostScripts } from "../../components/hosts/hostScripts";
 import { hostOwner, hostPayload } from "../../components/hosts/payload";
-import { remoteCommand } from "../../components/hosts/remoteCommand";
 import { secretPlaceholder } from "../../components/render/artifact";
 import { ATPROTO_KEY, HOST_KEY, rawConfig } from "../support/config";
 import { cacheSetupArgsOf, nixHostArgsOf } from "../support/componentArgs";
+import { listeningAgent } from "../support/listeningAgent";
 
 // NixHost under mocks: which remote commands each host gets, what they run, and where the
 // secrets (SSH key, Cachix token) go.
@@ -21,10 +21,13 @@ const PRIVATE_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nnever-in-a-command\n--
 const BASTION_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGht2YU8N8Y8IebRzu4sq5QH/Cbr+Mc6uHcVjKwB2hSo";
 const COMMAND = "command:remote:Command";
 
+// An agent listens on the laptop's socket: a named socket without one is refused before anything registers.
+const AGENT_SOCKET = listeningAgent();
+
 const HOSTS = [
     { name: "builder-nixos", kind: "nixos", address: "203.0.113.10", hostKey: HOST_KEY, trustedUsers: ["ci"] },
     { name: "builder-debian", kind: "nix", address: "203.0.113.11", user: "admin", hostKey: HOST_KEY, trustedUsers: ["ci"], proxy: { address: "198.51.100.1", user: "jump", hostKey: BASTION_KEY } },
-    { name: "laptop", kind: "user", address: "203.0.113.12", user: "dev", insecureSkipHostKeyVerification: true, sshAgent: "/run/agent.sock" },
+    { name: "laptop", kind: "user", address: "203.0.113.12", user: "dev", insecureSkipHostKeyVerification: true, sshAgent: AGENT_SOCKET },
 ];
 
 function model(isPrivate: boolean): StackModel {
@@ -99,20 +102,27 @@ describe("NixHost under mocks", () => {
         expect(recorded.filter((r) => r.type === COMMAND && !isProbe(r))).toHaveLength(HOSTS.length * 2);
     });
 
-    it("runs exactly the rendered scripts, wrapped as remoteCommand: what render shows is what runs", async () => {
+    it("runs exactly the rendered scripts, sent on stdin to a short command line: what render shows is what runs", async () => {
         const { recorded, model: m } = await run(true);
         const artifacts = hostArtifacts(m, secretPlaceholder, renderedAddedCaches(m), pulumi.getStack());
         for (const host of m.hosts) {
             const expected = hostCommands(hostScripts(hostPayload(m, host, [], hostOwner(pulumi.getProject(), pulumi.getStack(), host))), host.kind);
             const [settings, netrc, verify] = commandsOf(recorded, host.name).map((r) => r.inputs);
-            expect(settings).toMatchObject({ create: expected.apply, update: expected.apply, delete: expected.destroy });
-            expect(netrc).toMatchObject({ create: expected.netrcApply, update: expected.netrcApply, delete: expected.netrcDestroy, logging: "none" });
-            expect(verify).toMatchObject({ create: expected.verify, update: expected.verify });
+            expect(settings).toMatchObject({ create: expected.apply.line, update: expected.apply.line, delete: expected.destroy.line });
+            expect(netrc).toMatchObject({ create: expected.netrcApply!.line, update: expected.netrcApply!.line, delete: expected.netrcDestroy!.line, logging: "none" });
+            expect(verify).toMatchObject({ create: expected.verify.line, update: expected.verify.line, stdin: expected.verify.stdin });
             const rendered = (file: string) => artifacts.find((a) => a.path === `hosts/${host.name}/${file}`)!.content;
-            expect(settings.create).toBe(remoteCommand(rendered("apply.sh"), host.kind));
-            expect(settings.delete).toBe(remoteCommand(rendered("destroy.sh"), host.kind));
-            expect(netrc.create).toBe(remoteCommand(rendered("netrc-apply.sh"), host.kind));
-            expect(verify.create).toBe(remoteCommand(rendered("verify.sh"), host.kind));
+            const files = ["apply", "destroy", "verify", "detect", "netrc-apply", "netrc-destroy"].map((f) => rendered(`${f}.sh`));
+            const fromRender = hostCommands({ apply: files[0], destroy: files[1], verify: files[2], detect: files[3], netrcApply: files[4], netrcDestroy: files[5] }, host.kind);
+            expect(String(settings.stdin).startsWith(fromRender.apply.stdin)).toBe(true);
+            expect(unwrap(netrc.stdin)).toBe(fromRender.netrcApply!.stdin + TOKEN);
+            expect(verify.stdin).toBe(fromRender.verify.stdin);
+            // The settings command's delete undoes the netrc too: one command per host.
+            expect(fromRender.destroy.stdin).toContain(rendered("netrc-destroy.sh").split("\n")[1]);
+            // Short: a failing command's error quotes its line, never the script.
+            for (const line of [settings.create, settings.delete, netrc.create, verify.create]) {
+                expect(String(line).length).toBeLessThan(600);
+            }
         }
     });
 
@@ -128,7 +138,7 @@ describe("NixHost under mocks", () => {
         }
         for (const netrc of recorded.filter((r) => r.name.endsWith("-netrc"))) {
             expect(isSecret(netrc.inputs["stdin"])).toBe(true);
-            expect(unwrap(netrc.inputs["stdin"])).toBe(TOKEN);
+            expect(String(unwrap(netrc.inputs["stdin"])).endsWith(`#nix-cache:end\n${TOKEN}`)).toBe(true);
         }
         const debian = commandsOf(recorded, "builder-debian")[0].inputs["connection"];
         const connection = unwrap(debian) as Record<string, unknown>;
@@ -136,9 +146,10 @@ describe("NixHost under mocks", () => {
         expect(JSON.stringify(connection)).toContain("never-in-a-command");
         for (const resource of recorded.filter((r) => r.type === COMMAND)) {
             const stdin = resource.inputs["stdin"];
-            // The settings command's stdin is only the per-run token that makes every up re-check the host.
-            const converge = perRun(resource) && /^converge \S+ \S+$/.test(String(stdin));
-            expect(stdin === undefined || isSecret(stdin) || converge).toBe(true);
+            // Plain stdin carries scripts only (and, for settings, the per-run token that makes every up re-check the host).
+            const data = String(stdin).split("#nix-cache:end\n").pop()!;
+            const plain = data === "" || (perRun(resource) && /^converge \S+ \S+$/.test(data));
+            expect(stdin === undefined || isSecret(stdin) || plain).toBe(true);
         }
     });
 
@@ -155,7 +166,7 @@ describe("NixHost under mocks", () => {
             proxy: { host: "198.51.100.1", port: 22, user: "jump", hostKey: BASTION_KEY, privateKey: PRIVATE_KEY },
         });
         const laptop = connection("laptop");
-        expect(laptop).toMatchObject({ host: "203.0.113.12", user: "dev", agentSocketPath: "/run/agent.sock" });
+        expect(laptop).toMatchObject({ host: "203.0.113.12", user: "dev", agentSocketPath: AGENT_SOCKET });
         expect(laptop).not.toHaveProperty("hostKey");
         expect(laptop).not.toHaveProperty("privateKey");
     });
