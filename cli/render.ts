@@ -5,6 +5,7 @@ import { allArtifacts } from "../components/setup/allArtifacts";
 import { Artifact, secretPlaceholder } from "../components/render/artifact";
 import { parseCommandLine, stackFile } from "./args";
 import { replaceOutDir } from "./outDir";
+import { stackSummary } from "./renderSummary";
 
 /** One line of `manifest.json`. */
 export interface ManifestEntry {
@@ -29,10 +30,10 @@ export function renderStack(stack: string, outDir: string, stacksDir?: string): 
     return manifest;
 }
 
-/** The workflows of the stack `stack`, byte-for-byte what `pulumi up` commits; nothing is written. */
-export function stackWorkflows(stack: string, stacksDir?: string): Artifact[] {
+/** What `pulumi up` gives each target of the stack `stack` (see {@link stackSummary}); nothing is written. */
+export function renderSummary(stack: string, stacksDir?: string): string {
     const model = loadStackModel(rawConfigFromStackFile(stackFile(stack, stacksDir)), { mode: "render" });
-    return withoutCredentials(allArtifacts(model, secretPlaceholder)).filter((a) => a.kind === "workflow");
+    return stackSummary(stack, model, withoutCredentials(allArtifacts(model, secretPlaceholder, stack)));
 }
 
 /**
@@ -49,7 +50,7 @@ function withoutCredentials(artifacts: Artifact[]): Artifact[] {
 
 const USAGE = "npm run render -- --stack NAME [--out DIR] [--stacks-dir DIR]";
 
-/** The command line: the stack, the output directory (none: show the workflows) and where the stack files are. */
+/** The command line: the stack, the output directory (none: a summary per target) and where the stack files are. */
 export function renderArgs(argv: readonly string[]) {
     return parseCommandLine(argv, { stack: { type: "string" }, out: { type: "string" }, "stacks-dir": { type: "string" } }, USAGE, ["stack"]);
 }
@@ -62,10 +63,8 @@ function main(argv: readonly string[]): number {
     }
     try {
         if (args.out === undefined) {
-            // Without --out: show the workflows (the actions they use, pinned) and write nothing.
-            for (const workflow of stackWorkflows(args.stack, args["stacks-dir"])) {
-                console.log(`# ---- ${workflow.target}\n${workflow.content}`);
-            }
+            // Without --out: what each host, repository and bucket gets; nothing is written.
+            process.stdout.write(renderSummary(args.stack, args["stacks-dir"]));
             return 0;
         }
         const manifest = renderStack(args.stack, args.out, args["stacks-dir"]);

@@ -1,7 +1,7 @@
 import { loadStackModel } from "../components/config/load";
 import { HostSpec, MirrorSpec, PROJECT_NAME, StackModel, TrustedCacheSpec } from "../components/config/model";
 import { rawConfigFromStackFile } from "../components/config/sources";
-import { hostCommands } from "../components/hosts/hostCommands";
+import { hostCommands, HostCommands } from "../components/hosts/hostCommands";
 import { hostScripts } from "../components/hosts/hostScripts";
 import { hostOwner, hostPayload } from "../components/hosts/payload";
 import { parseVerifyReport } from "../components/hosts/verifyReport";
@@ -12,15 +12,16 @@ import { mirrorKeySlots } from "../components/mirror/keyRotation";
 import { mirrorTrustedCache } from "../components/mirror/mirrorCache";
 import { parseCommandLine, runCommand, stackFile } from "./args";
 import { describeSshFailure, runOverSsh, SshTarget } from "./sshClient";
+import { privateKeyNames, pulumiConfigReader, StackSecretReader, withStackKeys } from "./stackKeys";
 
-const USAGE = "npm run verify -- --stack NAME [--identity SSH_KEY_FILE] [--host NAME] [--stacks-dir DIR] [--mirror-key KEY [--mirror-previous-key KEY]]";
+const USAGE = "npm run verify -- --stack NAME [--identity SSH_KEY_FILE] [--host NAME] [--json] [--stacks-dir DIR] [--mirror-key KEY [--mirror-previous-key KEY]]";
 
 /** What verify found on one host. */
 export interface HostVerdict {
     readonly host: string;
     readonly kind: HostSpec["kind"];
-    /** `ok`, `pending` (declared, waiting for a NixOS rebuild), `drift`, `unreachable` or `error`. */
-    readonly status: "ok" | "pending" | "drift" | "unreachable" | "error";
+    /** `ok`, `pending` (declared, waiting for a NixOS rebuild), `drift`, `unreachable`, `error`, or `retired` (not contacted). */
+    readonly status: "ok" | "pending" | "drift" | "unreachable" | "error" | "retired";
     /** The kind the host looks like (from the detect script), when it could be asked. */
     readonly detected?: string;
     /** Which installer set Nix up there (nixos, official, determinate, debian, unknown). */
@@ -31,8 +32,13 @@ export interface HostVerdict {
 
 /** Options of {@link verifyStack}. */
 export interface VerifyOptions {
-    /** Private key file for every host; without one, the SSH agent. */
+    /**
+     * Private key file for every host. Without one, each host logs in as `pulumi up` does: with
+     * the stack's own key secret (`privateKeySecret`, read by {@link readSecret}) or its agent.
+     */
     readonly identityFile?: string;
+    /** Reads the stack's SSH key secrets; `pulumi config get` on the stack unless given. */
+    readonly readSecret?: StackSecretReader;
     /** Only this host. */
     readonly host?: string;
     /** Where the stack files are (`stacks/` by default). */
@@ -128,7 +134,18 @@ export async function verifyReport(stack: string, options: VerifyOptions & { cac
         throw new Error(`stack ${stack} has no host ${JSON.stringify(options.host)}; hosts: ${model.hosts.map((h) => h.name).join(", ") || "none"}`);
     }
     const added = verifiedAddedCaches(stack, model, options);
-    const verdicts = await Promise.all(hosts.map((host) => verifyHost(host, hostCommands(hostScripts(hostPayload(model, host, added, hostOwner(PROJECT_NAME, stack, host))), host.kind), options)));
+    const live = hosts.filter((host) => !host.retired);
+    const keys = options.identityFile === undefined ? privateKeyNames(live) : [];
+    const read = options.readSecret ?? pulumiConfigReader(stack, options.stacksDir === undefined ? {} : { configFile: stackFile(stack, options.stacksDir) });
+    const verdicts = await withStackKeys(keys, read, (keyFiles) =>
+        Promise.all(
+            hosts.map((host) =>
+                host.retired
+                    ? Promise.resolve<HostVerdict>({ host: host.name, kind: host.kind, status: "retired", details: ["not contacted (retired: true)"] })
+                    : verifyHost(host, hostCommands(hostScripts(hostPayload(model, host, added, hostOwner(PROJECT_NAME, stack, host))), host.kind), { ...options, keyFiles }),
+            ),
+        ),
+    );
     return { cachix, github, hosts: verdicts };
 }
 
@@ -144,16 +161,17 @@ function withCachixKeys(stack: string, model: StackModel, cachix: CachixVerdict)
     return { ...model, cache: { ...model.cache, url, publicKeys: [...cachix.cache.publicSigningKeys] } };
 }
 
-async function verifyHost(host: HostSpec, commands: { verify: string; detect: string }, options: VerifyOptions): Promise<HostVerdict> {
+async function verifyHost(host: HostSpec, commands: Pick<HostCommands, "verify" | "detect">, options: VerifyOptions & { keyFiles: ReadonlyMap<string, string> }): Promise<HostVerdict> {
     const target = sshTarget(host, options);
     const base = { host: host.name, kind: host.kind };
-    const detect = await runOverSsh(target, commands.detect);
+    const detect = await runOverSsh(target, commands.detect.line, commands.detect.stdin);
     if (detect.code === 255) {
-        return { ...base, status: "unreachable", details: [describeSshFailure(detect)] };
+        const failure = describeSshFailure(detect);
+        return { ...base, status: "unreachable", details: failure.startsWith("authentication failed") ? [failure, loginHint(host, options)] : [failure] };
     }
     const detected = /^nix-cache-detect suggested = (\S+)$/m.exec(detect.stdout)?.[1];
     const installer = /^nix-cache-detect installer = (\S+)$/m.exec(detect.stdout)?.[1];
-    const verify = await runOverSsh(target, commands.verify);
+    const verify = await runOverSsh(target, commands.verify.line, commands.verify.stdin);
     if (verify.code === 255) {
         return { ...base, status: "unreachable", detected, installer, details: [describeSshFailure(verify)] };
     }
@@ -170,8 +188,21 @@ async function verifyHost(host: HostSpec, commands: { verify: string; detect: st
     return { ...base, status: pending.length > 0 ? "pending" : "ok", detected, installer, details: pending };
 }
 
-/** How to reach a host of the stack: its address, pinned key, bastion and the SSH key or agent. */
-export function sshTarget(host: HostSpec, options: Pick<VerifyOptions, "identityFile">): SshTarget {
+/** Which credentials verify logged in to `host` with, and how to give others. */
+export function loginHint(host: Pick<HostSpec, "auth">, options: Pick<VerifyOptions, "identityFile">): string {
+    const used = options.identityFile !== undefined
+        ? `the key file ${options.identityFile} (--identity)`
+        : host.auth.kind === "privateKey"
+          ? `the stack's key secret nix-cache:${host.auth.configKey}`
+          : `the SSH agent at ${host.auth.socket ?? "$SSH_AUTH_SOCK"}`;
+    return `logged in with ${used}; --identity SSH_KEY_FILE logs in with another key`;
+}
+
+/**
+ * How to reach a host of the stack: its address, pinned key, bastion and the SSH key (the
+ * `--identity` file, else the file holding the stack's key secret) or agent.
+ */
+export function sshTarget(host: HostSpec, options: Pick<VerifyOptions, "identityFile"> & { keyFiles?: ReadonlyMap<string, string> }): SshTarget {
     return {
         address: host.ssh.address,
         port: host.ssh.port,
@@ -179,7 +210,7 @@ export function sshTarget(host: HostSpec, options: Pick<VerifyOptions, "identity
         hostKey: host.ssh.hostKey,
         insecure: host.insecureSkipHostKeyVerification,
         proxy: host.proxy,
-        identityFile: options.identityFile,
+        identityFile: options.identityFile ?? (host.auth.kind === "privateKey" ? options.keyFiles?.get(host.auth.configKey) : undefined),
         agentSocket: host.auth.kind === "agent" ? host.auth.socket : undefined,
     };
 }
@@ -208,7 +239,7 @@ export function formatVerdicts(verdicts: readonly HostVerdict[], cachix?: Cachix
  * or GitHub is reported, not counted).
  */
 export function exitCodeOf(verdicts: readonly HostVerdict[], cachix?: CachixVerdict, github?: GithubVerdict): number {
-    return verdicts.every((v) => v.status === "ok" || v.status === "pending") && cachix?.status !== "mismatch" && github?.status !== "missing" ? 0 : 1;
+    return verdicts.every((v) => v.status === "ok" || v.status === "pending" || v.status === "retired") && cachix?.status !== "mismatch" && github?.status !== "missing" ? 0 : 1;
 }
 
 /** The command line: the stack, and optionally the SSH key, one host and where the stack files are. */
@@ -217,6 +248,7 @@ export function verifyArgs(argv: readonly string[]) {
         stack: { type: "string" },
         identity: { type: "string" },
         host: { type: "string" },
+        json: { type: "boolean" },
         "stacks-dir": { type: "string" },
         "mirror-key": { type: "string" },
         "mirror-previous-key": { type: "string" },
@@ -237,6 +269,11 @@ if (require.main === module) {
             // As the GitHub provider and the gh CLI read it.
             githubToken: process.env.GITHUB_TOKEN,
         });
+        if (args.json === true) {
+            // The same report, for scripts: one JSON document, and the same exit code.
+            process.stdout.write(`${JSON.stringify({ stack: args.stack, exitCode: exitCodeOf(report.hosts, report.cachix, report.github), ...report }, null, 2)}\n`);
+            return exitCodeOf(report.hosts, report.cachix, report.github);
+        }
         if (report.hosts.length === 0) {
             console.log(`stack ${args.stack} declares no hosts`);
         }

@@ -320,6 +320,8 @@ export interface HostArgs {
     restartDaemon?: boolean;
     /** Seconds each remote command of the host may take before it fails (900; nixos 3600). */
     commandTimeout?: number;
+    /** The host is gone for good: nix-cache never connects to it again, keeps its commands in state as they are, and drops them from state without undoing anything on the host when its entry is removed or on `pulumi destroy` (docs/hosts.md). */
+    retired?: boolean;
 }
 
 /** A bastion the connection goes through. */

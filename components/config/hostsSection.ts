@@ -112,6 +112,7 @@ const host = section({
     }).optional(),
     restartDaemon: flag("`nix` hosts: restart nix-daemon after a change (true unless set)").default(true),
     commandTimeout: integer(10, 86400, "Seconds each remote command of the host may take before it fails (900; nixos 3600)").optional(),
+    retired: flag("The host is gone for good: nix-cache never connects to it again, keeps its commands in state as they are, and drops them from state without undoing anything on the host when its entry is removed or on `pulumi destroy` (docs/hosts.md)").default(false),
 }, { description: "A builder host managed over SSH (see docs/hosts.md)", argsType: "HostArgs", checks: [hostFieldsAgree] }).transform((h) => ({
     /** Unique name, used in resource names and render paths. */
     name: h.name,
@@ -135,6 +136,8 @@ const host = section({
     restartDaemon: h.restartDaemon,
     /** Seconds each remote command may take (connecting included) before it fails by name. */
     commandTimeoutSeconds: h.commandTimeout ?? DEFAULT_COMMAND_TIMEOUT_SECONDS[h.kind],
+    /** Decommissioned: never connected to again; its state is kept, and dropped, without undoing anything on it. */
+    retired: h.retired,
 }));
 
 /** A secret key by default; the agent when `sshAgent` is true or a socket path. */

@@ -32,19 +32,27 @@ function answersOnce(path: string): boolean {
 }
 
 /**
- * Why the command provider could not log in to `host` because of `SSH_AUTH_SOCK` (undefined when
- * it can). The provider dials the agent named there whenever the variable is set, even for a host
- * that logs in with a private key, and fails when nothing listens; a host with its own
- * `sshAgent` socket does not read the variable.
+ * Why the command provider could not log in to `host` because of its SSH agent (undefined when
+ * it can), found before anything connects. A host with `sshAgent: true` reads `SSH_AUTH_SOCK`,
+ * which must be set; a host naming its own socket needs an agent there. The provider also dials
+ * the agent named in `SSH_AUTH_SOCK` whenever the variable is set, even for a host that logs in
+ * with a private key, and fails when nothing listens.
  */
 export function agentSocketProblem(host: Pick<HostSpec, "name" | "auth">, env: NodeJS.ProcessEnv, answers: (path: string) => boolean = answersOnce): string | undefined {
-    const socket = env.SSH_AUTH_SOCK;
-    if (socket === undefined || socket === "" || (host.auth.kind === "agent" && host.auth.socket !== undefined)) {
-        return undefined;
+    const variable = env.SSH_AUTH_SOCK === "" ? undefined : env.SSH_AUTH_SOCK;
+    if (host.auth.kind === "agent" && host.auth.socket !== undefined) {
+        return answers(host.auth.socket)
+            ? undefined
+            : `host ${host.name}: its sshAgent socket (${host.auth.socket}) names no running SSH agent: start the agent there (ssh-agent -a ${host.auth.socket}; ssh-add KEYFILE) or set sshAgent to the socket of a running one, then run again`;
     }
-    if (answers(socket)) {
+    if (variable === undefined) {
+        return host.auth.kind === "agent"
+            ? `host ${host.name} logs in through the SSH agent (sshAgent: true), but SSH_AUTH_SOCK is not set: start an agent and add the host's key (eval "$(ssh-agent)"; ssh-add KEYFILE), set sshAgent to the agent's socket path, or give the host a private key (privateKeySecret), then run again`
+            : undefined;
+    }
+    if (answers(variable)) {
         return undefined;
     }
     const why = host.auth.kind === "privateKey" ? "even for host " + host.name + ", which logs in with a private key" : "and host " + host.name + " logs in through the agent";
-    return `SSH_AUTH_SOCK (${socket}) names no running SSH agent; the command provider connects to it for every SSH login, ${why}: unset SSH_AUTH_SOCK or start the agent, then run again`;
+    return `SSH_AUTH_SOCK (${variable}) names no running SSH agent; the command provider connects to it for every SSH login, ${why}: unset SSH_AUTH_SOCK or start the agent, then run again`;
 }

@@ -2,14 +2,14 @@ import * as net from "net";
 import { Duplex } from "stream";
 import * as pulumi from "@pulumi/pulumi";
 import { Client, ConnectConfig } from "ssh2";
-import { HostKind, HostSpec, SshEndpointSpec } from "../config/model";
+import { HostSpec, SshEndpointSpec } from "../config/model";
 import { DIAL_ERROR_LIMIT, PER_DIAL_TIMEOUT_SECONDS } from "./connection";
 import { handshakeTimeoutSeconds } from "./handshakeProbe";
 import { HostRead } from "./hostState";
-import { remoteCommand } from "./remoteCommand";
+import { RemoteRun } from "./hostCommands";
 
 /** How the program reads a host. */
-export type HostReader = (host: HostSpec, command: string, privateKey: string | undefined) => Promise<HostRead>;
+export type HostReader = (host: HostSpec, run: RemoteRun, privateKey: string | undefined) => Promise<HostRead>;
 
 /** What a program under Pulumi's mocks (a unit test, with no host behind any address) reads: a host as declared. */
 export const MOCKED_READ: HostRead = { code: 0, stdout: "nix-cache-state converged \n", stderr: "" };
@@ -17,7 +17,7 @@ export const MOCKED_READ: HostRead = { code: 0, stdout: "nix-cache-state converg
 // The mocks' monitor is not exported by name; a program under them must not connect anywhere.
 const underMocks = () => pulumi.runtime.getMonitor()?.constructor?.name === "MockMonitor";
 
-const overSsh: HostReader = (host, command, privateKey) => (underMocks() ? Promise.resolve(MOCKED_READ) : runOnHost(host, command, privateKey));
+const overSsh: HostReader = (host, run, privateKey) => (underMocks() ? Promise.resolve(MOCKED_READ) : runOnHost(host, run, privateKey));
 
 let reader: HostReader = overSsh;
 
@@ -27,8 +27,8 @@ export function setHostReader(next: HostReader | undefined): void {
 }
 
 /** Reads `host` with the current {@link HostReader}. */
-export function readHostState(host: HostSpec, command: string, privateKey: string | undefined): Promise<HostRead> {
-    return reader(host, command, privateKey);
+export function readHostState(host: HostSpec, run: RemoteRun, privateKey: string | undefined): Promise<HostRead> {
+    return reader(host, run, privateKey);
 }
 
 /**
@@ -41,7 +41,7 @@ export function readHostState(host: HostSpec, command: string, privateKey: strin
  * command is bounded by the host's `commandTimeout`. Fails with a message naming the host and
  * the cause.
  */
-export async function runOnHost(host: HostSpec, command: string, privateKey: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<HostRead> {
+export async function runOnHost(host: HostSpec, remote: RemoteRun, privateKey: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<HostRead> {
     const opened: Client[] = [];
     let timer: NodeJS.Timeout | undefined;
     try {
@@ -50,7 +50,7 @@ export async function runOnHost(host: HostSpec, command: string, privateKey: str
         const limit = new Promise<never>((_, reject) => {
             timer = setTimeout(() => reject(new Error(`the read did not finish within the host's commandTimeout (${host.commandTimeoutSeconds}s)`)), host.commandTimeoutSeconds * 1000);
         });
-        return await Promise.race([limit, run(client, command)]);
+        return await Promise.race([limit, run(client, remote)]);
     } catch (error) {
         throw new Error(`host ${host.name}: cannot read its state over SSH: ${(error as Error).message}`);
     } finally {
@@ -170,10 +170,10 @@ function credentials(host: HostSpec, privateKey: string | undefined, env: NodeJS
     return agent;
 }
 
-/** Runs `command` in one session, its stdin closed; collects its output and exit status. */
-function run(client: Client, command: string): Promise<HostRead> {
+/** Runs `remote` in one session (its line, its stdin, then stdin closed); collects its output and exit status. */
+function run(client: Client, remote: RemoteRun): Promise<HostRead> {
     return new Promise((resolve, reject) =>
-        client.exec(command, (error, stream) => {
+        client.exec(remote.line, (error, stream) => {
             if (error) {
                 reject(error);
                 return;
@@ -186,15 +186,16 @@ function run(client: Client, command: string): Promise<HostRead> {
             stream.on("close", (code: number | null) =>
                 resolve({ code: code ?? 255, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") }),
             );
-            stream.end();
+            stream.end(remote.stdin);
         }),
     );
 }
 
 /**
- * The read of a host's state: its verify script (as its verify command runs it) given `salt`,
- * which adds the `nix-cache-state` lines (see sh/lib-state.sh). The salt is new on every read.
+ * The read of a host's state: its verify script as its verify command runs it, followed on stdin
+ * by `salt:SALT`, which adds the `nix-cache-state` lines (see sh/lib-state.sh). The salt is new
+ * on every read.
  */
-export function stateReadCommand(verifyScript: string, kind: HostKind, salt: string): string {
-    return remoteCommand(verifyScript, kind, "privileged", [salt]);
+export function stateRead(verify: RemoteRun, salt: string): RemoteRun {
+    return { line: verify.line, stdin: `${verify.stdin}salt:${salt}\n` };
 }

@@ -11,12 +11,13 @@ import { hostCommands, HostCommands } from "./hostCommands";
 import { agentSocketProblem } from "./agentSocket";
 import { commandTimeouts, hostConnection, proxyConnection, replacementTriggers } from "./connection";
 import { handshakeProbeCommand, handshakeTimeoutSeconds, proxiedHandshakeProbeScript } from "./handshakeProbe";
-import { readHostState, stateReadCommand } from "./hostRead";
+import { readHostState, stateRead } from "./hostRead";
 import { HostScripts, hostScripts } from "./hostScripts";
-import { driftReasons, HostMarkers, hostMarkers, netrcTokenDigest, parseHostState } from "./hostState";
+import { driftReasons, HostMarkers, hostMarkers, IN_EFFECT, netrcTokenDigest, parseHostState } from "./hostState";
 import { shQuote } from "../formats/shell";
 import { hostOwner, hostPayload } from "./payload";
 import { parseVerifyReport, VerifyCheck, VerifyReport } from "./verifyReport";
+import { retiredCommandOptions, retiredWarning } from "./retiredHost";
 
 /**
  * The probes of `host`'s SSH handshake before its commands are deleted (`pulumi destroy`, or the
@@ -24,16 +25,27 @@ import { parseVerifyReport, VerifyCheck, VerifyReport } from "./verifyReport";
  * it has one) its proxy, and from the proxy, of the host. The command provider bounds only the
  * TCP connect; these fail by name, within {@link handshakeTimeoutSeconds}, when the host accepts
  * the connection and never speaks SSH. They wait for the commands (`commands`), so the engine
- * deletes them, running the probe, first. Their inputs never change between runs.
+ * deletes them, running the probe, first. Their inputs never change between runs. A retired
+ * host's probes keep what state has and leave it without running.
  */
-function deleteProbes(name: string, host: HostSpec, resolved: pulumi.Output<HostSpec> | undefined, privateKey: pulumi.Input<string> | undefined, parent: pulumi.Resource, commands: pulumi.Resource[]): void {
+function deleteProbes(
+    name: string,
+    host: HostSpec,
+    resolved: pulumi.Output<HostSpec> | undefined,
+    privateKey: pulumi.Input<string> | undefined,
+    parent: pulumi.Resource,
+    commands: pulumi.Resource[],
+    retired: boolean,
+): void {
     const seconds = handshakeTimeoutSeconds(host);
     const of = <T>(f: (h: HostSpec) => T): pulumi.Input<T> => (resolved === undefined ? f(host) : resolved.apply(f));
+    const inputs = (line: pulumi.Input<string>) => (retired ? { addPreviousOutputInEnv: false } : { delete: line, addPreviousOutputInEnv: false });
+    const kept = retired ? retiredCommandOptions() : {};
     const local = (dependsOn: pulumi.Resource[]) =>
         new command.local.Command(
             `${name}-handshake-on-delete`,
-            { delete: of((h) => handshakeProbeCommand(h.name, h.proxy ?? h.ssh, seconds, process.execPath)), addPreviousOutputInEnv: false },
-            { parent, dependsOn },
+            inputs(of((h) => handshakeProbeCommand(h.name, h.proxy ?? h.ssh, seconds, process.execPath))),
+            { parent, dependsOn, ...kept },
         );
     if (host.proxy === undefined) {
         local(commands);
@@ -42,12 +54,8 @@ function deleteProbes(name: string, host: HostSpec, resolved: pulumi.Output<Host
     // Deleted in the reverse order of dependencies: the local probe (of the proxy) runs first.
     const viaProxy = new command.remote.Command(
         `${name}-handshake-via-proxy-on-delete`,
-        {
-            connection: of((h) => proxyConnection(h, privateKey)!),
-            delete: of((h) => proxiedHandshakeProbeScript(h.name, h.ssh, seconds)),
-            addPreviousOutputInEnv: false,
-        },
-        { parent, dependsOn: commands, customTimeouts: commandTimeouts(host) },
+        { connection: of((h) => proxyConnection(h, privateKey)!), ...inputs(of((h) => proxiedHandshakeProbeScript(h.name, h.ssh, seconds))) },
+        { parent, dependsOn: commands, customTimeouts: commandTimeouts(host), ...kept },
     );
     local([viaProxy]);
 }
@@ -70,14 +78,14 @@ const UNREAD = "not read: the host could not be reached";
  */
 function readHost(
     host: pulumi.Output<HostSpec>,
-    scripts: pulumi.Output<HostScripts>,
+    commands: pulumi.Output<HostCommands>,
     privateKey: pulumi.Input<string> | undefined,
     token: pulumi.Input<string> | undefined,
 ): pulumi.Output<HostFound> {
-    const found = pulumi.all([host, scripts, privateKey, token]).apply(async ([h, s, key, declared]): Promise<HostFound> => {
+    const found = pulumi.all([host, commands, privateKey, token]).apply(async ([h, c, key, declared]): Promise<HostFound> => {
         const salt = randomBytes(16).toString("hex");
         try {
-            const read = await readHostState(h, stateReadCommand(s.verify, h.kind, salt), key);
+            const read = await readHostState(h, stateRead(c.verify, salt), key);
             const reasons = driftReasons(read, declared === undefined ? undefined : netrcTokenDigest(salt, declared));
             const state = parseHostState(read.stdout);
             return { markers: hostMarkers(reasons, state), reasons, report: read.code === 0 || read.code === 3 ? state.report : undefined };
@@ -170,15 +178,24 @@ export class NixHost extends pulumi.ComponentResource {
             const message = `cache "${model.cache.name}" is private; netrcToken is required for host ${host.name}'s netrc`;
             throw new ArgsError("NixHost", name, [{ path: "netrcToken", message: `is required: cache "${model.cache.name}" is private and host ${host.name}'s netrc needs a token` }], message);
         }
-        const agentProblem = agentSocketProblem(host, process.env);
+        const agentProblem = host.retired ? undefined : agentSocketProblem(host, process.env);
         if (agentProblem !== undefined) {
             throw new pulumi.RunError(`NixHost ${name}: ${agentProblem}`);
         }
         // Built from the planned host too, so a missing key fails here, before anything is registered.
-        const planned = hostConnection(host, args.privateKey);
-        const connection = resolved === undefined ? planned : resolved.apply((h) => hostConnection(h, args.privateKey));
+        // A retired host's key may be gone: its connection is never used (its commands keep state's).
+        const key = host.retired ? (args.privateKey ?? "") : args.privateKey;
+        const planned = hostConnection(host, key);
+        const connection = resolved === undefined ? planned : resolved.apply((h) => hostConnection(h, key));
         super("nix-cache:index:NixHost", name, {}, opts);
         this.hostName = host.name;
+        if (host.retired) {
+            pulumi.log.warn(retiredWarning(host, isPrivate), this);
+        }
+        // A retired host's commands stay as state has them (one not in state is made with nothing
+        // to run), and leave state without running.
+        const kept = host.retired ? retiredCommandOptions() : {};
+        const live = (inputs: command.remote.CommandArgs): command.remote.CommandArgs => (host.retired ? { connection, addPreviousOutputInEnv: false } : inputs);
         if (host.insecureSkipHostKeyVerification) {
             pulumi.log.warn(`host ${host.name}: insecureSkipHostKeyVerification is set, so its SSH host key is NOT verified`, this);
         }
@@ -197,28 +214,30 @@ export class NixHost extends pulumi.ComponentResource {
 
         // Every preview and up reads the host once and gives its commands a marker: the value they
         // already hold while the host is as declared (nothing runs), the drift in words when not
-        // (they run in place, and the preview says why). See hostState.ts and docs/hosts.md.
-        const found = readHost(resolved ?? pulumi.output(host), scripts, args.privateKey, args.netrcToken);
+        // (they run in place, and the preview says why). See hostState.ts and docs/hosts.md. A
+        // retired host is not read (its commands keep what state has).
+        const found: pulumi.Output<HostFound> = host.retired
+            ? pulumi.output({ markers: { settings: IN_EFFECT, netrc: IN_EFFECT }, reasons: [] })
+            : readHost(resolved ?? pulumi.output(host), commands, args.privateKey, args.netrcToken);
         const markers = found.apply((f) => f.markers);
         // A host the read could not reach (or that never spoke SSH within the handshake bound)
         // fails here, by name, and its commands are not sent to the provider.
-        const gate = new command.local.Command(
-            `${name}-handshake`,
-            { create: found.apply(gateCommand), update: found.apply(gateCommand), addPreviousOutputInEnv: false },
-            { parent: this },
-        );
+        const handshake = host.retired
+            ? []
+            : [new command.local.Command(`${name}-handshake`, { create: found.apply(gateCommand), update: found.apply(gateCommand), addPreviousOutputInEnv: false }, { parent: this })];
 
         const settings = new command.remote.Command(
             `${name}-settings`,
-            {
+            live({
                 ...common,
-                create: commands.apply((c) => c.apply),
-                update: commands.apply((c) => c.apply),
-                delete: commands.apply((c) => c.destroy),
-                // Apply records it on the host; the next read gives it back while nothing drifted.
-                stdin: markers.settings,
-            },
-            { parent: this, dependsOn: [gate], deleteBeforeReplace: true, customTimeouts },
+                create: commands.apply((c) => c.apply.line),
+                update: commands.apply((c) => c.apply.line),
+                delete: commands.apply((c) => c.destroy.line),
+                // The scripts, then the marker: apply records it on the host, and the next read
+                // gives it back while nothing drifted.
+                stdin: pulumi.all([commands, markers]).apply(([c, m]) => `${c.apply.stdin}${m.settings}\n`),
+            }),
+            { parent: this, dependsOn: handshake, deleteBeforeReplace: true, customTimeouts, ...kept },
         );
         let netrc: command.remote.Command | undefined;
         if (isPrivate) {
@@ -227,41 +246,47 @@ export class NixHost extends pulumi.ComponentResource {
             const plain = hostCommands(hostScripts(hostPayload(model, host, [], owner)), host.kind);
             netrc = new command.remote.Command(
                 `${name}-netrc`,
-                {
+                live({
                     ...common,
-                    create: plain.netrcApply!,
-                    update: plain.netrcApply!,
-                    delete: plain.netrcDestroy!,
-                    // The token, then the netrc's marker: a drifted netrc is written again.
-                    stdin: pulumi.secret(pulumi.all([args.netrcToken!, markers.netrc]).apply(([token, m]) => `${token}\n${m}`)),
+                    create: plain.netrcApply!.line,
+                    update: plain.netrcApply!.line,
+                    delete: plain.netrcDestroy!.line,
+                    // The token follows the scripts on stdin, where netrc-apply reads it, then the
+                    // netrc's marker: a drifted netrc is written again.
+                    stdin: pulumi.secret(pulumi.all([args.netrcToken!, markers]).apply(([token, m]) => `${plain.netrcApply!.stdin}${token}\n${m.netrc}\n`)),
                     // The scripts never print the token; this keeps anything else that might out of logs too.
                     logging: "none",
-                },
-                { parent: this, dependsOn: [gate, settings], deleteBeforeReplace: true, additionalSecretOutputs: ["stdout", "stderr"], customTimeouts },
+                }),
+                // Undone by the settings command's delete when both go (one command per host, so a
+                // host is never left half undone); by its own delete when only it goes.
+                { parent: this, dependsOn: [...handshake, settings], deleteBeforeReplace: true, additionalSecretOutputs: ["stdout", "stderr"], customTimeouts, deletedWith: settings, ...kept },
             );
         }
         const verify = new command.remote.Command(
             `${name}-verify`,
-            {
+            live({
                 connection,
                 addPreviousOutputInEnv: false,
-                create: commands.apply((c) => c.verify),
+                create: commands.apply((c) => c.verify.line),
                 // Runs again when anything it checks is declared differently (its script carries all
-                // of it) and after a repair (the markers, which also say why, readable where the
-                // netrc's is a secret): what it reports is then the outputs.
-                update: commands.apply((c) => c.verify),
-                stdin: markers.apply((m) => (isPrivate ? `${m.settings}\nnetrc: ${m.netrc}` : m.settings)),
-            },
-            { parent: this, dependsOn: [gate, settings, ...(netrc === undefined ? [] : [netrc])], customTimeouts },
+                // of it) and after a repair (the markers after the script, which also say why,
+                // readable where the netrc's is a secret): what it reports is then the outputs.
+                stdin: pulumi
+                    .all([commands, markers])
+                    .apply(([c, m]) => `${c.verify.stdin}${m.settings}\n${isPrivate ? `netrc: ${m.netrc}\n` : ""}`),
+                update: commands.apply((c) => c.verify.line),
+            }),
+            { parent: this, dependsOn: [...handshake, settings, ...(netrc === undefined ? [] : [netrc])], customTimeouts, ...kept },
         );
         hostCommandsOf.set(this, { settings, netrc, verify });
-        deleteProbes(name, host, resolved, args.privateKey, this, [settings, ...(netrc === undefined ? [] : [netrc]), verify]);
+        deleteProbes(name, host, resolved, key, this, [settings, ...(netrc === undefined ? [] : [netrc]), verify], host.retired);
 
         // What the latest run found in effect: the read when nothing drifted (nothing else ran),
-        // else verify's report, which ran after the repair.
+        // else verify's report, which ran after the repair. No stdout: a command an `up --target`
+        // of other resources left uncreated.
         const report: pulumi.Output<VerifyReport> = pulumi
             .all([found, verify.stdout])
-            .apply(([f, stdout]) => (f.reasons.length === 0 && f.report !== undefined ? f.report : parseVerifyReport(stdout)));
+            .apply(([f, stdout]) => (f.reasons.length === 0 && f.report !== undefined ? f.report : parseVerifyReport(stdout ?? "")));
         this.effectiveSubstituters = report.apply((r) => r.effective.substituters);
         this.effectiveTrustedPublicKeys = report.apply((r) => r.effective.trustedPublicKeys);
         this.effectiveTrustedUsers = report.apply((r) => r.effective.trustedUsers);

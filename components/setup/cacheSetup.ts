@@ -10,6 +10,7 @@ import { StackModel } from "../config/model";
 import { GithubCi } from "../github/githubCi";
 import { MirrorCiSecrets } from "../github/mirrorCiSecrets";
 import { systemHostsOf } from "../hosts/hostOrder";
+import { agentSocketProblem } from "../hosts/agentSocket";
 import { NixHost } from "../hosts/nixHost";
 import { S3Mirror } from "../mirror/s3Mirror";
 
@@ -88,6 +89,11 @@ export class CacheSetup extends pulumi.ComponentResource {
         if (missing.length > 0) {
             const problems = missing.map((key) => ({ path: secretArgumentPath(key), message: "is required by the arguments and was not given" }));
             throw new ArgsError("CacheSetup", name, problems, `the arguments need secrets that were not given: ${missing.join(", ")}`);
+        }
+        // Every host's agent problem at once, by host name, before anything connects.
+        const agentProblems = model.hosts.filter((host) => !host.retired).map((host) => agentSocketProblem(host, process.env)).filter((p): p is string => p !== undefined);
+        if (agentProblems.length > 0) {
+            throw new pulumi.RunError(`CacheSetup ${name}: ${[...new Set(agentProblems)].join("; ")}`);
         }
         super("nix-cache:index:CacheSetup", name, {}, opts);
         const readToken = model.cache.private ? hostsToken(args) : undefined;

@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { runOverSsh, SshResult, SshTarget } from "../../cli/sshClient";
 import { shQuote } from "../../components/formats/shell";
+import { RemoteRun } from "../../components/hosts/hostCommands";
 import { ensureUser, HostUser, revokeSudo } from "./hostUsers";
 import { CLIENT_KEY_FILE, ensureIdentity, NIX_CONF_DIR } from "./hostIdentity";
 import { machineNixSettings } from "./localNix";
@@ -64,8 +65,11 @@ export interface BuilderHost {
     readonly logFile: string;
     /** Where `user` logs in, with the pinned key and the client key. */
     target(user?: string): SshTarget;
-    /** Runs a command line over real SSH as `user`. */
-    run(user: string, command: string, stdin?: string): Promise<SshResult>;
+    /**
+     * Runs a command line over real SSH as `user`; a host script's run (see hostCommands) gets its
+     * scripts on stdin, then `stdin`.
+     */
+    run(user: string, command: string | RemoteRun, stdin?: string): Promise<SshResult>;
     /** Logins sshd accepted since the host was made. */
     logins(): number;
     /** Starts sshd; does nothing when it runs. */
@@ -116,7 +120,8 @@ export async function openBuilderHost(options: BuilderHostOptions): Promise<Buil
         ownNixConf,
         logFile: files.log,
         target,
-        run: (user, command, stdin) => runOverSsh(target(user), command, stdin),
+        run: (user, command, stdin) =>
+            typeof command === "string" ? runOverSsh(target(user), command, stdin) : runOverSsh(target(user), command.line, command.stdin + (stdin ?? "")),
         logins: () => (fs.existsSync(files.log) ? fs.readFileSync(files.log, "utf8").split("\n").filter((line) => LOGIN_LINE.test(line)).length : 0),
         start: async () => {
             if (child === undefined || child.exitCode !== null) {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SshResult } from "../../cli/sshClient";
 import { hostScripts } from "../../components/hosts/hostScripts";
 import { INCLUDE_LINES, LOCK_NAME, LOCK_WAIT_SECONDS, MANAGED_CONF_NAME } from "../../components/hosts/layout";
-import { remoteCommand } from "../../components/hosts/remoteCommand";
+import { hostCommands, RemoteRun } from "../../components/hosts/hostCommands";
 import { parseVerifyReport } from "../../components/hosts/verifyReport";
 import { BuilderHost, startBuilderHost } from "../../scripts/localhost/builderHost";
 import { commandsFor, snapshotDir, testStack } from "./support/hostStack";
@@ -39,10 +39,11 @@ const commands = (i: number) => commandsFor(stacks[i]()).commands;
 const confFile = () => path.join(host.nixConfDir, "nix.conf");
 const lockFile = () => path.join(host.nixConfDir, LOCK_NAME);
 /** Stack i's command for `role`, waiting 2 s for the lock instead of the usual wait: as on a host whose lock is held longer. */
-function impatient(i: number, role: "apply" | "destroy" | "verify"): string {
+function impatient(i: number, role: "apply" | "destroy" | "verify"): RemoteRun {
     const script = hostScripts(commandsFor(stacks[i]()).payload)[role];
     expect(script).toContain(`NC_LOCK_WAIT='${LOCK_WAIT_SECONDS}'`);
-    return remoteCommand(script.replace(`NC_LOCK_WAIT='${LOCK_WAIT_SECONDS}'`, "NC_LOCK_WAIT='2'"), "nix");
+    const scripts = hostScripts(commandsFor(stacks[i]()).payload);
+    return hostCommands({ ...scripts, [role]: script.replace(`NC_LOCK_WAIT='${LOCK_WAIT_SECONDS}'`, "NC_LOCK_WAIT='2'") }, "nix")[role];
 }
 
 /** Whether a run ended cleanly: applied, undone, or refused by the lock with nothing changed. */

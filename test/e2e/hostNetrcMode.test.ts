@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BuilderHost, startBuilderHost } from "../../scripts/localhost/builderHost";
+import { RemoteRun } from "../../components/hosts/hostCommands";
 import { commandsFor, testStack } from "./support/hostStack";
 import { requireBuilderHost } from "./support/requirements";
 
@@ -60,7 +61,7 @@ afterAll(async () => {
 });
 
 const stack = () => testStack({ url: "http://127.0.0.1:9", publicKey: "e2e.cachix.org-1:nwFwvaBUbiLCjv87hHeMXDx6QFDlaCTqC4dqc4iLYt4=", private: true }, host, { kind: "nix" });
-const watched = (command: string) => `PATH='${wrappers}':$PATH TMPDIR='${tmp}'; export PATH TMPDIR; ${command}`;
+const watched = (command: RemoteRun): RemoteRun => ({ ...command, line: `PATH='${wrappers}':$PATH TMPDIR='${tmp}'; export PATH TMPDIR; ${command.line}` });
 
 /** Each recorded state of a file holding a token: program, mode, file. */
 function states(): { program: string; mode: string; file: string }[] {

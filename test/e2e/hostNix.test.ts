@@ -191,7 +191,7 @@ describe.skipIf(requirements.skip)("nix host (non-NixOS, real sshd + Debian nix-
         expect(unreachable.code).toBe(255);
         expect(describeSshFailure(unreachable)).toBe("unreachable: connection refused");
         const otherKey = await generateSshKey(path.join(host.dir, "other_host_key"));
-        const impostor = await runOverSsh({ ...host.target("root"), hostKey: otherKey }, commandsFor(stack()).commands.apply);
+        const impostor = await runOverSsh({ ...host.target("root"), hostKey: otherKey }, commandsFor(stack()).commands.apply.line, commandsFor(stack()).commands.apply.stdin);
         expect(impostor.code).toBe(255);
         expect(describeSshFailure(impostor)).toMatch(/^host key mismatch/);
         expect(fs.readFileSync(path.join(host.nixConfDir, "nix.conf"), "utf8")).toBe(host.ownNixConf);

@@ -5,6 +5,7 @@ import { stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exitCodeOf, formatVerdicts, verifyStack } from "../../cli/verify";
 import { loadStackModel } from "../../components/config/load";
+import { RemoteRun } from "../../components/hosts/hostCommands";
 import { rawConfigFromStackFile } from "../../components/config/sources";
 import { mirrorTrustedCache } from "../../components/mirror/mirrorCache";
 import { BuilderHost, startBuilderHost } from "../../scripts/localhost/builderHost";
@@ -24,7 +25,7 @@ const OWN = "trusted-users = root\n";
 let host: BuilderHost;
 let stacksDir: string;
 let stackYaml: { config: Record<string, unknown> };
-let appliedCommands: { apply: string };
+let appliedCommands: { apply: RemoteRun };
 
 beforeAll(async () => {
     if (requirements.skip) {

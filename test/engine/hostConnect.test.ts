@@ -4,9 +4,10 @@ import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BuilderHost, openBuilderHost } from "../../scripts/localhost/builderHost";
 import { generateSshKey } from "../../scripts/localhost/sshKeys";
-import { failureOf, recordDestroy, recordUp } from "../../scripts/localhost/engine/engineRun";
+import { failureOf, recordDestroy, recordPreview, recordUp } from "../../scripts/localhost/engine/engineRun";
 import { createEngineStack, EngineConfig, engineConfig, EngineStack, hostEntry } from "../../scripts/localhost/engine/engineStack";
 import { resourcesInState } from "./support/engineState";
+import { keyOnlyConfig } from "./support/keyOnlyStack";
 import { requireEngine } from "./support/requirements";
 
 // A host that never speaks SSH (directly or behind a proxy), a stale SSH_AUTH_SOCK and an RSA
@@ -24,11 +25,7 @@ let silent: net.Server;
 let silentPort: number;
 let rsaKey: string;
 
-const config = (hosts: EngineConfig["hosts"]): EngineConfig => ({
-    cache: { url: "http://127.0.0.1:9", publicKey: "engine.cachix.org-1:nwFwvaBUbiLCjv87hHeMXDx6QFDlaCTqC4dqc4iLYt4=", private: false },
-    hosts,
-    privateKeys: { sshPrivateKey: alpha.privateKey },
-});
+const config = (hosts: EngineConfig["hosts"]): EngineConfig => keyOnlyConfig(hosts, alpha.privateKey);
 const alphaEntry = () => hostEntry("alpha", alpha);
 // Accepts the TCP connection and never sends an SSH banner.
 const silentEntry = () => ({ ...hostEntry("silent", alpha), port: silentPort, commandTimeout: TIMEOUT_SECONDS });
@@ -111,6 +108,28 @@ describe.skipIf(requirements.skip)("engine: hosts the command provider cannot lo
         // Without the stale variable the same stack goes through.
         const run = await recordUp(engine.stack, engine.transcript);
         expect(run.error).toBeUndefined();
+    }, 120_000);
+
+    it("an agent host with SSH_AUTH_SOCK unset is refused by host name in preview, with every such host at once, before anything connects", async () => {
+        await engine.stack.setAllConfig(engineConfig(config([{ ...hostEntry("agented", alpha), port: alpha.port + 1, sshAgent: true }, { ...hostEntry("socketed", alpha), kind: "user", sshAgent: path.join(engine.root, "no-agent.sock") }])));
+        const logins = alpha.logins();
+        const saved = process.env.SSH_AUTH_SOCK;
+        delete process.env.SSH_AUTH_SOCK;
+        try {
+            const preview = await recordPreview(engine.stack, engine.transcript).then(
+                () => undefined,
+                (error: unknown) => (error instanceof Error ? error.message : String(error)),
+            );
+            expect(preview).toContain("host agented logs in through the SSH agent (sshAgent: true), but SSH_AUTH_SOCK is not set");
+            expect(preview).toContain(`host socketed: its sshAgent socket (${path.join(engine.root, "no-agent.sock")}) names no running SSH agent`);
+            // The engine's words, not the SSH library's.
+            expect(preview).not.toMatch(/attempted methods/);
+        } finally {
+            if (saved !== undefined) {
+                process.env.SSH_AUTH_SOCK = saved;
+            }
+        }
+        expect(alpha.logins()).toBe(logins);
     }, 120_000);
 
     it("an RSA host key pin is refused by name, pointing to ed25519 or ECDSA, before anything changes", async () => {

@@ -80,8 +80,26 @@ describe("host connection: what the upstream command provider needs", () => {
         expect(agentSocketProblem(keyHost, stale, () => true)).toBeUndefined();
         expect(agentSocketProblem(keyHost, {}, () => false)).toBeUndefined();
         // A host naming its own agent socket does not read the variable.
-        expect(agentSocketProblem(host({ hostKey: HOST_KEY, sshAgent: "/run/agent.sock" }), stale, () => false)).toBeUndefined();
+        expect(agentSocketProblem(host({ hostKey: HOST_KEY, sshAgent: "/run/agent.sock" }), stale, (p) => p === "/run/agent.sock")).toBeUndefined();
         expect(agentSocketProblem(host({ hostKey: HOST_KEY, sshAgent: true }), stale, () => false)).toMatch(/host h logs in through the agent/);
+    });
+
+    it("names, by host, an agent host without SSH_AUTH_SOCK and a named agent socket without an agent", () => {
+        const agentHost = host({ hostKey: HOST_KEY, sshAgent: true });
+        for (const env of [{}, { SSH_AUTH_SOCK: "" }]) {
+            expect(agentSocketProblem(agentHost, env, () => true)).toBe(
+                'host h logs in through the SSH agent (sshAgent: true), but SSH_AUTH_SOCK is not set: start an agent and add the host\'s key (eval "$(ssh-agent)"; ssh-add KEYFILE), set sshAgent to the agent\'s socket path, or give the host a private key (privateKeySecret), then run again',
+            );
+        }
+        expect(agentSocketProblem(agentHost, { SSH_AUTH_SOCK: "/run/a.sock" }, () => true)).toBeUndefined();
+        const ownSocket = host({ hostKey: HOST_KEY, sshAgent: "/run/agent.sock" });
+        expect(agentSocketProblem(ownSocket, {}, () => false)).toMatch(/^host h: its sshAgent socket \(\/run\/agent\.sock\) names no running SSH agent: /);
+        expect(agentSocketProblem(ownSocket, {}, () => true)).toBeUndefined();
+        // Its bastion logs in with the same agent: one check covers both.
+        const proxied = host({ hostKey: HOST_KEY, sshAgent: true, proxy: { address: "198.51.100.1", hostKey: BASTION_KEY } });
+        expect(agentSocketProblem(proxied, {}, () => true)).toMatch(/^host h logs in through the SSH agent \(sshAgent: true\), but SSH_AUTH_SOCK is not set/);
+        // A private-key host needs no agent.
+        expect(agentSocketProblem(host({ hostKey: HOST_KEY }), {}, () => false)).toBeUndefined();
     });
 
     it("tells a socket with a listener from a path without one", async () => {

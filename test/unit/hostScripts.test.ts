@@ -8,7 +8,7 @@ import { StackModel, TrustedCacheSpec } from "../../components/config/model";
 import { hostCommands } from "../../components/hosts/hostCommands";
 import { hostScripts, HostScripts } from "../../components/hosts/hostScripts";
 import { hostPayload, HostPayload } from "../../components/hosts/payload";
-import { remoteCommand } from "../../components/hosts/remoteCommand";
+import { scriptBundle, scriptLine } from "../../components/hosts/remoteCommand";
 import { LIBRARY_PARTS, libraryFunctions, scriptPart } from "../../components/hosts/scriptParts";
 import { functionsCalled, namesUsed, parseShellFunctions } from "../../components/hosts/shellFunctions";
 import { heredocWrite, shQuote } from "../../components/formats/shell";
@@ -71,7 +71,7 @@ describe.each(CASES)("scripts of a %s host", (_, payload) => {
     });
 
     it.each(["dash", "bash"])("every script and command line parses under %s", (shell) => {
-        const commands = Object.values(hostCommands(scripts, payload.host.kind));
+        const commands = Object.values(hostCommands(scripts, payload.host.kind)).map((c) => c!.line);
         for (const text of [...entries.map(([, s]) => s), ...commands]) {
             const result = spawnSync(shell, ["-n"], { input: text, encoding: "utf8" });
             expect(result.stderr).toBe("");
@@ -87,7 +87,7 @@ describe.each(CASES)("scripts of a %s host", (_, payload) => {
             expect(result.stdout, name).toBe("");
         }
         for (const command of Object.values(hostCommands(scripts, payload.host.kind))) {
-            const result = spawnSync(shellcheck!, ["-s", "sh", "-e", "SC2016", "-"], { input: command, encoding: "utf8" });
+            const result = spawnSync(shellcheck!, ["-s", "sh", "-e", "SC2016", "-"], { input: command!.line, encoding: "utf8" });
             expect(result.stdout).toBe("");
         }
     });
@@ -148,10 +148,10 @@ describe("netrc commands", () => {
         const after = netrcCommands(model(true, caches), [mirror]);
         for (const [i, commands] of before.entries()) {
             expect(commands.netrcApply).toBeDefined();
-            expect(after[i].netrcApply).toBe(commands.netrcApply);
-            expect(after[i].netrcDestroy).toBe(commands.netrcDestroy);
+            expect(after[i].netrcApply).toEqual(commands.netrcApply);
+            expect(after[i].netrcDestroy).toEqual(commands.netrcDestroy);
             // The settings do change: the models really differ.
-            expect(after[i].apply).not.toBe(commands.apply);
+            expect(after[i].apply).not.toEqual(commands.apply);
         }
     });
 
@@ -159,9 +159,9 @@ describe("netrc commands", () => {
         const before = netrcCommands(model(true));
         const after = netrcCommands(model(true, { cache: { name: "atproto", url: "https://nix.example.org", publicKeys: [ATPROTO_KEY], private: true } }));
         for (const [i, commands] of before.entries()) {
-            expect(after[i].netrcApply).not.toBe(commands.netrcApply);
-            expect(after[i].netrcDestroy).not.toBe(commands.netrcDestroy);
-            expect(after[i].netrcApply).toContain("nix.example.org");
+            expect(after[i].netrcApply).not.toEqual(commands.netrcApply);
+            expect(after[i].netrcDestroy).not.toEqual(commands.netrcDestroy);
+            expect(after[i].netrcApply!.stdin).toContain("nix.example.org");
         }
     });
 });
@@ -241,20 +241,34 @@ describe("shell helpers", () => {
 });
 
 describe("remote command line", () => {
-    const probe = `printf '%s|%s' "$1" "it's"; cat`;
+    const probe = `printf '%s|%s|' "$1" "it's"; cat`;
+    const other = "echo other";
 
-    it.each(["dash", "bash"])("as the login shell %s: runs the script under sh with the session's NIX_CONF_DIR and stdin", (shell) => {
+    it.each(["dash", "bash"])("as the login shell %s: runs the named script from stdin under sh, with the session's NIX_CONF_DIR and the data after it", (shell) => {
         for (const kind of ["user", "nix"] as const) {
-            const command = remoteCommand(probe, kind);
-            expect(sh(shell, command, { NIX_CONF_DIR: "/srv/nix" }, "stdin-text").stdout).toBe("/srv/nix|it'sstdin-text");
-            expect(sh(shell, command, {}, "").stdout).toBe("|it's");
+            const bundle = scriptBundle({ apply: probe, destroy: other }, kind);
+            expect(sh(shell, scriptLine("apply"), { NIX_CONF_DIR: "/srv/nix" }, `${bundle}stdin-text\nmore`).stdout).toBe("/srv/nix|it's|stdin-text\nmore");
+            expect(sh(shell, scriptLine("apply"), {}, bundle).stdout).toBe("|it's|");
+            expect(sh(shell, scriptLine("destroy"), {}, bundle).stdout).toBe("other\n");
         }
     });
 
+    it("names the script it did not find on stdin, and refuses a script with a reserved line", () => {
+        const result = sh("dash", scriptLine("verify"), {}, scriptBundle({ apply: probe }, "user"));
+        expect(result.status).toBe(1);
+        expect(result.stderr).toBe("nix-cache: error: no verify script on stdin\n");
+        expect(() => scriptBundle({ apply: "true\n#nix-cache:end\n" }, "nix")).toThrow(/the apply script has a line the stdin bundle reserves/);
+    });
+
+    it("is short and the same for every host: an error quoting it never carries a script", () => {
+        expect(scriptLine("apply").length).toBeLessThan(600);
+        expect(scriptLine("apply")).not.toContain("sudo");
+    });
+
     it("goes through sudo -n for kinds that need root, and never for user hosts", () => {
-        expect(remoteCommand(probe, "nix")).toContain('nc_a="sudo"; nc_b="-n"');
-        expect(remoteCommand(probe, "nixos")).toContain("sudo -n true");
-        expect(remoteCommand(probe, "user")).toBe(`exec sh -c ${shQuote(probe)} nix-cache "\${NIX_CONF_DIR:-}"`);
-        expect(remoteCommand(probe, "nix", "unprivileged")).toBe(remoteCommand(probe, "user"));
+        expect(scriptBundle({ apply: probe }, "nix")).toContain('nc_a="sudo"; nc_b="-n"');
+        expect(scriptBundle({ apply: probe }, "nixos")).toContain("sudo -n true");
+        expect(scriptBundle({ apply: probe }, "user")).not.toContain("sudo");
+        expect(scriptBundle({ apply: probe }, "nix", "unprivileged")).toBe(scriptBundle({ apply: probe }, "user"));
     });
 });

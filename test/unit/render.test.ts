@@ -105,12 +105,17 @@ describe("render", () => {
         expect(usage.stderr).toContain("Usage: npm run render -- --stack NAME [--out DIR]");
     });
 
-    it("without --out, the command shows the workflows with their pinned actions and writes nothing", () => {
+    it("without --out, the command prints what each host and repository gets, with the pinned actions, and writes nothing", () => {
         const result = renderCli(["--stack", "atproto"]);
         expect(result.status).toBe(0);
-        expect(result.stdout).toContain("# ---- github:atproto-nix/nur:.github/workflows/build.yml\n");
-        expect(result.stdout).toContain("uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1\n");
-        expect(result.stdout).toContain("uses: cachix/cachix-action@1eb2ef646ac0255473d23a5907ad7b04ce94065c # v17\n");
+        expect(result.stdout).toContain("\nhost builder-debian (nix, admin@203.0.113.11:22)\n  files: /etc/nix/nix-cache.conf, and two include lines at the end of /etc/nix/nix.conf\n");
+        expect(result.stdout).toContain("\nrepository atproto-nix/nur\n  .github/workflows/build.yml\n");
+        expect(result.stdout).toContain("    uses actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1\n");
+        expect(result.stdout).toContain("    uses cachix/cachix-action@1eb2ef646ac0255473d23a5907ad7b04ce94065c # v17\n");
+        expect(result.stdout).toContain("\nGitHub Actions secrets\n  CACHIX_AUTH_TOKEN (repository nur)\n");
+        // A summary, not the scripts.
+        expect(result.stdout).not.toContain("#!/bin/sh");
+        expect(result.stdout.split("\n").length).toBeLessThan(40);
     });
 
     it("the command writes the files and prints the manifest", () => {

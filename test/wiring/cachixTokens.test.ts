@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalCachix, startLocalCachix } from "../../scripts/localhost/cachixServer";
 import { ATPROTO_KEY, HOST_KEY } from "../support/config";
+import { listeningAgent } from "../support/listeningAgent";
 import { installMocks } from "../support/mocks";
 
 // The program with CI and a host on a private cache, against a local Cachix: each token goes
@@ -13,6 +14,9 @@ const CONFIG = {
     github: { owner: "atproto-nix", repositories: [{ name: "nur" }] },
     hosts: [{ name: "builder", kind: "nix", address: "203.0.113.9", hostKey: HOST_KEY, sshAgent: true }],
 };
+
+// The host logs in through the agent, which must answer.
+listeningAgent({ named: true });
 
 let cachix: LocalCachix;
 beforeAll(async () => {
@@ -46,7 +50,8 @@ describe("the tokens of the program, checked against a local Cachix", () => {
         const secrets = recording.resources.filter((r) => r.type === "github:index/actionsSecret:ActionsSecret");
         expect(secrets.map((s) => plain(s.inputs.value))).toEqual([WRITE]);
         const netrc = recording.resources.find((r) => r.type === "command:remote:Command" && r.name.endsWith("-netrc"));
-        expect(String(plain(netrc?.inputs.stdin)).split("\n")[0]).toBe(READ);
+        // The token follows the scripts on stdin, then the netrc's marker.
+        expect(String(plain(netrc?.inputs.stdin)).split("#nix-cache:end\n").pop()!.split("\n")[0]).toBe(READ);
         const hostInputs = JSON.stringify(recording.resources.filter((r) => r.type.startsWith("command:")).map((r) => r.inputs));
         expect(hostInputs).not.toContain(WRITE);
         const settings = recording.resources.find((r) => r.name.endsWith("-settings"));
@@ -69,6 +74,6 @@ describe("the tokens of the program, checked against a local Cachix", () => {
         const { recording, failure } = await run({ cachixAuthToken: WRITE });
         expect(failure).toBeUndefined();
         const netrc = recording.resources.find((r) => r.type === "command:remote:Command" && r.name.endsWith("-netrc"));
-        expect(String(plain(netrc?.inputs.stdin)).split("\n")[0]).toBe(WRITE);
+        expect(String(plain(netrc?.inputs.stdin)).split("#nix-cache:end\n").pop()!.split("\n")[0]).toBe(WRITE);
     });
 });

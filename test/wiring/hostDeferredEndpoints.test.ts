@@ -67,9 +67,9 @@ describe("host connection fields from another resource's outputs", () => {
         const settings = recorded.find((r) => r.type === COMMAND && r.name === "vm-host-settings")!;
         expect(plain(settings.inputs["connection"])).toMatchObject({ host: VM_ADDRESS, port: 22, user: "root", hostKey: HOST_KEY, privateKey: PRIVATE_KEY });
         expect(unwrap(settings.inputs["triggers"])).toEqual([VM_ADDRESS, 22, "nix", "/etc/nix"]);
-        // The scripts were decided before the machine existed: nothing in them names it.
-        expect(String(settings.inputs["create"])).not.toContain("deferred-0.invalid");
-        expect(String(settings.inputs["create"])).toContain("atproto.cachix.org");
+        // The scripts (on stdin) were decided before the machine existed: nothing in them names it.
+        expect(String(settings.inputs["stdin"])).not.toContain("deferred-0.invalid");
+        expect(String(settings.inputs["stdin"])).toContain("atproto.cachix.org");
         const verify = recorded.find((r) => r.type === COMMAND && r.name === "vm-host-verify")!;
         expect(plain(verify.inputs["connection"])).toMatchObject({ host: VM_ADDRESS, hostKey: HOST_KEY });
     });

@@ -8,10 +8,10 @@ import { hostCommands } from "../../components/hosts/hostCommands";
 import { HostReader, setHostReader } from "../../components/hosts/hostRead";
 import { hostScripts } from "../../components/hosts/hostScripts";
 import { hostOwner, hostPayload } from "../../components/hosts/payload";
-import { remoteCommand } from "../../components/hosts/remoteCommand";
 import { secretPlaceholder } from "../../components/render/artifact";
 import { ATPROTO_KEY, HOST_KEY, rawConfig } from "../support/config";
 import { cacheSetupArgsOf, nixHostArgsOf } from "../support/componentArgs";
+import { listeningAgent } from "../support/listeningAgent";
 
 // NixHost under mocks: which remote commands each host gets, what they run, and where the
 // secrets (SSH key, Cachix token) go.
@@ -22,10 +22,13 @@ const PRIVATE_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nnever-in-a-command\n--
 const BASTION_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGht2YU8N8Y8IebRzu4sq5QH/Cbr+Mc6uHcVjKwB2hSo";
 const COMMAND = "command:remote:Command";
 
+// An agent listens on the laptop's socket: a named socket without one is refused before anything registers.
+const AGENT_SOCKET = listeningAgent();
+
 const HOSTS = [
     { name: "builder-nixos", kind: "nixos", address: "203.0.113.10", hostKey: HOST_KEY, trustedUsers: ["ci"] },
     { name: "builder-debian", kind: "nix", address: "203.0.113.11", user: "admin", hostKey: HOST_KEY, trustedUsers: ["ci"], proxy: { address: "198.51.100.1", user: "jump", hostKey: BASTION_KEY } },
-    { name: "laptop", kind: "user", address: "203.0.113.12", user: "dev", insecureSkipHostKeyVerification: true, sshAgent: "/run/agent.sock" },
+    { name: "laptop", kind: "user", address: "203.0.113.12", user: "dev", insecureSkipHostKeyVerification: true, sshAgent: AGENT_SOCKET },
 ];
 
 function model(isPrivate: boolean): StackModel {
@@ -83,11 +86,13 @@ const unwrap = (value: unknown): unknown => (isSecret(value) ? (value as { value
 const isProbe = (r: Recorded) => /-handshake(-via-proxy)?(-on-delete)?$/.test(r.name);
 const commandsOf = (recorded: Recorded[], host: string) => recorded.filter((r) => r.type === COMMAND && r.name.startsWith(`nix-cache-host-${host}-`) && !isProbe(r));
 const named = (recorded: Recorded[], name: string) => recorded.find((r) => r.name === name)!;
+/** What a command's stdin carries after its scripts (the token, the markers). */
+const dataOf = (r: Recorded) => String(unwrap(r.inputs["stdin"])).split("#nix-cache:end\n").pop();
 
 /** Reads every host as `stdout` (exit `code`) says, recording what each read ran. */
 function readAs(stdout: string, code = 0, reads: { host: string; command: string }[] = []): HostReader {
-    return (host, command) => {
-        reads.push({ host: host.name, command });
+    return (host, run) => {
+        reads.push({ host: host.name, command: `${run.line}\n${run.stdin}` });
         return Promise.resolve({ code, stdout, stderr: "" });
     };
 }
@@ -109,20 +114,29 @@ describe("NixHost under mocks", () => {
         expect(recorded.filter((r) => r.type === COMMAND && !isProbe(r))).toHaveLength(HOSTS.length * 2);
     });
 
-    it("runs exactly the rendered scripts, wrapped as remoteCommand: what render shows is what runs", async () => {
+    it("runs exactly the rendered scripts, sent on stdin to a short command line: what render shows is what runs", async () => {
         const { recorded, model: m } = await run(true);
         const artifacts = hostArtifacts(m, secretPlaceholder, renderedAddedCaches(m), pulumi.getStack());
         for (const host of m.hosts) {
             const expected = hostCommands(hostScripts(hostPayload(m, host, [], hostOwner(pulumi.getProject(), pulumi.getStack(), host))), host.kind);
             const [settings, netrc, verify] = commandsOf(recorded, host.name).map((r) => r.inputs);
-            expect(settings).toMatchObject({ create: expected.apply, update: expected.apply, delete: expected.destroy });
-            expect(netrc).toMatchObject({ create: expected.netrcApply, update: expected.netrcApply, delete: expected.netrcDestroy, logging: "none" });
-            expect(verify).toMatchObject({ create: expected.verify, update: expected.verify });
+            expect(settings).toMatchObject({ create: expected.apply.line, update: expected.apply.line, delete: expected.destroy.line });
+            expect(netrc).toMatchObject({ create: expected.netrcApply!.line, update: expected.netrcApply!.line, delete: expected.netrcDestroy!.line, logging: "none" });
+            expect(verify).toMatchObject({ create: expected.verify.line, update: expected.verify.line });
+            // The scripts, then the markers of the run's read.
+            expect(String(verify.stdin).startsWith(expected.verify.stdin)).toBe(true);
             const rendered = (file: string) => artifacts.find((a) => a.path === `hosts/${host.name}/${file}`)!.content;
-            expect(settings.create).toBe(remoteCommand(rendered("apply.sh"), host.kind));
-            expect(settings.delete).toBe(remoteCommand(rendered("destroy.sh"), host.kind));
-            expect(netrc.create).toBe(remoteCommand(rendered("netrc-apply.sh"), host.kind));
-            expect(verify.create).toBe(remoteCommand(rendered("verify.sh"), host.kind));
+            const files = ["apply", "destroy", "verify", "detect", "netrc-apply", "netrc-destroy"].map((f) => rendered(`${f}.sh`));
+            const fromRender = hostCommands({ apply: files[0], destroy: files[1], verify: files[2], detect: files[3], netrcApply: files[4], netrcDestroy: files[5] }, host.kind);
+            expect(String(settings.stdin).startsWith(fromRender.apply.stdin)).toBe(true);
+            expect(unwrap(netrc.stdin)).toBe(`${fromRender.netrcApply!.stdin}${TOKEN}\nin effect\n`);
+            expect(String(verify.stdin).startsWith(fromRender.verify.stdin)).toBe(true);
+            // The settings command's delete undoes the netrc too: one command per host.
+            expect(fromRender.destroy.stdin).toContain(rendered("netrc-destroy.sh").split("\n")[1]);
+            // Short: a failing command's error quotes its line, never the script.
+            for (const line of [settings.create, settings.delete, netrc.create, verify.create]) {
+                expect(String(line).length).toBeLessThan(600);
+            }
         }
     });
 
@@ -138,8 +152,8 @@ describe("NixHost under mocks", () => {
         }
         for (const netrc of recorded.filter((r) => r.name.endsWith("-netrc"))) {
             expect(isSecret(netrc.inputs["stdin"])).toBe(true);
-            // The token, then the run's marker.
-            expect(unwrap(netrc.inputs["stdin"])).toBe(`${TOKEN}\nin effect`);
+            // The scripts, the token, then the netrc's marker.
+            expect(dataOf(netrc)).toBe(`${TOKEN}\nin effect\n`);
         }
         const debian = commandsOf(recorded, "builder-debian")[0].inputs["connection"];
         const connection = unwrap(debian) as Record<string, unknown>;
@@ -147,8 +161,9 @@ describe("NixHost under mocks", () => {
         expect(JSON.stringify(connection)).toContain("never-in-a-command");
         for (const resource of recorded.filter((r) => r.type === COMMAND)) {
             const stdin = resource.inputs["stdin"];
-            // Other than the netrc's, a stdin is only the markers of what the read found.
-            expect(stdin === undefined || isSecret(stdin) || stdin === "in effect" || stdin === "in effect\nnetrc: in effect").toBe(true);
+            // Plain stdin carries scripts, then only the markers of what the read found.
+            const data = String(stdin).split("#nix-cache:end\n").pop()!;
+            expect(stdin === undefined || isSecret(stdin) || data === "in effect\n" || data === "in effect\nnetrc: in effect\n").toBe(true);
         }
     });
 
@@ -165,7 +180,7 @@ describe("NixHost under mocks", () => {
             proxy: { host: "198.51.100.1", port: 22, user: "jump", hostKey: BASTION_KEY, privateKey: PRIVATE_KEY },
         });
         const laptop = connection("laptop");
-        expect(laptop).toMatchObject({ host: "203.0.113.12", user: "dev", agentSocketPath: "/run/agent.sock" });
+        expect(laptop).toMatchObject({ host: "203.0.113.12", user: "dev", agentSocketPath: AGENT_SOCKET });
         expect(laptop).not.toHaveProperty("hostKey");
         expect(laptop).not.toHaveProperty("privateKey");
     });
@@ -207,7 +222,7 @@ describe("NixHost under mocks", () => {
         expect(String(gate.inputs["create"])).toBe(
             "printf '%s\\n' 'nix-cache: error on host laptop: cannot read its state over SSH: dial tcp 203.0.113.12:22: connect ECONNREFUSED' >&2; exit 1",
         );
-        expect(named(recorded, "nix-cache-host-laptop-settings").inputs["stdin"]).toBe("not read: the host could not be reached");
+        expect(dataOf(named(recorded, "nix-cache-host-laptop-settings"))).toBe("not read: the host could not be reached\n");
     });
 
     it("rotating the token changes only each netrc command's stdin", async () => {
@@ -232,16 +247,17 @@ describe("NixHost under mocks", () => {
         const second = (await run(true)).recorded;
         for (const { command } of [...firstReads, ...reads]) {
             expect(command).not.toContain(TOKEN);
-            expect(command).toMatch(/nix-cache "\$\{NIX_CONF_DIR:-\}" '[0-9a-f]{32}'$/);
+            // The verify script, then the salt after it on stdin.
+            expect(command).toMatch(/#nix-cache:end\nsalt:[0-9a-f]{32}\n$/);
         }
         expect(firstReads[0].command).not.toBe(reads.find((r) => r.host === firstReads[0].host)!.command);
         // Nothing drifted: each command keeps the marker the host recorded at its last apply.
         for (const recorded of [first, second]) {
             for (const r of recorded.filter((c) => c.name.endsWith("-settings"))) {
-                expect(r.inputs["stdin"]).toBe("drift: file: x differs");
+                expect(dataOf(r)).toBe("drift: file: x differs\n");
             }
             for (const r of recorded.filter((c) => c.name.endsWith("-verify"))) {
-                expect(r.inputs["stdin"]).toBe("drift: file: x differs\nnetrc: in effect");
+                expect(dataOf(r)).toBe("drift: file: x differs\nnetrc: in effect\n");
             }
         }
     });
@@ -251,11 +267,9 @@ describe("NixHost under mocks", () => {
         setHostReader(readAs(lines.join("\n"), 3));
         const { recorded, setup } = await run(true);
         for (const host of HOSTS) {
-            expect(named(recorded, `nix-cache-host-${host.name}-settings`).inputs["stdin"]).toBe("drift: file: /etc/nix/nix-cache.conf is missing");
-            expect(unwrap(named(recorded, `nix-cache-host-${host.name}-netrc`).inputs["stdin"])).toBe(`${TOKEN}\ndrift: netrc: /etc/nix/netrc is missing`);
-            expect(named(recorded, `nix-cache-host-${host.name}-verify`).inputs["stdin"]).toBe(
-                "drift: file: /etc/nix/nix-cache.conf is missing\nnetrc: drift: netrc: /etc/nix/netrc is missing",
-            );
+            expect(dataOf(named(recorded, `nix-cache-host-${host.name}-settings`))).toBe("drift: file: /etc/nix/nix-cache.conf is missing\n");
+            expect(dataOf(named(recorded, `nix-cache-host-${host.name}-netrc`))).toBe(`${TOKEN}\ndrift: netrc: /etc/nix/netrc is missing\n`);
+            expect(dataOf(named(recorded, `nix-cache-host-${host.name}-verify`))).toBe("drift: file: /etc/nix/nix-cache.conf is missing\nnetrc: drift: netrc: /etc/nix/netrc is missing\n");
         }
         const debian = setup.hosts.find((h) => h.hostName === "builder-debian")!;
         expect(await new Promise((resolve) => debian.effectiveTrustedUsers.apply(resolve))).toEqual(["root", "ci"]);

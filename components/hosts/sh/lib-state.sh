@@ -7,6 +7,13 @@
 # The marker recorded as file $2 in backup dir $1 (see nc_record_converged), empty when none was.
 nc_converged_marker() { sed -n 1p "$1/$2" 2>/dev/null; }
 
+# The salt of a read of the host's state: a line `salt:HEX` after the scripts on stdin (see
+# components/hosts/hostRead.ts); empty for any other run.
+nc_stdin_salt() {
+    [ ! -t 0 ] || return 0
+    sed -n 's/^salt:\([0-9a-f][0-9a-f]*\)$/\1/p' | sed -n 1p
+}
+
 # The marker the settings command runs with: the first line of its stdin (none from a terminal:
 # a script run by hand). The netrc command's follows the token (see sh/netrc-apply.sh).
 nc_stdin_marker() {

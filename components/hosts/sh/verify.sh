@@ -1,6 +1,8 @@
 # ---- verify: compares the host with what is declared; changes nothing ----
 # Prints `nix-cache-check STATUS ITEM: DETAIL` lines (STATUS ok, drift or pending) and the
 # effective settings; exits 3 when anything drifted.
+# Read first, before anything else could read stdin: a read's salt (see sh/lib-state.sh).
+nc_salt=$(nc_stdin_salt)
 nc_drift=
 nc_check() {
     printf 'nix-cache-check %s %s: %s\n' "$1" "$2" "$3"
@@ -128,7 +130,7 @@ if [ -n "$NC_NETRC_MACHINE" ]; then
         nc_check ok netrc "$nc_netrc holds a token for $NC_NETRC_MACHINE"
     fi
 fi
-# Given a salt ($2), the state the program compares with the declaration (see sh/lib-state.sh).
-if [ -n "${2:-}" ]; then nc_state_report "$2" "${nc_nixos_backup:-$nc_backup}" "$nc_backup" "${nc_netrc:-}"; fi
+# Given a salt, the state the program compares with the declaration (see sh/lib-state.sh).
+if [ -n "$nc_salt" ]; then nc_state_report "$nc_salt" "${nc_nixos_backup:-$nc_backup}" "$nc_backup" "${nc_netrc:-}"; fi
 nc_report "$nc_work/effective"
 nc_finish

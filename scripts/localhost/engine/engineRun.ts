@@ -21,10 +21,10 @@ export type Transcript = string[];
  * Runs `up` (or `destroy`) and records what the engine says: its output, its events and its
  * summary. A failed operation is returned, not thrown, so a test can look at what it did.
  */
-export async function recordUp(stack: Stack, transcript: Transcript, options: { continueOnError?: boolean } = {}): Promise<EngineRun> {
+export async function recordUp(stack: Stack, transcript: Transcript, options: { continueOnError?: boolean; target?: string[] } = {}): Promise<EngineRun> {
     const events = collector(transcript);
     try {
-        const result = await stack.up({ ...events.options, continueOnError: options.continueOnError });
+        const result = await stack.up({ ...events.options, continueOnError: options.continueOnError, target: options.target });
         return { ...(await finish(stack, events, transcript)), outputs: result.outputs };
     } catch (error) {
         return { ...(await finish(stack, events, transcript)), error: recorded(error, transcript) };
@@ -72,10 +72,10 @@ export async function recordPreviewDiff(stack: Stack, transcript: Transcript, op
 }
 
 /** Like {@link recordUp}, for `destroy`. */
-export async function recordDestroy(stack: Stack, transcript: Transcript): Promise<EngineRun> {
+export async function recordDestroy(stack: Stack, transcript: Transcript, options: { continueOnError?: boolean } = {}): Promise<EngineRun> {
     const events = collector(transcript);
     try {
-        await stack.destroy(events.options);
+        await stack.destroy({ ...events.options, continueOnError: options.continueOnError });
         return finish(stack, events, transcript);
     } catch (error) {
         return { ...(await finish(stack, events, transcript)), error: recorded(error, transcript) };

@@ -77,6 +77,11 @@ function engineStack(stack: Stack, stackName: string, root: string, dirs: Engine
     };
 }
 
+/** The environment the `pulumi` CLI reads `engine`'s stack with (its backend, passphrase and plugins). */
+export function engineCliEnv(engine: Pick<EngineStack, "dirs">): Record<string, string> {
+    return programStackEnv({ stateDir: engine.dirs.state, pulumiHome: engine.dirs.pulumiHome, passphrase: PASSPHRASE });
+}
+
 /** A cache as the stack declares it. */
 export interface DeclaredCache {
     readonly url: string;

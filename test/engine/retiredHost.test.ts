@@ -1,0 +1,132 @@
+import * as fs from "fs";
+import * as path from "path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BinaryCache, startBinaryCache } from "../../scripts/localhost/binaryCache";
+import { BuilderHost, openBuilderHost } from "../../scripts/localhost/builderHost";
+import { recordDestroy, recordUp } from "../../scripts/localhost/engine/engineRun";
+import { freePort } from "../../scripts/localhost/ports";
+import { createEngineStack, EngineConfig, engineConfig, EngineStack, hostEntry } from "../../scripts/localhost/engine/engineStack";
+import { resourceInState, resourcesInState } from "./support/engineState";
+import { hostFiles } from "./support/hostChecks";
+import { requireEngine } from "./support/requirements";
+
+// A fleet of two hosts on a private cache, one of which dies: `destroy` restores the live host
+// whole (its netrc and settings undone by one command), and the dead host, once retired, is
+// dropped from state by `up` and `destroy` without anything connecting to it.
+
+const requirements = requireEngine();
+const TOKEN = "retired-token.c0ffee_42";
+const OWN_NIX_CONF = "# a host of this test\n";
+
+let cache: BinaryCache;
+let alpha: BuilderHost;
+let beta: BuilderHost;
+let engine: EngineStack;
+
+const commandsOf = (name: string) => ["settings", "netrc", "verify"].map((command) => `nix-cache-host-${name}-${command}`);
+const config = (hosts: EngineConfig["hosts"]): EngineConfig => ({
+    cache: { url: cache.url, publicKey: cache.publicKey, private: true },
+    hosts,
+    cachixAuthToken: TOKEN,
+    // beta's key goes with its entry: the stack refuses a key no host names.
+    privateKeys: { sshPrivateKey: alpha.privateKey, ...(hosts.some((h) => h.name === "beta") ? { betaPrivateKey: beta.privateKey } : {}) },
+});
+const alphaEntry = () => hostEntry("alpha", alpha);
+const betaEntry = (extra: Record<string, unknown> = {}) => hostEntry("beta", beta, { privateKeySecret: "betaPrivateKey", ...extra });
+const configured = (host: BuilderHost) => fs.readFileSync(path.join(host.nixConfDir, "nix.conf"), "utf8").includes("!include nix-cache.conf");
+const restored = (host: BuilderHost) => fs.readdirSync(host.nixConfDir).join(",") === "nix.conf" && fs.readFileSync(path.join(host.nixConfDir, "nix.conf"), "utf8") === host.ownNixConf;
+const warnings = () => engine.transcript.filter((line) => line.includes("is retired")).join("\n");
+
+beforeAll(async () => {
+    if (requirements.skip) {
+        return;
+    }
+    cache = await startBinaryCache({ keyName: "engine.cachix.org-1", token: TOKEN });
+    engine = await createEngineStack("retired");
+    alpha = await openBuilderHost({ dir: path.join(engine.root, "alpha"), ownNixConf: OWN_NIX_CONF });
+    beta = await openBuilderHost({ dir: path.join(engine.root, "beta"), ownNixConf: OWN_NIX_CONF });
+    await alpha.start();
+    await beta.start();
+});
+
+afterAll(async () => {
+    await alpha?.remove();
+    await beta?.remove();
+    await engine?.remove();
+    await cache?.close();
+});
+
+describe.skipIf(requirements.skip)("engine: a dead host in a fleet", () => {
+    it("destroy with one host down restores the other whole, and names the dead one", async () => {
+        await engine.stack.setAllConfig(engineConfig(config([alphaEntry(), betaEntry()])));
+        expect((await recordUp(engine.stack, engine.transcript)).error).toBeUndefined();
+        await beta.stop();
+        const betaBefore = hostFiles(beta);
+        // The way docs/hosts.md gives: every other host still gets undone.
+        const run = await recordDestroy(engine.stack, engine.transcript, { continueOnError: true });
+        expect(run.error).toBeDefined();
+        expect(run.failed).toEqual(["nix-cache-host-beta-settings"]);
+        expect(run.error?.message).toMatch(new RegExp(`127\\.0\\.0\\.1:${beta.port}[\\s\\S]*connection refused`, "i"));
+        // alpha: netrc and settings undone together, byte for byte.
+        expect(restored(alpha)).toBe(true);
+        // beta: untouched, its settings command still in state; its netrc command left state
+        // without running, since the settings command's delete undoes both.
+        expect(hostFiles(beta)).toEqual(betaBefore);
+        expect(await resourcesInState(engine.stack)).toContain("nix-cache-host-beta-settings");
+        expect(await resourcesInState(engine.stack)).not.toContain("nix-cache-host-beta-netrc");
+        for (const name of commandsOf("alpha")) {
+            expect(await resourcesInState(engine.stack)).not.toContain(name);
+        }
+    }, 240_000);
+
+    it("retired, the dead host leaves state through a targeted up and destroy without being contacted; what is left on it is said", async () => {
+        await engine.stack.setAllConfig(engineConfig(config([alphaEntry(), betaEntry({ retired: true })])));
+        const betaBefore = hostFiles(beta);
+        // Only the retired host's resources: the destroyed alpha is not set up again.
+        const up = await recordUp(engine.stack, engine.transcript, { target: ["**nix-cache-host-beta**"] });
+        expect(up.error).toBeUndefined();
+        expect(up.failed).toEqual([]);
+        expect(warnings()).toContain("host beta is retired: nix-cache does not connect to it");
+        expect(warnings()).toContain(`Left on it: ${beta.nixConfDir}/nix-cache.conf`);
+        // The engine records retainOnDelete on a step that changes nothing else.
+        for (const name of commandsOf("beta")) {
+            expect((await resourceInState(engine.stack, name))?.retainOnDelete, name).toBe(true);
+        }
+        const run = await recordDestroy(engine.stack, engine.transcript);
+        expect(run.error).toBeUndefined();
+        expect(await resourcesInState(engine.stack)).toEqual([]);
+        expect(hostFiles(beta)).toEqual(betaBefore);
+        expect(configured(beta)).toBe(true);
+    }, 240_000);
+
+    it("a host retired while in use: up leaves the others alone and never contacts it; removing its entry then drops it", async () => {
+        await beta.start();
+        await engine.stack.setAllConfig(engineConfig(config([alphaEntry(), betaEntry()])));
+        expect((await recordUp(engine.stack, engine.transcript)).error).toBeUndefined();
+        await beta.stop();
+        await engine.stack.setAllConfig(engineConfig(config([alphaEntry(), betaEntry({ retired: true })])));
+        const retire = await recordUp(engine.stack, engine.transcript);
+        expect(retire.error).toBeUndefined();
+        // beta's probe of up goes (it has nothing to undo); its commands stay as they are.
+        expect(Object.keys(retire.changed).filter((name) => name.includes("-beta"))).toEqual(["nix-cache-host-beta-handshake"]);
+        await engine.stack.setAllConfig(engineConfig(config([alphaEntry()])));
+        await engine.stack.removeConfig("nix-cache:betaPrivateKey");
+        const gone = await recordUp(engine.stack, engine.transcript);
+        expect(gone.error).toBeUndefined();
+        expect((await resourcesInState(engine.stack)).filter((name) => name.includes("-beta"))).toEqual([]);
+        expect(configured(alpha)).toBe(true);
+        expect(configured(beta)).toBe(true);
+        expect((await recordDestroy(engine.stack, engine.transcript)).error).toBeUndefined();
+        expect(restored(alpha)).toBe(true);
+    }, 300_000);
+
+    it("a host retired before it was ever applied gets commands with nothing to run, and nothing connects to it", async () => {
+        const nowhere = { ...hostEntry("gamma", alpha), port: await freePort(), retired: true };
+        await engine.stack.setAllConfig(engineConfig(config([alphaEntry(), nowhere])));
+        const up = await recordUp(engine.stack, engine.transcript);
+        expect(up.error).toBeUndefined();
+        expect(await resourcesInState(engine.stack)).toEqual(expect.arrayContaining(commandsOf("gamma")));
+        expect((await recordDestroy(engine.stack, engine.transcript)).error).toBeUndefined();
+        expect(restored(alpha)).toBe(true);
+    }, 180_000);
+});
