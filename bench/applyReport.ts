@@ -11,14 +11,14 @@ export interface SizeResult {
 }
 
 /**
- * SSH sessions per host the design needs at the least: one per remote command that must run.
- * First up: settings, netrc, verify. No-op: settings alone, which every up runs again to find and
- * repair drift (docs/hosts.md, "Convergence"). Rotation: settings, and the netrc command.
+ * SSH sessions per host the design needs at the least: the run's read of the host, then one per
+ * remote command that must run. First up: the read, settings, netrc, verify. No-op: the read
+ * alone (docs/hosts.md, "Operating the fleet"). Rotation: the read, netrc and verify.
  */
-export const DESIGN_SESSIONS: Readonly<Record<Step, number>> = { first: 3, noop: 1, rotation: 2 };
+export const DESIGN_SESSIONS: Readonly<Record<Step, number>> = { first: 4, noop: 1, rotation: 3 };
 
-/** Resources each step updates per host: its handshake probe and settings command on every up, and the netrc one on a rotation. */
-const DESIGN_UPDATES: Readonly<Record<"noop" | "rotation", number>> = { noop: 2, rotation: 3 };
+/** Resources each step updates per host: none in a no-op up; the netrc and verify commands on a rotation. */
+const DESIGN_UPDATES: Readonly<Record<"noop" | "rotation", number>> = { noop: 0, rotation: 2 };
 
 const STEP_LABEL: Readonly<Record<Step, string>> = { first: "first up", noop: "no-op up", rotation: "rotation up" };
 const OP_LABEL: Readonly<Record<string, string>> = { create: "created", update: "updated", delete: "deleted", replace: "replaced", same: "same" };
@@ -86,7 +86,7 @@ function fit(sizes: readonly SizeResult[], step: Step): LineFit {
 
 /**
  * The per-host slopes, and what a session adds: a host's cost beyond a no-op up's per-host cost
- * (the engine's own and the settings re-check), divided by the sessions the step opened beyond it.
+ * (the engine's own and the read), divided by the sessions the step opened beyond it.
  */
 function slopeFindings(sizes: readonly SizeResult[], parallelism: string): string[] {
     const fits = Object.fromEntries(STEPS.map((step) => [step, fit(sizes, step)])) as Record<Step, LineFit>;
@@ -107,14 +107,15 @@ function sessionGaps(sizes: readonly SizeResult[]): string[] {
     });
 }
 
-/** Whether every no-op up updated only each host's probe and settings, and every rotation also its netrc, nothing else. */
+/** Whether every no-op up changed nothing, and every rotation updated only each host's netrc and verify. */
 function changeGaps(sizes: readonly SizeResult[]): string[] {
     const gaps: string[] = [];
     for (const size of sizes) {
         for (const trial of size.trials) {
             for (const step of ["noop", "rotation"] as const) {
                 const ops = Object.entries(trial.steps[step].changes).filter(([op, n]) => op !== "same" && (n ?? 0) > 0);
-                if (ops.length !== 1 || ops[0][0] !== "update" || ops[0][1] !== DESIGN_UPDATES[step] * size.hosts) {
+                const expected = DESIGN_UPDATES[step] === 0 ? [] : [["update", DESIGN_UPDATES[step] * size.hosts]];
+                if (JSON.stringify(ops) !== JSON.stringify(expected)) {
                     gaps.push(`${STEP_LABEL[step]} at ${plural(size.hosts, "host")} reported ${changesLabel(trial.steps[step].changes)}`);
                 }
             }
@@ -137,20 +138,19 @@ export function findings(sizes: readonly SizeResult[], parallelism: string): str
     );
     out.push(
         "why that is the minimum: each remote command is one SSH session, and a host has three (settings, netrc for a private cache, verify, run in that order); " +
-            "every up runs settings again in place, so that drift made by another tool (`cachix use`, an edited file, a daemon not restarted) is found and repaired, and its output is the same when nothing was; " +
-            "verify re-runs only when its script or the settings' output changes, so a no-op up opens that one session; " +
-            "the token is only the netrc command's stdin, in neither the settings nor the verify command's inputs, so a rotation adds the netrc command alone; " +
+            "every preview and up first reads each host (one session) and changes a command's input only when the host drifted (`cachix use`, an edited file, a daemon not restarted), so a no-op up opens that one session; " +
+            "the token is only the netrc command's stdin, in neither the settings nor the verify command's inputs, so a rotation adds the netrc command and verify after it; " +
             "merging commands would save first-up sessions only by making every rotation rerun the verify script too",
     );
     const changeOff = changeGaps(sizes);
     out.push(
         changeOff.length === 0
-            ? `changes: every no-op up updated exactly two resources per host (its handshake probe and settings re-check); every rotation three (also netrc), the rest same`
+            ? `changes: every no-op up changed nothing; every rotation updated exactly two resources per host (netrc and verify), the rest same`
             : `changes off target: ${changeOff.join("; ")}`,
     );
     const floor = stepMs(largest, "noop");
     out.push(
-        `a no-op up with ${plural(largest.hosts, "host")} takes ${duration(floor)}: the engine's own cost (CLI start, program run, diff, checkpoint) and one settings re-check per host, the floor of every up; ` +
+        `a no-op up with ${plural(largest.hosts, "host")} takes ${duration(floor)}: the engine's own cost (CLI start, program run, diff, checkpoint) and one read per host, the floor of every up; ` +
             `the rotation adds ${duration(stepMs(largest, "rotation") - floor)} for ${largest.hosts} netrc sessions`,
     );
     return out;

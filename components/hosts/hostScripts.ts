@@ -1,7 +1,9 @@
 import { HostSpec } from "../config/model";
 import {
     BACKUP_DIR_NAME,
+    CONVERGED_RECORD_NAME,
     DAEMON_RECORD_NAME,
+    NETRC_CONVERGED_RECORD_NAME,
     INCLUDE_LINES,
     LOCK_NAME,
     LOCK_WAIT_SECONDS,
@@ -108,6 +110,8 @@ function declaredValues(payload: HostPayload): Map<string, string> {
         ["NC_BACKUP_NAME", BACKUP_DIR_NAME],
         ["NC_LOCK_NAME", LOCK_NAME],
         ["NC_DAEMON_RECORD", DAEMON_RECORD_NAME],
+        ["NC_CONVERGED_RECORD", CONVERGED_RECORD_NAME],
+        ["NC_NETRC_CONVERGED_RECORD", NETRC_CONVERGED_RECORD_NAME],
         ["NC_LOCK_WAIT", String(LOCK_WAIT_SECONDS)],
         ["NC_INCLUDE_1", INCLUDE_LINES[0]],
         ["NC_INCLUDE_2", INCLUDE_LINES[1]],

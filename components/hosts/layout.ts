@@ -38,6 +38,15 @@ export const LOCK_WAIT_SECONDS = 300;
  */
 export const DAEMON_RECORD_NAME = "in-effect";
 
+/**
+ * In the backup dir: the marker the settings command last ran with (its stdin). A read that finds
+ * the host as declared gives the commands this value back, the one they hold, so nothing runs.
+ */
+export const CONVERGED_RECORD_NAME = "converged";
+
+/** The same for the netrc command, in the backup dir of the config dir that holds the netrc. */
+export const NETRC_CONVERGED_RECORD_NAME = "netrc.converged";
+
 /** In the backup dir: the owner stamp (`PROJECT/STACK/HOST`) of the files it backs up. */
 export const OWNER_FILE_NAME = "owner";
 

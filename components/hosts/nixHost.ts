@@ -1,3 +1,4 @@
+import { randomBytes } from "crypto";
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { ArgsError } from "../config/argsError";
@@ -10,67 +11,94 @@ import { hostCommands, HostCommands } from "./hostCommands";
 import { agentSocketProblem } from "./agentSocket";
 import { commandTimeouts, hostConnection, proxyConnection, replacementTriggers } from "./connection";
 import { handshakeProbeCommand, handshakeTimeoutSeconds, proxiedHandshakeProbeScript } from "./handshakeProbe";
-import { hostScripts } from "./hostScripts";
+import { readHostState, stateRead } from "./hostRead";
+import { HostScripts, hostScripts } from "./hostScripts";
+import { driftReasons, HostMarkers, hostMarkers, IN_EFFECT, netrcTokenDigest, parseHostState } from "./hostState";
+import { shQuote } from "../formats/shell";
 import { hostOwner, hostPayload } from "./payload";
 import { parseVerifyReport, VerifyCheck, VerifyReport } from "./verifyReport";
 import { retiredCommandOptions, retiredWarning } from "./retiredHost";
 
-/** A value no earlier run had: what makes each `up` re-check a host (see NixHost's settings). */
-function convergeToken(): string {
-    return `converge ${new Date().toISOString()} ${Math.random().toString(36).slice(2)}`;
-}
-
 /**
- * When a handshake probe runs: before the host's commands on every `up` (`up`), or before they
- * are deleted (`delete`: `pulumi destroy`, or the host's entry removed), which runs no program.
+ * The probes of `host`'s SSH handshake before its commands are deleted (`pulumi destroy`, or the
+ * host's entry removed), which runs no program and so no read: from here, of the host or (when
+ * it has one) its proxy, and from the proxy, of the host. The command provider bounds only the
+ * TCP connect; these fail by name, within {@link handshakeTimeoutSeconds}, when the host accepts
+ * the connection and never speaks SSH. They wait for the commands (`commands`), so the engine
+ * deletes them, running the probe, first. Their inputs never change between runs. A retired
+ * host's probes keep what state has and leave it without running.
  */
-type ProbeMoment = "up" | "delete";
-
-/**
- * The probes of `host`'s SSH handshake: from here, of the host or (when it has one) its proxy,
- * and from the proxy, of the host. The command provider bounds only the TCP connect; these fail
- * by name, within {@link handshakeTimeoutSeconds}, when the host accepts the connection and
- * never speaks SSH. `up` probes are what the host's commands wait for; `delete` probes wait
- * for the commands (`commands`), so the engine deletes them, running the probe, first.
- */
-function handshakeProbes(
+function deleteProbes(
     name: string,
     host: HostSpec,
     resolved: pulumi.Output<HostSpec> | undefined,
     privateKey: pulumi.Input<string> | undefined,
     parent: pulumi.Resource,
-    moment: ProbeMoment,
-    commands: pulumi.Resource[] = [],
-    retired = false,
-): pulumi.Resource[] {
+    commands: pulumi.Resource[],
+    retired: boolean,
+): void {
     const seconds = handshakeTimeoutSeconds(host);
     const of = <T>(f: (h: HostSpec) => T): pulumi.Input<T> => (resolved === undefined ? f(host) : resolved.apply(f));
-    const inputs = (line: pulumi.Input<string>) =>
-        retired ? { addPreviousOutputInEnv: false } : moment === "up" ? { create: line, update: line, stdin: convergeToken(), addPreviousOutputInEnv: false } : { delete: line, addPreviousOutputInEnv: false };
+    const inputs = (line: pulumi.Input<string>) => (retired ? { addPreviousOutputInEnv: false } : { delete: line, addPreviousOutputInEnv: false });
     const kept = retired ? retiredCommandOptions() : {};
-    const suffix = moment === "up" ? "" : "-on-delete";
     const local = (dependsOn: pulumi.Resource[]) =>
         new command.local.Command(
-            `${name}-handshake${suffix}`,
+            `${name}-handshake-on-delete`,
             inputs(of((h) => handshakeProbeCommand(h.name, h.proxy ?? h.ssh, seconds, process.execPath))),
             { parent, dependsOn, ...kept },
         );
-    const viaProxy = (dependsOn: pulumi.Resource[]) =>
-        new command.remote.Command(
-            `${name}-handshake-via-proxy${suffix}`,
-            { connection: of((h) => proxyConnection(h, privateKey)!), ...inputs(of((h) => proxiedHandshakeProbeScript(h.name, h.ssh, seconds))) },
-            { parent, dependsOn, customTimeouts: commandTimeouts(host), ...kept },
-        );
     if (host.proxy === undefined) {
-        return [local(commands)];
+        local(commands);
+        return;
     }
-    // Deleted in the reverse order of dependencies: the local probe (of the proxy) runs first either way.
-    if (moment === "up") {
-        const first = local([]);
-        return [first, viaProxy([first])];
-    }
-    const second = viaProxy(commands);
-    return [local([second]), second];
+    // Deleted in the reverse order of dependencies: the local probe (of the proxy) runs first.
+    const viaProxy = new command.remote.Command(
+        `${name}-handshake-via-proxy-on-delete`,
+        { connection: of((h) => proxyConnection(h, privateKey)!), ...inputs(of((h) => proxiedHandshakeProbeScript(h.name, h.ssh, seconds))) },
+        { parent, dependsOn: commands, customTimeouts: commandTimeouts(host), ...kept },
+    );
+    local([viaProxy]);
+}
+
+/** What this run's read of a host found (see hostState.ts); `problem` when it could not read. */
+interface HostFound {
+    readonly markers: HostMarkers;
+    readonly reasons: readonly string[];
+    readonly report?: VerifyReport;
+    readonly problem?: string;
+}
+
+/** The marker of a host this run could not read: its commands then wait behind the failing gate. */
+const UNREAD = "not read: the host could not be reached";
+
+/**
+ * Reads `host` once (one SSH session, the verify script given a fresh salt) and decides whether
+ * it is as declared. The token is only compared as a salted digest; nothing secret is in what
+ * this returns, so it is unwrapped from the secrets it was computed with.
+ */
+function readHost(
+    host: pulumi.Output<HostSpec>,
+    commands: pulumi.Output<HostCommands>,
+    privateKey: pulumi.Input<string> | undefined,
+    token: pulumi.Input<string> | undefined,
+): pulumi.Output<HostFound> {
+    const found = pulumi.all([host, commands, privateKey, token]).apply(async ([h, c, key, declared]): Promise<HostFound> => {
+        const salt = randomBytes(16).toString("hex");
+        try {
+            const read = await readHostState(h, stateRead(c.verify, salt), key);
+            const reasons = driftReasons(read, declared === undefined ? undefined : netrcTokenDigest(salt, declared));
+            const state = parseHostState(read.stdout);
+            return { markers: hostMarkers(reasons, state), reasons, report: read.code === 0 || read.code === 3 ? state.report : undefined };
+        } catch (error) {
+            return { markers: { settings: UNREAD, netrc: UNREAD }, reasons: [], problem: (error as Error).message };
+        }
+    });
+    return pulumi.unsecret(found);
+}
+
+/** The local command line of the gate: passes when the read reached the host, else fails naming why. */
+function gateCommand(found: HostFound): string {
+    return found.problem === undefined ? "exit 0" : `printf '%s\\n' ${shQuote(`nix-cache: error on ${found.problem}`)} >&2; exit 1`;
 }
 
 /**
@@ -114,7 +142,8 @@ const hostCommandsOf = new WeakMap<NixHost, NixHostCommands>();
  * `trusted-users`, and a private cache's netrc. Three remote commands, in order: `settings`
  * (managed files, checked by Nix, then applied; undone on delete), `netrc` (private caches
  * only, token on stdin, so rotating it touches nothing else), and `verify` (reads the
- * effective configuration back and fails when anything declared is missing).
+ * effective configuration back and fails when anything declared is missing). Every preview and
+ * up first reads the host once; only a host that is not as declared gets changed inputs.
  */
 export class NixHost extends pulumi.ComponentResource {
     /** The host's name in the stack. */
@@ -125,7 +154,7 @@ export class NixHost extends pulumi.ComponentResource {
     readonly effectiveTrustedPublicKeys: pulumi.Output<string[]>;
     /** The daemon's trusted users in effect (for `user` hosts: as the user sees them). */
     readonly effectiveTrustedUsers: pulumi.Output<string[]>;
-    /** Each check of the last verify run. */
+    /** Each check of what the latest `up` found (its read, or verify after a repair). */
     readonly checks: pulumi.Output<VerifyCheck[]>;
     /** What the settings command reported (changed files, or no change). */
     readonly applyOutput: pulumi.Output<string>;
@@ -172,17 +201,30 @@ export class NixHost extends pulumi.ComponentResource {
         }
         // The host's files are stamped with this owner; another stack's runs are refused there.
         const owner = hostOwner(pulumi.getProject(), pulumi.getStack(), host);
-        const commands: pulumi.Output<HostCommands> = pulumi
+        const scripts: pulumi.Output<HostScripts> = pulumi
             .output(args.addedCaches ?? [])
-            .apply((added) => hostCommands(hostScripts(hostPayload(model, host, checkedDeployTimeValue("NixHost", name, "addedCaches", added), owner)), host.kind));
+            .apply((added) => hostScripts(hostPayload(model, host, checkedDeployTimeValue("NixHost", name, "addedCaches", added), owner)));
+        const commands: pulumi.Output<HostCommands> = scripts.apply((s) => hostCommands(s, host.kind));
         // The commands are replaced, not updated, when a trigger changes (other files, or another
         // login's). Delete first: old and new may be the same files on the same machine, and
         // undoing after applying would leave the host unconfigured.
         const triggers = resolved === undefined ? replacementTriggers(host) : resolved.apply(replacementTriggers);
-        // A host that accepts the connection and never speaks SSH would otherwise hold `up` forever.
         const customTimeouts = commandTimeouts(host);
-        const handshake = host.retired ? [] : handshakeProbes(name, host, resolved, args.privateKey, this, "up");
         const common = { connection, triggers, addPreviousOutputInEnv: false };
+
+        // Every preview and up reads the host once and gives its commands a marker: the value they
+        // already hold while the host is as declared (nothing runs), the drift in words when not
+        // (they run in place, and the preview says why). See hostState.ts and docs/hosts.md. A
+        // retired host is not read (its commands keep what state has).
+        const found: pulumi.Output<HostFound> = host.retired
+            ? pulumi.output({ markers: { settings: IN_EFFECT, netrc: IN_EFFECT }, reasons: [] })
+            : readHost(resolved ?? pulumi.output(host), commands, args.privateKey, args.netrcToken);
+        const markers = found.apply((f) => f.markers);
+        // A host the read could not reach (or that never spoke SSH within the handshake bound)
+        // fails here, by name, and its commands are not sent to the provider.
+        const handshake = host.retired
+            ? []
+            : [new command.local.Command(`${name}-handshake`, { create: found.apply(gateCommand), update: found.apply(gateCommand), addPreviousOutputInEnv: false }, { parent: this })];
 
         const settings = new command.remote.Command(
             `${name}-settings`,
@@ -191,12 +233,9 @@ export class NixHost extends pulumi.ComponentResource {
                 create: commands.apply((c) => c.apply.line),
                 update: commands.apply((c) => c.apply.line),
                 delete: commands.apply((c) => c.destroy.line),
-                // The scripts, then a value no earlier run had, so every `up` runs apply again in
-                // place (never a replace): it compares the host with what is declared and repairs
-                // what another tool changed (`cachix use` reordering nix.conf, an edited managed
-                // file, a daemon not restarted), changing nothing when all is in effect. The
-                // script ignores what follows it on stdin.
-                stdin: commands.apply((c) => c.apply.stdin + convergeToken()),
+                // The scripts, then the marker: apply records it on the host, and the next read
+                // gives it back while nothing drifted.
+                stdin: pulumi.all([commands, markers]).apply(([c, m]) => `${c.apply.stdin}${m.settings}\n`),
             }),
             { parent: this, dependsOn: handshake, deleteBeforeReplace: true, customTimeouts, ...kept },
         );
@@ -212,8 +251,9 @@ export class NixHost extends pulumi.ComponentResource {
                     create: plain.netrcApply!.line,
                     update: plain.netrcApply!.line,
                     delete: plain.netrcDestroy!.line,
-                    // The token follows the scripts on stdin, where netrc-apply reads it.
-                    stdin: pulumi.secret(pulumi.output(args.netrcToken!).apply((token) => plain.netrcApply!.stdin + token)),
+                    // The token follows the scripts on stdin, where netrc-apply reads it, then the
+                    // netrc's marker: a drifted netrc is written again.
+                    stdin: pulumi.secret(pulumi.all([args.netrcToken!, markers]).apply(([token, m]) => `${plain.netrcApply!.stdin}${token}\n${m.netrc}\n`)),
                     // The scripts never print the token; this keeps anything else that might out of logs too.
                     logging: "none",
                 }),
@@ -228,19 +268,25 @@ export class NixHost extends pulumi.ComponentResource {
                 connection,
                 addPreviousOutputInEnv: false,
                 create: commands.apply((c) => c.verify.line),
-                stdin: commands.apply((c) => c.verify.stdin),
                 // Runs again when anything it checks is declared differently (its script carries all
-                // of it). Not on every up: apply itself fails when what it leaves is not in effect,
-                // and a trigger on apply's output would show as a replace in every preview.
+                // of it) and after a repair (the markers after the script, which also say why,
+                // readable where the netrc's is a secret): what it reports is then the outputs.
+                stdin: pulumi
+                    .all([commands, markers])
+                    .apply(([c, m]) => `${c.verify.stdin}${m.settings}\n${isPrivate ? `netrc: ${m.netrc}\n` : ""}`),
                 update: commands.apply((c) => c.verify.line),
             }),
             { parent: this, dependsOn: [...handshake, settings, ...(netrc === undefined ? [] : [netrc])], customTimeouts, ...kept },
         );
         hostCommandsOf.set(this, { settings, netrc, verify });
-        handshakeProbes(name, host, resolved, key, this, "delete", [settings, ...(netrc === undefined ? [] : [netrc]), verify], host.retired);
+        deleteProbes(name, host, resolved, key, this, [settings, ...(netrc === undefined ? [] : [netrc]), verify], host.retired);
 
-        // No stdout: a command an `up --target` of other resources left uncreated.
-        const report: pulumi.Output<VerifyReport> = verify.stdout.apply((stdout) => parseVerifyReport(stdout ?? ""));
+        // What the latest run found in effect: the read when nothing drifted (nothing else ran),
+        // else verify's report, which ran after the repair. No stdout: a command an `up --target`
+        // of other resources left uncreated.
+        const report: pulumi.Output<VerifyReport> = pulumi
+            .all([found, verify.stdout])
+            .apply(([f, stdout]) => (f.reasons.length === 0 && f.report !== undefined ? f.report : parseVerifyReport(stdout ?? "")));
         this.effectiveSubstituters = report.apply((r) => r.effective.substituters);
         this.effectiveTrustedPublicKeys = report.apply((r) => r.effective.trustedPublicKeys);
         this.effectiveTrustedUsers = report.apply((r) => r.effective.trustedUsers);

@@ -52,6 +52,7 @@ export const LIBRARY_PARTS = [
     "lib-restart", // restarting nix-daemon through its service manager
     "lib-nixos", // where NixOS reads its configuration, and what imports the glue
     "lib-nixos-retired", // NixOS values no longer declared, in effect until a rebuild
+    "lib-state", // what a preview or up reads from a host to compare with the declaration
 ] as const;
 
 /** One file of the shell function library. */

@@ -45,7 +45,7 @@ export function upSummary(options: {
         `Done: pulumi up on stack "${DEMO_STACK}": ${options.changes}.`,
         options.noop
             ? `  Nothing to do: the host already had what the stack declares (${options.logins} SSH logins on it during the up).`
-            : "  Running `npm run demo` again changes no file on the host: its settings command re-checks what Nix has in effect (one SSH session) and repairs only drift.",
+            : "  Running `npm run demo` again changes nothing while the host is as declared: each run reads it (one SSH session) and repairs only drift.",
         `  Host ${options.hostName} trusts the demo cache through ${shown(options.nixConfDir)}/nix-cache.conf, included from its nix.conf:`,
         ...configured,
         `  State: ${shown(layout.state)} (local file backend; secrets encrypted with the passphrase in ${shown(layout.passphrase)})`,

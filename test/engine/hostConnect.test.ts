@@ -13,7 +13,8 @@ import { requireEngine } from "./support/requirements";
 // A host that never speaks SSH (directly or behind a proxy), a stale SSH_AUTH_SOCK and an RSA
 // host key pin: each fails by name and cause, before anything changes where it can, and a good
 // host in the same stack is configured all the same. The command provider users download waits
-// for a silent host's handshake with no limit; the project's own probe bounds it.
+// for a silent host's handshake with no limit; the program's read of each host bounds it (and
+// before a destroy, which runs no program, the project's own probe).
 
 const requirements = requireEngine();
 const TIMEOUT_SECONDS = 10;
@@ -61,12 +62,12 @@ describe.skipIf(requirements.skip)("engine: hosts the command provider cannot lo
         await engine.stack.setAllConfig(engineConfig(config([alphaEntry(), silentEntry()])));
         const started = Date.now();
         const run = await recordUp(engine.stack, engine.transcript, { continueOnError: true });
-        // The probe's bound is the host's commandTimeout (10 s); the rest is the engine's own time.
+        // The read's handshake bound is the host's commandTimeout (10 s); the rest is the engine's own time.
         expect(Date.now() - started).toBeLessThan(60_000);
         expect(run.error).toBeDefined();
         expect(run.failed).toEqual(["nix-cache-host-silent-handshake"]);
         expect(failureOf(engine.transcript, "nix-cache-host-silent-handshake")).toContain(
-            `nix-cache: error on host silent: 127.0.0.1:${silentPort} accepted the TCP connection but did not send an SSH version line within ${TIMEOUT_SECONDS}s`,
+            `nix-cache: error on host silent: cannot read its state over SSH: 127.0.0.1:${silentPort} accepted the TCP connection but did not complete the SSH handshake within ${TIMEOUT_SECONDS}s`,
         );
         // Its commands were never sent to the provider, which would have waited with no limit.
         expect(await resourcesInState(engine.stack)).not.toContain("nix-cache-host-silent-settings");
@@ -74,14 +75,14 @@ describe.skipIf(requirements.skip)("engine: hosts the command provider cannot lo
         expect(fs.readFileSync(path.join(alpha.nixConfDir, "nix.conf"), "utf8")).toContain("!include nix-cache.conf");
     }, 120_000);
 
-    it("a host behind a proxy that never speaks SSH fails by name within its bound, probed from the proxy", async () => {
+    it("a host behind a proxy that never speaks SSH fails by name within its bound, reached through the proxy", async () => {
         await engine.stack.setAllConfig(engineConfig(config([alphaEntry(), proxiedSilentEntry()])));
         const started = Date.now();
         const run = await recordUp(engine.stack, engine.transcript, { continueOnError: true });
         expect(Date.now() - started).toBeLessThan(60_000);
-        expect(run.failed).toEqual(["nix-cache-host-hidden-handshake-via-proxy"]);
-        expect(failureOf(engine.transcript, "nix-cache-host-hidden-handshake-via-proxy")).toContain(
-            `nix-cache: error on host hidden: 127.0.0.1:${silentPort}, reached from the proxy, did not complete an SSH key exchange within ${TIMEOUT_SECONDS}s`,
+        expect(run.failed).toEqual(["nix-cache-host-hidden-handshake"]);
+        expect(failureOf(engine.transcript, "nix-cache-host-hidden-handshake")).toContain(
+            `nix-cache: error on host hidden: cannot read its state over SSH: 127.0.0.1:${silentPort} accepted the TCP connection but did not complete the SSH handshake within ${TIMEOUT_SECONDS}s`,
         );
         expect(await resourcesInState(engine.stack)).not.toContain("nix-cache-host-hidden-settings");
     }, 120_000);

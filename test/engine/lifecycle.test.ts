@@ -8,7 +8,7 @@ import { createEngineStack, EngineConfig, engineConfig, EngineStack, hostEntry }
 import { outputsInState } from "./support/engineState";
 import { hostFiles, snapshotDir, touchedFiles } from "./support/hostChecks";
 import { substituteOnHost } from "../../scripts/localhost/engine/hostSubstitute";
-import { filesUnder, plaintextHits } from "./support/plaintext";
+import { filesUnder, plaintextHits, stackAndHostPlaces } from "./support/plaintext";
 import { requireEngine } from "./support/requirements";
 
 // The real Pulumi engine (the pinned `pulumi` CLI, the command provider plugin) runs the
@@ -21,8 +21,9 @@ const TOKEN = "engine-token.first_7f3a9c";
 const ROTATED = "engine-token.second_b81d4e";
 // The host's own settings, without a final newline (destroy must give back exactly these bytes).
 const OWN_NIX_CONF = "# this host's own settings\ntrusted-users = root alice\nconnect-timeout = 5";
-// The stack's resources: the stack, CacheSetup, CacheIdentity, NixHost, its handshake probes (one
-// before its commands on every up, one before they are deleted) and its three commands.
+// The stack's resources: the stack, CacheSetup, CacheIdentity, NixHost, its handshake gate (passes
+// when the run's read reached the host) and probe (before its commands are deleted), and its
+// three commands.
 const RESOURCES = 9;
 
 let cache: BinaryCache;
@@ -33,7 +34,6 @@ let original: ReturnType<typeof hostFiles>;
 let extraCacheRun: EngineRun | undefined;
 
 const nixHost = "nix-cache-host-builder";
-const handshake = "nix-cache-host-builder-handshake";
 const settings = "nix-cache-host-builder-settings";
 const netrc = "nix-cache-host-builder-netrc";
 const verify = "nix-cache-host-builder-verify";
@@ -77,8 +77,8 @@ describe.skipIf(requirements.skip)("engine lifecycle on a real host (pulumi CLI,
         expect(run.summary.result).toBe("succeeded");
         expect(run.summary.resourceChanges).toEqual({ create: RESOURCES });
         expect(run.outputs?.substituters.value).toEqual([cache.url]);
-        // settings, netrc and verify: one SSH login each.
-        expect(host.logins() - logins).toBe(3);
+        // The read, then settings, netrc and verify: one SSH login each.
+        expect(host.logins() - logins).toBe(4);
         // The NixHost's outputs are what the host reported back.
         const outputs = await outputsInState(engine.stack, "nix-cache:index:NixHost", nixHost);
         expect(outputs["effectiveSubstituters"]).toEqual([cache.url]);
@@ -96,13 +96,13 @@ describe.skipIf(requirements.skip)("engine lifecycle on a real host (pulumi CLI,
         expect(fetched.code).toBe(0);
     }, 120_000);
 
-    it("an up with nothing changed only re-checks the host (its handshake, then the settings command, in place), and touches no file", async () => {
+    it("an up with nothing changed only reads the host (one login), changes no resource, and touches no file", async () => {
         const before = snapshotDir(host.nixConfDir);
         const logins = host.logins();
         const run = await recordUp(engine.stack, engine.transcript);
         expect(run.error).toBeUndefined();
-        expect(run.summary.resourceChanges).toEqual({ update: 2, same: RESOURCES - 2 });
-        expect(run.changed).toEqual({ [handshake]: ["update"], [settings]: ["update"] });
+        expect(run.summary.resourceChanges).toEqual({ same: RESOURCES });
+        expect(run.changed).toEqual({});
         expect(host.logins() - logins).toBe(1);
         expect(touchedFiles(before, snapshotDir(host.nixConfDir))).toEqual([]);
     }, 120_000);
@@ -113,8 +113,8 @@ describe.skipIf(requirements.skip)("engine lifecycle on a real host (pulumi CLI,
         fs.appendFileSync(conf, cachixLines);
         const run = await recordUp(engine.stack, engine.transcript);
         expect(run.error).toBeUndefined();
-        // In place: only the settings command runs (after the probe), apply again, which repairs the file.
-        expect(run.changed).toEqual({ [handshake]: ["update"], [settings]: ["update"] });
+        // In place: the read saw it, so the settings command runs apply again, which repairs the file; verify after it.
+        expect(run.changed).toEqual({ [settings]: ["update"], [verify]: ["update"] });
         expect(fs.readFileSync(conf, "utf8")).toBe(`${host.ownNixConf}\n${cachixLines}# Added by nix-cache: the settings in nix-cache.conf extend those above. Removed on destroy.\n!include nix-cache.conf\n`);
         // Back to the host as the test began, for the byte-for-byte checks that follow.
         fs.writeFileSync(conf, fs.readFileSync(conf, "utf8").replace(cachixLines, ""));
@@ -131,14 +131,15 @@ describe.skipIf(requirements.skip)("engine lifecycle on a real host (pulumi CLI,
         expect(run.error).toBeUndefined();
         extraCacheRun = run;
         // The stack, the components and the identity are the same resources; the settings change in place.
-        expect(Object.keys(run.changed).every((name) => [handshake, settings, netrc, verify].includes(name))).toBe(true);
+        expect(Object.keys(run.changed).every((name) => [settings, netrc, verify].includes(name))).toBe(true);
         expect(run.changed[settings]).toEqual(["update"]);
         expect(run.changed[verify]).toBeDefined();
         expect(run.summary.resourceChanges?.same).toBe(RESOURCES - Object.keys(run.changed).length);
-        // Each changed command ran once (the probe does not log in); nothing else connected.
-        expect(host.logins() - logins).toBe(Object.keys(run.changed).length - 1);
+        // The read, and each changed command once; nothing else connected.
+        expect(host.logins() - logins).toBe(Object.keys(run.changed).length + 1);
         // The managed file only: no daemon runs on this host, so nothing restarts.
-        expect(touchedFiles(before, snapshotDir(host.nixConfDir))).toEqual(["nix-cache.conf"]);
+        // And the record of the marker the settings command ran with (see sh/lib-state.sh).
+        expect(touchedFiles(before, snapshotDir(host.nixConfDir))).toEqual(["nix-cache.backup/converged", "nix-cache.conf"]);
         expect(run.outputs?.substituters.value).toEqual([cache.url, extra.url]);
 
         const fetched = await substituteOnHost(host, extra.storePath);
@@ -148,7 +149,7 @@ describe.skipIf(requirements.skip)("engine lifecycle on a real host (pulumi CLI,
 
     // The netrc scripts carry no cache list: running them again would send the token again.
     it("adding an extra cache leaves the netrc command alone", () => {
-        expect(Object.keys(extraCacheRun?.changed ?? {}).sort()).toEqual([handshake, settings, verify].sort());
+        expect(Object.keys(extraCacheRun?.changed ?? {}).sort()).toEqual([settings, verify].sort());
     });
 
     it("rotating the token updates only the netrc command: only the netrc changes, and the new token is the one that works", async () => {
@@ -156,16 +157,17 @@ describe.skipIf(requirements.skip)("engine lifecycle on a real host (pulumi CLI,
         await engine.stack.setAllConfig(engineConfig(config({ extraCaches: [{ url: extra.url, publicKey: extra.publicKey }], cachixAuthToken: ROTATED })));
         const before = snapshotDir(host.nixConfDir);
         const logins = host.logins();
-        // The netrc command, and the probe and settings command's re-check of every up (which changes nothing).
-        expect(await recordPreview(engine.stack, engine.transcript)).toEqual({ update: 3, same: RESOURCES - 3 });
-        expect(host.logins() - logins, "a preview connects to nothing").toBe(0);
+        // The netrc command (new token), and verify after it (the read saw the host's token differ).
+        expect(await recordPreview(engine.stack, engine.transcript)).toEqual({ update: 2, same: RESOURCES - 2 });
+        expect(host.logins() - logins, "a preview reads the host once").toBe(1);
 
         const run = await recordUp(engine.stack, engine.transcript);
         expect(run.error).toBeUndefined();
-        expect(run.changed).toEqual({ [handshake]: ["update"], [settings]: ["update"], [netrc]: ["update"] });
-        expect(run.summary.resourceChanges).toEqual({ update: 3, same: RESOURCES - 3 });
-        expect(host.logins() - logins).toBe(2);
-        expect(touchedFiles(before, snapshotDir(host.nixConfDir))).toEqual(["netrc"]);
+        expect(run.changed).toEqual({ [netrc]: ["update"], [verify]: ["update"] });
+        expect(run.summary.resourceChanges).toEqual({ update: 2, same: RESOURCES - 2 });
+        // The preview's read, the up's read, netrc and verify.
+        expect(host.logins() - logins).toBe(4);
+        expect(touchedFiles(before, snapshotDir(host.nixConfDir))).toEqual(["netrc", "nix-cache.backup/netrc.converged"]);
         expect(fs.readFileSync(path.join(host.nixConfDir, "netrc"), "utf8")).toBe(`machine 127.0.0.1 password ${ROTATED}\n`);
 
         const fetched = await substituteOnHost(host, cache.storePath);
@@ -214,14 +216,7 @@ describe.skipIf(requirements.skip)("engine lifecycle on a real host (pulumi CLI,
 
     it("neither token nor private key appears in plaintext in state, config, engine output, events or sshd's log", () => {
         const secrets = { TOKEN, ROTATED, sshPrivateKey: host.privateKey };
-        const places = [
-            ...filesUnder(engine.dirs.state),
-            ...filesUnder(engine.dirs.work),
-            // The plugin binaries are not logs; anything else the CLI wrote under PULUMI_HOME is searched.
-            ...filesUnder(engine.dirs.pulumiHome, ["plugins"]),
-            { name: "engine output and events", text: engine.transcript.join("\n") },
-            { name: "sshd log", text: fs.readFileSync(host.logFile, "utf8") },
-        ];
+        const places = stackAndHostPlaces(engine.dirs, engine.transcript, host.logFile);
         // The search is real: the state and the transcript are not empty.
         expect(places.filter((place) => place.name.includes(`${path.sep}state${path.sep}`)).length).toBeGreaterThan(0);
         expect(engine.transcript.join("").length).toBeGreaterThan(10_000);

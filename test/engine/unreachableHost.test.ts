@@ -20,7 +20,7 @@ import { requireEngine } from "./support/requirements";
 const requirements = requireEngine();
 const TOKEN = "unreachable-token.c0ffee_42";
 const OWN_NIX_CONF = "# a host of this test\n";
-// Per host: NixHost, its two handshake probes and its settings, netrc and verify commands (the cache is private).
+// Per host: NixHost, its handshake gate and probe and its settings, netrc and verify commands (the cache is private).
 const PER_HOST = 6;
 // The stack, CacheSetup and CacheIdentity.
 const SHARED = 3;
@@ -76,18 +76,18 @@ describe.skipIf(requirements.skip)("engine: one unreachable host among two", () 
         const run = await recordUp(engine.stack, engine.transcript, { continueOnError: true });
         expect(run.error).toBeDefined();
         expect(run.summary.result).toBe("failed");
-        expect([...run.failed].sort()).toEqual(["nix-cache-host-beta-settings", "nix-cache-host-impostor-settings"]);
-        // Causes, as the OS and SSH name them (upstream's and the stand-in's wording differ around them).
-        expect(failureOf(engine.transcript, "nix-cache-host-beta-settings")).toMatch(new RegExp(`127\\.0\\.0\\.1:${beta.port}[\\s\\S]*connection refused`, "i"));
-        expect(failureOf(engine.transcript, "nix-cache-host-impostor-settings")).toMatch(/host key/i);
+        // The run's read of each host failed: their gates fail, and their commands never start.
+        expect([...run.failed].sort()).toEqual(["nix-cache-host-beta-handshake", "nix-cache-host-impostor-handshake"]);
+        expect(failureOf(engine.transcript, "nix-cache-host-beta-handshake")).toMatch(new RegExp(`host beta: .*127\\.0\\.0\\.1:${beta.port}[\\s\\S]*connection refused`, "i"));
+        expect(failureOf(engine.transcript, "nix-cache-host-impostor-handshake")).toMatch(/host impostor: .*host key/i);
 
         const inState = await resourcesInState(engine.stack);
         expect(inState).toEqual(expect.arrayContaining(commandsOf("alpha")));
         for (const name of [...commandsOf("beta"), ...commandsOf("impostor")]) {
             expect(inState).not.toContain(name);
         }
-        // alpha went all the way (settings, netrc, verify); the impostor never logged in.
-        expect(alpha.logins() - alphaLogins).toBe(3);
+        // alpha went all the way (its read, settings, netrc, verify); the impostor never logged in.
+        expect(alpha.logins() - alphaLogins).toBe(4);
         expect(fs.readFileSync(path.join(alpha.nixConfDir, "nix.conf"), "utf8")).toContain("!include nix-cache.conf");
         expect(fs.readFileSync(path.join(alpha.nixConfDir, "netrc"), "utf8")).toBe(`machine 127.0.0.1 password ${TOKEN}\n`);
         expect((await substituteOnHost(alpha, cache.storePath)).code).toBe(0);
@@ -102,24 +102,22 @@ describe.skipIf(requirements.skip)("engine: one unreachable host among two", () 
         expect(run.error).toBeUndefined();
         expect(run.summary.result).toBe("succeeded");
         expect(run.failed).toEqual([]);
-        // The impostor's NixHost (a component, nothing on any host) goes with its entry.
-        // alpha only re-checks itself (its probe and settings command, in place, changing nothing).
-        // beta's probe passed the first time (a refused connection is the provider's to name).
+        // The impostor's NixHost (a component, nothing on any host) goes with its entry; its
+        // gate failed to be created, so none is left. alpha, as declared, changes nothing.
         expect(run.changed).toEqual({
             ...Object.fromEntries(commandsOf("beta").map((name) => [name, ["create"]])),
             "nix-cache-host-beta-handshake-on-delete": ["create"],
-            "nix-cache-host-beta-handshake": ["update"],
-            "nix-cache-host-alpha-handshake": ["update"],
-            "nix-cache-host-alpha-settings": ["update"],
+            "nix-cache-host-beta-handshake": ["create"],
             "nix-cache-host-impostor": ["delete"],
-            "nix-cache-host-impostor-handshake": ["delete"],
         });
-        expect(run.summary.resourceChanges).toEqual({ create: 4, update: 3, delete: 2, same: SHARED + 2 * PER_HOST - 7 });
+        // Same: the shared resources, alpha's, and beta's NixHost (registered by the first up).
+        expect(run.summary.resourceChanges).toEqual({ create: 5, delete: 1, same: SHARED + PER_HOST + 1 });
+        // alpha: its read only.
         expect(alpha.logins() - alphaLogins).toBe(1);
         expect((await substituteOnHost(beta, cache.storePath)).code).toBe(0);
 
         const again = await recordUp(engine.stack, engine.transcript);
-        expect(again.summary.resourceChanges).toEqual({ update: 4, same: SHARED + 2 * PER_HOST - 4 });
+        expect(again.summary.resourceChanges).toEqual({ same: SHARED + 2 * PER_HOST });
     }, 180_000);
 
     it("destroy undoes both hosts", async () => {

@@ -7,7 +7,7 @@ import { recordDestroy, recordUp } from "../../scripts/localhost/engine/engineRu
 import { createProgramStack, EngineStack } from "../../scripts/localhost/engine/engineStack";
 import { hostFiles } from "../engine/support/hostChecks";
 import { requireEngine } from "../engine/support/requirements";
-import { closeConsumerWorld, ConsumerWorld, expectDestroyRestores, expectKeyNowhereInPlaintext, expectSecondUpOnlyRechecks, expectUpConfigures, SETUP_RESOURCES, startConsumerWorld } from "./support/consumerHost";
+import { closeConsumerWorld, ConsumerWorld, expectDestroyRestores, expectKeyNowhereInPlaintext, expectSecondUpOnlyReads, expectUpConfigures, SETUP_RESOURCES, startConsumerWorld } from "./support/consumerHost";
 import { packLibrary, PackResult } from "./support/packedLibrary";
 
 // examples/typescript, the program the README shows, as someone else's project: its files in a
@@ -75,8 +75,8 @@ describe.skipIf(requirements.skip)("examples/typescript: a TypeScript program us
         expect(fs.existsSync(stackFile) ? fs.readFileSync(stackFile, "utf8") : "").not.toContain("nix-cache:");
     }, 300_000);
 
-    it("a second up changes nothing: only the handshake probe and the settings command re-check the host, in place, touching no file", async () => {
-        await expectSecondUpOnlyRechecks(engine, world, RESOURCES);
+    it("a second up changes nothing: the program only reads the host (one login), touching no file", async () => {
+        await expectSecondUpOnlyReads(engine, world, RESOURCES);
     }, 300_000);
 
     it("destroy gives the host its files back byte for byte, and it no longer substitutes", async () => {

@@ -171,7 +171,9 @@ describe("netrc script", () => {
         const payload = CASES.find(([name]) => name === "nix (private cache)")![1];
         const script = hostScripts(payload).netrcApply!;
         expect(script).toContain(`printf 'machine %s password %s\\n' "$NC_NETRC_MACHINE" "$nc_token"`);
-        expect(script).toContain("nc_token=$(cat)");
+        // The first line of stdin: the program follows the token with the netrc's marker.
+        expect(script).toContain("nc_stdin=$(cat)");
+        expect(script).toContain(`nc_token=$(printf '%s\\n' "$nc_stdin" | sed -n 1p)`);
         const line = sh("sh", `printf 'machine %s password %s\\n' atproto.cachix.org TOKEN`).stdout;
         expect(line).toBe(renderNetrc({ url: "https://atproto.cachix.org" }, "TOKEN"));
     });

@@ -1,10 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { loadStackModel } from "../../components/config/load";
 import { StackModel } from "../../components/config/model";
 import { hostArtifacts } from "../../components/hosts/hostArtifacts";
 import { renderedAddedCaches } from "../../components/mirror/mirrorCache";
 import { hostCommands } from "../../components/hosts/hostCommands";
+import { HostReader, setHostReader } from "../../components/hosts/hostRead";
 import { hostScripts } from "../../components/hosts/hostScripts";
 import { hostOwner, hostPayload } from "../../components/hosts/payload";
 import { secretPlaceholder } from "../../components/render/artifact";
@@ -84,8 +85,19 @@ const isSecret = (value: unknown) =>
 const unwrap = (value: unknown): unknown => (isSecret(value) ? (value as { value: unknown }).value : value);
 const isProbe = (r: Recorded) => /-handshake(-via-proxy)?(-on-delete)?$/.test(r.name);
 const commandsOf = (recorded: Recorded[], host: string) => recorded.filter((r) => r.type === COMMAND && r.name.startsWith(`nix-cache-host-${host}-`) && !isProbe(r));
-/** The inputs of each run-once-per-up command: its stdin is a token new on every run. */
-const perRun = (r: Recorded) => r.name.endsWith("-settings") || isProbe(r);
+const named = (recorded: Recorded[], name: string) => recorded.find((r) => r.name === name)!;
+/** What a command's stdin carries after its scripts (the token, the markers). */
+const dataOf = (r: Recorded) => String(unwrap(r.inputs["stdin"])).split("#nix-cache:end\n").pop();
+
+/** Reads every host as `stdout` (exit `code`) says, recording what each read ran. */
+function readAs(stdout: string, code = 0, reads: { host: string; command: string }[] = []): HostReader {
+    return (host, run) => {
+        reads.push({ host: host.name, command: `${run.line}\n${run.stdin}` });
+        return Promise.resolve({ code, stdout, stderr: "" });
+    };
+}
+
+afterEach(() => setHostReader(undefined));
 
 describe("NixHost under mocks", () => {
     it("registers one NixHost per host, each with its own settings, netrc (private cache) and verify commands", async () => {
@@ -110,13 +122,15 @@ describe("NixHost under mocks", () => {
             const [settings, netrc, verify] = commandsOf(recorded, host.name).map((r) => r.inputs);
             expect(settings).toMatchObject({ create: expected.apply.line, update: expected.apply.line, delete: expected.destroy.line });
             expect(netrc).toMatchObject({ create: expected.netrcApply!.line, update: expected.netrcApply!.line, delete: expected.netrcDestroy!.line, logging: "none" });
-            expect(verify).toMatchObject({ create: expected.verify.line, update: expected.verify.line, stdin: expected.verify.stdin });
+            expect(verify).toMatchObject({ create: expected.verify.line, update: expected.verify.line });
+            // The scripts, then the markers of the run's read.
+            expect(String(verify.stdin).startsWith(expected.verify.stdin)).toBe(true);
             const rendered = (file: string) => artifacts.find((a) => a.path === `hosts/${host.name}/${file}`)!.content;
             const files = ["apply", "destroy", "verify", "detect", "netrc-apply", "netrc-destroy"].map((f) => rendered(`${f}.sh`));
             const fromRender = hostCommands({ apply: files[0], destroy: files[1], verify: files[2], detect: files[3], netrcApply: files[4], netrcDestroy: files[5] }, host.kind);
             expect(String(settings.stdin).startsWith(fromRender.apply.stdin)).toBe(true);
-            expect(unwrap(netrc.stdin)).toBe(fromRender.netrcApply!.stdin + TOKEN);
-            expect(verify.stdin).toBe(fromRender.verify.stdin);
+            expect(unwrap(netrc.stdin)).toBe(`${fromRender.netrcApply!.stdin}${TOKEN}\nin effect\n`);
+            expect(String(verify.stdin).startsWith(fromRender.verify.stdin)).toBe(true);
             // The settings command's delete undoes the netrc too: one command per host.
             expect(fromRender.destroy.stdin).toContain(rendered("netrc-destroy.sh").split("\n")[1]);
             // Short: a failing command's error quotes its line, never the script.
@@ -138,7 +152,8 @@ describe("NixHost under mocks", () => {
         }
         for (const netrc of recorded.filter((r) => r.name.endsWith("-netrc"))) {
             expect(isSecret(netrc.inputs["stdin"])).toBe(true);
-            expect(String(unwrap(netrc.inputs["stdin"])).endsWith(`#nix-cache:end\n${TOKEN}`)).toBe(true);
+            // The scripts, the token, then the netrc's marker.
+            expect(dataOf(netrc)).toBe(`${TOKEN}\nin effect\n`);
         }
         const debian = commandsOf(recorded, "builder-debian")[0].inputs["connection"];
         const connection = unwrap(debian) as Record<string, unknown>;
@@ -146,10 +161,9 @@ describe("NixHost under mocks", () => {
         expect(JSON.stringify(connection)).toContain("never-in-a-command");
         for (const resource of recorded.filter((r) => r.type === COMMAND)) {
             const stdin = resource.inputs["stdin"];
-            // Plain stdin carries scripts only (and, for settings, the per-run token that makes every up re-check the host).
+            // Plain stdin carries scripts, then only the markers of what the read found.
             const data = String(stdin).split("#nix-cache:end\n").pop()!;
-            const plain = data === "" || (perRun(resource) && /^converge \S+ \S+$/.test(data));
-            expect(stdin === undefined || isSecret(stdin) || plain).toBe(true);
+            expect(stdin === undefined || isSecret(stdin) || data === "in effect\n" || data === "in effect\nnetrc: in effect\n").toBe(true);
         }
     });
 
@@ -171,7 +185,7 @@ describe("NixHost under mocks", () => {
         expect(laptop).not.toHaveProperty("privateKey");
     });
 
-    it("probes each host's SSH handshake first, from here (the proxy, for a host behind one) and from its proxy", async () => {
+    it("gates each host's commands on its read, and probes the handshake before they are deleted (the proxy's too)", async () => {
         const { recorded } = await run(true);
         const probes = recorded.filter(isProbe);
         expect(probes.map((r) => `${r.type} ${r.name}`).sort()).toEqual([
@@ -181,31 +195,40 @@ describe("NixHost under mocks", () => {
             "command:local:Command nix-cache-host-builder-nixos-handshake-on-delete",
             "command:local:Command nix-cache-host-laptop-handshake",
             "command:local:Command nix-cache-host-laptop-handshake-on-delete",
-            "command:remote:Command nix-cache-host-builder-debian-handshake-via-proxy",
             "command:remote:Command nix-cache-host-builder-debian-handshake-via-proxy-on-delete",
         ]);
-        // Before the commands are deleted (destroy runs no program), the same probes run.
-        for (const probe of probes.filter((r) => r.name.endsWith("-on-delete"))) {
-            const upProbe = probes.find((r) => r.name === probe.name.replace(/-on-delete$/, ""))!;
-            expect(probe.inputs["delete"]).toEqual(upProbe.inputs["create"]);
-            expect(probe.inputs["create"]).toBeUndefined();
+        // A host the read reached: the gate passes, and its input is the same on every run.
+        for (const gate of probes.filter((r) => r.name.endsWith("-handshake"))) {
+            expect(gate.inputs).toMatchObject({ create: "exit 0", update: "exit 0" });
         }
-        const local = (host: string) => String(probes.find((r) => r.name === `nix-cache-host-${host}-handshake`)!.inputs["create"]);
-        expect(local("builder-nixos")).toContain(`'builder-nixos' '203.0.113.10' '22' '30'`);
-        expect(local("builder-debian")).toContain(`'builder-debian' '198.51.100.1' '22' '30'`);
-        const viaProxy = probes.find((r) => r.name.endsWith("-handshake-via-proxy"))!;
-        expect(String(viaProxy.inputs["create"])).toContain("ssh-keyscan -T 30 -p 22 '203.0.113.11'");
+        for (const probe of probes.filter((r) => r.name.endsWith("-on-delete"))) {
+            expect(probe.inputs["create"]).toBeUndefined();
+            expect(probe.inputs["stdin"]).toBeUndefined();
+        }
+        const onDelete = (host: string) => String(named(probes, `nix-cache-host-${host}-handshake-on-delete`).inputs["delete"]);
+        expect(onDelete("builder-nixos")).toContain(`'builder-nixos' '203.0.113.10' '22' '30'`);
+        expect(onDelete("builder-debian")).toContain(`'builder-debian' '198.51.100.1' '22' '30'`);
+        const viaProxy = named(probes, "nix-cache-host-builder-debian-handshake-via-proxy-on-delete");
+        expect(String(viaProxy.inputs["delete"])).toContain("ssh-keyscan -T 30 -p 22 '203.0.113.11'");
         const connection = JSON.parse(JSON.stringify(unwrap(viaProxy.inputs["connection"]), (_, v: unknown) => unwrap(v))) as Record<string, unknown>;
         expect(connection).toMatchObject({ host: "198.51.100.1", user: "jump", hostKey: BASTION_KEY, privateKey: PRIVATE_KEY });
         expect(connection).not.toHaveProperty("proxy");
     });
 
+    it("a host the read cannot reach gets a gate that fails naming it and why; its commands wait behind it", async () => {
+        setHostReader((host) => Promise.reject(new Error(`host ${host.name}: cannot read its state over SSH: dial tcp ${host.ssh.address}:22: connect ECONNREFUSED`)));
+        const { recorded } = await run(true);
+        const gate = named(recorded, "nix-cache-host-laptop-handshake");
+        expect(String(gate.inputs["create"])).toBe(
+            "printf '%s\\n' 'nix-cache: error on host laptop: cannot read its state over SSH: dial tcp 203.0.113.12:22: connect ECONNREFUSED' >&2; exit 1",
+        );
+        expect(dataOf(named(recorded, "nix-cache-host-laptop-settings"))).toBe("not read: the host could not be reached\n");
+    });
+
     it("rotating the token changes only each netrc command's stdin", async () => {
         const before = (await run(true, TOKEN)).recorded;
         const after = (await run(true, ROTATED)).recorded;
-        // Leaving out the settings command's per-run token, which differs on every run by design.
-        const show = (r: Recorded) =>
-            JSON.stringify({ ...r.inputs, stdin: perRun(r) ? undefined : r.inputs["stdin"] }, (_, v: unknown) => (isSecret(v) ? { secret: unwrap(v) } : v));
+        const show = (r: Recorded) => JSON.stringify(r.inputs, (_, v: unknown) => (isSecret(v) ? { secret: unwrap(v) } : v));
         const previous = new Map(before.map((r) => [r.name, r]));
         const changed = after.filter((r) => show(r) !== show(previous.get(r.name)!)).map((r) => r.name).sort();
         expect(changed).toEqual(HOSTS.map((h) => `nix-cache-host-${h.name}-netrc`).sort());
@@ -215,13 +238,41 @@ describe("NixHost under mocks", () => {
         }
     });
 
-    it("gives each run's settings command a new stdin, so every up re-checks and repairs the host in place", async () => {
-        const first = (await run(false)).recorded.filter((r) => r.name.endsWith("-settings"));
-        const second = (await run(false)).recorded.filter((r) => r.name.endsWith("-settings"));
-        for (const [a, b] of first.map((r, i) => [r, second[i]])) {
-            expect(a.inputs["stdin"]).not.toEqual(b.inputs["stdin"]);
-            expect(a.inputs["triggers"]).toEqual(b.inputs["triggers"]);
+    it("reads each host once per run with a fresh salt, the verify script and never the token; a host as declared keeps its marker", async () => {
+        const reads: { host: string; command: string }[] = [];
+        setHostReader(readAs("nix-cache-check ok kind: nix\nnix-cache-state converged drift: file: x differs\n", 0, reads));
+        const first = (await run(true)).recorded;
+        const firstReads = reads.splice(0);
+        expect(firstReads.map((r) => r.host).sort()).toEqual(HOSTS.map((h) => h.name).sort());
+        const second = (await run(true)).recorded;
+        for (const { command } of [...firstReads, ...reads]) {
+            expect(command).not.toContain(TOKEN);
+            // The verify script, then the salt after it on stdin.
+            expect(command).toMatch(/#nix-cache:end\nsalt:[0-9a-f]{32}\n$/);
         }
+        expect(firstReads[0].command).not.toBe(reads.find((r) => r.host === firstReads[0].host)!.command);
+        // Nothing drifted: each command keeps the marker the host recorded at its last apply.
+        for (const recorded of [first, second]) {
+            for (const r of recorded.filter((c) => c.name.endsWith("-settings"))) {
+                expect(dataOf(r)).toBe("drift: file: x differs\n");
+            }
+            for (const r of recorded.filter((c) => c.name.endsWith("-verify"))) {
+                expect(dataOf(r)).toBe("drift: file: x differs\nnetrc: in effect\n");
+            }
+        }
+    });
+
+    it("a drifted host's commands get the reasons in words, each command its own; the outputs are then verify's, after the repair", async () => {
+        const lines = ["nix-cache-check drift file: /etc/nix/nix-cache.conf is missing", "nix-cache-check drift netrc: /etc/nix/netrc is missing", "nix-cache-state converged in effect"];
+        setHostReader(readAs(lines.join("\n"), 3));
+        const { recorded, setup } = await run(true);
+        for (const host of HOSTS) {
+            expect(dataOf(named(recorded, `nix-cache-host-${host.name}-settings`))).toBe("drift: file: /etc/nix/nix-cache.conf is missing\n");
+            expect(dataOf(named(recorded, `nix-cache-host-${host.name}-netrc`))).toBe(`${TOKEN}\ndrift: netrc: /etc/nix/netrc is missing\n`);
+            expect(dataOf(named(recorded, `nix-cache-host-${host.name}-verify`))).toBe("drift: file: /etc/nix/nix-cache.conf is missing\nnetrc: drift: netrc: /etc/nix/netrc is missing\n");
+        }
+        const debian = setup.hosts.find((h) => h.hostName === "builder-debian")!;
+        expect(await new Promise((resolve) => debian.effectiveTrustedUsers.apply(resolve))).toEqual(["root", "ci"]);
     });
 
     it("replaces a host's settings when what names its files changes: a user host's login user among them", async () => {
@@ -232,7 +283,8 @@ describe("NixHost under mocks", () => {
         expect(triggers("builder-debian")).toHaveLength(4);
     });
 
-    it("exposes the effective settings read back by the verify command", async () => {
+    it("exposes the effective settings the read found, when nothing drifted", async () => {
+        setHostReader(readAs(`${VERIFY_STDOUT}nix-cache-state converged in effect\n`));
         const { setup } = await run(true);
         const debian = setup.hosts.find((h) => h.hostName === "builder-debian")!;
         const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));

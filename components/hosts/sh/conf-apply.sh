@@ -1,4 +1,5 @@
 # ---- apply (kinds nix and user): the managed file, included once at the end of nix.conf ----
+nc_converge_marker=$(nc_stdin_marker)
 nc_check_kind
 nc_resolve_conf_dir "${1:-}"
 nc_lock "$nc_conf_dir" create
@@ -16,8 +17,7 @@ fi
 
 # 1. The files as they should be, built in the work dir.
 nc_write_managed_conf "$nc_work/managed" "$nc_conf_dir" || die "cannot write to $nc_work"
-nc_strip_include "$nc_conf" > "$nc_work/own" || die "cannot read $nc_conf"
-{ cat "$nc_work/own"; printf '%s\n' "$NC_INCLUDE_1" "$NC_INCLUDE_2"; } > "$nc_work/nix.conf"
+nc_conf_as_declared "$nc_conf" > "$nc_work/nix.conf" || die "cannot read $nc_conf"
 
 # 2. Nix itself reads them, from a copy of the config dir, before anything on the host changes.
 mkdir "$nc_work/candidate" || die "cannot write to $nc_work"
@@ -100,4 +100,4 @@ if [ -n "$nc_changed" ]; then
 else
     say "no change: $nc_conf and $nc_managed are already as declared"
 fi
-nc_report "$nc_work/effective"
+nc_apply_done "$nc_backup"

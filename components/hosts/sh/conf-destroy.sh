@@ -25,7 +25,7 @@ nc_in_commit=
 
 nc_created=
 [ -f "$nc_backup/conf-dir.created" ] && nc_created=yes
-rm -f "$nc_backup/nix.conf" "$nc_backup/nix.conf.absent" "$nc_backup/conf-file" "$nc_backup/conf-dir.created" "$nc_backup/$NC_DAEMON_RECORD"
+rm -f "$nc_backup/nix.conf" "$nc_backup/nix.conf.absent" "$nc_backup/conf-file" "$nc_backup/conf-dir.created" "$nc_backup/$NC_DAEMON_RECORD" "$nc_backup/$NC_CONVERGED_RECORD"
 nc_release_backup "$nc_backup"
 # Removed at exit, once the lock is gone, if nothing else is in it.
 if [ -n "$nc_created" ]; then nc_lock_made_dir=$nc_conf_dir; fi

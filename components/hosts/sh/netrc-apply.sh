@@ -1,11 +1,15 @@
 # ---- netrc apply: the private cache's token, read from stdin, into the netrc Nix reads ----
 # The token is never an argument or in the environment of another process: `cat` reads it,
-# `printf` (a shell builtin) writes it into a file in a private directory.
+# `printf` (a shell builtin) writes it into a file in a private directory. Stdin's first line is
+# the token; the program may follow it with the netrc's marker (see sh/lib-state.sh).
 nc_check_kind
 nc_resolve_conf_dir "${1:-}"
 nc_lock "$nc_conf_dir"
 nc_check_owner "$nc_backup"
-nc_token=$(cat)
+nc_stdin=$(cat)
+nc_token=$(printf '%s\n' "$nc_stdin" | sed -n 1p)
+nc_converge_marker=$(printf '%s\n' "$nc_stdin" | sed -n 2p)
+nc_stdin=
 [ -n "$nc_token" ] || die "no token arrived on stdin"
 case $nc_token in
     *[!A-Za-z0-9._~+/=-]*) die "the token on stdin has characters a netrc line cannot hold (whitespace, quotes, ...)" ;;
@@ -55,3 +59,4 @@ if [ -n "$nc_changed" ]; then
 else
     say "no change: $nc_netrc already holds this token for $NC_NETRC_MACHINE"
 fi
+nc_record_converged "$nc_backup" "$nc_converge_marker" "$NC_NETRC_CONVERGED_RECORD"

@@ -17,6 +17,6 @@ nc_rollback() {
 nc_in_commit=yes
 nc_restore_edited "$nc_netrc" "$nc_backup" netrc "$nc_work/own" 600
 nc_in_commit=
-rm -f "$nc_backup/netrc" "$nc_backup/netrc.absent" "$nc_backup/netrc.path"
+rm -f "$nc_backup/netrc" "$nc_backup/netrc.absent" "$nc_backup/netrc.path" "$nc_backup/$NC_NETRC_CONVERGED_RECORD"
 nc_release_backup "$nc_backup" > /dev/null
 if [ -n "$nc_changed" ]; then say "undone:$nc_changed"; else say "nothing to undo: $nc_netrc was already as before"; fi

@@ -1,4 +1,5 @@
 # ---- apply (kind nixos): the `cachix use` layout under /etc/nixos, then nixos-rebuild ----
+nc_converge_marker=$(nc_stdin_marker)
 nc_check_kind
 nc_nixos_dir
 [ -d "$nc_dir" ] || die "$nc_dir does not exist"
@@ -145,4 +146,4 @@ if [ -n "$nc_changed" ]; then
 else
     say "no change: the files under $nc_dir are already as declared"
 fi
-nc_report "$nc_work/effective"
+nc_apply_done "$nc_nixos_backup"

@@ -36,7 +36,7 @@ if [ -n "$nc_changed" ] && [ "$NC_NIXOS_ACTION" != none ]; then
 fi
 nc_in_commit=
 for nc_f in $nc_files; do rm -f "$nc_nixos_backup/$(nc_flat "$nc_f")" "$nc_nixos_backup/$(nc_flat "$nc_f").absent"; done
-rm -f "$nc_nixos_backup/managed-files" "$nc_nixos_backup/cachix-dir.absent" "$nc_nixos_backup/$NC_DAEMON_RECORD" "$nc_nixos_backup/git-added" "$nc_nixos_backup/declared" "$nc_nixos_backup/retired"
+rm -f "$nc_nixos_backup/managed-files" "$nc_nixos_backup/cachix-dir.absent" "$nc_nixos_backup/$NC_DAEMON_RECORD" "$nc_nixos_backup/$NC_CONVERGED_RECORD" "$nc_nixos_backup/git-added" "$nc_nixos_backup/declared" "$nc_nixos_backup/retired"
 rm -f "$nc_nixos_backup/$NC_OWNER_FILE"
 rmdir "$nc_nixos_backup" 2>/dev/null || say "kept $nc_nixos_backup: it holds files nix-cache did not write"
 if [ -n "$nc_keep_glue" ]; then

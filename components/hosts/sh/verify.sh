@@ -1,6 +1,8 @@
 # ---- verify: compares the host with what is declared; changes nothing ----
 # Prints `nix-cache-check STATUS ITEM: DETAIL` lines (STATUS ok, drift or pending) and the
 # effective settings; exits 3 when anything drifted.
+# Read first, before anything else could read stdin: a read's salt (see sh/lib-state.sh).
+nc_salt=$(nc_stdin_salt)
 nc_drift=
 nc_check() {
     printf 'nix-cache-check %s %s: %s\n' "$1" "$2" "$3"
@@ -65,10 +67,12 @@ case $NC_KIND in
         nc_managed="$nc_conf_dir/$NC_MANAGED_NAME"
         nc_write_managed_conf "$nc_work/managed" "$nc_conf_dir" || die "cannot write to $nc_work"
         nc_check_file "$nc_work/managed" "$nc_managed"
-        if grep -q -x -F "$NC_INCLUDE_2" "$nc_conf" 2>/dev/null; then
-            nc_check ok include "$nc_conf includes $NC_MANAGED_NAME"
-        else
+        if ! grep -q -x -F "$NC_INCLUDE_2" "$nc_conf" 2>/dev/null; then
             nc_check drift include "$nc_conf does not include $NC_MANAGED_NAME"
+        elif nc_conf_as_declared "$nc_conf" > "$nc_work/conf" && ! cmp -s "$nc_work/conf" "$nc_conf"; then
+            nc_check drift include "$nc_conf has lines after its include of $NC_MANAGED_NAME (as \`cachix use\` leaves it), which can override it"
+        else
+            nc_check ok include "$nc_conf includes $NC_MANAGED_NAME"
         fi
         if [ "$NC_KIND" = user ]; then
             nc_problem=$(nc_user_trust_problem)
@@ -126,5 +130,7 @@ if [ -n "$NC_NETRC_MACHINE" ]; then
         nc_check ok netrc "$nc_netrc holds a token for $NC_NETRC_MACHINE"
     fi
 fi
+# Given a salt, the state the program compares with the declaration (see sh/lib-state.sh).
+if [ -n "$nc_salt" ]; then nc_state_report "$nc_salt" "${nc_nixos_backup:-$nc_backup}" "$nc_backup" "${nc_netrc:-}"; fi
 nc_report "$nc_work/effective"
 nc_finish

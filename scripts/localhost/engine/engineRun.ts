@@ -38,6 +38,39 @@ export async function recordPreview(stack: Stack, transcript: Transcript): Promi
     return result.changeSummary;
 }
 
+/** What a `preview` announced, its printed output (with `--diff`), and its error (`--expect-no-changes`). */
+export interface PreviewRun {
+    readonly changes: OpMap;
+    /** Per resource name, the steps other than `same` it announced. */
+    readonly changed: Readonly<Record<string, OpType[]>>;
+    readonly stdout: string;
+    readonly error?: Error;
+}
+
+/** Runs `preview --diff`, optionally with `--expect-no-changes`; a failed preview is returned, not thrown. */
+export async function recordPreviewDiff(stack: Stack, transcript: Transcript, options: { expectNoChanges?: boolean } = {}): Promise<PreviewRun> {
+    const events = collector(transcript);
+    const printed: string[] = [];
+    const onOutput = (text: string) => {
+        printed.push(text);
+        events.options.onOutput(text);
+    };
+    const changed: Record<string, OpType[]> = {};
+    const onEvent = (event: EngineEvent) => {
+        events.options.onEvent(event);
+        const step = event.resourcePreEvent?.metadata;
+        if (step !== undefined && step.op !== "same") {
+            (changed[resourceName(step.urn)] ??= []).push(step.op);
+        }
+    };
+    try {
+        const result = await stack.preview({ ...events.options, onOutput, onEvent, diff: true, expectNoChanges: options.expectNoChanges });
+        return { changes: result.changeSummary, changed, stdout: printed.join("") };
+    } catch (error) {
+        return { changes: {}, changed, stdout: printed.join(""), error: recorded(error, transcript) };
+    }
+}
+
 /** Like {@link recordUp}, for `destroy`. */
 export async function recordDestroy(stack: Stack, transcript: Transcript, options: { continueOnError?: boolean } = {}): Promise<EngineRun> {
     const events = collector(transcript);

@@ -49,3 +49,18 @@ export function filesUnder(dir: string, skip: readonly string[] = []): Place[] {
     }
     return places;
 }
+
+/**
+ * Everything an engine test's stack and host leave behind, as places to search: the state, the
+ * workspace, PULUMI_HOME (the plugin binaries are not logs), the engine's output and events, and
+ * the host's sshd log.
+ */
+export function stackAndHostPlaces(dirs: { readonly state: string; readonly work: string; readonly pulumiHome: string }, transcript: readonly string[], sshdLog: string): Place[] {
+    return [
+        ...filesUnder(dirs.state),
+        ...filesUnder(dirs.work),
+        ...filesUnder(dirs.pulumiHome, ["plugins"]),
+        { name: "engine output and events", text: transcript.join("\n") },
+        { name: "sshd log", text: fs.readFileSync(sshdLog, "utf8") },
+    ];
+}
