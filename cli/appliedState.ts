@@ -60,7 +60,8 @@ export function appliedState(exported: unknown): AppliedState {
         const inputs = resource.inputs ?? {};
         if (resource.type === "command:remote:Command" && resource.urn.endsWith("-verify")) {
             const verifyScript = bundledScript(plain(inputs.stdin), "verify");
-            const name = verifyScript === undefined ? undefined : declaredValuesOf(verifyScript).get("NC_HOST_NAME");
+            // A stdin recorded as a secret is not read: the host is then known by its resource name.
+            const name = verifyScript === undefined ? /-host-(.+)-verify$/.exec(resource.urn)?.[1] : declaredValuesOf(verifyScript).get("NC_HOST_NAME");
             if (name !== undefined) {
                 const siblings = byParent.get(resource.parent ?? "") ?? [];
                 const settings = siblings.find((s) => s.urn.endsWith("-settings"));

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BinaryCache, startBinaryCache } from "../../scripts/localhost/binaryCache";
 import { BuilderHost, startBuilderHost } from "../../scripts/localhost/builderHost";
 import { exec } from "../../scripts/localhost/exec";
-import { recordUp } from "../../scripts/localhost/engine/engineRun";
+import { recordPreviewDiff, recordUp } from "../../scripts/localhost/engine/engineRun";
 import { createEngineStack, engineCliEnv, EngineConfig, engineConfig, EngineStack, hostEntry } from "../../scripts/localhost/engine/engineStack";
 import { requireEngine } from "./support/requirements";
 
@@ -34,10 +34,10 @@ function config(hosts: EngineConfig["hosts"], extraCaches: EngineConfig["extraCa
 const unreached = () => ({ name: "beta", kind: "nix", address: "127.0.0.1", port: 9, hostKey: host.hostKey, nixConfDir: "/nonexistent/nix" });
 
 /** The real command, as a user runs it, with the stack's backend in the environment. */
-async function render(): Promise<string> {
+async function render(env: Record<string, string> = {}): Promise<string> {
     const tsx = path.join(__dirname, "../../node_modules/.bin/tsx");
     const cli = path.join(__dirname, "../../cli/render.ts");
-    const result = await exec(tsx, [cli, "--stack", STACK, "--stacks-dir", engine.dirs.work], { env: { ...process.env, ...engineCliEnv(engine) } });
+    const result = await exec(tsx, [cli, "--stack", STACK, "--stacks-dir", engine.dirs.work], { env: { ...process.env, ...engineCliEnv(engine), ...env } });
     expect(result.code, result.stderr).toBe(0);
     for (const secret of [TOKEN, "PRIVATE KEY", "ciphertext"]) {
         expect(result.stdout).not.toContain(secret);
@@ -74,6 +74,8 @@ describe.skipIf(requirements.skip)("engine: render says what the next up would c
         const text = await render();
         expect(text.split("\n")[0]).toBe("stack render-changes: what `pulumi up` applies; what would change: compared with what its last up recorded (secrets are never compared)");
         expect(text).toContain("\n  would change: unchanged since the last up\n");
+        // Nothing is decrypted: a user without the stack's passphrase gets the same comparison.
+        expect(await render({ PULUMI_CONFIG_PASSPHRASE: "not the stack's" })).toBe(text);
     }, 180_000);
 
     it("after the stack file changed: the added cache, key and trusted user by name, the netrc unchanged, a new host added", async () => {
@@ -88,6 +90,18 @@ describe.skipIf(requirements.skip)("engine: render says what the next up would c
         expect(changeOf("builder")).toMatch(new RegExp(`^  would change: substituters \\+https://extra\\.example\\.org/?; trusted-public-keys \\+${EXTRA_KEY.replace(/[+/.]/g, "\\$&")}; trusted-users \\+alice; netrc unchanged$`));
         expect(changeOf("beta")).toBe("  would change: added: not applied yet");
     }, 60_000);
+
+    it("what render names, the preview changes, and after that up render says unchanged", async () => {
+        const builder = hostEntry("builder", host, { trustedUsers: ["ci", "alice"] });
+        await engine.stack.setAllConfig(engineConfig(config([builder], [{ url: "https://extra.example.org", publicKey: EXTRA_KEY }])));
+        expect(await render()).toContain("trusted-users +alice; netrc unchanged\n");
+        const preview = await recordPreviewDiff(engine.stack, engine.transcript);
+        expect(preview.error).toBeUndefined();
+        expect(preview.changed["nix-cache-host-builder-settings"]).toEqual(["update"]);
+        expect(preview.changed["nix-cache-host-builder-netrc"]).toBeUndefined();
+        expect((await recordUp(engine.stack, engine.transcript)).error).toBeUndefined();
+        expect(await render()).toContain("\n  would change: unchanged since the last up\n");
+    }, 240_000);
 
     it("a host removed from the stack file: its files are undone by the next up", async () => {
         await engine.stack.setAllConfig(engineConfig(config([unreached()])));

@@ -155,8 +155,7 @@ describe("what render says would change", () => {
     it("commands recorded as secrets are not compared, and never decrypted", () => {
         const m = model(stack());
         const found = stackChanges("s", m, allArtifacts(m, secretPlaceholder, "s"), appliedState(exported(m, { secretStdin: true })));
-        // Without a readable verify command the host is not known to state by name.
-        expect(found.byTarget.get("host:b1")).toBe("added: not applied yet");
+        expect(found.byTarget.get("host:b1")).toBe("its recorded commands are secret: not compared");
         expect(JSON.stringify([...found.byTarget])).not.toContain("c2VjcmV0");
     });
 
