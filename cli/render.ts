@@ -5,6 +5,9 @@ import { allArtifacts } from "../components/setup/allArtifacts";
 import { Artifact, secretPlaceholder } from "../components/render/artifact";
 import { parseCommandLine, stackFile } from "./args";
 import { replaceOutDir } from "./outDir";
+import { appliedState } from "./appliedState";
+import { PulumiConfigOptions, runPulumi } from "./pulumiCli";
+import { noChanges, stackChanges } from "./renderChanges";
 import { stackSummary } from "./renderSummary";
 
 /** One line of `manifest.json`. */
@@ -30,11 +33,25 @@ export function renderStack(stack: string, outDir: string, stacksDir?: string): 
     return manifest;
 }
 
-/** What `pulumi up` gives each target of the stack `stack` (see {@link stackSummary}); nothing is written. */
-export function renderSummary(stack: string, stacksDir?: string): string {
+/**
+ * What `pulumi up` gives each target of the stack `stack`, and what would change since its last
+ * `up` (see {@link stackSummary}); nothing is written. State is read as `pulumi stack export`
+ * prints it (secrets stay encrypted); without it, the summary says why and shows no changes.
+ */
+export async function renderSummary(stack: string, stacksDir?: string, cli: PulumiConfigOptions = {}): Promise<string> {
     const model = loadStackModel(rawConfigFromStackFile(stackFile(stack, stacksDir)), { mode: "render" });
-    return stackSummary(stack, model, withoutCredentials(allArtifacts(model, secretPlaceholder, stack)));
+    const artifacts = withoutCredentials(allArtifacts(model, secretPlaceholder, stack));
+    let exported: unknown;
+    try {
+        exported = JSON.parse(await runPulumi(["stack", "export", "--stack", stack], cli, STATE_TIMEOUT_MS));
+    } catch (error) {
+        return stackSummary(stack, model, artifacts, noChanges(`no state to compare with (pulumi stack export: ${(error as Error).message})`));
+    }
+    return stackSummary(stack, model, artifacts, stackChanges(stack, model, artifacts, appliedState(exported)));
 }
+
+/** How long render waits for the stack's state: it works offline, so an unreachable backend must not hold it. */
+const STATE_TIMEOUT_MS = 30_000;
 
 /**
  * `artifacts`, once none holds a credential. Validation refuses every value that looks like one,
@@ -55,7 +72,7 @@ export function renderArgs(argv: readonly string[]) {
     return parseCommandLine(argv, { stack: { type: "string" }, out: { type: "string" }, "stacks-dir": { type: "string" } }, USAGE, ["stack"]);
 }
 
-function main(argv: readonly string[]): number {
+async function main(argv: readonly string[]): Promise<number> {
     const args = renderArgs(argv);
     if ("error" in args) {
         console.error(args.error);
@@ -63,8 +80,8 @@ function main(argv: readonly string[]): number {
     }
     try {
         if (args.out === undefined) {
-            // Without --out: what each host, repository and bucket gets; nothing is written.
-            process.stdout.write(renderSummary(args.stack, args["stacks-dir"]));
+            // Without --out: what each host, repository and bucket gets, and what would change; nothing is written.
+            process.stdout.write(await renderSummary(args.stack, args["stacks-dir"]));
             return 0;
         }
         const manifest = renderStack(args.stack, args.out, args["stacks-dir"]);
@@ -83,5 +100,7 @@ function main(argv: readonly string[]): number {
 }
 
 if (require.main === module) {
-    process.exitCode = main(process.argv.slice(2));
+    void main(process.argv.slice(2)).then((code) => {
+        process.exitCode = code;
+    });
 }

@@ -2,33 +2,39 @@ import { HostSpec, StackModel } from "../components/config/model";
 import { USER_CONF_DIR_DISPLAY } from "../components/hosts/layout";
 import { hostPayload } from "../components/hosts/payload";
 import { Artifact } from "../components/render/artifact";
+import { secretEntries, StackChanges } from "./renderChanges";
 
 /**
  * What `pulumi up` gives each target of the stack, in a few lines each: every host (its files,
  * the settings in effect afterwards, its netrc, what runs after), every repository (its workflow
  * with the actions it pins, the Actions secrets), the S3 mirror's bucket and role, and the stack
  * outputs. `artifacts` are the stack's rendered files, which it summarises; the scripts are
- * named, not shown. Render reads no state, so what differs from the last `up` is preview's to say.
+ * named, not shown. `changes` adds, under each target, what would change since the last `up`.
  */
-export function stackSummary(stack: string, model: StackModel, artifacts: readonly Artifact[]): string {
-    const lines = [
-        `stack ${stack}: what \`pulumi up\` applies (render reads no state and asks no one; \`pulumi preview --diff --stack ${stack}\` shows what differs from the last up)`,
-    ];
+export function stackSummary(stack: string, model: StackModel, artifacts: readonly Artifact[], changes: StackChanges): string {
+    const lines = [`stack ${stack}: what \`pulumi up\` applies; what would change: ${changes.basis}`];
+    const changeOf = (target: string) => {
+        const change = changes.byTarget.get(target);
+        return change === undefined ? [] : [`  would change: ${change}`];
+    };
     for (const host of model.hosts) {
-        lines.push("", ...hostLines(model, host, artifacts));
+        lines.push("", ...hostLines(model, host, artifacts), ...changeOf(`host:${host.name}`));
+    }
+    for (const name of changes.removed) {
+        lines.push("", `host ${name}: removed from the stack file: its files are undone by the next up`);
     }
     for (const [repository, files] of grouped(artifacts.filter((a) => a.kind === "workflow"), (a) => a.target.split(":").slice(0, 2).join(":"))) {
-        lines.push("", `repository ${repository.slice("github:".length)}`);
+        lines.push("", `repository ${repository.slice("github:".length)}`, ...changeOf(`repository:${repository.slice("github:".length)}`));
         for (const file of files) {
             lines.push(`  ${file.target.split(":").slice(2).join(":")}`, ...actionsOf(file.content).map((action) => `    uses ${action}`));
         }
     }
     const secrets = artifacts.filter((a) => a.kind === "github-secret").flatMap((a) => secretPlacements(JSON.parse(a.content)));
     if (secrets.length > 0) {
-        lines.push("", "GitHub Actions secrets", ...[...new Set(secrets)].map((secret) => `  ${secret}`));
+        lines.push("", "GitHub Actions secrets", ...[...new Set(secrets)].map((secret) => `  ${secret}`), ...changeOf("secrets"));
     }
     for (const [bucket, files] of grouped(artifacts.filter((a) => a.target.startsWith("s3:")), (a) => a.target.split(":")[1])) {
-        lines.push("", `bucket ${bucket}`, `  ${files.map((f) => f.target.split(":").slice(2).join(":")).join(", ")}`);
+        lines.push("", `bucket ${bucket}`, `  ${files.map((f) => f.target.split(":").slice(2).join(":")).join(", ")}`, ...changeOf(`bucket:${bucket}`));
     }
     const roles = [...new Set(artifacts.filter((a) => a.target.startsWith("aws:")).map((a) => a.target.split(":").pop()!))];
     if (roles.length > 0) {
@@ -73,17 +79,9 @@ function actionsOf(workflow: string): string[] {
 
 /** Each secret a rendered secrets file places: `NAME (scope repository|organization|environment ...)`. */
 function secretPlacements(value: unknown): string[] {
-    if (Array.isArray(value)) {
-        return value.flatMap(secretPlacements);
-    }
-    if (typeof value !== "object" || value === null) {
-        return [];
-    }
-    const entry = value as Record<string, unknown>;
-    const own = typeof entry.scope === "string" && typeof entry.name === "string"
-        ? [`${entry.name} (${entry.scope}${typeof entry.repository === "string" ? ` ${entry.repository}` : ""}${typeof entry.environment === "string" ? ` environment ${entry.environment}` : ""})`]
-        : [];
-    return [...own, ...Object.values(entry).flatMap(secretPlacements)];
+    return secretEntries(value).map(
+        (entry) => `${String(entry.name)} (${String(entry.scope)}${typeof entry.repository === "string" ? ` ${entry.repository}` : ""}${typeof entry.environment === "string" ? ` environment ${entry.environment}` : ""})`,
+    );
 }
 
 function grouped<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

@@ -1,24 +1,11 @@
-import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { promisify } from "util";
 import { HostSpec } from "../components/config/model";
-import { PROJECT_ROOT } from "./args";
-import { findTool } from "./localStack";
+import { PulumiConfigOptions, runPulumi } from "./pulumiCli";
 
 /** Reads the secret `nix-cache:KEY` of the stack's config (decrypted); the value is never printed. */
 export type StackSecretReader = (configKey: string) => Promise<string>;
-
-/** Where the `pulumi` CLI reads the stack: the project's directory and environment unless given. */
-export interface PulumiConfigOptions {
-    /** The stack file, when it is not where the project keeps its stacks (`--stacks-dir`). */
-    readonly configFile?: string;
-    /** A directory with the project's Pulumi.yaml. */
-    readonly cwd?: string;
-    /** More variables for the CLI (its backend, passphrase, PULUMI_HOME). */
-    readonly env?: Readonly<Record<string, string>>;
-}
 
 /**
  * {@link StackSecretReader} through `pulumi config get`, as `pulumi up` reads it: with the
@@ -28,17 +15,10 @@ export function pulumiConfigReader(stack: string, options: PulumiConfigOptions =
     return async (configKey) => {
         const args = ["config", "get", `nix-cache:${configKey}`, "--stack", stack, ...(options.configFile === undefined ? [] : ["--config-file", options.configFile])];
         try {
-            const { stdout } = await promisify(execFile)(findTool("pulumi") ?? "pulumi", args, {
-                cwd: options.cwd ?? PROJECT_ROOT,
-                env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true", ...options.env },
-                maxBuffer: 1 << 20,
-            });
-            return stdout;
+            return await runPulumi(args, options);
         } catch (error) {
-            const stderr = (error as { stderr?: string }).stderr ?? "";
-            const why = stderr.trim().split("\n").pop() || (error as Error).message.split("\n")[0];
             throw new Error(
-                `cannot read the stack's SSH key nix-cache:${configKey} (pulumi config get: ${why}); ` +
+                `cannot read the stack's SSH key nix-cache:${configKey} (pulumi config get: ${(error as Error).message}); ` +
                     "make the stack's secrets readable here (pulumi login, PULUMI_CONFIG_PASSPHRASE) or pass --identity SSH_KEY_FILE",
             );
         }

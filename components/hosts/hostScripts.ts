@@ -99,6 +99,15 @@ function declarations(payload: HostPayload, used: ReadonlySet<string>, body: Scr
         .join("\n");
 }
 
+/** The declared values at the head of a generated `script` (see {@link declarations}), unquoted. */
+export function declaredValuesOf(script: string): Map<string, string> {
+    const values = new Map<string, string>();
+    for (const match of script.matchAll(/^(NC_[A-Z0-9_]+)='((?:[^']|'\\'')*)'$/gm)) {
+        values.set(match[1], match[2].replace(/'\\''/g, "'"));
+    }
+    return values;
+}
+
 /** Every value a script may read, by variable name. */
 function declaredValues(payload: HostPayload): Map<string, string> {
     const { host, expected } = payload;

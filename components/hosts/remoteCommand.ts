@@ -53,6 +53,23 @@ export function scriptBundle(scripts: Partial<Record<ScriptRole, string>>, kind:
     return [...parts.map(([name, text]) => `${SCRIPT_MARK}${name}\n${text.endsWith("\n") ? text : `${text}\n`}`), `${END_MARK}\n`].join("");
 }
 
+/** The script `role` in a {@link scriptBundle} (a command's stdin as state records it), or undefined. */
+export function bundledScript(stdin: string | undefined, role: ScriptRole): string | undefined {
+    const lines: string[] = [];
+    let current: string | undefined;
+    for (const line of (stdin ?? "").split("\n")) {
+        if (line === END_MARK) {
+            break;
+        }
+        if (line.startsWith(SCRIPT_MARK)) {
+            current = line.slice(SCRIPT_MARK.length);
+        } else if (current === role) {
+            lines.push(line);
+        }
+    }
+    return lines.length === 0 ? undefined : `${lines.join("\n")}\n`;
+}
+
 /** Starts the script (`$1`) with the conf dir (`$2`), through sudo where the kind needs root. */
 function launcher(kind: HostKind, role: "privileged" | "unprivileged"): string {
     const run = 'sh -c "$1" nix-cache "$2"';

@@ -15,9 +15,15 @@ const tempDir = () => {
 afterEach(() => temps.splice(0).forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
 /** Runs the real `render` command as a user would. */
-function renderCli(args: string[]) {
-    return spawnSync(path.join(ROOT, "node_modules/.bin/tsx"), [path.join(ROOT, "cli/render.ts"), ...args], { encoding: "utf8", cwd: ROOT });
+function renderCli(args: string[], env: Record<string, string> = {}) {
+    return spawnSync(path.join(ROOT, "node_modules/.bin/tsx"), [path.join(ROOT, "cli/render.ts"), ...args], { encoding: "utf8", cwd: ROOT, env: { ...process.env, ...env } });
 }
+
+/** A state backend of its own with no stack in it: render then has no state to compare with. */
+const emptyBackend = () => {
+    const dir = tempDir();
+    return { PULUMI_BACKEND_URL: `file://${dir}`, PULUMI_HOME: path.join(dir, "home"), PULUMI_CONFIG_PASSPHRASE: "unused" };
+};
 
 describe("render", () => {
     it("writes every artifact of the atproto stack and a manifest that lists them", () => {
@@ -106,8 +112,10 @@ describe("render", () => {
     });
 
     it("without --out, the command prints what each host and repository gets, with the pinned actions, and writes nothing", () => {
-        const result = renderCli(["--stack", "atproto"]);
+        const result = renderCli(["--stack", "atproto"], emptyBackend());
         expect(result.status).toBe(0);
+        // Offline and without a stack state, it still prints the summary, and says why nothing is compared.
+        expect(result.stdout.split("\n")[0]).toMatch(/^stack atproto: what `pulumi up` applies; what would change: no state to compare with \(pulumi stack export: .*atproto.*\)$/);
         expect(result.stdout).toContain("\nhost builder-debian (nix, admin@203.0.113.11:22)\n  files: /etc/nix/nix-cache.conf, and two include lines at the end of /etc/nix/nix.conf\n");
         expect(result.stdout).toContain("\nrepository atproto-nix/nur\n  .github/workflows/build.yml\n");
         expect(result.stdout).toContain("    uses actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1\n");

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { noChanges } from "../../cli/renderChanges";
 import { stackSummary } from "../../cli/renderSummary";
 import { loadStackModel } from "../../components/config/load";
 import { allArtifacts } from "../../components/setup/allArtifacts";
@@ -9,7 +10,7 @@ import { ATPROTO_KEY, HOST_KEY, rawConfig } from "../support/config";
 
 function summary(config: Record<string, unknown>): string {
     const model = loadStackModel(rawConfig(config, { sshPrivateKey: "x", cachixAuthToken: "x" }), { mode: "render" });
-    return stackSummary("s", model, allArtifacts(model, secretPlaceholder, "s"));
+    return stackSummary("s", model, allArtifacts(model, secretPlaceholder, "s"), noChanges("no state to compare with (offline)"));
 }
 
 describe("render's summary", () => {
@@ -25,7 +26,7 @@ describe("render's summary", () => {
         });
         expect(text).toBe(
             [
-                "stack s: what `pulumi up` applies (render reads no state and asks no one; `pulumi preview --diff --stack s` shows what differs from the last up)",
+                "stack s: what `pulumi up` applies; what would change: no state to compare with (offline)",
                 "",
                 "host b1 (nix, root@192.0.2.1:22)",
                 "  files: /etc/nix/nix-cache.conf, /etc/nix/netrc, and two include lines at the end of /etc/nix/nix.conf",
