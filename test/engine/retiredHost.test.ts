@@ -9,6 +9,7 @@ import { createEngineStack, EngineConfig, engineConfig, EngineStack, hostEntry }
 import { resourceInState, resourcesInState } from "./support/engineState";
 import { hostFiles } from "./support/hostChecks";
 import { requireEngine } from "./support/requirements";
+import { GONE_FOR_GOOD } from "../../components/hosts/handshakeProbe";
 
 // A fleet of two hosts on a private cache, one of which dies: `destroy` restores the live host
 // whole (its netrc and settings undone by one command), and the dead host, once retired, is
@@ -57,16 +58,18 @@ afterAll(async () => {
 });
 
 describe.skipIf(requirements.skip)("engine: a dead host in a fleet", () => {
-    it("destroy with one host down restores the other whole, and names the dead one", async () => {
+    it("a plain destroy with one host down restores the other whole, fails naming the dead one, and says to retire it", async () => {
         await engine.stack.setAllConfig(engineConfig(config([alphaEntry(), betaEntry()])));
         expect((await recordUp(engine.stack, engine.transcript)).error).toBeUndefined();
         await beta.stop();
         const betaBefore = hostFiles(beta);
-        // The way docs/hosts.md gives: every other host still gets undone.
-        const run = await recordDestroy(engine.stack, engine.transcript, { continueOnError: true });
+        // No flag: every host's commands are deleted in one step of the engine, the dead host's
+        // probe passes with a note, and only its own dial fails.
+        const run = await recordDestroy(engine.stack, engine.transcript);
         expect(run.error).toBeDefined();
         expect(run.failed).toEqual(["nix-cache-host-beta-settings"]);
         expect(run.error?.message).toMatch(new RegExp(`127\\.0\\.0\\.1:${beta.port}[\\s\\S]*connection refused`, "i"));
+        expect(run.error?.message).toContain(`nix-cache: host beta: 127.0.0.1:${beta.port} cannot be reached (ECONNREFUSED), so its commands cannot connect: ${GONE_FOR_GOOD}`);
         // alpha: netrc and settings undone together, byte for byte.
         expect(restored(alpha)).toBe(true);
         // beta: untouched, its settings command still in state; its netrc command left state
@@ -119,6 +122,28 @@ describe.skipIf(requirements.skip)("engine: a dead host in a fleet", () => {
         expect((await recordDestroy(engine.stack, engine.transcript)).error).toBeUndefined();
         expect(restored(alpha)).toBe(true);
     }, 300_000);
+
+    it("a host behind a proxy that stops answering: a plain destroy still restores the proxy host itself, and fails naming the dead one", async () => {
+        await beta.start();
+        // beta's key logs in to alpha, its proxy, too.
+        fs.appendFileSync(path.join(alpha.dir, "authorized_keys"), fs.readFileSync(path.join(beta.dir, "client_key.pub")));
+        const proxied = betaEntry({ proxy: { address: "127.0.0.1", port: alpha.port, user: "root", hostKey: alpha.hostKey } });
+        await engine.stack.setAllConfig(engineConfig(config([alphaEntry(), proxied])));
+        expect((await recordUp(engine.stack, engine.transcript)).error).toBeUndefined();
+        await beta.stop();
+        const betaBefore = hostFiles(beta);
+        const run = await recordDestroy(engine.stack, engine.transcript);
+        expect(run.error).toBeDefined();
+        // Probed from the proxy, the refusing host passes with the note; its own dial fails.
+        expect(run.failed).toEqual(["nix-cache-host-beta-settings"]);
+        expect(run.error?.message).toContain(`nix-cache: host beta: 127.0.0.1:${beta.port} cannot be reached from the proxy, so its commands cannot connect: ${GONE_FOR_GOOD}`);
+        expect(restored(alpha)).toBe(true);
+        expect(hostFiles(beta)).toEqual(betaBefore);
+        await beta.start();
+        expect((await recordDestroy(engine.stack, engine.transcript)).error).toBeUndefined();
+        expect(restored(beta)).toBe(true);
+        expect(await resourcesInState(engine.stack)).toEqual([]);
+    }, 240_000);
 
     it("a host retired before it was ever applied gets commands with nothing to run, and nothing connects to it", async () => {
         const nowhere = { ...hostEntry("gamma", alpha), port: await freePort(), retired: true };
