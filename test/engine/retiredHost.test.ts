@@ -145,6 +145,27 @@ describe.skipIf(requirements.skip)("engine: a dead host in a fleet", () => {
         expect(await resourcesInState(engine.stack)).toEqual([]);
     }, 240_000);
 
+    it("up with one host down: a plain up fails naming it and the way out; with --continue-on-error a removed live entry is undone", async () => {
+        await beta.start();
+        await engine.stack.setAllConfig(engineConfig(config([alphaEntry(), betaEntry()])));
+        expect((await recordUp(engine.stack, engine.transcript)).error).toBeUndefined();
+        await beta.stop();
+        await engine.stack.setAllConfig(engineConfig(config([betaEntry()])));
+        // The dead host's gate fails while the program runs; the engine starts nothing after a
+        // failure, and deletes of removed entries come last.
+        const plain = await recordUp(engine.stack, engine.transcript);
+        expect(plain.failed).toEqual(["nix-cache-host-beta-handshake"]);
+        expect(plain.error?.message).toContain(`its commands were not started (--continue-on-error lets the other hosts finish, removed entries included); ${GONE_FOR_GOOD}`);
+        expect(configured(alpha)).toBe(true);
+        const onward = await recordUp(engine.stack, engine.transcript, { continueOnError: true });
+        expect(onward.failed).toEqual(["nix-cache-host-beta-handshake"]);
+        expect(restored(alpha)).toBe(true);
+        expect((await resourcesInState(engine.stack)).filter((name) => name.includes("-alpha"))).toEqual([]);
+        await beta.start();
+        expect((await recordDestroy(engine.stack, engine.transcript)).error).toBeUndefined();
+        expect(restored(beta)).toBe(true);
+    }, 240_000);
+
     it("a host retired before it was ever applied gets commands with nothing to run, and nothing connects to it", async () => {
         const nowhere = { ...hostEntry("gamma", alpha), port: await freePort(), retired: true };
         await engine.stack.setAllConfig(engineConfig(config([alphaEntry(), nowhere])));
