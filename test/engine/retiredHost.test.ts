@@ -1,9 +1,10 @@
 import * as fs from "fs";
+import * as net from "net";
 import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BinaryCache, startBinaryCache } from "../../scripts/localhost/binaryCache";
 import { BuilderHost, openBuilderHost } from "../../scripts/localhost/builderHost";
-import { recordDestroy, recordUp } from "../../scripts/localhost/engine/engineRun";
+import { failureOf, recordDestroy, recordUp } from "../../scripts/localhost/engine/engineRun";
 import { freePort } from "../../scripts/localhost/ports";
 import { createEngineStack, EngineConfig, engineConfig, EngineStack, hostEntry } from "../../scripts/localhost/engine/engineStack";
 import { resourceInState, resourcesInState } from "./support/engineState";
@@ -161,6 +162,38 @@ describe.skipIf(requirements.skip)("engine: a dead host in a fleet", () => {
         expect(onward.failed).toEqual(["nix-cache-host-beta-handshake"]);
         expect(restored(alpha)).toBe(true);
         expect((await resourcesInState(engine.stack)).filter((name) => name.includes("-alpha"))).toEqual([]);
+        await beta.start();
+        expect((await recordDestroy(engine.stack, engine.transcript)).error).toBeUndefined();
+        expect(restored(beta)).toBe(true);
+    }, 240_000);
+
+    it("a host gone silent (accepts TCP, never speaks SSH): destroy fails by name within its bound, saying --continue-on-error undoes the others, which it does", async () => {
+        await beta.start();
+        await engine.stack.setAllConfig(engineConfig(config([alphaEntry(), betaEntry({ commandTimeout: 10 })])));
+        expect((await recordUp(engine.stack, engine.transcript)).error).toBeUndefined();
+        await beta.stop();
+        const held = new Set<net.Socket>();
+        const silent = net.createServer((socket) => held.add(socket));
+        await new Promise<void>((resolve) => silent.listen(beta.port, "127.0.0.1", resolve));
+        try {
+            const started = Date.now();
+            const plain = await recordDestroy(engine.stack, engine.transcript);
+            expect(Date.now() - started).toBeLessThan(60_000);
+            // Its probe must fail before its commands start, a round before anyone's commands.
+            expect(plain.failed).toEqual(["nix-cache-host-beta-handshake-on-delete"]);
+            expect(failureOf(engine.transcript, "nix-cache-host-beta-handshake-on-delete")).toContain(
+                `nix-cache: error on host beta: 127.0.0.1:${beta.port} accepted the TCP connection but did not send an SSH version line within 10s`,
+            );
+            expect(plain.error?.message).toContain(`(--continue-on-error runs those); ${GONE_FOR_GOOD}`);
+            expect(configured(alpha)).toBe(true);
+            const onward = await recordDestroy(engine.stack, engine.transcript, { continueOnError: true });
+            expect(onward.failed).toEqual(["nix-cache-host-beta-handshake-on-delete"]);
+            expect(restored(alpha)).toBe(true);
+            expect(await resourcesInState(engine.stack)).toContain("nix-cache-host-beta-settings");
+        } finally {
+            held.forEach((socket) => socket.destroy());
+            await new Promise((resolve) => silent.close(resolve));
+        }
         await beta.start();
         expect((await recordDestroy(engine.stack, engine.transcript)).error).toBeUndefined();
         expect(restored(beta)).toBe(true);
