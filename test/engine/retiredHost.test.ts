@@ -1,5 +1,4 @@
 import * as fs from "fs";
-import * as net from "net";
 import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BinaryCache, startBinaryCache } from "../../scripts/localhost/binaryCache";
@@ -10,6 +9,7 @@ import { createEngineStack, EngineConfig, engineConfig, EngineStack, hostEntry }
 import { resourceInState, resourcesInState } from "./support/engineState";
 import { hostFiles } from "./support/hostChecks";
 import { requireEngine } from "./support/requirements";
+import { listenSilently } from "./support/silentServer";
 import { GONE_FOR_GOOD } from "../../components/hosts/handshakeProbe";
 
 // A fleet of two hosts on a private cache, one of which dies: `destroy` restores the live host
@@ -37,6 +37,13 @@ const alphaEntry = () => hostEntry("alpha", alpha);
 const betaEntry = (extra: Record<string, unknown> = {}) => hostEntry("beta", beta, { privateKeySecret: "betaPrivateKey", ...extra });
 const configured = (host: BuilderHost) => fs.readFileSync(path.join(host.nixConfDir, "nix.conf"), "utf8").includes("!include nix-cache.conf");
 const restored = (host: BuilderHost) => fs.readdirSync(host.nixConfDir).join(",") === "nix.conf" && fs.readFileSync(path.join(host.nixConfDir, "nix.conf"), "utf8") === host.ownNixConf;
+/** Applies `hosts`, then stops beta: what its files were when it died. */
+const upThenStopBeta = async (hosts: EngineConfig["hosts"]) => {
+    await engine.stack.setAllConfig(engineConfig(config(hosts)));
+    expect((await recordUp(engine.stack, engine.transcript)).error).toBeUndefined();
+    await beta.stop();
+    return hostFiles(beta);
+};
 const warnings = () => engine.transcript.filter((line) => line.includes("is retired")).join("\n");
 
 beforeAll(async () => {
@@ -60,10 +67,7 @@ afterAll(async () => {
 
 describe.skipIf(requirements.skip)("engine: a dead host in a fleet", () => {
     it("a plain destroy with one host down restores the other whole, fails naming the dead one, and says to retire it", async () => {
-        await engine.stack.setAllConfig(engineConfig(config([alphaEntry(), betaEntry()])));
-        expect((await recordUp(engine.stack, engine.transcript)).error).toBeUndefined();
-        await beta.stop();
-        const betaBefore = hostFiles(beta);
+        const betaBefore = await upThenStopBeta([alphaEntry(), betaEntry()]);
         // No flag: every host's commands are deleted in one step of the engine, the dead host's
         // probe passes with a note, and only its own dial fails.
         const run = await recordDestroy(engine.stack, engine.transcript);
@@ -105,9 +109,7 @@ describe.skipIf(requirements.skip)("engine: a dead host in a fleet", () => {
 
     it("a host retired while in use: up leaves the others alone and never contacts it; removing its entry then drops it", async () => {
         await beta.start();
-        await engine.stack.setAllConfig(engineConfig(config([alphaEntry(), betaEntry()])));
-        expect((await recordUp(engine.stack, engine.transcript)).error).toBeUndefined();
-        await beta.stop();
+        await upThenStopBeta([alphaEntry(), betaEntry()]);
         await engine.stack.setAllConfig(engineConfig(config([alphaEntry(), betaEntry({ retired: true })])));
         const retire = await recordUp(engine.stack, engine.transcript);
         expect(retire.error).toBeUndefined();
@@ -129,10 +131,7 @@ describe.skipIf(requirements.skip)("engine: a dead host in a fleet", () => {
         // beta's key logs in to alpha, its proxy, too.
         fs.appendFileSync(path.join(alpha.dir, "authorized_keys"), fs.readFileSync(path.join(beta.dir, "client_key.pub")));
         const proxied = betaEntry({ proxy: { address: "127.0.0.1", port: alpha.port, user: "root", hostKey: alpha.hostKey } });
-        await engine.stack.setAllConfig(engineConfig(config([alphaEntry(), proxied])));
-        expect((await recordUp(engine.stack, engine.transcript)).error).toBeUndefined();
-        await beta.stop();
-        const betaBefore = hostFiles(beta);
+        const betaBefore = await upThenStopBeta([alphaEntry(), proxied]);
         const run = await recordDestroy(engine.stack, engine.transcript);
         expect(run.error).toBeDefined();
         // Probed from the proxy, the refusing host passes with the note; its own dial fails.
@@ -148,9 +147,7 @@ describe.skipIf(requirements.skip)("engine: a dead host in a fleet", () => {
 
     it("up with one host down: a plain up fails naming it and the way out; with --continue-on-error a removed live entry is undone", async () => {
         await beta.start();
-        await engine.stack.setAllConfig(engineConfig(config([alphaEntry(), betaEntry()])));
-        expect((await recordUp(engine.stack, engine.transcript)).error).toBeUndefined();
-        await beta.stop();
+        await upThenStopBeta([alphaEntry(), betaEntry()]);
         await engine.stack.setAllConfig(engineConfig(config([betaEntry()])));
         // The dead host's gate fails while the program runs; the engine starts nothing after a
         // failure, and deletes of removed entries come last.
@@ -169,12 +166,8 @@ describe.skipIf(requirements.skip)("engine: a dead host in a fleet", () => {
 
     it("a host gone silent (accepts TCP, never speaks SSH): destroy fails by name within its bound, saying --continue-on-error undoes the others, which it does", async () => {
         await beta.start();
-        await engine.stack.setAllConfig(engineConfig(config([alphaEntry(), betaEntry({ commandTimeout: 10 })])));
-        expect((await recordUp(engine.stack, engine.transcript)).error).toBeUndefined();
-        await beta.stop();
-        const held = new Set<net.Socket>();
-        const silent = net.createServer((socket) => held.add(socket));
-        await new Promise<void>((resolve) => silent.listen(beta.port, "127.0.0.1", resolve));
+        await upThenStopBeta([alphaEntry(), betaEntry({ commandTimeout: 10 })]);
+        const silent = await listenSilently(beta.port);
         try {
             const started = Date.now();
             const plain = await recordDestroy(engine.stack, engine.transcript);
@@ -191,8 +184,7 @@ describe.skipIf(requirements.skip)("engine: a dead host in a fleet", () => {
             expect(restored(alpha)).toBe(true);
             expect(await resourcesInState(engine.stack)).toContain("nix-cache-host-beta-settings");
         } finally {
-            held.forEach((socket) => socket.destroy());
-            await new Promise((resolve) => silent.close(resolve));
+            await silent.close();
         }
         await beta.start();
         expect((await recordDestroy(engine.stack, engine.transcript)).error).toBeUndefined();
