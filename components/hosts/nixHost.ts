@@ -10,7 +10,7 @@ import { checkedDeployTimeValue, resolvedHosts, StackSections, validatedSections
 import { hostCommands, HostCommands } from "./hostCommands";
 import { agentSocketProblem } from "./agentSocket";
 import { commandTimeouts, hostConnection, proxyConnection, replacementTriggers } from "./connection";
-import { handshakeProbeCommand, handshakeTimeoutSeconds, proxiedHandshakeProbeScript } from "./handshakeProbe";
+import { GONE_FOR_GOOD, handshakeProbeCommand, handshakeTimeoutSeconds, proxiedHandshakeProbeScript } from "./handshakeProbe";
 import { readHostState, stateRead } from "./hostRead";
 import { HostScripts, hostScripts } from "./hostScripts";
 import { driftReasons, HostMarkers, hostMarkers, IN_EFFECT, netrcTokenDigest, parseHostState } from "./hostState";
@@ -96,9 +96,14 @@ function readHost(
     return pulumi.unsecret(found);
 }
 
-/** The local command line of the gate: passes when the read reached the host, else fails naming why. */
+/**
+ * The local command line of the gate: passes when the read reached the host, else fails naming
+ * why and the way out. A failed step stops the engine from starting others, the deletes of
+ * removed entries included, which come last (docs/hosts.md, "A dead host in `pulumi up`").
+ */
 function gateCommand(found: HostFound): string {
-    return found.problem === undefined ? "exit 0" : `printf '%s\\n' ${shQuote(`nix-cache: error on ${found.problem}`)} >&2; exit 1`;
+    const message = `nix-cache: error on ${found.problem}: its commands were not started (--continue-on-error lets the other hosts finish, removed entries included); ${GONE_FOR_GOOD}`;
+    return found.problem === undefined ? "exit 0" : `printf '%s\\n' ${shQuote(message)} >&2; exit 1`;
 }
 
 /**

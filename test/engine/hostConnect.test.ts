@@ -9,6 +9,7 @@ import { createEngineStack, EngineConfig, engineConfig, EngineStack, hostEntry }
 import { resourcesInState } from "./support/engineState";
 import { keyOnlyConfig } from "./support/keyOnlyStack";
 import { requireEngine } from "./support/requirements";
+import { listenSilently } from "./support/silentServer";
 
 // A host that never speaks SSH (directly or behind a proxy), a stale SSH_AUTH_SOCK and an RSA
 // host key pin: each fails by name and cause, before anything changes where it can, and a good
@@ -144,9 +145,7 @@ describe.skipIf(requirements.skip)("engine: hosts the command provider cannot lo
     it("destroy, which runs no program, probes first too: a host gone silent fails by name, its files untouched", async () => {
         await engine.stack.setAllConfig(engineConfig(config([alphaEntry()])));
         await alpha.stop();
-        const held = new Set<net.Socket>();
-        const hung = net.createServer((socket) => held.add(socket));
-        await new Promise<void>((resolve) => hung.listen(alpha.port, "127.0.0.1", resolve));
+        const hung = await listenSilently(alpha.port);
         try {
             const started = Date.now();
             const run = await recordDestroy(engine.stack, engine.transcript);
@@ -158,8 +157,7 @@ describe.skipIf(requirements.skip)("engine: hosts the command provider cannot lo
             );
             expect(await resourcesInState(engine.stack)).toContain("nix-cache-host-alpha-settings");
         } finally {
-            held.forEach((socket) => socket.destroy());
-            await new Promise((resolve) => hung.close(resolve));
+            await hung.close();
         }
         expect(fs.readFileSync(path.join(alpha.nixConfDir, "nix.conf"), "utf8")).toContain("!include nix-cache.conf");
     }, 150_000);

@@ -3,12 +3,14 @@ import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BinaryCache, startBinaryCache } from "../../scripts/localhost/binaryCache";
 import { BuilderHost, openBuilderHost } from "../../scripts/localhost/builderHost";
-import { recordDestroy, recordUp } from "../../scripts/localhost/engine/engineRun";
+import { failureOf, recordDestroy, recordUp } from "../../scripts/localhost/engine/engineRun";
 import { freePort } from "../../scripts/localhost/ports";
 import { createEngineStack, EngineConfig, engineConfig, EngineStack, hostEntry } from "../../scripts/localhost/engine/engineStack";
 import { resourceInState, resourcesInState } from "./support/engineState";
 import { hostFiles } from "./support/hostChecks";
 import { requireEngine } from "./support/requirements";
+import { listenSilently } from "./support/silentServer";
+import { GONE_FOR_GOOD } from "../../components/hosts/handshakeProbe";
 
 // A fleet of two hosts on a private cache, one of which dies: `destroy` restores the live host
 // whole (its netrc and settings undone by one command), and the dead host, once retired, is
@@ -35,6 +37,13 @@ const alphaEntry = () => hostEntry("alpha", alpha);
 const betaEntry = (extra: Record<string, unknown> = {}) => hostEntry("beta", beta, { privateKeySecret: "betaPrivateKey", ...extra });
 const configured = (host: BuilderHost) => fs.readFileSync(path.join(host.nixConfDir, "nix.conf"), "utf8").includes("!include nix-cache.conf");
 const restored = (host: BuilderHost) => fs.readdirSync(host.nixConfDir).join(",") === "nix.conf" && fs.readFileSync(path.join(host.nixConfDir, "nix.conf"), "utf8") === host.ownNixConf;
+/** Applies `hosts`, then stops beta: what its files were when it died. */
+const upThenStopBeta = async (hosts: EngineConfig["hosts"]) => {
+    await engine.stack.setAllConfig(engineConfig(config(hosts)));
+    expect((await recordUp(engine.stack, engine.transcript)).error).toBeUndefined();
+    await beta.stop();
+    return hostFiles(beta);
+};
 const warnings = () => engine.transcript.filter((line) => line.includes("is retired")).join("\n");
 
 beforeAll(async () => {
@@ -57,16 +66,15 @@ afterAll(async () => {
 });
 
 describe.skipIf(requirements.skip)("engine: a dead host in a fleet", () => {
-    it("destroy with one host down restores the other whole, and names the dead one", async () => {
-        await engine.stack.setAllConfig(engineConfig(config([alphaEntry(), betaEntry()])));
-        expect((await recordUp(engine.stack, engine.transcript)).error).toBeUndefined();
-        await beta.stop();
-        const betaBefore = hostFiles(beta);
-        // The way docs/hosts.md gives: every other host still gets undone.
-        const run = await recordDestroy(engine.stack, engine.transcript, { continueOnError: true });
+    it("a plain destroy with one host down restores the other whole, fails naming the dead one, and says to retire it", async () => {
+        const betaBefore = await upThenStopBeta([alphaEntry(), betaEntry()]);
+        // No flag: every host's commands are deleted in one step of the engine, the dead host's
+        // probe passes with a note, and only its own dial fails.
+        const run = await recordDestroy(engine.stack, engine.transcript);
         expect(run.error).toBeDefined();
         expect(run.failed).toEqual(["nix-cache-host-beta-settings"]);
         expect(run.error?.message).toMatch(new RegExp(`127\\.0\\.0\\.1:${beta.port}[\\s\\S]*connection refused`, "i"));
+        expect(run.error?.message).toContain(`nix-cache: host beta: 127.0.0.1:${beta.port} cannot be reached (ECONNREFUSED), so its commands cannot connect: ${GONE_FOR_GOOD}`);
         // alpha: netrc and settings undone together, byte for byte.
         expect(restored(alpha)).toBe(true);
         // beta: untouched, its settings command still in state; its netrc command left state
@@ -101,9 +109,7 @@ describe.skipIf(requirements.skip)("engine: a dead host in a fleet", () => {
 
     it("a host retired while in use: up leaves the others alone and never contacts it; removing its entry then drops it", async () => {
         await beta.start();
-        await engine.stack.setAllConfig(engineConfig(config([alphaEntry(), betaEntry()])));
-        expect((await recordUp(engine.stack, engine.transcript)).error).toBeUndefined();
-        await beta.stop();
+        await upThenStopBeta([alphaEntry(), betaEntry()]);
         await engine.stack.setAllConfig(engineConfig(config([alphaEntry(), betaEntry({ retired: true })])));
         const retire = await recordUp(engine.stack, engine.transcript);
         expect(retire.error).toBeUndefined();
@@ -119,6 +125,73 @@ describe.skipIf(requirements.skip)("engine: a dead host in a fleet", () => {
         expect((await recordDestroy(engine.stack, engine.transcript)).error).toBeUndefined();
         expect(restored(alpha)).toBe(true);
     }, 300_000);
+
+    it("a host behind a proxy that stops answering: a plain destroy still restores the proxy host itself, and fails naming the dead one", async () => {
+        await beta.start();
+        // beta's key logs in to alpha, its proxy, too.
+        fs.appendFileSync(path.join(alpha.dir, "authorized_keys"), fs.readFileSync(path.join(beta.dir, "client_key.pub")));
+        const proxied = betaEntry({ proxy: { address: "127.0.0.1", port: alpha.port, user: "root", hostKey: alpha.hostKey } });
+        const betaBefore = await upThenStopBeta([alphaEntry(), proxied]);
+        const run = await recordDestroy(engine.stack, engine.transcript);
+        expect(run.error).toBeDefined();
+        // Probed from the proxy, the refusing host passes with the note; its own dial fails.
+        expect(run.failed).toEqual(["nix-cache-host-beta-settings"]);
+        expect(run.error?.message).toContain(`nix-cache: host beta: 127.0.0.1:${beta.port} cannot be reached from the proxy, so its commands cannot connect: ${GONE_FOR_GOOD}`);
+        expect(restored(alpha)).toBe(true);
+        expect(hostFiles(beta)).toEqual(betaBefore);
+        await beta.start();
+        expect((await recordDestroy(engine.stack, engine.transcript)).error).toBeUndefined();
+        expect(restored(beta)).toBe(true);
+        expect(await resourcesInState(engine.stack)).toEqual([]);
+    }, 240_000);
+
+    it("up with one host down: a plain up fails naming it and the way out; with --continue-on-error a removed live entry is undone", async () => {
+        await beta.start();
+        await upThenStopBeta([alphaEntry(), betaEntry()]);
+        await engine.stack.setAllConfig(engineConfig(config([betaEntry()])));
+        // The dead host's gate fails while the program runs; the engine starts nothing after a
+        // failure, and deletes of removed entries come last.
+        const plain = await recordUp(engine.stack, engine.transcript);
+        expect(plain.failed).toEqual(["nix-cache-host-beta-handshake"]);
+        expect(plain.error?.message).toContain(`its commands were not started (--continue-on-error lets the other hosts finish, removed entries included); ${GONE_FOR_GOOD}`);
+        expect(configured(alpha)).toBe(true);
+        const onward = await recordUp(engine.stack, engine.transcript, { continueOnError: true });
+        expect(onward.failed).toEqual(["nix-cache-host-beta-handshake"]);
+        expect(restored(alpha)).toBe(true);
+        expect((await resourcesInState(engine.stack)).filter((name) => name.includes("-alpha"))).toEqual([]);
+        await beta.start();
+        expect((await recordDestroy(engine.stack, engine.transcript)).error).toBeUndefined();
+        expect(restored(beta)).toBe(true);
+    }, 240_000);
+
+    it("a host gone silent (accepts TCP, never speaks SSH): destroy fails by name within its bound, saying --continue-on-error undoes the others, which it does", async () => {
+        await beta.start();
+        await upThenStopBeta([alphaEntry(), betaEntry({ commandTimeout: 10 })]);
+        const silent = await listenSilently(beta.port);
+        try {
+            const started = Date.now();
+            const plain = await recordDestroy(engine.stack, engine.transcript);
+            expect(Date.now() - started).toBeLessThan(60_000);
+            // Its probe must fail before its commands start, a round before anyone's commands.
+            expect(plain.failed).toEqual(["nix-cache-host-beta-handshake-on-delete"]);
+            expect(failureOf(engine.transcript, "nix-cache-host-beta-handshake-on-delete")).toContain(
+                `nix-cache: error on host beta: 127.0.0.1:${beta.port} accepted the TCP connection but did not send an SSH version line within 10s`,
+            );
+            expect(plain.error?.message).toContain(`(--continue-on-error runs those); ${GONE_FOR_GOOD}`);
+            expect(configured(alpha)).toBe(true);
+            const onward = await recordDestroy(engine.stack, engine.transcript, { continueOnError: true });
+            expect(onward.failed).toEqual(["nix-cache-host-beta-handshake-on-delete"]);
+            expect(restored(alpha)).toBe(true);
+            expect(await resourcesInState(engine.stack)).toContain("nix-cache-host-beta-settings");
+        } finally {
+            await silent.close();
+        }
+        await beta.start();
+        expect((await recordDestroy(engine.stack, engine.transcript)).error).toBeUndefined();
+        expect(restored(beta)).toBe(true);
+        // beta's key goes with its entry, which the next test has not.
+        await engine.stack.removeConfig("nix-cache:betaPrivateKey");
+    }, 240_000);
 
     it("a host retired before it was ever applied gets commands with nothing to run, and nothing connects to it", async () => {
         const nowhere = { ...hostEntry("gamma", alpha), port: await freePort(), retired: true };

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from "child_process";
 import * as net from "net";
 import { afterEach, describe, expect, it } from "vitest";
 import { findTool } from "../../cli/localStack";
-import { handshakeProbeCommand, handshakeTimeoutSeconds, proxiedHandshakeProbeScript } from "../../components/hosts/handshakeProbe";
+import { GONE_FOR_GOOD, handshakeProbeCommand, handshakeTimeoutSeconds, proxiedHandshakeProbeScript } from "../../components/hosts/handshakeProbe";
 
 // The handshake probe as /bin/sh runs it, against servers that speak SSH's first packets, say
 // nothing, or are not there.
@@ -26,6 +26,14 @@ async function server(reply?: Buffer): Promise<number> {
     return (s.address() as net.AddressInfo).port;
 }
 
+/** A port nothing listens on (it just did). */
+async function closedPort(): Promise<number> {
+    const port = await server();
+    servers.splice(0).forEach((s) => s.close());
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    return port;
+}
+
 function probe(port: number, seconds = 2): Promise<{ code: number | null; stderr: string; ms: number }> {
     const started = Date.now();
     const child = spawn("/bin/sh", ["-c", handshakeProbeCommand("builder", { address: "127.0.0.1", port }, seconds, process.execPath)]);
@@ -47,7 +55,9 @@ describe("SSH handshake probe", () => {
         const port = await server();
         const result = await probe(port);
         expect(result.code).toBe(1);
-        expect(result.stderr).toBe(`nix-cache: error on host builder: 127.0.0.1:${port} accepted the TCP connection but did not send an SSH version line within 2s (an SSH server that hangs, or not an SSH server): its commands were not started\n`);
+        expect(result.stderr).toBe(
+            `nix-cache: error on host builder: 127.0.0.1:${port} accepted the TCP connection but did not send an SSH version line within 2s (an SSH server that hangs, or not an SSH server): its commands were not started, nor the other hosts' still to come (--continue-on-error runs those); ${GONE_FOR_GOOD}\n`,
+        );
         expect(result.ms).toBeLessThan(10_000);
     });
 
@@ -57,11 +67,22 @@ describe("SSH handshake probe", () => {
         expect(result.stderr).toContain("did not start the SSH key exchange within 2s");
     });
 
-    it("leaves a refused connection to the command provider, which retries and names it", async () => {
-        const port = await server();
-        servers.splice(0).forEach((s) => s.close());
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        expect((await probe(port)).code).toBe(0);
+    it("passes a refused connection, saying the host cannot be reached and how to retire it: the provider's dial then fails where every host's commands run", async () => {
+        const port = await closedPort();
+        const result = await probe(port);
+        expect(result.code).toBe(0);
+        expect(result.stderr).toBe(`nix-cache: host builder: 127.0.0.1:${port} cannot be reached (ECONNREFUSED), so its commands cannot connect: ${GONE_FOR_GOOD}\n`);
+    });
+
+    it("from the proxy: passes a host that refuses at once, with the same note, and fails one that stays silent", async () => {
+        const keyscan = (port: number) =>
+            spawnSync("/bin/sh", ["-c", proxiedHandshakeProbeScript("builder", { address: "127.0.0.1", port }, 2)], { encoding: "utf8" });
+        const refused = await closedPort();
+        expect(keyscan(refused)).toMatchObject({ status: 0, stderr: `nix-cache: host builder: 127.0.0.1:${refused} cannot be reached from the proxy, so its commands cannot connect: ${GONE_FOR_GOOD}\n` });
+        const silent = keyscan(await server());
+        expect(silent.status).toBe(1);
+        expect(silent.stderr).toContain("did not complete an SSH key exchange within 2s");
+        expect(silent.stderr).toContain("--continue-on-error");
     });
 
     it("is bounded by commandTimeout when that is shorter than 30 s", () => {

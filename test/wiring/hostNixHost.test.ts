@@ -8,6 +8,8 @@ import { hostCommands } from "../../components/hosts/hostCommands";
 import { HostReader, setHostReader } from "../../components/hosts/hostRead";
 import { hostScripts } from "../../components/hosts/hostScripts";
 import { hostOwner, hostPayload } from "../../components/hosts/payload";
+import { GONE_FOR_GOOD } from "../../components/hosts/handshakeProbe";
+import { shQuote } from "../../components/formats/shell";
 import { secretPlaceholder } from "../../components/render/artifact";
 import { ATPROTO_KEY, HOST_KEY, rawConfig } from "../support/config";
 import { cacheSetupArgsOf, nixHostArgsOf } from "../support/componentArgs";
@@ -220,7 +222,7 @@ describe("NixHost under mocks", () => {
         const { recorded } = await run(true);
         const gate = named(recorded, "nix-cache-host-laptop-handshake");
         expect(String(gate.inputs["create"])).toBe(
-            "printf '%s\\n' 'nix-cache: error on host laptop: cannot read its state over SSH: dial tcp 203.0.113.12:22: connect ECONNREFUSED' >&2; exit 1",
+            `printf '%s\\n' ${shQuote(`nix-cache: error on host laptop: cannot read its state over SSH: dial tcp 203.0.113.12:22: connect ECONNREFUSED: its commands were not started (--continue-on-error lets the other hosts finish, removed entries included); ${GONE_FOR_GOOD}`)} >&2; exit 1`,
         );
         expect(dataOf(named(recorded, "nix-cache-host-laptop-settings"))).toBe("not read: the host could not be reached\n");
     });
